@@ -1,0 +1,91 @@
+package dev.lethe.schemas;
+
+import dev.lethe.avro.AuditFact;
+import dev.lethe.avro.DeadLetter;
+import dev.lethe.avro.Decision;
+import dev.lethe.avro.ErasureEvent;
+import dev.lethe.avro.ErasureRecord;
+import dev.lethe.avro.ErasureRequested;
+import dev.lethe.avro.RequestState;
+import dev.lethe.avro.SystemCallback;
+import dev.lethe.avro.SystemRegistration;
+import dev.lethe.schemas.registry.SchemaRegistryClient;
+import dev.lethe.schemas.serde.AvroCodec;
+import dev.lethe.schemas.serde.ConfluentAvroSerde;
+import org.apache.avro.specific.SpecificRecord;
+
+/**
+ * The one typed registry of Lethe's serdes, built once from a schema registry client and
+ * immutable. Every key is an Avro {@code "string"}; every value a generated Avro record.
+ */
+public final class LetheSerdes {
+
+    private final ConfluentAvroSerde<String> key;
+    private final ConfluentAvroSerde<ErasureRequested> request;
+    private final ConfluentAvroSerde<Decision> decision;
+    private final ConfluentAvroSerde<SystemCallback> callback;
+    private final ConfluentAvroSerde<SystemRegistration> system;
+    private final ConfluentAvroSerde<ErasureEvent> event;
+    private final ConfluentAvroSerde<AuditFact> audit;
+    private final ConfluentAvroSerde<ErasureRecord> record;
+    private final ConfluentAvroSerde<RequestState> state;
+    private final ConfluentAvroSerde<DeadLetter> deadLetter;
+
+    public LetheSerdes(SchemaRegistryClient registry) {
+        this.key = new ConfluentAvroSerde<>(registry, AvroCodec.string(), true);
+        this.request = value(registry, ErasureRequested.class);
+        this.decision = value(registry, Decision.class);
+        this.callback = value(registry, SystemCallback.class);
+        this.system = value(registry, SystemRegistration.class);
+        this.event = value(registry, ErasureEvent.class);
+        this.audit = value(registry, AuditFact.class);
+        this.record = value(registry, ErasureRecord.class);
+        this.state = value(registry, RequestState.class);
+        this.deadLetter = value(registry, DeadLetter.class);
+    }
+
+    private static <T extends SpecificRecord> ConfluentAvroSerde<T> value(SchemaRegistryClient registry, Class<T> type) {
+        return new ConfluentAvroSerde<>(registry, AvroCodec.specific(type), false);
+    }
+
+    /** The key of every topic and store: a request id, a subject key or a system name. */
+    public ConfluentAvroSerde<String> key() {
+        return key;
+    }
+
+    public ConfluentAvroSerde<ErasureRequested> request() {
+        return request;
+    }
+
+    public ConfluentAvroSerde<Decision> decision() {
+        return decision;
+    }
+
+    public ConfluentAvroSerde<SystemCallback> callback() {
+        return callback;
+    }
+
+    public ConfluentAvroSerde<SystemRegistration> system() {
+        return system;
+    }
+
+    public ConfluentAvroSerde<ErasureEvent> event() {
+        return event;
+    }
+
+    public ConfluentAvroSerde<AuditFact> audit() {
+        return audit;
+    }
+
+    public ConfluentAvroSerde<ErasureRecord> record() {
+        return record;
+    }
+
+    public ConfluentAvroSerde<RequestState> state() {
+        return state;
+    }
+
+    public ConfluentAvroSerde<DeadLetter> deadLetter() {
+        return deadLetter;
+    }
+}

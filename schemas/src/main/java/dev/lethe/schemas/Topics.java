@@ -1,0 +1,65 @@
+package dev.lethe.schemas;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.common.config.TopicConfig;
+
+/**
+ * Every topic Lethe reads or writes, by name, with its configuration. The input topics
+ * ({@link #REQUESTS}, {@link #DECISIONS}, {@link #CALLBACKS}) are keyed by request id and must be
+ * co-partitioned, so they share one partition count.
+ */
+public final class Topics {
+
+    public static final String REQUESTS = "erasure.requests";
+    public static final String DECISIONS = "erasure.decisions";
+    public static final String CALLBACKS = "erasure.callbacks";
+    public static final String SYSTEMS = "erasure.systems";
+    public static final String EVENTS = "erasure.events";
+    public static final String AUDIT = "erasure.audit";
+    public static final String DATASET = "erasure.dataset";
+    public static final String DLQ = "erasure.dlq";
+
+    private Topics() {
+    }
+
+    /** Partition count, replication and retentions for one deployment. */
+    public record Settings(int partitions, short replicationFactor, int minInsyncReplicas,
+                           Duration workRetention, Duration auditRetention, Duration dlqRetention) {
+
+        /** One year of retention for the work topics (longer than any statutory deadline plus extensions). */
+        public static Settings defaults(int partitions, short replicationFactor) {
+            return new Settings(partitions, replicationFactor, Math.min(2, replicationFactor),
+                    Duration.ofDays(365), Duration.ofDays(3650), Duration.ofDays(365));
+        }
+    }
+
+    /** The specs of every Lethe topic for these settings. */
+    public static List<TopicSpec> all(Settings settings) {
+        final Map<String, String> work = retained(settings, settings.workRetention());
+        final Map<String, String> compacted = Map.of(
+                TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT,
+                TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, Integer.toString(settings.minInsyncReplicas()));
+        return List.of(
+                spec(settings, REQUESTS, work),
+                spec(settings, DECISIONS, work),
+                spec(settings, CALLBACKS, work),
+                spec(settings, SYSTEMS, compacted),
+                spec(settings, EVENTS, work),
+                spec(settings, AUDIT, retained(settings, settings.auditRetention())),
+                spec(settings, DATASET, compacted),
+                spec(settings, DLQ, retained(settings, settings.dlqRetention())));
+    }
+
+    private static TopicSpec spec(Settings settings, String name, Map<String, String> configs) {
+        return new TopicSpec(name, settings.partitions(), settings.replicationFactor(), configs);
+    }
+
+    private static Map<String, String> retained(Settings settings, Duration retention) {
+        return Map.of(
+                TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE,
+                TopicConfig.RETENTION_MS_CONFIG, Long.toString(retention.toMillis()),
+                TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, Integer.toString(settings.minInsyncReplicas()));
+    }
+}
