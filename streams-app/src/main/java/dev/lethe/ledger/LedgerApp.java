@@ -1,0 +1,140 @@
+package dev.lethe.ledger;
+
+import dev.lethe.avro.SystemRegistration;
+import dev.lethe.ledger.domain.LedgerPolicy;
+import dev.lethe.ledger.query.LedgerQueries;
+import dev.lethe.ledger.query.QueryServer;
+import dev.lethe.ledger.registry.SystemsJson;
+import dev.lethe.ledger.topology.LedgerTopology;
+import dev.lethe.schemas.LetheSerdes;
+import dev.lethe.schemas.TopicProvisioner;
+import dev.lethe.schemas.Topics;
+import dev.lethe.schemas.registry.RestSchemaRegistryClient;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
+import org.apache.kafka.streams.state.HostInfo;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One running streams-app instance: provisions the topics, publishes the systems file (if any),
+ * starts the ledger topology, waits until it is RUNNING, then serves interactive queries.
+ * {@link #close()} stops the query server and the streams client, in that order.
+ */
+public final class LedgerApp implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(LedgerApp.class);
+    private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
+
+    private final KafkaStreams streams;
+    private final QueryServer server;
+
+    private LedgerApp(KafkaStreams streams, QueryServer server) {
+        this.streams = streams;
+        this.server = server;
+    }
+
+    /** Starts an instance and returns once it is RUNNING and answering queries. */
+    public static LedgerApp start(LedgerConfig config) {
+        final LetheSerdes serdes = new LetheSerdes(new RestSchemaRegistryClient(config.schemaRegistryUrl()));
+        provisionTopics(config);
+        config.systemsFile().ifPresent(file -> publishSystems(config, serdes, SystemsJson.readFile(file)));
+        final LedgerPolicy policy = LedgerPolicy.defaults().withManualApproval(config.manualApproval());
+        final KafkaStreams streams = new KafkaStreams(
+                LedgerTopology.buildTopology(serdes, config.subjectKeys(), policy), config.streamsProperties());
+        streams.setUncaughtExceptionHandler(exception -> {
+            LOG.error("a ledger stream thread failed; shutting this instance down", exception);
+            return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+        });
+        final QueryServer server;
+        try {
+            awaitRunning(streams, config.startTimeout());
+            final HostInfo self = new HostInfo(config.advertisedHost(), config.queryPort());
+            server = new QueryServer(new LedgerQueries(streams, serdes, self), Clock.systemUTC())
+                    .start("0.0.0.0", config.queryPort());
+        } catch (RuntimeException e) {
+            streams.close(CLOSE_TIMEOUT);
+            throw e;
+        }
+        LOG.info("ledger {} running; queries on port {}", config.applicationId(), config.queryPort());
+        return new LedgerApp(streams, server);
+    }
+
+    private static void provisionTopics(LedgerConfig config) {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers()))) {
+            new TopicProvisioner(admin, config.startTimeout()).ensure(Topics.all(config.topicSettings()));
+        }
+    }
+
+    private static void publishSystems(LedgerConfig config, LetheSerdes serdes, List<SystemRegistration> systems) {
+        final Map<String, Object> props = Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers(),
+                ProducerConfig.ACKS_CONFIG, "all",
+                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        try (KafkaProducer<String, SystemRegistration> producer =
+                     new KafkaProducer<>(props, serdes.key().serializer(), serdes.system().serializer())) {
+            for (SystemRegistration system : systems) {
+                producer.send(new ProducerRecord<>(Topics.SYSTEMS, system.getName(), system)).get(30, TimeUnit.SECONDS);
+            }
+            LOG.info("registered {} systems from the systems file", systems.size());
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("cannot publish the systems file: " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while publishing the systems file", e);
+        }
+    }
+
+    private static void awaitRunning(KafkaStreams streams, Duration timeout) {
+        final CountDownLatch settled = new CountDownLatch(1);
+        final AtomicReference<KafkaStreams.State> last = new AtomicReference<>();
+        streams.setStateListener((now, before) -> {
+            last.set(now);
+            if (now == KafkaStreams.State.RUNNING || now == KafkaStreams.State.ERROR
+                    || now == KafkaStreams.State.PENDING_SHUTDOWN || now == KafkaStreams.State.NOT_RUNNING) {
+                settled.countDown();
+            }
+        });
+        streams.start();
+        try {
+            if (!settled.await(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                throw new IllegalStateException("the ledger did not reach RUNNING within " + timeout
+                        + " (state " + streams.state() + ")");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while starting the ledger", e);
+        }
+        if (last.get() != KafkaStreams.State.RUNNING) {
+            throw new IllegalStateException("the ledger stopped while starting (state " + last.get() + ")");
+        }
+    }
+
+    public KafkaStreams streams() {
+        return streams;
+    }
+
+    public int queryPort() {
+        return server.port();
+    }
+
+    @Override
+    public void close() {
+        server.close();
+        streams.close(CLOSE_TIMEOUT);
+    }
+}

@@ -1,0 +1,16 @@
+package dev.lethe.ledger.domain;
+
+import java.time.Instant;
+import java.util.List;
+
+/** A request as filed: who, which identifiers, under which law, why, from where. */
+public record ErasureRequest(String requestId, Identifier subject, List<Identifier> identifiers, String jurisdiction,
+                             String reason, String source, Scope scope, List<String> objects, int graceDays,
+                             Instant requestedAt, String submittedBy) {
+
+    public ErasureRequest {
+        identifiers = List.copyOf(identifiers);
+        objects = List.copyOf(objects);
+        scope = scope == null ? Scope.ALL : scope;
+    }
+}

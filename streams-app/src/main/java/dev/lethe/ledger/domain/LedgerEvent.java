@@ -1,0 +1,29 @@
+package dev.lethe.ledger.domain;
+
+/** Everything that can happen to a request: the inputs of the fold. */
+public sealed interface LedgerEvent {
+
+    String requestId();
+
+    /** A request was filed; {@code subjectKey} is the pseudonym of its subject. */
+    record Received(ErasureRequest request, String subjectKey) implements LedgerEvent {
+        @Override
+        public String requestId() {
+            return request.requestId();
+        }
+    }
+
+    record Decided(Decision decision) implements LedgerEvent {
+        @Override
+        public String requestId() {
+            return decision.requestId();
+        }
+    }
+
+    record CalledBack(Callback callback) implements LedgerEvent {
+        @Override
+        public String requestId() {
+            return callback.requestId();
+        }
+    }
+}

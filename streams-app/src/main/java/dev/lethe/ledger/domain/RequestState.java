@@ -1,0 +1,78 @@
+package dev.lethe.ledger.domain;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Everything the ledger knows of one request. {@code status} is null while only callbacks have
+ * arrived and the request itself has not. Once the request is finished, {@code subject},
+ * {@code identifiers} and {@code objects} are empty: only the subject key, the identifier
+ * namespaces and the per-system evidence remain.
+ */
+public record RequestState(String requestId, RequestStatus status, String subjectKey, Identifier subject,
+                           List<Identifier> identifiers, List<String> objects, List<String> namespaces,
+                           String jurisdiction, String reason, String source, Scope scope, int graceDays,
+                           Instant requestedAt, Instant deadline, Instant finishedAt, Instant updatedAt,
+                           List<SystemTarget> systems, List<Callback> earlyCallbacks, int auditSeq) {
+
+    public RequestState {
+        identifiers = List.copyOf(identifiers);
+        objects = List.copyOf(objects);
+        namespaces = List.copyOf(namespaces);
+        systems = List.copyOf(systems);
+        earlyCallbacks = List.copyOf(earlyCallbacks);
+        scope = scope == null ? Scope.ALL : scope;
+    }
+
+    /** A state holding nothing but callbacks that arrived before their request. */
+    public static RequestState awaiting(String requestId) {
+        return new RequestState(requestId, null, null, null, List.of(), List.of(), List.of(), null, null, null,
+                Scope.ALL, 0, null, null, null, null, List.of(), List.of(), 0);
+    }
+
+    /** The request itself has arrived. */
+    public boolean received() {
+        return status != null;
+    }
+
+    public Optional<SystemTarget> system(String name) {
+        return systems.stream().filter(s -> s.name().equals(name)).findFirst();
+    }
+
+    /** Past its deadline and still unfinished. */
+    public boolean overdue(Instant now) {
+        return status != null && !status.finished() && deadline != null && now.isAfter(deadline);
+    }
+
+    RequestState withStatus(RequestStatus newStatus, Instant at) {
+        return new RequestState(requestId, newStatus, subjectKey, subject, identifiers, objects, namespaces,
+                jurisdiction, reason, source, scope, graceDays, requestedAt, deadline, finishedAt, at, systems,
+                earlyCallbacks, auditSeq);
+    }
+
+    RequestState withSystems(List<SystemTarget> newSystems, Instant at) {
+        return new RequestState(requestId, status, subjectKey, subject, identifiers, objects, namespaces,
+                jurisdiction, reason, source, scope, graceDays, requestedAt, deadline, finishedAt, at, newSystems,
+                earlyCallbacks, auditSeq);
+    }
+
+    RequestState withEarlyCallbacks(List<Callback> callbacks) {
+        return new RequestState(requestId, status, subjectKey, subject, identifiers, objects, namespaces,
+                jurisdiction, reason, source, scope, graceDays, requestedAt, deadline, finishedAt, updatedAt,
+                systems, callbacks, auditSeq);
+    }
+
+    RequestState withAuditSeq(int seq) {
+        return new RequestState(requestId, status, subjectKey, subject, identifiers, objects, namespaces,
+                jurisdiction, reason, source, scope, graceDays, requestedAt, deadline, finishedAt, updatedAt,
+                systems, earlyCallbacks, seq);
+    }
+
+    /** Finished at {@code at}: raw identifiers are dropped, evidence is kept. */
+    RequestState finish(RequestStatus finalStatus, Instant at) {
+        return new RequestState(requestId, finalStatus, subjectKey, null, List.of(), List.of(), namespaces,
+                jurisdiction, reason, source, scope, graceDays, requestedAt, deadline, at, at, systems,
+                List.of(), auditSeq);
+    }
+}

@@ -1,0 +1,28 @@
+package dev.lethe.ledger.query;
+
+import dev.lethe.ledger.domain.RequestState;
+import dev.lethe.ledger.domain.SystemTarget;
+import java.time.Instant;
+import java.util.List;
+
+/** A request as API.md's {@code GET /v1/erasures/{id}} shows it. No raw identifiers. */
+public record RequestView(String id, String status, String subjectKey, String jurisdiction, String reason,
+                          String source, Instant requestedAt, Instant deadline, Instant finishedAt,
+                          boolean overdue, List<SystemView> systems) {
+
+    /** One system's part. */
+    public record SystemView(String name, String status, int attempts, Instant updatedAt, Long itemsErased,
+                             String detail, String legalBasis) {
+    }
+
+    public static RequestView of(RequestState state, Instant now) {
+        return new RequestView(state.requestId(), state.status().name(), state.subjectKey(), state.jurisdiction(),
+                state.reason(), state.source(), state.requestedAt(), state.deadline(), state.finishedAt(),
+                state.overdue(now), state.systems().stream().map(RequestView::system).toList());
+    }
+
+    private static SystemView system(SystemTarget t) {
+        return new SystemView(t.name(), t.status().name(), t.attempts(), t.updatedAt(), t.itemsErased(),
+                t.detail(), t.legalBasis());
+    }
+}

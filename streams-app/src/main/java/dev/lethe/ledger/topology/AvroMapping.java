@@ -1,0 +1,156 @@
+package dev.lethe.ledger.topology;
+
+import dev.lethe.avro.Approved;
+import dev.lethe.avro.AuditFact;
+import dev.lethe.avro.Cancelled;
+import dev.lethe.avro.ErasureEvent;
+import dev.lethe.avro.ErasureRecord;
+import dev.lethe.avro.ErasureRequested;
+import dev.lethe.avro.Rejected;
+import dev.lethe.avro.RetryRequested;
+import dev.lethe.avro.SystemCallback;
+import dev.lethe.avro.SystemOutcome;
+import dev.lethe.avro.SystemRegistration;
+import dev.lethe.avro.SystemState;
+import dev.lethe.ledger.domain.Callback;
+import dev.lethe.ledger.domain.Decision;
+import dev.lethe.ledger.domain.ErasureRequest;
+import dev.lethe.ledger.domain.Identifier;
+import dev.lethe.ledger.domain.LedgerOutput;
+import dev.lethe.ledger.domain.Outcome;
+import dev.lethe.ledger.domain.RequestState;
+import dev.lethe.ledger.domain.RequestStatus;
+import dev.lethe.ledger.domain.Scope;
+import dev.lethe.ledger.domain.SystemInfo;
+import dev.lethe.ledger.domain.SystemStatus;
+import dev.lethe.ledger.domain.SystemTarget;
+import java.util.HashSet;
+import java.util.List;
+
+/** Maps the generated Avro classes (the wire) to the domain records (the fold) and back. */
+public final class AvroMapping {
+
+    private AvroMapping() {
+    }
+
+    public static ErasureRequest request(ErasureRequested a) {
+        return new ErasureRequest(a.getRequestId(), identifier(a.getSubject()), identifiers(a.getIdentifiers()),
+                a.getJurisdiction(), a.getReason(), a.getSource(), scope(a.getScope()), a.getObjects(),
+                a.getGraceDays(), a.getRequestedAt(), a.getSubmittedBy());
+    }
+
+    public static Callback callback(SystemCallback a) {
+        return new Callback(a.getEventId(), a.getRequestId(), a.getSystem(), a.getAt(), a.getActor(),
+                Outcome.valueOf(a.getOutcome().name()), a.getItemsErased(), a.getDetail(), a.getLegalBasis());
+    }
+
+    public static SystemCallback callback(Callback d) {
+        return SystemCallback.newBuilder().setEventId(d.eventId()).setRequestId(d.requestId())
+                .setSystem(d.system()).setAt(d.at()).setActor(d.actor())
+                .setOutcome(dev.lethe.avro.CallbackOutcome.valueOf(d.outcome().name()))
+                .setItemsErased(d.itemsErased()).setDetail(d.detail()).setLegalBasis(d.legalBasis()).build();
+    }
+
+    public static Decision decision(dev.lethe.avro.Decision a) {
+        final Object action = a.getAction();
+        final Decision.Action mapped;
+        if (action instanceof Approved approved) {
+            mapped = new Decision.Approve(approved.getNote());
+        } else if (action instanceof Rejected rejected) {
+            mapped = new Decision.Reject(rejected.getReason());
+        } else if (action instanceof Cancelled cancelled) {
+            mapped = new Decision.Cancel(cancelled.getReason());
+        } else if (action instanceof RetryRequested retry) {
+            mapped = new Decision.Retry(retry.getSystem());
+        } else {
+            throw new IllegalArgumentException("unknown decision " + action);
+        }
+        return new Decision(a.getEventId(), a.getRequestId(), a.getAt(), a.getActor(), mapped);
+    }
+
+    public static SystemInfo system(SystemRegistration a) {
+        return new SystemInfo(a.getName(), new HashSet<>(a.getNamespaces()), new HashSet<>(a.getJurisdictions()));
+    }
+
+    public static RequestState state(dev.lethe.avro.RequestState a) {
+        final RequestStatus status = a.getStatus() == null ? null : RequestStatus.valueOf(a.getStatus().name());
+        return new RequestState(a.getRequestId(), status, a.getSubjectKey(),
+                a.getSubject() == null ? null : identifier(a.getSubject()), identifiers(a.getIdentifiers()),
+                a.getObjects(), a.getNamespaces(), a.getJurisdiction(), a.getReason(), a.getSource(),
+                scope(a.getScope()), a.getGraceDays(), a.getRequestedAt(), a.getDeadline(), a.getFinishedAt(),
+                a.getUpdatedAt(), a.getSystems().stream().map(AvroMapping::target).toList(),
+                a.getEarlyCallbacks().stream().map(AvroMapping::callback).toList(), a.getAuditSeq());
+    }
+
+    public static dev.lethe.avro.RequestState state(RequestState d) {
+        return dev.lethe.avro.RequestState.newBuilder()
+                .setRequestId(d.requestId())
+                .setStatus(d.status() == null ? null : dev.lethe.avro.RequestStatus.valueOf(d.status().name()))
+                .setSubjectKey(d.subjectKey())
+                .setSubject(d.subject() == null ? null : identifier(d.subject()))
+                .setIdentifiers(d.identifiers().stream().map(AvroMapping::identifier).toList())
+                .setObjects(d.objects())
+                .setNamespaces(d.namespaces())
+                .setJurisdiction(d.jurisdiction()).setReason(d.reason()).setSource(d.source())
+                .setScope(new dev.lethe.avro.Scope(d.scope().systems(), d.scope().exclude()))
+                .setGraceDays(d.graceDays())
+                .setRequestedAt(d.requestedAt()).setDeadline(d.deadline()).setFinishedAt(d.finishedAt())
+                .setUpdatedAt(d.updatedAt())
+                .setSystems(d.systems().stream().map(AvroMapping::target).toList())
+                .setEarlyCallbacks(d.earlyCallbacks().stream().map(AvroMapping::callback).toList())
+                .setAuditSeq(d.auditSeq())
+                .build();
+    }
+
+    public static ErasureEvent event(LedgerOutput.Dispatch d) {
+        return ErasureEvent.newBuilder().setEventId(d.eventId()).setRequestId(d.requestId())
+                .setSubjectKey(d.subjectKey()).setSystems(d.systems()).setSubject(identifier(d.subject()))
+                .setIdentifiers(d.identifiers().stream().map(AvroMapping::identifier).toList())
+                .setObjects(d.objects()).setJurisdiction(d.jurisdiction()).setDeadline(d.deadline())
+                .setReminder(d.reminder()).setAttempt(d.attempt()).setIssuedAt(d.issuedAt()).build();
+    }
+
+    public static AuditFact audit(LedgerOutput.Audit d) {
+        return AuditFact.newBuilder().setRequestId(d.requestId()).setSeq(d.seq()).setAt(d.at()).setType(d.type())
+                .setActor(d.actor()).setSystem(d.system()).setDetail(d.detail()).setSubjectKey(d.subjectKey())
+                .setStatus(d.status() == null ? null : dev.lethe.avro.RequestStatus.valueOf(d.status().name()))
+                .build();
+    }
+
+    public static ErasureRecord record(LedgerOutput.Finished d) {
+        return ErasureRecord.newBuilder().setSubjectKey(d.subjectKey()).setRequestId(d.requestId())
+                .setStatus(dev.lethe.avro.RequestStatus.valueOf(d.status().name()))
+                .setJurisdiction(d.jurisdiction()).setNamespaces(d.namespaces())
+                .setRequestedAt(d.requestedAt()).setFinishedAt(d.finishedAt())
+                .setSystems(d.systems().stream().map(t -> new SystemOutcome(t.name(),
+                        dev.lethe.avro.SystemStatus.valueOf(t.status().name()), t.itemsErased(), t.updatedAt()))
+                        .toList())
+                .build();
+    }
+
+    private static SystemTarget target(SystemState a) {
+        return new SystemTarget(a.getName(), SystemStatus.valueOf(a.getStatus().name()), a.getAttempts(),
+                a.getUpdatedAt(), a.getItemsErased(), a.getDetail(), a.getLegalBasis());
+    }
+
+    private static SystemState target(SystemTarget d) {
+        return new SystemState(d.name(), dev.lethe.avro.SystemStatus.valueOf(d.status().name()), d.attempts(),
+                d.updatedAt(), d.itemsErased(), d.detail(), d.legalBasis());
+    }
+
+    private static Identifier identifier(dev.lethe.avro.Identifier a) {
+        return new Identifier(a.getNamespace(), a.getValue());
+    }
+
+    private static dev.lethe.avro.Identifier identifier(Identifier d) {
+        return new dev.lethe.avro.Identifier(d.namespace(), d.value());
+    }
+
+    private static List<Identifier> identifiers(List<dev.lethe.avro.Identifier> list) {
+        return list.stream().map(AvroMapping::identifier).toList();
+    }
+
+    private static Scope scope(dev.lethe.avro.Scope a) {
+        return a == null ? Scope.ALL : new Scope(a.getSystems(), a.getExclude());
+    }
+}

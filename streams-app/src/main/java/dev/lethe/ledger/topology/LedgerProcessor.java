@@ -1,0 +1,109 @@
+package dev.lethe.ledger.topology;
+
+import dev.lethe.avro.DeadLetter;
+import dev.lethe.ledger.domain.Ledger;
+import dev.lethe.ledger.domain.LedgerContext;
+import dev.lethe.ledger.domain.LedgerEvent;
+import dev.lethe.ledger.domain.LedgerOutput;
+import dev.lethe.ledger.domain.LedgerPolicy;
+import dev.lethe.ledger.domain.RequestState;
+import dev.lethe.ledger.domain.SystemInfo;
+import java.nio.ByteBuffer;
+import java.time.Instant;
+import java.util.List;
+import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.streams.processor.api.ContextualProcessor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.processor.api.RecordMetadata;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The thin adapter around {@link Ledger}: decode the input, load the request's state, apply the
+ * pure fold, store the new state and forward its outputs to the sinks. Input that cannot be
+ * decoded or applied goes to the dead-letter sink with the reason; the ledger keeps running.
+ *
+ * <p>The state is written for every applied record, changed or not, so the store's position
+ * says how far each input partition has been applied (read-your-writes for the gateway).
+ */
+final class LedgerProcessor extends ContextualProcessor<byte[], byte[], Object, Object> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(LedgerProcessor.class);
+
+    private final InputDecoder decoder;
+    private final dev.lethe.schemas.LetheSerdes serdes;
+    private final LedgerPolicy policy;
+    private KeyValueStore<String, dev.lethe.avro.RequestState> ledger;
+    private SystemDirectory systems;
+
+    LedgerProcessor(dev.lethe.schemas.LetheSerdes serdes, InputDecoder decoder, LedgerPolicy policy) {
+        this.serdes = serdes;
+        this.decoder = decoder;
+        this.policy = policy;
+    }
+
+    @Override
+    public void init(ProcessorContext<Object, Object> context) {
+        super.init(context);
+        ledger = context.getStateStore(LedgerNames.LEDGER_STORE);
+        final ReadOnlyKeyValueStore<String, byte[]> registry = context.getStateStore(LedgerNames.SYSTEMS_STORE);
+        systems = new SystemDirectory(registry, serdes);
+    }
+
+    @Override
+    public void process(Record<byte[], byte[]> record) {
+        final RecordMetadata source = context().recordMetadata().orElseThrow();
+        final LedgerEvent event;
+        try {
+            event = decoder.decode(source.topic(), record.key(), record.value());
+        } catch (SerializationException | InvalidInputException e) {
+            deadLetter(record, source, e.getMessage());
+            return;
+        }
+        final Instant now = Instant.ofEpochMilli(context().currentSystemTimeMs());
+        final dev.lethe.avro.RequestState stored = ledger.get(event.requestId());
+        final Ledger.Transition transition = Ledger.apply(stored == null ? null : AvroMapping.state(stored), event,
+                new LedgerContext(now, routingNeeded(event) ? registeredSystems() : List.of(), policy));
+        ledger.put(event.requestId(), AvroMapping.state(transition.state()));
+        transition.outputs().forEach(output -> forward(output, record, source, now));
+    }
+
+    private static boolean routingNeeded(LedgerEvent event) {
+        return event instanceof LedgerEvent.Received || event instanceof LedgerEvent.Decided;
+    }
+
+    private List<SystemInfo> registeredSystems() {
+        return systems.all().stream().map(AvroMapping::system).toList();
+    }
+
+    private void forward(LedgerOutput output, Record<byte[], byte[]> input, RecordMetadata source, Instant now) {
+        final long timestamp = now.toEpochMilli();
+        if (output instanceof LedgerOutput.Dispatch dispatch) {
+            context().forward(new Record<>(dispatch.subjectKey(), AvroMapping.event(dispatch), timestamp),
+                    LedgerNames.EVENTS_SINK);
+        } else if (output instanceof LedgerOutput.Audit audit) {
+            context().forward(new Record<>(audit.requestId(), AvroMapping.audit(audit), timestamp),
+                    LedgerNames.AUDIT_SINK);
+        } else if (output instanceof LedgerOutput.Finished finished) {
+            context().forward(new Record<>(finished.subjectKey(), AvroMapping.record(finished), timestamp),
+                    LedgerNames.DATASET_SINK);
+        } else if (output instanceof LedgerOutput.Refused refused) {
+            deadLetter(input, source, refused.reason());
+        }
+    }
+
+    private void deadLetter(Record<byte[], byte[]> record, RecordMetadata source, String reason) {
+        LOG.warn("refused {}-{}@{}: {}", source.topic(), source.partition(), source.offset(), reason);
+        final DeadLetter letter = DeadLetter.newBuilder()
+                .setSourceTopic(source.topic()).setPartition(source.partition()).setOffset(source.offset())
+                .setReason(reason)
+                .setKey(record.key() == null ? null : ByteBuffer.wrap(record.key()))
+                .setValue(record.value() == null ? null : ByteBuffer.wrap(record.value()))
+                .setAt(Instant.ofEpochMilli(context().currentSystemTimeMs()))
+                .build();
+        context().forward(new Record<>(record.key(), letter, record.timestamp()), LedgerNames.DLQ_SINK);
+    }
+}

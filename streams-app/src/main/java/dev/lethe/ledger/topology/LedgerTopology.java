@@ -1,0 +1,73 @@
+package dev.lethe.ledger.topology;
+
+import dev.lethe.ledger.domain.LedgerPolicy;
+import dev.lethe.schemas.LetheSerdes;
+import dev.lethe.schemas.SubjectKeys;
+import dev.lethe.schemas.Topics;
+import java.util.Set;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorSupplier;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.StoreBuilder;
+import org.apache.kafka.streams.state.Stores;
+
+/**
+ * Builds (never runs) the ledger topology: the three co-partitioned input topics, read as raw
+ * bytes so that undecodable input reaches the dead-letter topic instead of stopping the app,
+ * folded by one processor into the {@code ledger} store; the system registry as a global store;
+ * sinks for partner events, audit facts, the erasure dataset and the DLQ.
+ */
+public final class LedgerTopology {
+
+    private LedgerTopology() {
+    }
+
+    public static Topology buildTopology(LetheSerdes serdes, SubjectKeys subjectKeys, LedgerPolicy policy) {
+        final Deserializer<byte[]> bytes = Serdes.ByteArray().deserializer();
+        final Topology topology = new Topology();
+        topology.addSource(LedgerNames.REQUESTS_SOURCE, bytes, bytes, Topics.REQUESTS);
+        topology.addSource(LedgerNames.DECISIONS_SOURCE, bytes, bytes, Topics.DECISIONS);
+        topology.addSource(LedgerNames.CALLBACKS_SOURCE, bytes, bytes, Topics.CALLBACKS);
+        topology.addProcessor(LedgerNames.LEDGER_PROCESSOR, new LedgerSupplier(serdes, subjectKeys, policy),
+                LedgerNames.REQUESTS_SOURCE, LedgerNames.DECISIONS_SOURCE, LedgerNames.CALLBACKS_SOURCE);
+        topology.addSink(LedgerNames.EVENTS_SINK, Topics.EVENTS, serdes.key().serializer(),
+                serdes.event().serializer(), LedgerNames.LEDGER_PROCESSOR);
+        topology.addSink(LedgerNames.AUDIT_SINK, Topics.AUDIT, serdes.key().serializer(),
+                serdes.audit().serializer(), LedgerNames.LEDGER_PROCESSOR);
+        topology.addSink(LedgerNames.DATASET_SINK, Topics.DATASET, serdes.key().serializer(),
+                serdes.record().serializer(), LedgerNames.LEDGER_PROCESSOR);
+        topology.addSink(LedgerNames.DLQ_SINK, Topics.DLQ, Serdes.ByteArray().serializer(),
+                serdes.deadLetter().serializer(), LedgerNames.LEDGER_PROCESSOR);
+        topology.addGlobalStore(systemsStore(serdes), LedgerNames.SYSTEMS_SOURCE, bytes, bytes, Topics.SYSTEMS,
+                LedgerNames.SYSTEMS_PROCESSOR, () -> new SystemsUpdater(serdes));
+        return topology;
+    }
+
+    static StoreBuilder<KeyValueStore<String, dev.lethe.avro.RequestState>> ledgerStore(LetheSerdes serdes) {
+        return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(LedgerNames.LEDGER_STORE),
+                serdes.key(), serdes.state());
+    }
+
+    private static StoreBuilder<KeyValueStore<String, byte[]>> systemsStore(LetheSerdes serdes) {
+        return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(LedgerNames.SYSTEMS_STORE),
+                serdes.key(), Serdes.ByteArray()).withLoggingDisabled();
+    }
+
+    /** Supplies a new processor per task and declares the store it owns. */
+    private record LedgerSupplier(LetheSerdes serdes, SubjectKeys subjectKeys, LedgerPolicy policy)
+            implements ProcessorSupplier<byte[], byte[], Object, Object> {
+
+        @Override
+        public Processor<byte[], byte[], Object, Object> get() {
+            return new LedgerProcessor(serdes, new InputDecoder(serdes, subjectKeys), policy);
+        }
+
+        @Override
+        public Set<StoreBuilder<?>> stores() {
+            return Set.of(ledgerStore(serdes));
+        }
+    }
+}

@@ -1,0 +1,118 @@
+package dev.lethe.ledger.topology;
+
+import dev.lethe.avro.AuditFact;
+import dev.lethe.avro.CallbackOutcome;
+import dev.lethe.avro.DeadLetter;
+import dev.lethe.avro.ErasureEvent;
+import dev.lethe.avro.ErasureRecord;
+import dev.lethe.avro.ErasureRequested;
+import dev.lethe.avro.Identifier;
+import dev.lethe.avro.RequestState;
+import dev.lethe.avro.SystemCallback;
+import dev.lethe.avro.SystemMode;
+import dev.lethe.avro.SystemRegistration;
+import dev.lethe.ledger.domain.LedgerPolicy;
+import dev.lethe.schemas.LetheSerdes;
+import dev.lethe.schemas.SubjectKeys;
+import dev.lethe.schemas.Topics;
+import dev.lethe.schemas.registry.InMemorySchemaRegistryClient;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Properties;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+/** A TopologyTestDriver around the real ledger topology, with helpers to feed and read it. */
+final class LedgerDriver implements AutoCloseable {
+
+    static final Instant START = Instant.parse("2026-03-01T09:00:00Z");
+    static final String SECRET = "a-test-secret-of-at-least-thirty-two-bytes";
+
+    final LetheSerdes serdes = new LetheSerdes(new InMemorySchemaRegistryClient());
+    final SubjectKeys subjectKeys = SubjectKeys.ofSecret(SECRET.getBytes(StandardCharsets.UTF_8));
+    final TopologyTestDriver driver;
+    final TestInputTopic<String, ErasureRequested> requests;
+    final TestInputTopic<String, SystemCallback> callbacks;
+    final TestInputTopic<String, dev.lethe.avro.Decision> decisions;
+    final TestInputTopic<String, SystemRegistration> systems;
+    final TestInputTopic<byte[], byte[]> rawRequests;
+    final TestOutputTopic<String, ErasureEvent> events;
+    final TestOutputTopic<String, AuditFact> audit;
+    final TestOutputTopic<String, ErasureRecord> dataset;
+    final TestOutputTopic<byte[], DeadLetter> dlq;
+    private int callbackSeq;
+
+    LedgerDriver() {
+        this(LedgerPolicy.defaults());
+    }
+
+    LedgerDriver(LedgerPolicy policy) {
+        final Properties props = new Properties();
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "ledger-test");
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+        driver = new TopologyTestDriver(LedgerTopology.buildTopology(serdes, subjectKeys, policy), props, START);
+        final var key = serdes.key().serializer();
+        requests = driver.createInputTopic(Topics.REQUESTS, key, serdes.request().serializer(), START, Duration.ZERO);
+        callbacks = driver.createInputTopic(Topics.CALLBACKS, key, serdes.callback().serializer());
+        decisions = driver.createInputTopic(Topics.DECISIONS, key, serdes.decision().serializer());
+        systems = driver.createInputTopic(Topics.SYSTEMS, key, serdes.system().serializer());
+        rawRequests = driver.createInputTopic(Topics.REQUESTS, Serdes.ByteArray().serializer(),
+                Serdes.ByteArray().serializer());
+        final var keyIn = serdes.key().deserializer();
+        events = driver.createOutputTopic(Topics.EVENTS, keyIn, serdes.event().deserializer());
+        audit = driver.createOutputTopic(Topics.AUDIT, keyIn, serdes.audit().deserializer());
+        dataset = driver.createOutputTopic(Topics.DATASET, keyIn, serdes.record().deserializer());
+        dlq = driver.createOutputTopic(Topics.DLQ, Serdes.ByteArray().deserializer(), serdes.deadLetter().deserializer());
+    }
+
+    void register(String name, String... namespaces) {
+        systems.pipeInput(name, SystemRegistration.newBuilder().setName(name).setOwner(name + "-team")
+                .setContact(name + "@example.com").setMode(SystemMode.EVENT).setNamespaces(List.of(namespaces))
+                .build());
+    }
+
+    /** A GDPR request for subject user_id=u-1842 with the e-mail kim@example.com. */
+    static ErasureRequested request(String id) {
+        return ErasureRequested.newBuilder().setRequestId(id)
+                .setSubject(new Identifier("user_id", "u-1842"))
+                .setIdentifiers(List.of(new Identifier("email", "kim@example.com")))
+                .setJurisdiction("GDPR").setReason("account_deleted").setSource("accounts-service")
+                .setObjects(List.of("s3://media-prod/u-1842/avatar.png"))
+                .setRequestedAt(START).build();
+    }
+
+    void file(String id) {
+        requests.pipeInput(id, request(id));
+    }
+
+    SystemCallback callback(String id, String system, CallbackOutcome outcome, Long items) {
+        return SystemCallback.newBuilder().setEventId("cb-" + (++callbackSeq)).setRequestId(id).setSystem(system)
+                .setAt(START).setActor("partner:" + system).setOutcome(outcome).setItemsErased(items)
+                .setDetail(outcome == CallbackOutcome.RETAINED ? "kept invoices" : "rows deleted")
+                .setLegalBasis(outcome == CallbackOutcome.RETAINED ? "tax law, 10 years" : null).build();
+    }
+
+    void callBack(SystemCallback callback) {
+        callbacks.pipeInput(callback.getRequestId(), callback);
+    }
+
+    RequestState state(String id) {
+        final KeyValueStore<String, RequestState> store = driver.getKeyValueStore(LedgerNames.LEDGER_STORE);
+        return store.get(id);
+    }
+
+    String subjectKey() {
+        return subjectKeys.of("user_id", "u-1842");
+    }
+
+    @Override
+    public void close() {
+        driver.close();
+    }
+}
