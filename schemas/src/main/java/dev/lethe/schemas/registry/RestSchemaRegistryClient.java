@@ -1,5 +1,6 @@
 package dev.lethe.schemas.registry;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -75,6 +76,9 @@ public final class RestSchemaRegistryClient implements SchemaRegistryClient {
                         + " answered " + response.statusCode() + ": " + response.body(), response.statusCode());
             }
             return JSON.readTree(response.body());
+        } catch (JsonProcessingException e) {
+            throw new SchemaRegistryException("schema registry at " + baseUri + " answered " + built.method() + " "
+                    + built.uri().getPath() + " with something that is not JSON: " + e.getOriginalMessage(), e);
         } catch (IOException e) {
             throw new SchemaRegistryException("schema registry at " + baseUri + " could not be reached", e);
         } catch (InterruptedException e) {

@@ -6,8 +6,9 @@ import dev.lethe.ledger.domain.LedgerOutput.Finished;
 import dev.lethe.ledger.domain.LedgerOutput.Refused;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.LinkedHashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -137,7 +138,8 @@ public final class Ledger {
         if (action instanceof Decision.Approve approve) {
             if (s.status() != RequestStatus.PENDING_APPROVAL) {
                 step.refuseUnlessIdempotent(s.status() == RequestStatus.IN_PROGRESS
-                        || s.status() == RequestStatus.SCHEDULED || s.status().finished(), "approve", s);
+                        || s.status() == RequestStatus.SCHEDULED || s.status() == RequestStatus.COMPLETED
+                        || s.status() == RequestStatus.COMPLETED_WITH_EXCEPTIONS, "approve", s);
                 return;
             }
             approve(step, decision.actor(), approve.note() == null ? "approved" : approve.note());
@@ -219,12 +221,15 @@ public final class Ledger {
                     callback.outcome() + " from a system this request does not target; ignored");
             return;
         }
-        final SystemTarget next = evolve(target, callback, step.redact(callback.detail()), step.ctx);
+        final Callback clean = new Callback(callback.eventId(), callback.requestId(), callback.system(),
+                callback.at(), callback.actor(), callback.outcome(), callback.itemsErased(),
+                step.redact(callback.detail()), step.redact(callback.legalBasis()));
+        final SystemTarget next = evolve(target, clean, clean.detail(), step.ctx);
         if (next.equals(target)) {
             return;
         }
         step.replace(next);
-        step.audit("SYSTEM_" + callback.outcome().name(), callback.actor(), callback.system(), detailOf(next, callback));
+        step.audit("SYSTEM_" + callback.outcome().name(), callback.actor(), callback.system(), detailOf(next, clean));
     }
 
     /** One system's status under one callback: settled is final, PROGRESS never overrides FAILED. */
@@ -247,8 +252,9 @@ public final class Ledger {
             case FAILED -> target.status() == SystemStatus.FAILED ? target
                     : new SystemTarget(target.name(), SystemStatus.FAILED, target.attempts(), ctx.now(),
                             target.itemsErased(), detail, null);
+            // the settling answer's own count (null when it gives none), so progress before or after it ends the same
             case DONE, NOT_FOUND, RETAINED -> new SystemTarget(target.name(), callback.outcome().status(),
-                    target.attempts(), ctx.now(), items != null ? items : target.itemsErased(), detail,
+                    target.attempts(), ctx.now(), items, detail,
                     callback.outcome() == Outcome.RETAINED ? callback.legalBasis() : null);
         };
     }
@@ -295,11 +301,22 @@ public final class Ledger {
     private static final class Step {
         private final LedgerContext ctx;
         private final List<LedgerOutput> outputs = new ArrayList<>();
+        /** Raw identifier values seen in this step (still known after {@link RequestState#finish}), as patterns. */
+        private final Map<String, Pattern> secrets = new LinkedHashMap<>();
         private RequestState state;
 
         Step(RequestState state, LedgerContext ctx) {
             this.state = state;
             this.ctx = ctx;
+            remember(state);
+        }
+
+        private void remember(RequestState s) {
+            Stream.concat(Stream.ofNullable(s.subject()), s.identifiers().stream())
+                    .map(Identifier::value).filter(Objects::nonNull).map(String::strip)
+                    .filter(value -> value.length() >= 3 && !secrets.containsKey(value))
+                    .forEach(value -> secrets.put(value, Pattern.compile(Pattern.quote(value),
+                            Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE)));
         }
 
         void emit(LedgerOutput output) {
@@ -309,8 +326,8 @@ public final class Ledger {
         void audit(String type, String actor, String system, String detail) {
             final int seq = state.auditSeq() + 1;
             state = state.withAuditSeq(seq);
-            emit(new Audit(state.requestId(), seq, ctx.now(), type, actor, system, detail, state.subjectKey(),
-                    state.status()));
+            emit(new Audit(state.requestId(), seq, ctx.now(), type, redact(actor), system, redact(detail),
+                    state.subjectKey(), state.status()));
         }
 
         void transitionTo(RequestStatus status, String actor, String detail) {
@@ -334,18 +351,13 @@ public final class Ledger {
             if (text == null) {
                 return null;
             }
-            String clean = text.length() > MAX_DETAIL ? text.substring(0, MAX_DETAIL) : text;
-            final Set<String> values = new LinkedHashSet<>();
-            if (state.subject() != null) {
-                values.add(state.subject().value());
+            remember(state);
+            String clean = text;
+            for (Pattern secret : secrets.values()) {
+                clean = secret.matcher(clean).replaceAll(REDACTED);
             }
-            state.identifiers().forEach(id -> values.add(id.value()));
-            for (String value : values) {
-                if (value != null && value.strip().length() >= 3) {
-                    clean = clean.replaceAll("(?i)" + Pattern.quote(value.strip()), REDACTED);
-                }
-            }
-            return clean;
+            // cut after redacting, so the cut never leaves a piece of an identifier behind
+            return clean.length() > MAX_DETAIL ? clean.substring(0, MAX_DETAIL) : clean;
         }
 
         Transition transition() {

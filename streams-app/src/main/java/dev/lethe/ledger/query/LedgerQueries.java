@@ -87,14 +87,15 @@ public final class LedgerQueries {
     }
 
     private Lookup queryLocal(String requestId, int partition, Position bound) {
-        StateQueryRequest<dev.lethe.avro.RequestState> request = StateQueryRequest
+        final StateQueryRequest<dev.lethe.avro.RequestState> unbounded = StateQueryRequest
                 .inStore(LedgerNames.LEDGER_STORE)
                 .withQuery(KeyQuery.<String, dev.lethe.avro.RequestState>withKey(requestId))
-                .withPartitions(Set.of(partition))
-                .requireActive();
-        if (bound != null) {
-            request = request.withPositionBound(PositionBound.at(bound));
-        }
+                .withPartitions(Set.of(partition));
+        // Kafka Streams ignores a position bound on requireActive() queries, so a bounded query
+        // relies on the bound itself: a lagging copy answers NOT_UP_TO_BOUND.
+        final StateQueryRequest<dev.lethe.avro.RequestState> request = bound == null
+                ? unbounded.requireActive()
+                : unbounded.withPositionBound(PositionBound.at(bound));
         final StateQueryResult<dev.lethe.avro.RequestState> result;
         try {
             result = streams.query(request);

@@ -67,7 +67,10 @@ final class LedgerProcessor extends ContextualProcessor<byte[], byte[], Object, 
         final dev.lethe.avro.RequestState stored = ledger.get(event.requestId());
         final Ledger.Transition transition = Ledger.apply(stored == null ? null : AvroMapping.state(stored), event,
                 new LedgerContext(now, routingNeeded(event) ? registeredSystems() : List.of(), policy));
-        ledger.put(event.requestId(), AvroMapping.state(transition.state()));
+        final RequestState next = transition.state();
+        if (stored != null || next.received() || !next.earlyCallbacks().isEmpty()) {
+            ledger.put(event.requestId(), AvroMapping.state(next));
+        }
         transition.outputs().forEach(output -> forward(output, record, source, now));
     }
 

@@ -1,0 +1,82 @@
+package dev.lethe.gateway;
+
+import dev.lethe.gateway.auth.Authenticator;
+import dev.lethe.gateway.events.KafkaEventWriter;
+import dev.lethe.gateway.ledger.HttpLedgerClient;
+import dev.lethe.schemas.LetheSerdes;
+import dev.lethe.schemas.registry.RestSchemaRegistryClient;
+import io.javalin.Javalin;
+import java.time.Clock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The gateway as a service: a Kafka event writer, a ledger client and the Javalin app, built
+ * from a {@link GatewayConfig}. {@link #start()} listens on the configured port;
+ * {@link #close()} stops the HTTP server, then the producer. Used by {@link GatewayMain} and by
+ * the standalone run.
+ */
+public final class GatewayServer implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(GatewayServer.class);
+
+    private final KafkaEventWriter events;
+    private final Javalin app;
+
+    /** With the tokens named by {@code config} ({@code LETHE_ADMIN_TOKEN}, {@code LETHE_TOKENS_FILE}). */
+    public GatewayServer(GatewayConfig config) {
+        this(config, Authenticator.from(config.adminToken(), config.tokensFile()));
+    }
+
+    /**
+     * With an authenticator built by the caller (its tokens replace those named by {@code config}).
+     *
+     * @throws IllegalStateException when the Kafka bootstrap servers or the schema registry URL is not set
+     */
+    public GatewayServer(GatewayConfig config, Authenticator authenticator) {
+        final String bootstrap = required(config.bootstrapServers(), GatewayConfig.BOOTSTRAP_SERVERS);
+        final String registry = required(config.schemaRegistryUrl(), GatewayConfig.SCHEMA_REGISTRY_URL);
+        if (authenticator.size() == 0) {
+            LOG.warn("no token is configured ({} / {}): every call but /health will be refused",
+                    GatewayConfig.ADMIN_TOKEN, GatewayConfig.TOKENS_FILE);
+        }
+        this.events = KafkaEventWriter.create(bootstrap, new LetheSerdes(new RestSchemaRegistryClient(registry)));
+        try {
+            final GatewayApp.Collaborators collaborators = new GatewayApp.Collaborators(events,
+                    new HttpLedgerClient(config.ledgerUrl()), authenticator, Clock.systemUTC(), config.vocabulary(),
+                    config.intakeConfirm());
+            this.app = GatewayApp.create(collaborators, config.httpPort());
+        } catch (RuntimeException e) {
+            events.close();
+            throw e;
+        }
+    }
+
+    /** Starts listening; returns this. */
+    public GatewayServer start() {
+        app.start();
+        LOG.info("api-gateway listening on port {}", app.port());
+        return this;
+    }
+
+    /** The port it listens on (the real one when configured with 0). */
+    public int port() {
+        return app.port();
+    }
+
+    @Override
+    public void close() {
+        try {
+            app.stop();
+        } finally {
+            events.close();
+        }
+    }
+
+    private static String required(String value, String variable) {
+        if (value == null || value.isBlank()) {
+            throw new IllegalStateException(variable + " is not set");
+        }
+        return value;
+    }
+}

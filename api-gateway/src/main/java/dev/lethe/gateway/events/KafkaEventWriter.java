@@ -1,0 +1,111 @@
+package dev.lethe.gateway.events;
+
+import dev.lethe.avro.ErasureRequested;
+import dev.lethe.avro.SystemCallback;
+import dev.lethe.schemas.LetheSerdes;
+import dev.lethe.schemas.Topics;
+import dev.lethe.schemas.registry.SchemaRegistryException;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/**
+ * The {@link EventWriter} on Kafka: one idempotent producer ({@code acks=all}) of bytes, with
+ * keys and values written by {@link LetheSerdes} in the Confluent wire format. Each write blocks
+ * on the send until the broker acknowledges it or the send timeout passes, so an HTTP 202 is
+ * given only for a durable event.
+ */
+public final class KafkaEventWriter implements EventWriter, AutoCloseable {
+
+    /** How long a caller waits for one acknowledged write. */
+    public static final Duration SEND_TIMEOUT = Duration.ofSeconds(16);
+    static final int DELIVERY_TIMEOUT_MS = 15_000;
+    static final int REQUEST_TIMEOUT_MS = 10_000;
+    static final int MAX_BLOCK_MS = 10_000;
+    private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(10);
+
+    private final Producer<byte[], byte[]> producer;
+    private final LetheSerdes serdes;
+    private final Duration sendTimeout;
+
+    public KafkaEventWriter(Producer<byte[], byte[]> producer, LetheSerdes serdes, Duration sendTimeout) {
+        this.producer = producer;
+        this.serdes = serdes;
+        this.sendTimeout = sendTimeout;
+    }
+
+    /** A writer with its own {@link KafkaProducer} to {@code bootstrapServers}. */
+    public static KafkaEventWriter create(String bootstrapServers, LetheSerdes serdes) {
+        final KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerConfig(bootstrapServers),
+                new ByteArraySerializer(), new ByteArraySerializer());
+        return new KafkaEventWriter(producer, serdes, SEND_TIMEOUT);
+    }
+
+    /** The producer's settings: idempotent, every in-sync replica acknowledges, bounded waits. */
+    public static Map<String, Object> producerConfig(String bootstrapServers) {
+        return Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                ProducerConfig.CLIENT_ID_CONFIG, "lethe-api-gateway",
+                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
+                ProducerConfig.ACKS_CONFIG, "all",
+                ProducerConfig.LINGER_MS_CONFIG, 0,
+                ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, DELIVERY_TIMEOUT_MS,
+                ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, REQUEST_TIMEOUT_MS,
+                ProducerConfig.MAX_BLOCK_MS_CONFIG, MAX_BLOCK_MS);
+    }
+
+    @Override
+    public Written write(ErasureRequested request) {
+        final byte[] value = serialize(() -> serdes.request().serialize(Topics.REQUESTS, request));
+        return send(Topics.REQUESTS, request.getRequestId(), value);
+    }
+
+    @Override
+    public Written write(SystemCallback callback) {
+        final byte[] value = serialize(() -> serdes.callback().serialize(Topics.CALLBACKS, callback));
+        return send(Topics.CALLBACKS, callback.getRequestId(), value);
+    }
+
+    private Written send(String topic, String requestId, byte[] value) {
+        final byte[] key = serialize(() -> serdes.key().serialize(topic, requestId));
+        try {
+            final Future<RecordMetadata> sent = producer.send(new ProducerRecord<>(topic, key, value));
+            final RecordMetadata metadata = sent.get(sendTimeout.toMillis(), TimeUnit.MILLISECONDS);
+            return new Written(metadata.topic(), metadata.partition(), metadata.offset());
+        } catch (ExecutionException e) {
+            throw new WriteFailedException("write of request " + requestId + " to " + topic + " failed", e.getCause());
+        } catch (TimeoutException e) {
+            throw new WriteFailedException("write of request " + requestId + " to " + topic + " not acknowledged within "
+                    + sendTimeout.toMillis() + " ms", e);
+        } catch (KafkaException e) {
+            throw new WriteFailedException("write of request " + requestId + " to " + topic + " refused", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new WriteFailedException("interrupted while writing request " + requestId + " to " + topic, e);
+        }
+    }
+
+    private static byte[] serialize(Supplier<byte[]> serializer) {
+        try {
+            return serializer.get();
+        } catch (KafkaException | SchemaRegistryException e) {
+            throw new WriteFailedException("cannot serialize the event (schema registry)", e);
+        }
+    }
+
+    @Override
+    public void close() {
+        producer.close(CLOSE_TIMEOUT);
+    }
+}

@@ -1,0 +1,144 @@
+package dev.lethe.gateway.http;
+
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.exc.InvalidDefinitionException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import io.javalin.http.Context;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.Collection;
+import java.util.List;
+
+/**
+ * Reads a request body of at most {@link #MAX_BYTES} and maps it strictly onto a record.
+ * An oversized body is refused before any of it is parsed ({@code body_too_large}); malformed
+ * JSON is {@code malformed_json}; an unknown field is {@code unknown_field} and a wrong type
+ * {@code invalid_type}, both with the field's JSON path ({@code identifiers[1].value}).
+ * Messages never repeat the caller's values.
+ */
+public final class JsonBody {
+
+    public static final int MAX_BYTES = 64 * 1024;
+
+    private JsonBody() {
+    }
+
+    /** The body of {@code ctx} as a {@code type}, or an {@link ApiException} (400). */
+    public static <T> T read(Context ctx, Class<T> type) {
+        return parse(readBounded(ctx), type);
+    }
+
+    static byte[] readBounded(Context ctx) {
+        if (ctx.req().getContentLengthLong() > MAX_BYTES) {
+            throw tooLarge();
+        }
+        try (InputStream in = ctx.bodyInputStream()) {
+            final byte[] bytes = in.readNBytes(MAX_BYTES + 1);
+            if (bytes.length > MAX_BYTES) {
+                throw tooLarge();
+            }
+            return bytes;
+        } catch (IOException e) {
+            throw ApiException.badRequest("unreadable_body", "the body could not be read to its end", null);
+        }
+    }
+
+    /**
+     * Maps {@code bytes} onto {@code type} with {@link Json#strict()}: first as a tree (malformed
+     * JSON, duplicate keys and trailing content are refused there), then onto the record.
+     */
+    public static <T> T parse(byte[] bytes, Class<T> type) {
+        final JsonNode tree = tree(bytes);
+        try {
+            return Json.strict().treeToValue(tree, type);
+        } catch (InvalidDefinitionException e) {
+            throw new IllegalStateException("cannot map JSON onto " + type.getSimpleName(), e);
+        } catch (UnrecognizedPropertyException e) {
+            final String path = path(e.getPath());
+            throw ApiException.badRequest("unknown_field", "unknown field " + path, path);
+        } catch (MismatchedInputException e) {
+            throw mismatched(e);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot map a JSON tree onto " + type.getSimpleName(), e);
+        }
+    }
+
+    private static JsonNode tree(byte[] bytes) {
+        final JsonNode tree;
+        try {
+            tree = Json.strict().readTree(bytes);
+        } catch (JsonProcessingException e) {
+            throw ApiException.badRequest("malformed_json", "the body is not valid JSON" + at(e.getLocation()), null);
+        } catch (IOException e) {
+            throw new UncheckedIOException("request body could not be parsed", e);
+        }
+        if (tree == null || tree.isMissingNode()) {
+            throw ApiException.badRequest("malformed_json", "the body is empty; a JSON object is expected", null);
+        }
+        if (!tree.isObject()) {
+            throw ApiException.badRequest("invalid_type", "the body must be a JSON object", null);
+        }
+        return tree;
+    }
+
+    private static ApiException mismatched(MismatchedInputException e) {
+        final String path = path(e.getPath());
+        final String expected = describe(e.getTargetType());
+        if (path.isEmpty()) {
+            return ApiException.badRequest("invalid_type", "the body must be " + expected, null);
+        }
+        return ApiException.badRequest("invalid_type", path + " must be " + expected, path);
+    }
+
+    /** The JSON path of a Jackson reference chain: {@code subject.namespace}, {@code identifiers[1].value}. */
+    static String path(List<JsonMappingException.Reference> references) {
+        final StringBuilder path = new StringBuilder();
+        for (final JsonMappingException.Reference reference : references) {
+            if (reference.getFieldName() != null) {
+                if (path.length() > 0) {
+                    path.append('.');
+                }
+                path.append(reference.getFieldName());
+            } else if (reference.getIndex() >= 0) {
+                path.append('[').append(reference.getIndex()).append(']');
+            }
+        }
+        return path.toString();
+    }
+
+    private static String describe(Class<?> type) {
+        if (type == null) {
+            return "of another type";
+        }
+        if (CharSequence.class.isAssignableFrom(type)) {
+            return "a string";
+        }
+        if (type == Integer.class || type == int.class || type == Long.class || type == long.class) {
+            return "an integer";
+        }
+        if (type == Boolean.class || type == boolean.class) {
+            return "true or false";
+        }
+        if (Collection.class.isAssignableFrom(type) || type.isArray()) {
+            return "an array";
+        }
+        return "an object";
+    }
+
+    private static String at(JsonLocation location) {
+        if (location == null || location.getLineNr() < 0) {
+            return "";
+        }
+        return " (line " + location.getLineNr() + ", column " + location.getColumnNr() + ")";
+    }
+
+    private static ApiException tooLarge() {
+        return ApiException.badRequest("body_too_large", "the body is larger than " + MAX_BYTES + " bytes (64 KiB)",
+                null);
+    }
+}

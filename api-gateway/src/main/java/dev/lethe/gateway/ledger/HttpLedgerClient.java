@@ -1,0 +1,167 @@
+package dev.lethe.gateway.ledger;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.lethe.gateway.events.Written;
+import dev.lethe.gateway.http.ApiException;
+import dev.lethe.gateway.http.Json;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The {@link LedgerClient} over the streams-app's internal HTTP endpoint
+ * ({@code /internal/v1/requests/{id}}, {@code /internal/v1/systems}, {@code /internal/health}).
+ * Every call has a timeout; a ledger that cannot be reached, or does not answer in time, is a
+ * 503 "ledger unreachable", never a 500. The systems list is cached for {@link #SYSTEMS_TTL}.
+ */
+public final class HttpLedgerClient implements LedgerClient {
+
+    public static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(2);
+    public static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(5);
+    public static final Duration SYSTEMS_TTL = Duration.ofSeconds(5);
+    static final int RETRY_AFTER_SECONDS = 5;
+    private static final Logger LOG = LoggerFactory.getLogger(HttpLedgerClient.class);
+    private static final TypeReference<List<RegisteredSystem>> SYSTEMS = new TypeReference<>() { };
+
+    private final URI base;
+    private final HttpClient http;
+    private final Duration timeout;
+    private final Duration systemsTtl;
+    private final Clock clock;
+    private volatile Cached cached;
+
+    private record Cached(List<RegisteredSystem> systems, Instant until) {
+    }
+
+    /** A client of the ledger at {@code baseUrl} with the default timeouts and cache. */
+    public HttpLedgerClient(String baseUrl) {
+        this(baseUrl, HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT).build(), REQUEST_TIMEOUT, SYSTEMS_TTL,
+                Clock.systemUTC());
+    }
+
+    public HttpLedgerClient(String baseUrl, HttpClient http, Duration timeout, Duration systemsTtl, Clock clock) {
+        this.base = URI.create(baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl);
+        this.http = http;
+        this.timeout = timeout;
+        this.systemsTtl = systemsTtl;
+        this.clock = clock;
+    }
+
+    @Override
+    public String request(String id) {
+        return answer(get(requestPath(id), timeout), id);
+    }
+
+    @Override
+    public String requestAfter(String id, Written position, Duration wait) {
+        final String query = "?topic=" + encode(position.topic()) + "&partition=" + position.partition()
+                + "&offset=" + position.offset() + "&waitMs=" + wait.toMillis();
+        return answer(get(requestPath(id) + query, timeout.plus(wait)), id);
+    }
+
+    @Override
+    public List<RegisteredSystem> systems() {
+        final Cached current = cached;
+        final Instant now = clock.instant();
+        if (current != null && now.isBefore(current.until())) {
+            return current.systems();
+        }
+        final List<RegisteredSystem> systems = parseSystems(answer(get("/internal/v1/systems", timeout), null));
+        cached = new Cached(systems, now.plus(systemsTtl));
+        return systems;
+    }
+
+    @Override
+    public LedgerHealth health() {
+        final HttpResponse<String> response;
+        try {
+            response = get("/internal/health", timeout);
+        } catch (ApiException e) {
+            return new LedgerHealth(false, LedgerHealth.UNREACHABLE);
+        }
+        if (response.statusCode() == 200) {
+            return LedgerHealth.running();
+        }
+        return new LedgerHealth(false, stateOf(response));
+    }
+
+    private HttpResponse<String> get(String pathAndQuery, Duration callTimeout) {
+        final HttpRequest request = HttpRequest.newBuilder(URI.create(base + pathAndQuery))
+                .header("Accept", "application/json")
+                .timeout(callTimeout)
+                .GET()
+                .build();
+        try {
+            return http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            LOG.warn("ledger at {} unreachable: {}", base, e.toString());
+            throw unreachable();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw unreachable();
+        }
+    }
+
+    private static String answer(HttpResponse<String> response, String id) {
+        return switch (response.statusCode()) {
+            case 200 -> response.body();
+            case 404 -> throw ApiException.notFound(id == null ? "not found" : "no erasure request " + id);
+            case 503 -> throw ApiException.unavailable("the ledger cannot answer yet (its state is moving or catching "
+                    + "up); try again", retryAfter(response));
+            default -> throw ApiException.badGateway("the ledger answered " + response.statusCode());
+        };
+    }
+
+    private static List<RegisteredSystem> parseSystems(String body) {
+        try {
+            return List.copyOf(Json.lenient().readValue(body, SYSTEMS));
+        } catch (JsonProcessingException e) {
+            throw ApiException.badGateway("the ledger's list of systems is not valid JSON");
+        }
+    }
+
+    private static String stateOf(HttpResponse<String> response) {
+        try {
+            final JsonNode body = Json.lenient().readTree(response.body());
+            return body.path("state").asText("HTTP " + response.statusCode());
+        } catch (JsonProcessingException e) {
+            return "HTTP " + response.statusCode();
+        }
+    }
+
+    private static int retryAfter(HttpResponse<String> response) {
+        return response.headers().firstValue("Retry-After").map(HttpLedgerClient::seconds).orElse(1);
+    }
+
+    private static int seconds(String value) {
+        try {
+            return Math.max(1, Integer.parseInt(value.strip()));
+        } catch (NumberFormatException e) {
+            return 1;
+        }
+    }
+
+    private static ApiException unreachable() {
+        return ApiException.unavailable("ledger unreachable", RETRY_AFTER_SECONDS);
+    }
+
+    private static String requestPath(String id) {
+        return "/internal/v1/requests/" + encode(id);
+    }
+
+    private static String encode(String value) {
+        return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
+    }
+}

@@ -1,0 +1,96 @@
+package dev.lethe.gateway;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.lethe.gateway.auth.Authenticator;
+import dev.lethe.gateway.auth.Role;
+import dev.lethe.gateway.erasure.Vocabulary;
+import io.javalin.Javalin;
+import io.javalin.testtools.HttpClient;
+import io.javalin.testtools.Response;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.http.HttpRequest;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+
+/** The gateway app over fakes, with a token per role and helpers to call it. */
+final class Fixture {
+
+    static final String SUBMITTER = "submitter-token-0000000001";
+    static final String APPROVER = "approver-token-00000000002";
+    static final String ADMIN = "admin-token-000000000000003";
+    static final String BILLING = "partner-billing-token-00004";
+    static final String CRM = "partner-crm-token-000000005";
+    static final Instant NOW = Instant.parse("2026-03-01T10:15:30.123Z");
+    static final Duration CONFIRM_WAIT = Duration.ofMillis(2500);
+    static final String REQUEST_ID = "6f1c2a3e-8b4d-4c5e-9f60-718293a4b5c6";
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    final RecordingEventWriter events = new RecordingEventWriter();
+    final FakeLedgerClient ledger = new FakeLedgerClient();
+
+    static Authenticator authenticator() {
+        return Authenticator.none()
+                .with(Role.SUBMITTER, SUBMITTER)
+                .with(Role.APPROVER, APPROVER)
+                .with(Role.ADMIN, ADMIN)
+                .with(Role.partner("billing"), BILLING)
+                .with(Role.partner("crm"), CRM);
+    }
+
+    Javalin app() {
+        final Vocabulary vocabulary = new Vocabulary(List.of("user_id", "email", "phone", "account_id", "device_id",
+                "customer_id"), List.of("GDPR", "CCPA", "CPRA", "PIPA"));
+        return GatewayApp.create(new GatewayApp.Collaborators(events, ledger, authenticator(),
+                Clock.fixed(NOW, ZoneOffset.UTC), vocabulary, CONFIRM_WAIT), 0);
+    }
+
+    /** POSTs {@code body} as JSON, with {@code token} as bearer when not null. */
+    static Response post(HttpClient client, String path, String token, String body) {
+        return client.request(path, builder -> {
+            builder.post(HttpRequest.BodyPublishers.ofString(body));
+            builder.header("Content-Type", "application/json");
+            if (token != null) {
+                builder.header("Authorization", "Bearer " + token);
+            }
+        });
+    }
+
+    /** GETs {@code path} with {@code token} as bearer when not null. */
+    static Response get(HttpClient client, String path, String token) {
+        return client.request(path, builder -> {
+            builder.get();
+            if (token != null) {
+                builder.header("Authorization", "Bearer " + token);
+            }
+        });
+    }
+
+    static JsonNode json(Response response) {
+        try {
+            return JSON.readTree(response.body().string());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Asserts the status and the error body: its code, a message, and {@code field} (null: no field). */
+    static void assertError(Response response, int status, String code, String field) {
+        final JsonNode body = json(response);
+        assertEquals(status, response.code(), () -> "answer: " + body);
+        assertEquals(code, body.path("error").asText(), () -> "answer: " + body);
+        assertEquals(false, body.path("message").asText().isBlank(), () -> "answer: " + body);
+        if (field == null) {
+            assertEquals(false, body.has("field"), () -> "answer: " + body);
+        } else {
+            assertEquals(field, body.path("field").asText(), () -> "answer: " + body);
+        }
+    }
+}

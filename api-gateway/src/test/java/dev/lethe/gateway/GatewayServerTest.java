@@ -1,0 +1,58 @@
+package dev.lethe.gateway;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The server as the standalone run and {@link GatewayMain} build it, with nothing behind it. */
+class GatewayServerTest {
+
+    @Test
+    void shouldServeHealthDownWhileNothingBehindItRuns() throws Exception {
+        final int closed = closedPort();
+        final GatewayConfig config = GatewayConfig.fromEnvironment(Map.of(
+                "LETHE_HTTP_PORT", "0",
+                "LETHE_BOOTSTRAP_SERVERS", "127.0.0.1:" + closed,
+                "LETHE_SCHEMA_REGISTRY_URL", "http://127.0.0.1:" + closed,
+                "LETHE_LEDGER_URL", "http://127.0.0.1:" + closed,
+                "LETHE_ADMIN_TOKEN", "admin-token-0123456789"));
+        try (GatewayServer server = new GatewayServer(config).start()) {
+            final HttpClient http = HttpClient.newHttpClient();
+            final String base = "http://127.0.0.1:" + server.port();
+
+            final HttpResponse<String> health = http.send(HttpRequest.newBuilder(URI.create(base + "/health")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            final HttpResponse<String> anonymous = http.send(HttpRequest.newBuilder(URI.create(base + "/v1/erasures"))
+                    .POST(HttpRequest.BodyPublishers.ofString("{}")).build(), HttpResponse.BodyHandlers.ofString());
+
+            assertEquals(503, health.statusCode());
+            assertTrue(health.body().contains("\"UNREACHABLE\""), health.body());
+            assertEquals(401, anonymous.statusCode());
+        }
+    }
+
+    @Test
+    void shouldRefuseToBuildWithoutKafkaNamingTheVariable() {
+        final GatewayConfig config = GatewayConfig.fromEnvironment(Map.of(
+                "LETHE_SCHEMA_REGISTRY_URL", "http://127.0.0.1:1"));
+
+        final IllegalStateException e = assertThrows(IllegalStateException.class, () -> new GatewayServer(config));
+
+        assertTrue(e.getMessage().contains("LETHE_BOOTSTRAP_SERVERS"), e.getMessage());
+    }
+
+    private static int closedPort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+}

@@ -1,0 +1,107 @@
+package dev.lethe.gateway.events;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import dev.lethe.avro.CallbackOutcome;
+import dev.lethe.avro.ErasureRequested;
+import dev.lethe.avro.Identifier;
+import dev.lethe.avro.SystemCallback;
+import dev.lethe.schemas.LetheSerdes;
+import dev.lethe.schemas.Topics;
+import dev.lethe.schemas.registry.InMemorySchemaRegistryClient;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import org.apache.kafka.clients.producer.MockProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.errors.NotEnoughReplicasException;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.junit.jupiter.api.Test;
+
+class KafkaEventWriterTest {
+
+    private static final String ID = "6f1c2a3e-8b4d-4c5e-9f60-718293a4b5c6";
+    private static final Instant NOW = Instant.parse("2026-03-01T10:15:30.123Z");
+
+    private final LetheSerdes serdes = new LetheSerdes(new InMemorySchemaRegistryClient());
+
+    private static MockProducer<byte[], byte[]> producer(boolean autoComplete) {
+        return new MockProducer<>(autoComplete, null, new ByteArraySerializer(), new ByteArraySerializer());
+    }
+
+    private static ErasureRequested request() {
+        return new ErasureRequested(ID, new Identifier("user_id", "u-1842"), List.of(), "GDPR", "account_deleted",
+                "accounts-service", null, List.of(), 0, NOW, "submitter");
+    }
+
+    @Test
+    void shouldWriteARequestKeyedByItsIdToTheRequestsTopic() {
+        final MockProducer<byte[], byte[]> producer = producer(true);
+        final KafkaEventWriter writer = new KafkaEventWriter(producer, serdes, Duration.ofSeconds(1));
+
+        final Written written = writer.write(request());
+
+        final ProducerRecord<byte[], byte[]> sent = producer.history().get(0);
+        assertEquals(Topics.REQUESTS, sent.topic());
+        assertEquals(ID, serdes.key().deserialize(Topics.REQUESTS, sent.key()));
+        assertEquals(request(), serdes.request().deserialize(Topics.REQUESTS, sent.value()));
+        assertEquals(Topics.REQUESTS, written.topic());
+        assertEquals(0L, written.offset());
+    }
+
+    @Test
+    void shouldWriteACallbackKeyedByItsRequestIdToTheCallbacksTopic() {
+        final MockProducer<byte[], byte[]> producer = producer(true);
+        final KafkaEventWriter writer = new KafkaEventWriter(producer, serdes, Duration.ofSeconds(1));
+        final SystemCallback callback = new SystemCallback("e-1", ID, "billing", NOW, "partner:billing",
+                CallbackOutcome.DONE, 12L, null, null);
+
+        final Written written = writer.write(callback);
+
+        final ProducerRecord<byte[], byte[]> sent = producer.history().get(0);
+        assertEquals(Topics.CALLBACKS, sent.topic());
+        assertEquals(ID, serdes.key().deserialize(Topics.CALLBACKS, sent.key()));
+        assertEquals(callback, serdes.callback().deserialize(Topics.CALLBACKS, sent.value()));
+        assertEquals(Topics.CALLBACKS, written.topic());
+    }
+
+    @Test
+    void shouldFailWhenTheBrokerRefusesTheWrite() {
+        final MockProducer<byte[], byte[]> producer = producer(false);
+        final KafkaEventWriter writer = new KafkaEventWriter(producer, serdes, Duration.ofSeconds(10));
+
+        final CompletableFuture<Written> writing = CompletableFuture.supplyAsync(() -> writer.write(request()));
+        await().atMost(Duration.ofSeconds(5)).until(() -> producer.history().size() == 1);
+        producer.errorNext(new NotEnoughReplicasException("test"));
+
+        final CompletionException e = assertThrows(CompletionException.class, writing::join);
+        assertEquals(WriteFailedException.class, e.getCause().getClass());
+    }
+
+    @Test
+    void shouldFailWhenTheWriteIsNotAcknowledgedInTime() {
+        final KafkaEventWriter writer = new KafkaEventWriter(producer(false), serdes, Duration.ofMillis(100));
+
+        assertThrows(WriteFailedException.class, () -> writer.write(request()));
+    }
+
+    @Test
+    void shouldConfigureAnIdempotentProducerAcknowledgedByAllReplicas() {
+        final Map<String, Object> config = KafkaEventWriter.producerConfig("broker:9092");
+
+        assertEquals("broker:9092", config.get(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG));
+        assertEquals(true, config.get(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG));
+        assertEquals("all", config.get(ProducerConfig.ACKS_CONFIG));
+        final int delivery = (int) config.get(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG);
+        final int request = (int) config.get(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG);
+        final int linger = (int) config.get(ProducerConfig.LINGER_MS_CONFIG);
+        assertEquals(true, delivery >= request + linger, "delivery.timeout.ms >= request.timeout.ms + linger.ms");
+        assertEquals(true, KafkaEventWriter.SEND_TIMEOUT.toMillis() > delivery, "the caller outwaits delivery");
+    }
+}

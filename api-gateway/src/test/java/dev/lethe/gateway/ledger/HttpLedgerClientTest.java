@@ -1,0 +1,226 @@
+package dev.lethe.gateway.ledger;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.lethe.gateway.events.Written;
+import dev.lethe.gateway.http.ApiException;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.http.HttpClient;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** {@link HttpLedgerClient} against a small real ledger endpoint served by Javalin in the test. */
+class HttpLedgerClientTest {
+
+    private static final String KNOWN = "6f1c2a3e-8b4d-4c5e-9f60-718293a4b5c6";
+    private static final String MIGRATING = "7a1c2a3e-8b4d-4c5e-9f60-718293a4b5c6";
+    private static final String BROKEN = "8b1c2a3e-8b4d-4c5e-9f60-718293a4b5c6";
+    private static final String SLOW = "9c1c2a3e-8b4d-4c5e-9f60-718293a4b5c6";
+    private static final String KNOWN_JSON = "{\"id\":\"" + KNOWN + "\",\"status\":\"RECEIVED\",\"systems\":[]}";
+    private static final String SYSTEMS_JSON = """
+            [{"name":"billing","owner":"billing-team","contact":"b@example.com","mode":"event",
+              "namespaces":["user_id","email"],"jurisdictions":["GDPR"],"tags":[],"slaDays":30,"reminderHours":24,
+              "addedLater":{"x":1}}]""";
+
+    private final List<Map<String, List<String>>> queries = new CopyOnWriteArrayList<>();
+    private final AtomicInteger systemsCalls = new AtomicInteger();
+    private final CountDownLatch release = new CountDownLatch(1);
+    private volatile boolean running = true;
+    private final MutableClock clock = new MutableClock(Instant.parse("2026-03-01T10:00:00Z"));
+    private Javalin ledger;
+    private HttpLedgerClient client;
+
+    @BeforeEach
+    void startLedger() {
+        ledger = Javalin.create(config -> {
+            config.startup.showJavalinBanner = false;
+            config.routes.get("/internal/v1/requests/{id}", this::request);
+            config.routes.get("/internal/v1/systems", ctx -> {
+                systemsCalls.incrementAndGet();
+                ctx.contentType("application/json").result(SYSTEMS_JSON);
+            });
+            config.routes.get("/internal/health", ctx -> ctx.status(running ? 200 : 503).contentType("application/json")
+                    .result(running ? "{\"status\":\"UP\"}" : "{\"status\":\"DOWN\",\"state\":\"REBALANCING\"}"));
+        }).start(0);
+        client = clientOf("http://127.0.0.1:" + ledger.port() + "/");
+    }
+
+    @AfterEach
+    void stopLedger() {
+        release.countDown();
+        ledger.stop();
+    }
+
+    private void request(Context ctx) throws InterruptedException {
+        queries.add(ctx.queryParamMap());
+        final String id = ctx.pathParam("id");
+        switch (id) {
+            case KNOWN -> ctx.contentType("application/json").result(KNOWN_JSON);
+            case MIGRATING -> ctx.status(503).header("Retry-After", "9")
+                    .result("{\"error\":\"unavailable\",\"message\":\"store migrating\"}");
+            case BROKEN -> ctx.status(500).result("boom");
+            case SLOW -> {
+                final boolean released = release.await(10, TimeUnit.SECONDS);
+                ctx.result(released ? KNOWN_JSON : "{}");
+            }
+            default -> ctx.status(404).result("{\"error\":\"not_found\",\"message\":\"no such request\"}");
+        }
+    }
+
+    private HttpLedgerClient clientOf(String baseUrl) {
+        return new HttpLedgerClient(baseUrl, HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build(),
+                Duration.ofMillis(1500), Duration.ofSeconds(5), clock);
+    }
+
+    @Test
+    void shouldRelayTheRequestJsonAsItIs() {
+        assertEquals(KNOWN_JSON, client.request(KNOWN));
+        assertTrue(queries.get(0).isEmpty());
+    }
+
+    @Test
+    void shouldPassTheWrittenPositionAndTheWaitToTheLedger() {
+        final String json = client.requestAfter(KNOWN, new Written("erasure.requests", 4, 1234L),
+                Duration.ofMillis(250));
+
+        assertEquals(KNOWN_JSON, json);
+        assertEquals(Map.of("topic", List.of("erasure.requests"), "partition", List.of("4"),
+                "offset", List.of("1234"), "waitMs", List.of("250")), queries.get(0));
+    }
+
+    @Test
+    void shouldTurnA404IntoNotFound() {
+        final ApiException e = assertThrows(ApiException.class,
+                () -> client.request("0a1c2a3e-8b4d-4c5e-9f60-718293a4b5c6"));
+
+        assertEquals(404, e.status());
+        assertEquals("not_found", e.code());
+    }
+
+    @Test
+    void shouldTurnA503IntoUnavailableWithTheLedgersRetryAfter() {
+        final ApiException e = assertThrows(ApiException.class, () -> client.request(MIGRATING));
+
+        assertEquals(503, e.status());
+        assertEquals("unavailable", e.code());
+        assertEquals(9, e.retryAfterSeconds());
+    }
+
+    @Test
+    void shouldTurnAnUnexpectedStatusIntoBadGateway() {
+        final ApiException e = assertThrows(ApiException.class, () -> client.request(BROKEN));
+
+        assertEquals(502, e.status());
+    }
+
+    @Test
+    void shouldAnswerUnavailableWhenTheLedgerDoesNotAnswerInTime() {
+        final ApiException e = assertThrows(ApiException.class, () -> client.request(SLOW));
+
+        assertEquals(503, e.status());
+        assertEquals("ledger unreachable", e.getMessage());
+    }
+
+    @Test
+    void shouldAnswerUnavailableWhenTheConnectionIsRefused() throws IOException {
+        final HttpLedgerClient unreachable = clientOf("http://127.0.0.1:" + closedPort());
+
+        final ApiException e = assertThrows(ApiException.class, () -> unreachable.request(KNOWN));
+
+        assertEquals(503, e.status());
+        assertEquals("unavailable", e.code());
+        assertEquals("ledger unreachable", e.getMessage());
+        assertTrue(e.retryAfterSeconds() > 0);
+        assertEquals(new LedgerHealth(false, LedgerHealth.UNREACHABLE), unreachable.health());
+    }
+
+    @Test
+    void shouldReadTheSystemsIgnoringFieldsItDoesNotKnow() {
+        final List<RegisteredSystem> systems = client.systems();
+
+        assertEquals(1, systems.size());
+        assertEquals("billing", systems.get(0).name());
+        assertEquals(List.of("user_id", "email"), systems.get(0).namespaces());
+        assertEquals(30, systems.get(0).slaDays());
+    }
+
+    @Test
+    void shouldCacheTheSystemsForTheirTimeToLive() {
+        client.systems();
+        clock.advance(Duration.ofSeconds(4));
+        client.systems();
+        assertEquals(1, systemsCalls.get());
+
+        clock.advance(Duration.ofSeconds(2));
+        client.systems();
+        assertEquals(2, systemsCalls.get());
+    }
+
+    @Test
+    void shouldReportHealthUpWhileTheLedgerRuns() {
+        assertTrue(client.health().up());
+    }
+
+    @Test
+    void shouldReportHealthDownWithTheLedgerState() {
+        running = false;
+
+        final LedgerHealth health = client.health();
+
+        assertFalse(health.up());
+        assertEquals("REBALANCING", health.state());
+    }
+
+    private static int closedPort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    /** A clock the test moves by hand. */
+    static final class MutableClock extends Clock {
+
+        private volatile Instant now;
+
+        MutableClock(Instant now) {
+            this.now = now;
+        }
+
+        void advance(Duration duration) {
+            now = now.plus(duration);
+        }
+
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+    }
+}

@@ -1,0 +1,113 @@
+package dev.lethe.schemas;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.apache.kafka.common.config.TopicConfig;
+import org.junit.jupiter.api.Test;
+
+/** The topic catalogue: names, co-partitioning and what is compacted or retained. */
+class TopicsTest {
+
+    private static final Set<String> COMPACTED = Set.of(Topics.SYSTEMS, Topics.DATASET);
+
+    private final List<TopicSpec> specs = Topics.all(Topics.Settings.defaults(6, (short) 3));
+    private final Map<String, TopicSpec> byName = specs.stream()
+            .collect(Collectors.toMap(TopicSpec::name, Function.identity()));
+
+    @Test
+    void shouldListEightTopics() {
+        assertEquals(8, specs.size());
+        assertEquals(Set.of("erasure.requests", "erasure.decisions", "erasure.callbacks", "erasure.systems",
+                "erasure.events", "erasure.audit", "erasure.dataset", "erasure.dlq"), byName.keySet());
+    }
+
+    @Test
+    void shouldCoPartitionInputTopics() {
+        final Set<Integer> counts = Set.of(Topics.REQUESTS, Topics.DECISIONS, Topics.CALLBACKS).stream()
+                .map(name -> byName.get(name).partitions()).collect(Collectors.toSet());
+
+        assertEquals(Set.of(6), counts);
+    }
+
+    @Test
+    void shouldUseConfiguredReplicationEverywhere() {
+        specs.forEach(spec -> {
+            assertEquals(3, spec.replicationFactor(), spec.name());
+            assertEquals("2", spec.configs().get(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG), spec.name());
+        });
+    }
+
+    @Test
+    void shouldCompactDatasetAndSystems() {
+        for (String name : COMPACTED) {
+            final Map<String, String> configs = byName.get(name).configs();
+            assertEquals(TopicConfig.CLEANUP_POLICY_COMPACT, configs.get(TopicConfig.CLEANUP_POLICY_CONFIG), name);
+            assertFalse(configs.containsKey(TopicConfig.RETENTION_MS_CONFIG), name);
+        }
+    }
+
+    @Test
+    void shouldDeleteOthersAfterTheirRetention() {
+        final Map<String, Duration> expected = new HashMap<>(Map.of(
+                Topics.REQUESTS, Duration.ofDays(365),
+                Topics.DECISIONS, Duration.ofDays(365),
+                Topics.CALLBACKS, Duration.ofDays(365),
+                Topics.EVENTS, Duration.ofDays(365),
+                Topics.AUDIT, Duration.ofDays(3650),
+                Topics.DLQ, Duration.ofDays(365)));
+
+        specs.stream().filter(spec -> !COMPACTED.contains(spec.name())).forEach(spec -> {
+            assertEquals(TopicConfig.CLEANUP_POLICY_DELETE, spec.configs().get(TopicConfig.CLEANUP_POLICY_CONFIG),
+                    spec.name());
+            assertEquals(Long.toString(expected.remove(spec.name()).toMillis()),
+                    spec.configs().get(TopicConfig.RETENTION_MS_CONFIG), spec.name());
+        });
+        assertTrue(expected.isEmpty(), "not listed: " + expected.keySet());
+    }
+
+    @Test
+    void shouldTakeRetentionsFromSettings() {
+        final Topics.Settings settings = new Topics.Settings(1, (short) 1, 1,
+                Duration.ofDays(40), Duration.ofDays(2000), Duration.ofDays(7));
+
+        final Map<String, String> retention = Topics.all(settings).stream()
+                .filter(spec -> spec.configs().containsKey(TopicConfig.RETENTION_MS_CONFIG))
+                .collect(Collectors.toMap(TopicSpec::name, spec -> spec.configs().get(TopicConfig.RETENTION_MS_CONFIG)));
+
+        assertEquals(Long.toString(Duration.ofDays(40).toMillis()), retention.get(Topics.REQUESTS));
+        assertEquals(Long.toString(Duration.ofDays(2000).toMillis()), retention.get(Topics.AUDIT));
+        assertEquals(Long.toString(Duration.ofDays(7).toMillis()), retention.get(Topics.DLQ));
+    }
+
+    @Test
+    void shouldNotRequireMoreInSyncReplicasThanReplicas() {
+        final List<TopicSpec> single = Topics.all(Topics.Settings.defaults(1, (short) 1));
+
+        single.forEach(spec -> assertEquals("1", spec.configs().get(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG)));
+    }
+
+    @Test
+    void shouldRefuseTopicWithoutPartitions() {
+        assertThrows(IllegalArgumentException.class, () -> new TopicSpec("t", 0, (short) 1, Map.of()));
+    }
+
+    @Test
+    void shouldKeepSpecConfigsImmutable() {
+        final Map<String, String> configs = new HashMap<>(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, "compact"));
+        final TopicSpec spec = new TopicSpec("t", 1, (short) 1, configs);
+        configs.put(TopicConfig.CLEANUP_POLICY_CONFIG, "delete");
+
+        assertEquals("compact", spec.configs().get(TopicConfig.CLEANUP_POLICY_CONFIG));
+        assertThrows(UnsupportedOperationException.class, () -> spec.configs().put("x", "y"));
+    }
+}

@@ -1,0 +1,170 @@
+package dev.lethe.standalone;
+
+import dev.lethe.gateway.GatewayConfig;
+import dev.lethe.gateway.GatewayServer;
+import dev.lethe.ledger.LedgerApp;
+import dev.lethe.ledger.LedgerConfig;
+import dev.lethe.standalone.kafka.EmbeddedKafkaBroker;
+import dev.lethe.standalone.registry.EmbeddedSchemaRegistry;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Lethe's embedded default: one JVM with a single-node KRaft broker, a Confluent-compatible
+ * schema registry, the ledger (streams-app) and the api-gateway, all on loopback, with every
+ * byte of state under the data folder so that a restart finds every request where it was.
+ * Components start in dependency order and stop in the reverse order.
+ */
+public final class LetheStandalone implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(LetheStandalone.class);
+    private static final String DEMO_SYSTEMS = "demo-systems.json";
+
+    private final Deque<AutoCloseable> running = new ArrayDeque<>();
+    private final StandaloneConfig config;
+    private GatewayServer gateway;
+    private LedgerApp ledger;
+    private EmbeddedKafkaBroker broker;
+    private EmbeddedSchemaRegistry registry;
+
+    private LetheStandalone(StandaloneConfig config) {
+        this.config = config;
+    }
+
+    /** Starts every component; on any failure stops what had started and rethrows. */
+    public static LetheStandalone start(StandaloneConfig config, Map<String, String> environment, PrintStream console) {
+        final LetheStandalone lethe = new LetheStandalone(config);
+        try {
+            lethe.startAll(environment, console);
+            return lethe;
+        } catch (RuntimeException e) {
+            lethe.close();
+            throw e;
+        }
+    }
+
+    private void startAll(Map<String, String> environment, PrintStream console) {
+        final Path dataDir = config.dataDir().toAbsolutePath();
+        final Secrets secrets = new Secrets(dataDir);
+        final Path pseudonymSecret = config.pseudonymSecretFile()
+                .orElseGet(() -> secrets.fileOf("pseudonym.secret").file());
+        final Secrets.Generated adminToken = config.adminToken().isPresent() ? null : secrets.fileOf("admin.token");
+
+        broker = started(new EmbeddedKafkaBroker(dataDir.resolve("kafka"), config.kafkaPort(),
+                config.controllerPort(), Map.of()).start());
+        registry = started(new EmbeddedSchemaRegistry(broker.bootstrapServers(), config.registryPort()).start());
+
+        final Map<String, String> env = new HashMap<>(environment);
+        env.put("LETHE_BOOTSTRAP_SERVERS", broker.bootstrapServers());
+        env.put("LETHE_SCHEMA_REGISTRY_URL", registry.url());
+        env.put("LETHE_STATE_DIR", dataDir.resolve("streams").toString());
+        env.put("LETHE_ADVERTISED_HOST", "127.0.0.1");
+        env.put("LETHE_QUERY_PORT", Integer.toString(config.queryPort()));
+        env.putIfAbsent("LETHE_PARTITIONS", "3");
+        env.put("LETHE_REPLICATION_FACTOR", "1");
+        env.put("LETHE_PSEUDONYM_SECRET_FILE", pseudonymSecret.toString());
+        env.put("LETHE_SYSTEMS_FILE", config.systemsFile().orElseGet(() -> demoSystems(dataDir)).toString());
+        env.put("LETHE_APPROVAL", config.manualApproval() ? "manual" : "auto");
+        ledger = started(LedgerApp.start(LedgerConfig.fromEnvironment(env)));
+
+        env.put("LETHE_HTTP_PORT", Integer.toString(config.httpPort()));
+        env.put("LETHE_LEDGER_URL", "http://127.0.0.1:" + ledger.queryPort());
+        GatewayConfig gatewayConfig = GatewayConfig.fromEnvironment(env);
+        if (adminToken != null) {
+            gatewayConfig = gatewayConfig.withAdminToken(adminToken.value());
+        }
+        gateway = started(new GatewayServer(gatewayConfig).start());
+        announce(console, adminToken);
+    }
+
+    private <T extends AutoCloseable> T started(T component) {
+        running.push(component);
+        return component;
+    }
+
+    /** The demo systems file, copied under the data folder on the first start so that it can be edited. */
+    private static Path demoSystems(Path dataDir) {
+        final Path file = dataDir.resolve("systems.json");
+        if (Files.exists(file)) {
+            return file;
+        }
+        try (InputStream demo = Objects.requireNonNull(
+                LetheStandalone.class.getClassLoader().getResourceAsStream(DEMO_SYSTEMS), DEMO_SYSTEMS)) {
+            Files.createDirectories(dataDir);
+            Files.copy(demo, file);
+            return file;
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot write the demo systems file " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    private void announce(PrintStream console, Secrets.Generated adminToken) {
+        console.println();
+        console.println("Lethe is running.");
+        console.println("  API and console   http://localhost:" + gateway.port());
+        console.println("  Kafka             " + broker.bootstrapServers());
+        console.println("  Schema registry   " + registry.url());
+        console.println("  Data              " + config.dataDir().toAbsolutePath());
+        if (adminToken != null && adminToken.created()) {
+            console.println("  Admin token       " + adminToken.value() + "   (shown once; kept in "
+                    + adminToken.file() + ")");
+        } else if (adminToken != null) {
+            console.println("  Admin token       in " + adminToken.file());
+        }
+        console.println("Press Ctrl-C to stop.");
+    }
+
+    public int httpPort() {
+        return gateway.port();
+    }
+
+    public String bootstrapServers() {
+        return broker.bootstrapServers();
+    }
+
+    public String schemaRegistryUrl() {
+        return registry.url();
+    }
+
+    public LedgerApp ledger() {
+        return ledger;
+    }
+
+    @Override
+    public void close() {
+        while (!running.isEmpty()) {
+            final AutoCloseable component = running.pop();
+            try {
+                component.close();
+            } catch (Exception e) {
+                LOG.error("could not stop {} cleanly", component.getClass().getSimpleName(), e);
+            }
+        }
+    }
+
+    public static void main(String[] args) throws InterruptedException {
+        final StandaloneConfig config = StandaloneConfig.fromEnvironment(System.getenv());
+        final LetheStandalone lethe = start(config, System.getenv(), System.out);
+        final Thread main = Thread.currentThread();
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            System.out.println("Stopping Lethe...");
+            lethe.close();
+            main.interrupt();
+        }, "lethe-shutdown"));
+        try {
+            Thread.currentThread().join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
