@@ -1,6 +1,7 @@
 package dev.lethe.gateway;
 
 import dev.lethe.gateway.auth.Authenticator;
+import dev.lethe.gateway.erasure.AuditHandler;
 import dev.lethe.gateway.erasure.CallbackHandler;
 import dev.lethe.gateway.erasure.Confirmation;
 import dev.lethe.gateway.erasure.IntakeHandler;
@@ -57,6 +58,7 @@ public final class GatewayApp {
         config.routes.post("/v1/erasures",
                 new IntakeHandler(guard, c.events(), c.ledger(), c.vocabulary(), confirmation, c.clock()));
         config.routes.get("/v1/erasures/{id}", new StatusHandler(guard, c.ledger()));
+        config.routes.get("/v1/erasures/{id}/audit", new AuditHandler(guard, c.ledger()));
         config.routes.post("/v1/erasures/{id}/systems/{system}/callback",
                 new CallbackHandler(guard, c.events(), c.ledger(), confirmation, c.clock()));
         ErrorMapper.install(config.routes);

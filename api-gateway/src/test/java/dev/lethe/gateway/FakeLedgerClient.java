@@ -22,6 +22,7 @@ final class FakeLedgerClient implements LedgerClient {
     }
 
     final Map<String, String> requests = new ConcurrentHashMap<>();
+    final Map<String, String> audits = new ConcurrentHashMap<>();
     final List<Wait> waits = new CopyOnWriteArrayList<>();
     volatile List<RegisteredSystem> systems = List.of(system("billing"), system("crm"), system("analytics"));
     volatile LedgerHealth health = LedgerHealth.running();
@@ -65,6 +66,18 @@ final class FakeLedgerClient implements LedgerClient {
             throw waitFailure;
         }
         return requests.getOrDefault(id, requestJson(id));
+    }
+
+    @Override
+    public String audit(String id) {
+        if (readFailure != null) {
+            throw readFailure;
+        }
+        final String json = audits.get(id);
+        if (json == null) {
+            throw ApiException.notFound("no erasure request " + id);
+        }
+        return json;
     }
 
     @Override

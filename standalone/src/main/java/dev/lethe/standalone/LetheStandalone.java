@@ -55,6 +55,7 @@ public final class LetheStandalone implements AutoCloseable {
 
     private void startAll(Map<String, String> environment, PrintStream console) {
         final Path dataDir = config.dataDir().toAbsolutePath();
+        started(DataDirLock.acquire(dataDir));
         final Secrets secrets = new Secrets(dataDir);
         final Path pseudonymSecret = config.pseudonymSecretFile()
                 .orElseGet(() -> secrets.fileOf("pseudonym.secret").file());

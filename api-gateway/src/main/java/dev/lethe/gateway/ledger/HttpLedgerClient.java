@@ -72,6 +72,11 @@ public final class HttpLedgerClient implements LedgerClient {
     }
 
     @Override
+    public String audit(String id) {
+        return answer(get(requestPath(id) + "/audit", timeout), id);
+    }
+
+    @Override
     public List<RegisteredSystem> systems() {
         final Cached current = cached;
         final Instant now = clock.instant();

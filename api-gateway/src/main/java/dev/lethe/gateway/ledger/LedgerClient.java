@@ -21,6 +21,9 @@ public interface LedgerClient {
      */
     String requestAfter(String id, Written position, Duration wait);
 
+    /** The JSON of {@code GET /v1/erasures/{id}/audit}: the request's audit trail, oldest first. */
+    String audit(String id);
+
     /** The registered systems. */
     List<RegisteredSystem> systems();
 

@@ -1,6 +1,9 @@
 package dev.lethe.ledger.query;
 
+import dev.lethe.avro.AuditFact;
 import dev.lethe.avro.SystemRegistration;
+import dev.lethe.ledger.domain.RequestState;
+import dev.lethe.ledger.topology.AuditKeys;
 import dev.lethe.ledger.topology.AvroMapping;
 import dev.lethe.ledger.topology.LedgerNames;
 import dev.lethe.ledger.topology.SystemDirectory;
@@ -8,8 +11,10 @@ import dev.lethe.schemas.LetheSerdes;
 import dev.lethe.schemas.Topics;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.function.IntFunction;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KeyQueryMetadata;
@@ -20,9 +25,10 @@ import org.apache.kafka.streams.query.KeyQuery;
 import org.apache.kafka.streams.query.Position;
 import org.apache.kafka.streams.query.PositionBound;
 import org.apache.kafka.streams.query.QueryResult;
+import org.apache.kafka.streams.query.RangeQuery;
 import org.apache.kafka.streams.query.StateQueryRequest;
-import org.apache.kafka.streams.query.StateQueryResult;
 import org.apache.kafka.streams.state.HostInfo;
+import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
@@ -61,32 +67,50 @@ public final class LedgerQueries {
      * Looks {@code requestId} up. With a {@code bound} (topic, partition, offset just written), it
      * first waits up to {@code wait} until the ledger has applied that record.
      */
-    public Lookup find(String requestId, Position bound, Duration wait) {
+    public Lookup<RequestState> find(String requestId, Position bound, Duration wait) {
+        return owned(requestId, partition -> {
+            final Instant deadline = Instant.now().plus(wait);
+            while (true) {
+                final Lookup<RequestState> answer = queryLocal(requestId, partition, bound);
+                final boolean behind = answer instanceof Lookup.Unavailable<RequestState> unavailable
+                        && unavailable.reason().startsWith(FailureReason.NOT_UP_TO_BOUND.name());
+                if (!behind || Instant.now().isAfter(deadline)) {
+                    return answer;
+                }
+                pause();
+            }
+        });
+    }
+
+    /** The audit trail of {@code requestId}, oldest first. */
+    public Lookup<List<AuditFact>> audit(String requestId) {
+        return owned(requestId, partition -> {
+            final Lookup<RequestState> request = queryLocal(requestId, partition, null);
+            if (!(request instanceof Lookup.Found<RequestState>)) {
+                return retype(request);
+            }
+            return auditLocal(requestId, partition);
+        });
+    }
+
+    /** Runs {@code local} on the partition of {@code requestId} if this instance owns it. */
+    private <T> Lookup<T> owned(String requestId, IntFunction<Lookup<T>> local) {
         final KeyQueryMetadata metadata;
         try {
             metadata = streams.queryMetadataForKey(LedgerNames.LEDGER_STORE, requestId, keySerializer);
         } catch (StreamsException e) {
-            return new Lookup.Unavailable("the ledger is not running: " + e.getMessage());
+            return new Lookup.Unavailable<>("the ledger is not running: " + e.getMessage());
         }
         if (metadata == null || KeyQueryMetadata.NOT_AVAILABLE.equals(metadata)) {
-            return new Lookup.Unavailable("the ledger is rebalancing");
+            return new Lookup.Unavailable<>("the ledger is rebalancing");
         }
         if (!self.equals(metadata.activeHost())) {
-            return new Lookup.Elsewhere(metadata.activeHost());
+            return new Lookup.Elsewhere<>(metadata.activeHost());
         }
-        final Instant deadline = Instant.now().plus(wait);
-        while (true) {
-            final Lookup answer = queryLocal(requestId, metadata.partition(), bound);
-            final boolean behind = answer instanceof Lookup.Unavailable unavailable
-                    && unavailable.reason().startsWith(FailureReason.NOT_UP_TO_BOUND.name());
-            if (!behind || Instant.now().isAfter(deadline)) {
-                return answer;
-            }
-            pause();
-        }
+        return local.apply(metadata.partition());
     }
 
-    private Lookup queryLocal(String requestId, int partition, Position bound) {
+    private Lookup<RequestState> queryLocal(String requestId, int partition, Position bound) {
         final StateQueryRequest<dev.lethe.avro.RequestState> unbounded = StateQueryRequest
                 .inStore(LedgerNames.LEDGER_STORE)
                 .withQuery(KeyQuery.<String, dev.lethe.avro.RequestState>withKey(requestId))
@@ -96,25 +120,51 @@ public final class LedgerQueries {
         final StateQueryRequest<dev.lethe.avro.RequestState> request = bound == null
                 ? unbounded.requireActive()
                 : unbounded.withPositionBound(PositionBound.at(bound));
-        final StateQueryResult<dev.lethe.avro.RequestState> result;
+        final QueryResult<dev.lethe.avro.RequestState> result;
         try {
-            result = streams.query(request);
+            result = streams.query(request).getPartitionResults().get(partition);
         } catch (StreamsException e) {
-            return new Lookup.Unavailable("the ledger store is not queryable: " + e.getMessage());
+            return new Lookup.Unavailable<>("the ledger store is not queryable: " + e.getMessage());
         }
-        final QueryResult<dev.lethe.avro.RequestState> partitionResult = result.getPartitionResults().get(partition);
-        if (partitionResult == null) {
-            return new Lookup.Unavailable("partition " + partition + " is not available here");
+        if (result == null) {
+            return new Lookup.Unavailable<>("partition " + partition + " is not available here");
         }
-        if (partitionResult.isFailure()) {
-            return new Lookup.Unavailable(partitionResult.getFailureReason().name() + ": "
-                    + partitionResult.getFailureMessage());
+        if (result.isFailure()) {
+            return new Lookup.Unavailable<>(result.getFailureReason().name() + ": " + result.getFailureMessage());
         }
-        final dev.lethe.avro.RequestState stored = partitionResult.getResult();
+        final dev.lethe.avro.RequestState stored = result.getResult();
         if (stored == null || stored.getStatus() == null) {
-            return new Lookup.NotFound();
+            return new Lookup.NotFound<>();
         }
-        return new Lookup.Found(AvroMapping.state(stored));
+        return new Lookup.Found<>(AvroMapping.state(stored));
+    }
+
+    private Lookup<List<AuditFact>> auditLocal(String requestId, int partition) {
+        final StateQueryRequest<KeyValueIterator<String, AuditFact>> request = StateQueryRequest
+                .inStore(LedgerNames.AUDIT_STORE)
+                .withQuery(RangeQuery.<String, AuditFact>withRange(AuditKeys.first(requestId), AuditKeys.last(requestId)))
+                .withPartitions(Set.of(partition))
+                .requireActive();
+        final QueryResult<KeyValueIterator<String, AuditFact>> result;
+        try {
+            result = streams.query(request).getPartitionResults().get(partition);
+        } catch (StreamsException e) {
+            return new Lookup.Unavailable<>("the audit store is not queryable: " + e.getMessage());
+        }
+        if (result == null || result.isFailure()) {
+            return new Lookup.Unavailable<>(result == null ? "partition " + partition + " is not available here"
+                    : result.getFailureReason().name() + ": " + result.getFailureMessage());
+        }
+        final List<AuditFact> facts = new ArrayList<>();
+        try (KeyValueIterator<String, AuditFact> it = result.getResult()) {
+            it.forEachRemaining(entry -> facts.add(entry.value));
+        }
+        return new Lookup.Found<>(facts);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T> Lookup<T> retype(Lookup<?> answer) {
+        return (Lookup<T>) answer;
     }
 
     /** Every registered system (the global store is complete on every instance). */

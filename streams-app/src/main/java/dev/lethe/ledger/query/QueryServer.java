@@ -9,6 +9,7 @@ import dev.lethe.ledger.registry.SystemsJson;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import java.io.IOException;
+import java.util.function.Function;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -27,6 +28,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The streams-app's internal HTTP endpoint, the interactive-query RPC layer the gateway reads
  * through: {@code GET /internal/v1/requests/{id}} (optionally waiting for a written position),
+ * {@code GET /internal/v1/requests/{id}/audit},
  * {@code GET /internal/v1/systems}, {@code GET /internal/health}. A key owned by another
  * instance is forwarded to it once; a store that cannot answer yet gives 503 with Retry-After.
  */
@@ -48,6 +50,7 @@ public final class QueryServer implements AutoCloseable {
         this.app = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             config.routes.get("/internal/v1/requests/{id}", this::request);
+            config.routes.get("/internal/v1/requests/{id}/audit", this::audit);
             config.routes.get("/internal/v1/systems", this::systems);
             config.routes.get("/internal/health", this::health);
             config.routes.exception(StreamsException.class, (e, ctx) -> unavailable(ctx, e.getMessage()));
@@ -63,19 +66,27 @@ public final class QueryServer implements AutoCloseable {
         return app.port();
     }
 
-    private void request(Context ctx) throws IOException, InterruptedException {
+    private void request(Context ctx) throws InterruptedException {
         final String id = ctx.pathParam("id");
-        final Position bound = bound(ctx);
         final Duration wait = Duration.ofMillis(Math.min(MAX_WAIT.toMillis(),
                 Long.parseLong(ctx.queryParamAsClass("waitMs", String.class).getOrDefault("0"))));
-        final Lookup lookup = queries.find(id, bound, wait);
-        if (lookup instanceof Lookup.Found found) {
-            json(ctx, 200, RequestView.of(found.state(), clock.instant()));
-        } else if (lookup instanceof Lookup.NotFound) {
+        answer(ctx, id, queries.find(id, bound(ctx), wait), state -> RequestView.of(state, clock.instant()));
+    }
+
+    private void audit(Context ctx) throws InterruptedException {
+        final String id = ctx.pathParam("id");
+        answer(ctx, id, queries.audit(id), facts -> facts.stream().map(AuditView::of).toList());
+    }
+
+    private <T> void answer(Context ctx, String id, Lookup<T> lookup, Function<T, Object> view)
+            throws InterruptedException {
+        if (lookup instanceof Lookup.Found<T> found) {
+            json(ctx, 200, view.apply(found.value()));
+        } else if (lookup instanceof Lookup.NotFound<T>) {
             error(ctx, 404, "not_found", "no erasure request " + id);
-        } else if (lookup instanceof Lookup.Unavailable unavailable) {
+        } else if (lookup instanceof Lookup.Unavailable<T> unavailable) {
             unavailable(ctx, unavailable.reason());
-        } else if (lookup instanceof Lookup.Elsewhere elsewhere) {
+        } else if (lookup instanceof Lookup.Elsewhere<T> elsewhere) {
             forward(ctx, elsewhere.owner());
         }
     }
@@ -96,8 +107,7 @@ public final class QueryServer implements AutoCloseable {
             return;
         }
         final StringBuilder target = new StringBuilder("http://").append(owner.host()).append(':')
-                .append(owner.port()).append("/internal/v1/requests/")
-                .append(URLEncoder.encode(ctx.pathParam("id"), StandardCharsets.UTF_8)).append("?forwarded=1");
+                .append(owner.port()).append(ctx.path()).append("?forwarded=1");
         for (Map.Entry<String, java.util.List<String>> param : ctx.queryParamMap().entrySet()) {
             target.append('&').append(URLEncoder.encode(param.getKey(), StandardCharsets.UTF_8)).append('=')
                     .append(URLEncoder.encode(param.getValue().get(0), StandardCharsets.UTF_8));

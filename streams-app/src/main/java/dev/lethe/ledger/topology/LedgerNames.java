@@ -8,6 +8,7 @@ public final class LedgerNames {
 
     public static final String LEDGER_STORE = "ledger";
     public static final String SYSTEMS_STORE = "systems";
+    public static final String AUDIT_STORE = "audit";
 
     static final String REQUESTS_SOURCE = "requests-source";
     static final String DECISIONS_SOURCE = "decisions-source";

@@ -37,6 +37,7 @@ final class LedgerProcessor extends ContextualProcessor<byte[], byte[], Object, 
     private final dev.lethe.schemas.LetheSerdes serdes;
     private final LedgerPolicy policy;
     private KeyValueStore<String, dev.lethe.avro.RequestState> ledger;
+    private KeyValueStore<String, dev.lethe.avro.AuditFact> audit;
     private SystemDirectory systems;
 
     LedgerProcessor(dev.lethe.schemas.LetheSerdes serdes, InputDecoder decoder, LedgerPolicy policy) {
@@ -49,6 +50,7 @@ final class LedgerProcessor extends ContextualProcessor<byte[], byte[], Object, 
     public void init(ProcessorContext<Object, Object> context) {
         super.init(context);
         ledger = context.getStateStore(LedgerNames.LEDGER_STORE);
+        audit = context.getStateStore(LedgerNames.AUDIT_STORE);
         final ReadOnlyKeyValueStore<String, byte[]> registry = context.getStateStore(LedgerNames.SYSTEMS_STORE);
         systems = new SystemDirectory(registry, serdes);
     }
@@ -87,9 +89,10 @@ final class LedgerProcessor extends ContextualProcessor<byte[], byte[], Object, 
         if (output instanceof LedgerOutput.Dispatch dispatch) {
             context().forward(new Record<>(dispatch.subjectKey(), AvroMapping.event(dispatch), timestamp),
                     LedgerNames.EVENTS_SINK);
-        } else if (output instanceof LedgerOutput.Audit audit) {
-            context().forward(new Record<>(audit.requestId(), AvroMapping.audit(audit), timestamp),
-                    LedgerNames.AUDIT_SINK);
+        } else if (output instanceof LedgerOutput.Audit fact) {
+            final dev.lethe.avro.AuditFact avro = AvroMapping.audit(fact);
+            audit.put(AuditKeys.of(fact.requestId(), fact.seq()), avro);
+            context().forward(new Record<>(fact.requestId(), avro, timestamp), LedgerNames.AUDIT_SINK);
         } else if (output instanceof LedgerOutput.Finished finished) {
             context().forward(new Record<>(finished.subjectKey(), AvroMapping.record(finished), timestamp),
                     LedgerNames.DATASET_SINK);

@@ -17,7 +17,8 @@ import org.apache.kafka.streams.state.Stores;
 /**
  * Builds (never runs) the ledger topology: the three co-partitioned input topics, read as raw
  * bytes so that undecodable input reaches the dead-letter topic instead of stopping the app,
- * folded by one processor into the {@code ledger} store; the system registry as a global store;
+ * folded by one processor into the {@code ledger} store (and each request's audit trail into the
+ * {@code audit} store); the system registry as a global store;
  * sinks for partner events, audit facts, the erasure dataset and the DLQ.
  */
 public final class LedgerTopology {
@@ -51,6 +52,11 @@ public final class LedgerTopology {
                 serdes.key(), serdes.state());
     }
 
+    static StoreBuilder<KeyValueStore<String, dev.lethe.avro.AuditFact>> auditStore(LetheSerdes serdes) {
+        return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(LedgerNames.AUDIT_STORE),
+                Serdes.String(), serdes.audit());
+    }
+
     private static StoreBuilder<KeyValueStore<String, byte[]>> systemsStore(LetheSerdes serdes) {
         return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(LedgerNames.SYSTEMS_STORE),
                 serdes.key(), Serdes.ByteArray()).withLoggingDisabled();
@@ -67,7 +73,7 @@ public final class LedgerTopology {
 
         @Override
         public Set<StoreBuilder<?>> stores() {
-            return Set.of(ledgerStore(serdes));
+            return Set.of(ledgerStore(serdes), auditStore(serdes));
         }
     }
 }

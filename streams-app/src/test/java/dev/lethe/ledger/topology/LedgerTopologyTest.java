@@ -115,6 +115,28 @@ class LedgerTopologyTest {
     }
 
     @Test
+    void shouldKeepEachRequestsAuditTrailInItsStoreInOrder() {
+        try (LedgerDriver ledger = new LedgerDriver()) {
+            final String other = "0b4a7d3c-1111-4c2e-8d3f-5a6b7c8d9e0f";
+            ledger.register("billing", "user_id");
+            ledger.file(ID);
+            ledger.file(other);
+            ledger.callBack(ledger.callback(ID, "billing", DONE, 2L));
+            final List<AuditFact> published = ledger.audit.readValuesToList().stream()
+                    .filter(f -> f.getRequestId().equals(ID)).toList();
+
+            final org.apache.kafka.streams.state.KeyValueStore<String, AuditFact> store =
+                    ledger.driver.getKeyValueStore(LedgerNames.AUDIT_STORE);
+            final List<AuditFact> stored = new ArrayList<>();
+            try (var it = store.range(AuditKeys.first(ID), AuditKeys.last(ID))) {
+                it.forEachRemaining(entry -> stored.add(entry.value));
+            }
+            assertEquals(published, stored);
+            assertEquals("COMPLETED", stored.get(stored.size() - 1).getType());
+        }
+    }
+
+    @Test
     void shouldKeepCallbackThatArrivesBeforeItsRequest() {
         try (LedgerDriver ledger = new LedgerDriver()) {
             ledger.register("billing", "user_id");
