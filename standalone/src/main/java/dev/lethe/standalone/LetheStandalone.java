@@ -70,6 +70,7 @@ public final class LetheStandalone implements AutoCloseable {
         env.put("LETHE_SCHEMA_REGISTRY_URL", registry.url());
         env.put("LETHE_STATE_DIR", dataDir.resolve("streams").toString());
         env.put("LETHE_ADVERTISED_HOST", "127.0.0.1");
+        env.put("LETHE_QUERY_BIND", "127.0.0.1");
         env.put("LETHE_QUERY_PORT", Integer.toString(config.queryPort()));
         env.putIfAbsent("LETHE_PARTITIONS", "3");
         env.put("LETHE_REPLICATION_FACTOR", "1");

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertAll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -133,6 +134,13 @@ class FullFlowIntegrationTest {
         assertOneDispatch(outputs, subjectKey, userId, email);
         assertAuditTrail(outputs, id, subjectKey, userId, email);
         assertOneCompletedRecord(outputs, id, subjectKey, userId, email);
+
+        // And the audit trail over HTTP is the one on the topic, oldest first
+        final Response trail = api.get("/v1/erasures/" + id + "/audit");
+        assertEquals(200, trail.status(), trail.body());
+        assertEquals(outputs.auditTypes(), StreamSupport.stream(trail.json().spliterator(), false)
+                .map(fact -> fact.path("type").asText()).toList());
+        assertNoRawIdentifier(trail.body(), userId, email);
     }
 
     @Test
@@ -169,6 +177,9 @@ class FullFlowIntegrationTest {
                 () -> assertEquals("GDPR", event.getJurisdiction()),
                 () -> assertFalse(event.getReminder()),
                 () -> assertEquals(1, event.getAttempt()));
+        // the partner event is the one output that must carry the identifiers: the privacy check below sees them
+        assertThrows(AssertionError.class,
+                () -> LedgerOutputs.assertNoRawIdentifier(event, email.toUpperCase(Locale.ROOT)));
     }
 
     private static void assertAuditTrail(LedgerOutputs outputs, String id, String subjectKey, String userId,

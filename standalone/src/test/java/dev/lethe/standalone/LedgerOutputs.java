@@ -32,7 +32,8 @@ record LedgerOutputs(List<ConsumerRecord<String, ErasureEvent>> events,
         final LetheSerdes serdes = cluster.serdes();
         final String bootstrap = cluster.bootstrapServers();
         return new LedgerOutputs(
-                TopicReader.readAll(bootstrap, Topics.EVENTS, serdes.key().deserializer(), serdes.event().deserializer())
+                TopicReader.readAll(bootstrap, Topics.EVENTS, serdes.key().deserializer(),
+                                serdes.event().deserializer())
                         .stream().filter(r -> r.value().getRequestId().equals(requestId)).toList(),
                 TopicReader.readAll(bootstrap, Topics.AUDIT, serdes.key().deserializer(), serdes.audit().deserializer())
                         .stream().filter(r -> r.value().getRequestId().equals(requestId)).toList(),

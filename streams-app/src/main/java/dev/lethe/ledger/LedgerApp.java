@@ -24,6 +24,7 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 import org.apache.kafka.streams.state.HostInfo;
@@ -39,6 +40,13 @@ public final class LedgerApp implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(LedgerApp.class);
     private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
+    /**
+     * Leave the consumer group on a deliberate stop, so that the next start (or another instance)
+     * gets the tasks at once instead of after the session timeout.
+     */
+    private static final CloseOptions LEAVE_GROUP = CloseOptions
+            .groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
+            .withTimeout(CLOSE_TIMEOUT);
 
     private final KafkaStreams streams;
     private final QueryServer server;
@@ -65,9 +73,9 @@ public final class LedgerApp implements AutoCloseable {
             awaitRunning(streams, config.startTimeout());
             final HostInfo self = new HostInfo(config.advertisedHost(), config.queryPort());
             server = new QueryServer(new LedgerQueries(streams, serdes, self), Clock.systemUTC())
-                    .start("0.0.0.0", config.queryPort());
+                    .start(config.queryBindAddress(), config.queryPort());
         } catch (RuntimeException e) {
-            streams.close(CLOSE_TIMEOUT);
+            streams.close(LEAVE_GROUP);
             throw e;
         }
         LOG.info("ledger {} running; queries on port {}", config.applicationId(), config.queryPort());
@@ -135,6 +143,6 @@ public final class LedgerApp implements AutoCloseable {
     @Override
     public void close() {
         server.close();
-        streams.close(CLOSE_TIMEOUT);
+        streams.close(LEAVE_GROUP);
     }
 }

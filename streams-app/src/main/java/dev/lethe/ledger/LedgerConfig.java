@@ -19,7 +19,7 @@ import org.apache.kafka.streams.StreamsConfig;
  * {@code LETHE_PSEUDONYM_SECRET}, never from a file in the repository.
  */
 public record LedgerConfig(String bootstrapServers, String schemaRegistryUrl, String applicationId, Path stateDir,
-                           String advertisedHost, int queryPort, int partitions, short replicationFactor,
+                           String advertisedHost, String queryBindAddress, int queryPort, int partitions, short replicationFactor,
                            int standbyReplicas, int streamThreads, Duration commitInterval,
                            Optional<Path> systemsFile, boolean manualApproval, Duration startTimeout,
                            Optional<Path> pseudonymSecretFile, Optional<String> pseudonymSecret) {
@@ -31,6 +31,7 @@ public record LedgerConfig(String bootstrapServers, String schemaRegistryUrl, St
                 env.getOrDefault("LETHE_APPLICATION_ID", "lethe-ledger"),
                 Path.of(env.getOrDefault("LETHE_STATE_DIR", "lethe-state")),
                 env.getOrDefault("LETHE_ADVERTISED_HOST", "localhost"),
+                env.getOrDefault("LETHE_QUERY_BIND", "0.0.0.0"),
                 Integer.parseInt(env.getOrDefault("LETHE_QUERY_PORT", "8082")),
                 Integer.parseInt(env.getOrDefault("LETHE_PARTITIONS", "6")),
                 Short.parseShort(env.getOrDefault("LETHE_REPLICATION_FACTOR", "3")),

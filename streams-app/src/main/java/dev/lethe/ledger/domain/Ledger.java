@@ -4,13 +4,15 @@ import dev.lethe.ledger.domain.LedgerOutput.Audit;
 import dev.lethe.ledger.domain.LedgerOutput.Dispatch;
 import dev.lethe.ledger.domain.LedgerOutput.Finished;
 import dev.lethe.ledger.domain.LedgerOutput.Refused;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
@@ -50,6 +52,8 @@ public final class Ledger {
             decide(step, decided.decision());
         } else if (event instanceof LedgerEvent.CalledBack calledBack) {
             callBack(step, calledBack.callback());
+        } else if (event instanceof LedgerEvent.Woken) {
+            wake(step);
         }
         return step.transition();
     }
@@ -76,11 +80,23 @@ public final class Ledger {
 
     private static void approve(Step step, String actor, String note) {
         step.audit("APPROVED", actor, null, note);
-        if (step.state.graceDays() > 0) {
+        final Instant graceEnds = step.state.graceEnds();
+        if (step.state.graceDays() > 0 && step.ctx.now().isBefore(graceEnds)) {
             step.transitionTo(RequestStatus.SCHEDULED, actor,
-                    "grace period of " + step.state.graceDays() + " days before dispatch");
+                    "grace period of " + step.state.graceDays() + " days, dispatch at " + graceEnds);
+            step.emit(new LedgerOutput.Wake(step.state.requestId(), graceEnds));
             return;
         }
+        dispatch(step);
+    }
+
+    /** The grace period is over: dispatch, unless the request was cancelled or rejected meanwhile. */
+    private static void wake(Step step) {
+        final RequestState s = step.state;
+        if (s.status() != RequestStatus.SCHEDULED || step.ctx.now().isBefore(s.graceEnds())) {
+            return;
+        }
+        step.audit("GRACE_ENDED", LEDGER_ACTOR, null, "grace period of " + s.graceDays() + " days is over");
         dispatch(step);
     }
 
@@ -301,8 +317,12 @@ public final class Ledger {
     private static final class Step {
         private final LedgerContext ctx;
         private final List<LedgerOutput> outputs = new ArrayList<>();
-        /** Raw identifier values seen in this step (still known after {@link RequestState#finish}), as patterns. */
-        private final Map<String, Pattern> secrets = new LinkedHashMap<>();
+        /**
+         * Raw identifier values seen in this step (still known after {@link RequestState#finish}), as
+         * patterns, longest first: a value that contains another is redacted whole.
+         */
+        private final Map<String, Pattern> secrets = new TreeMap<>(
+                Comparator.comparingInt(String::length).reversed().thenComparing(Comparator.naturalOrder()));
         private RequestState state;
 
         Step(RequestState state, LedgerContext ctx) {
@@ -354,7 +374,7 @@ public final class Ledger {
             remember(state);
             String clean = text;
             for (Pattern secret : secrets.values()) {
-                clean = secret.matcher(clean).replaceAll(REDACTED);
+                clean = secret.matcher(clean).replaceAll(Matcher.quoteReplacement(REDACTED));
             }
             // cut after redacting, so the cut never leaves a piece of an identifier behind
             return clean.length() > MAX_DETAIL ? clean.substring(0, MAX_DETAIL) : clean;

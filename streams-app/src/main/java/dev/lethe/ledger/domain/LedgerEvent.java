@@ -20,6 +20,10 @@ public sealed interface LedgerEvent {
         }
     }
 
+    /** The wall clock reached a time the request asked to be woken at (the end of its grace period). */
+    record Woken(String requestId) implements LedgerEvent {
+    }
+
     record CalledBack(Callback callback) implements LedgerEvent {
         @Override
         public String requestId() {

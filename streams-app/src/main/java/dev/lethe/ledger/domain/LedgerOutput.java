@@ -23,6 +23,10 @@ public sealed interface LedgerOutput {
                     List<SystemTarget> systems) implements LedgerOutput {
     }
 
+    /** Wake the request at {@code at} (the end of its grace period) with a {@link LedgerEvent.Woken}. */
+    record Wake(String requestId, Instant at) implements LedgerOutput {
+    }
+
     /** The input could not be applied; it goes to the dead-letter topic with this reason. */
     record Refused(String reason) implements LedgerOutput {
     }

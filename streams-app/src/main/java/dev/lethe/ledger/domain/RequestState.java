@@ -40,6 +40,11 @@ public record RequestState(String requestId, RequestStatus status, String subjec
         return systems.stream().filter(s -> s.name().equals(name)).findFirst();
     }
 
+    /** When its grace period ends: {@code graceDays} calendar days (UTC) after it was requested. */
+    public Instant graceEnds() {
+        return requestedAt.atZone(java.time.ZoneOffset.UTC).plusDays(graceDays).toInstant();
+    }
+
     /** Past its deadline and still unfinished. */
     public boolean overdue(Instant now) {
         return status != null && !status.finished() && deadline != null && now.isAfter(deadline);

@@ -9,6 +9,7 @@ public final class LedgerNames {
     public static final String LEDGER_STORE = "ledger";
     public static final String SYSTEMS_STORE = "systems";
     public static final String AUDIT_STORE = "audit";
+    public static final String DUE_STORE = "due";
 
     static final String REQUESTS_SOURCE = "requests-source";
     static final String DECISIONS_SOURCE = "decisions-source";

@@ -9,13 +9,19 @@ import dev.lethe.ledger.domain.LedgerPolicy;
 import dev.lethe.ledger.domain.RequestState;
 import dev.lethe.ledger.domain.SystemInfo;
 import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.function.Consumer;
 import java.util.List;
 import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.ContextualProcessor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.processor.api.RecordMetadata;
+import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.slf4j.Logger;
@@ -26,18 +32,24 @@ import org.slf4j.LoggerFactory;
  * pure fold, store the new state and forward its outputs to the sinks. Input that cannot be
  * decoded or applied goes to the dead-letter sink with the reason; the ledger keeps running.
  *
+ * <p>Time-driven work (the end of a grace period) runs from the {@code due} index: a wall-clock
+ * punctuator range-scans it up to now, never the whole ledger.
+ *
  * <p>The state is written for every applied record, changed or not, so the store's position
  * says how far each input partition has been applied (read-your-writes for the gateway).
  */
 final class LedgerProcessor extends ContextualProcessor<byte[], byte[], Object, Object> {
 
     private static final Logger LOG = LoggerFactory.getLogger(LedgerProcessor.class);
+    static final Duration DUE_SCAN_INTERVAL = Duration.ofSeconds(5);
+    static final int MAX_WAKES = 500;
 
     private final InputDecoder decoder;
     private final dev.lethe.schemas.LetheSerdes serdes;
     private final LedgerPolicy policy;
     private KeyValueStore<String, dev.lethe.avro.RequestState> ledger;
     private KeyValueStore<String, dev.lethe.avro.AuditFact> audit;
+    private KeyValueStore<String, String> dueIndex;
     private SystemDirectory systems;
 
     LedgerProcessor(dev.lethe.schemas.LetheSerdes serdes, InputDecoder decoder, LedgerPolicy policy) {
@@ -51,6 +63,8 @@ final class LedgerProcessor extends ContextualProcessor<byte[], byte[], Object, 
         super.init(context);
         ledger = context.getStateStore(LedgerNames.LEDGER_STORE);
         audit = context.getStateStore(LedgerNames.AUDIT_STORE);
+        dueIndex = context.getStateStore(LedgerNames.DUE_STORE);
+        context.schedule(DUE_SCAN_INTERVAL, PunctuationType.WALL_CLOCK_TIME, this::wakeDue);
         final ReadOnlyKeyValueStore<String, byte[]> registry = context.getStateStore(LedgerNames.SYSTEMS_STORE);
         systems = new SystemDirectory(registry, serdes);
     }
@@ -65,6 +79,29 @@ final class LedgerProcessor extends ContextualProcessor<byte[], byte[], Object, 
             deadLetter(record, source, e.getMessage());
             return;
         }
+        apply(event, reason -> deadLetter(record, source, reason));
+    }
+
+    /**
+     * Wakes the requests whose due time has passed: one range scan of the due index up to now,
+     * at most {@link #MAX_WAKES} entries per punctuation so one commit never grows unbounded.
+     */
+    private void wakeDue(long wallClockMs) {
+        final List<KeyValue<String, String>> due = new ArrayList<>();
+        try (KeyValueIterator<String, String> it = dueIndex.range(DueKeys.first(),
+                DueKeys.through(Instant.ofEpochMilli(wallClockMs)))) {
+            while (it.hasNext() && due.size() < MAX_WAKES) {
+                due.add(it.next());
+            }
+        }
+        for (KeyValue<String, String> entry : due) {
+            dueIndex.delete(entry.key);
+            apply(new LedgerEvent.Woken(entry.value),
+                    reason -> LOG.warn("waking request {} was refused: {}", entry.value, reason));
+        }
+    }
+
+    private void apply(LedgerEvent event, Consumer<String> refuse) {
         final Instant now = Instant.ofEpochMilli(context().currentSystemTimeMs());
         final dev.lethe.avro.RequestState stored = ledger.get(event.requestId());
         final Ledger.Transition transition = Ledger.apply(stored == null ? null : AvroMapping.state(stored), event,
@@ -73,18 +110,18 @@ final class LedgerProcessor extends ContextualProcessor<byte[], byte[], Object, 
         if (stored != null || next.received() || !next.earlyCallbacks().isEmpty()) {
             ledger.put(event.requestId(), AvroMapping.state(next));
         }
-        transition.outputs().forEach(output -> forward(output, record, source, now));
+        transition.outputs().forEach(output -> forward(output, refuse, now));
     }
 
     private static boolean routingNeeded(LedgerEvent event) {
-        return event instanceof LedgerEvent.Received || event instanceof LedgerEvent.Decided;
+        return !(event instanceof LedgerEvent.CalledBack);
     }
 
     private List<SystemInfo> registeredSystems() {
         return systems.all().stream().map(AvroMapping::system).toList();
     }
 
-    private void forward(LedgerOutput output, Record<byte[], byte[]> input, RecordMetadata source, Instant now) {
+    private void forward(LedgerOutput output, Consumer<String> refuse, Instant now) {
         final long timestamp = now.toEpochMilli();
         if (output instanceof LedgerOutput.Dispatch dispatch) {
             context().forward(new Record<>(dispatch.subjectKey(), AvroMapping.event(dispatch), timestamp),
@@ -96,8 +133,10 @@ final class LedgerProcessor extends ContextualProcessor<byte[], byte[], Object, 
         } else if (output instanceof LedgerOutput.Finished finished) {
             context().forward(new Record<>(finished.subjectKey(), AvroMapping.record(finished), timestamp),
                     LedgerNames.DATASET_SINK);
+        } else if (output instanceof LedgerOutput.Wake wake) {
+            dueIndex.put(DueKeys.of(wake.at(), wake.requestId()), wake.requestId());
         } else if (output instanceof LedgerOutput.Refused refused) {
-            deadLetter(input, source, refused.reason());
+            refuse.accept(refused.reason());
         }
     }
 

@@ -18,7 +18,8 @@ import org.apache.kafka.streams.state.Stores;
  * Builds (never runs) the ledger topology: the three co-partitioned input topics, read as raw
  * bytes so that undecodable input reaches the dead-letter topic instead of stopping the app,
  * folded by one processor into the {@code ledger} store (and each request's audit trail into the
- * {@code audit} store); the system registry as a global store;
+ * {@code audit} store, and the times requests asked to be woken at into the {@code due} index);
+ * the system registry as a global store;
  * sinks for partner events, audit facts, the erasure dataset and the DLQ.
  */
 public final class LedgerTopology {
@@ -57,6 +58,11 @@ public final class LedgerTopology {
                 Serdes.String(), serdes.audit());
     }
 
+    static StoreBuilder<KeyValueStore<String, String>> dueStore() {
+        return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(LedgerNames.DUE_STORE),
+                Serdes.String(), Serdes.String());
+    }
+
     private static StoreBuilder<KeyValueStore<String, byte[]>> systemsStore(LetheSerdes serdes) {
         return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(LedgerNames.SYSTEMS_STORE),
                 serdes.key(), Serdes.ByteArray()).withLoggingDisabled();
@@ -73,7 +79,7 @@ public final class LedgerTopology {
 
         @Override
         public Set<StoreBuilder<?>> stores() {
-            return Set.of(ledgerStore(serdes), auditStore(serdes));
+            return Set.of(ledgerStore(serdes), auditStore(serdes), dueStore());
         }
     }
 }

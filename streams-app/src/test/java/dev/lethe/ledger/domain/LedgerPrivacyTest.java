@@ -76,6 +76,21 @@ class LedgerPrivacyTest {
     }
 
     @Test
+    void shouldRedactAnIdentifierWholeWhenItContainsAnotherOne() {
+        // Given a user id that is the local part of the subject's e-mail address
+        final Identifier userId = new Identifier("user_id", "kim.lee");
+        final Identifier email = new Identifier("email", "kim.lee@corp.example");
+        final Run run = run(ctx()).apply(request().subject(userId).identifiers(email).received());
+
+        // When a partner quotes the e-mail
+        run.apply(done("billing", 1L, "erased rows of KIM.LEE@corp.example"));
+
+        // Then none of it is left, not even the domain part
+        final String detail = run.state().system("billing").orElseThrow().detail();
+        assertEquals("erased rows of [redacted]", detail);
+    }
+
+    @Test
     void shouldDropRawIdentifiersOnceCompletedWithExceptions() {
         final Run run = run(ctx()).apply(request().identifiers(EMAIL, PHONE).received(), done("billing", 1L),
                 notFound("crm"), LedgerFixtures.retained("search", "tax law"));

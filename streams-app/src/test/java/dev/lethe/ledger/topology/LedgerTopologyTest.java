@@ -14,6 +14,7 @@ import dev.lethe.avro.AuditFact;
 import dev.lethe.avro.DeadLetter;
 import dev.lethe.avro.ErasureEvent;
 import dev.lethe.avro.ErasureRecord;
+import dev.lethe.avro.ErasureRequested;
 import dev.lethe.avro.RequestState;
 import dev.lethe.avro.RequestStatus;
 import dev.lethe.avro.SystemCallback;
@@ -133,6 +134,48 @@ class LedgerTopologyTest {
             }
             assertEquals(published, stored);
             assertEquals("COMPLETED", stored.get(stored.size() - 1).getType());
+        }
+    }
+
+    @Test
+    void shouldDispatchAScheduledRequestOnlyWhenItsGracePeriodEnds() {
+        try (LedgerDriver ledger = new LedgerDriver()) {
+            ledger.register("billing", "user_id");
+            // Given a request with a 2-day grace period
+            ledger.requests.pipeInput(ID, ErasureRequested.newBuilder(LedgerDriver.request(ID)).setGraceDays(2).build());
+            assertEquals(RequestStatus.SCHEDULED, ledger.state(ID).getStatus());
+
+            // When a day passes, nothing is sent
+            ledger.driver.advanceWallClockTime(java.time.Duration.ofDays(1));
+            assertTrue(ledger.events.isEmpty());
+            assertEquals(RequestStatus.SCHEDULED, ledger.state(ID).getStatus());
+
+            // When the grace period is over, the punctuator dispatches it
+            ledger.driver.advanceWallClockTime(java.time.Duration.ofDays(1).plusMinutes(1));
+            assertEquals(List.of("billing"), ledger.events.readValue().getSystems());
+            assertEquals(RequestStatus.IN_PROGRESS, ledger.state(ID).getStatus());
+            assertTrue(ledger.audit.readValuesToList().stream().anyMatch(f -> f.getType().equals("GRACE_ENDED")));
+            final org.apache.kafka.streams.state.KeyValueStore<String, String> due =
+                    ledger.driver.getKeyValueStore(LedgerNames.DUE_STORE);
+            assertEquals(0, due.approximateNumEntries());
+        }
+    }
+
+    @Test
+    void shouldNeverDispatchARequestCancelledDuringItsGracePeriod() {
+        try (LedgerDriver ledger = new LedgerDriver()) {
+            ledger.register("billing", "user_id");
+            ledger.requests.pipeInput(ID, ErasureRequested.newBuilder(LedgerDriver.request(ID)).setGraceDays(30).build());
+            ledger.decisions.pipeInput(ID, dev.lethe.avro.Decision.newBuilder().setEventId("d-1").setRequestId(ID)
+                    .setAt(LedgerDriver.START).setActor("approver")
+                    .setAction(new dev.lethe.avro.Cancelled("the user came back")).build());
+            assertEquals(RequestStatus.CANCELLED, ledger.state(ID).getStatus());
+
+            ledger.driver.advanceWallClockTime(java.time.Duration.ofDays(31));
+
+            assertTrue(ledger.events.isEmpty());
+            assertEquals(RequestStatus.CANCELLED, ledger.state(ID).getStatus());
+            assertNull(ledger.state(ID).getSubject());
         }
     }
 

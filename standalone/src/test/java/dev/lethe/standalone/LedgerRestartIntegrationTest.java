@@ -1,0 +1,244 @@
+package dev.lethe.standalone;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertAll;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.lethe.avro.CallbackOutcome;
+import dev.lethe.avro.ErasureRecord;
+import dev.lethe.avro.RequestStatus;
+import dev.lethe.avro.SystemCallback;
+import dev.lethe.avro.SystemOutcome;
+import dev.lethe.avro.SystemStatus;
+import dev.lethe.gateway.GatewayConfig;
+import dev.lethe.gateway.GatewayServer;
+import dev.lethe.ledger.LedgerApp;
+import dev.lethe.ledger.LedgerConfig;
+import dev.lethe.schemas.Topics;
+import dev.lethe.standalone.ApiClient.Response;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The ledger stopped and started again in the middle of a request, with callbacks (one of them a
+ * duplicate) arriving while it is down: the request still completes, and the output topics show
+ * every step exactly once. The second test wipes the state folder before the restart, so the
+ * ledger must rebuild the request from its changelog.
+ *
+ * <p>Both tests share one broker, registry, gateway and ledger application id: each leaves a
+ * running ledger behind, so their order does not matter.
+ */
+@Tag("integration")
+class LedgerRestartIntegrationTest {
+
+    private static final String APPLICATION_ID = "lethe-it-ledger-restart";
+    private static final List<String> ROUTED = List.of("analytics", "billing", "crm");
+    private static final Set<String> INPUTS = Set.of(Topics.REQUESTS, Topics.DECISIONS, Topics.CALLBACKS);
+    private static final Duration CONSUMED = Duration.ofSeconds(30);
+    private static final Duration COMPLETED = Duration.ofSeconds(60);
+
+    @TempDir
+    static Path dir;
+
+    private static ItCluster cluster;
+    private static Path stateDir;
+    private static Path systemsFile;
+    private static int queryPort;
+    private static LedgerApp ledger;
+    private static GatewayServer gateway;
+    private static ApiClient api;
+    private static KafkaProducer<String, SystemCallback> partner;
+
+    @BeforeAll
+    static void start() {
+        cluster = ItCluster.withRegistry(dir);
+        stateDir = dir.resolve("streams");
+        systemsFile = LetheEnv.systemsFile(dir);
+        queryPort = LetheEnv.freePort();
+        ledger = startLedger();
+        gateway = new GatewayServer(GatewayConfig.fromEnvironment(LetheEnv.gateway(cluster, queryPort))).start();
+        api = new ApiClient(gateway.port(), LetheEnv.ADMIN_TOKEN);
+        partner = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers(),
+                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
+                ProducerConfig.ACKS_CONFIG, "all"),
+                cluster.serdes().key().serializer(), cluster.serdes().callback().serializer());
+    }
+
+    @AfterAll
+    static void stop() {
+        for (AutoCloseable component : new AutoCloseable[] {partner, gateway, ledger, cluster}) {
+            if (component != null) {
+                try {
+                    component.close();
+                } catch (Exception e) {
+                    throw new IllegalStateException("cannot stop " + component.getClass().getSimpleName(), e);
+                }
+            }
+        }
+    }
+
+    /** The same application id, state folder and query port every time, so the gateway finds it again. */
+    private static LedgerApp startLedger() {
+        return LedgerApp.start(LedgerConfig.fromEnvironment(
+                LetheEnv.ledger(cluster, APPLICATION_ID, stateDir, queryPort, systemsFile)));
+    }
+
+    /**
+     * A deliberate stop: {@link LedgerApp#close()} leaves the consumer group, so the restart gets
+     * its tasks at once rather than after {@code session.timeout.ms}.
+     */
+    private static void stopLedger() {
+        ledger.close();
+        ledger = null;
+    }
+
+    @Test
+    void shouldLoseAndDuplicateNothingWhenRestartedInTheMiddleOfARequest() throws Exception {
+        restartInTheMiddleOfARequest(false);
+    }
+
+    @Test
+    void shouldRestoreFromTheChangelogWhenRestartedOnAWipedStateFolder() throws Exception {
+        restartInTheMiddleOfARequest(true);
+    }
+
+    private void restartInTheMiddleOfARequest(boolean wipeState) throws Exception {
+        // Given a request for three systems, one of which has called back through the gateway
+        final String id = file("u-" + UUID.randomUUID(), "lee+" + UUID.randomUUID() + "@example.com");
+        final Response first = api.post("/v1/erasures/" + id + "/systems/billing/callback",
+                ApiClient.json(Map.of("outcome", "DONE", "itemsErased", 12)));
+        assertEquals(202, first.status(), first.body());
+        final SystemCallback written = callbacksOf(id).get(0);
+
+        // When the ledger stops, the other two systems and a repeat of the first answer meanwhile,
+        stopLedger();
+        if (wipeState) {
+            wipe(stateDir);
+        }
+        send(List.of(written,
+                callback(id, "crm", 7L),
+                callback(id, "analytics", 0L)));
+        // and the ledger starts again on the same application id and state folder
+        ledger = startLedger();
+
+        // Then the request completes
+        final JsonNode completed = awaitStatus(id, "COMPLETED");
+        assertEquals(ROUTED, FullFlowIntegrationTest.names(completed));
+        completed.path("systems").forEach(system -> assertEquals("DONE", system.path("status").asText()));
+
+        // and every output about it appears exactly once, the audit trail numbered without a gap or repeat
+        TopicReader.awaitConsumed(cluster.admin(), APPLICATION_ID, INPUTS, CONSUMED);
+        final LedgerOutputs outputs = LedgerOutputs.of(cluster, id);
+        assertEquals(1, outputs.events().size(), "dispatch events: " + outputs.events());
+        assertEquals(ROUTED, outputs.events().get(0).value().getSystems());
+        assertOneCompletedRecord(outputs, Map.of("analytics", 0L, "billing", 12L, "crm", 7L));
+        outputs.assertAuditSeqsGapless();
+        final List<String> expected = new ArrayList<>(List.of("RECEIVED", "APPROVED"));
+        ROUTED.forEach(system -> expected.add("DISPATCHED"));
+        expected.addAll(List.of("SYSTEM_DONE", "SYSTEM_DONE", "SYSTEM_DONE", "COMPLETED"));
+        assertEquals(expected, outputs.auditTypes());
+        assertEquals(Set.copyOf(ROUTED), Set.copyOf(outputs.facts().stream()
+                .filter(fact -> fact.getType().equals("SYSTEM_DONE")).map(fact -> fact.getSystem()).toList()));
+    }
+
+    private static String file(String userId, String email) {
+        final Response filed = api.post("/v1/erasures", FullFlowIntegrationTest.requestBody(userId, email, "GDPR"));
+        assertEquals(202, filed.status(), filed.body());
+        final String id = filed.json().path("id").asText();
+        final Response status = api.get("/v1/erasures/" + id);
+        assertEquals(200, status.status(), status.body());
+        assertEquals("IN_PROGRESS", status.json().path("status").asText(), status.body());
+        assertEquals(ROUTED, FullFlowIntegrationTest.names(status.json()));
+        return id;
+    }
+
+    /** The callbacks about {@code requestId} on {@code erasure.callbacks}, as written. */
+    private static List<SystemCallback> callbacksOf(String requestId) {
+        return TopicReader.readAll(cluster.bootstrapServers(), Topics.CALLBACKS,
+                        cluster.serdes().key().deserializer(), cluster.serdes().callback().deserializer())
+                .stream().map(ConsumerRecord::value).filter(c -> c.getRequestId().equals(requestId)).toList();
+    }
+
+    private static SystemCallback callback(String requestId, String system, Long itemsErased) {
+        return new SystemCallback(UUID.randomUUID().toString(), requestId, system, Instant.now(),
+                "partner:" + system, CallbackOutcome.DONE, itemsErased, "erased by " + system, null);
+    }
+
+    /** Sends every callback keyed by its request id, then checks that each was acknowledged. */
+    private static void send(List<SystemCallback> callbacks) throws Exception {
+        final List<Future<RecordMetadata>> sent = callbacks.stream()
+                .map(c -> partner.send(new ProducerRecord<>(Topics.CALLBACKS, c.getRequestId(), c)))
+                .toList();
+        partner.flush();
+        for (Future<RecordMetadata> future : sent) {
+            future.get(30, TimeUnit.SECONDS);
+        }
+    }
+
+    /** Polls the gateway (which answers 503 while the ledger is away or rebalancing) until the status shows. */
+    private static JsonNode awaitStatus(String id, String status) {
+        final JsonNode[] last = new JsonNode[1];
+        await("request " + id + " is " + status).atMost(COMPLETED).pollInterval(Duration.ofMillis(200))
+                .until(() -> {
+                    final Response response = api.get("/v1/erasures/" + id);
+                    if (response.status() != 200) {
+                        return false;
+                    }
+                    last[0] = response.json();
+                    return status.equals(last[0].path("status").asText());
+                });
+        return last[0];
+    }
+
+    private static void assertOneCompletedRecord(LedgerOutputs outputs, Map<String, Long> items) {
+        assertEquals(1, outputs.dataset().size(), "dataset records: " + outputs.dataset());
+        final ErasureRecord record = outputs.dataset().get(0).value();
+        assertAll(
+                () -> assertEquals(RequestStatus.COMPLETED, record.getStatus()),
+                () -> assertEquals(outputs.events().get(0).key(), outputs.dataset().get(0).key()),
+                () -> assertEquals(ROUTED, record.getSystems().stream().map(SystemOutcome::getName).toList()),
+                () -> record.getSystems().forEach(system -> {
+                    assertEquals(SystemStatus.DONE, system.getStatus());
+                    assertEquals(items.get(system.getName()), system.getItemsErased(), system.getName());
+                }));
+    }
+
+    private static void wipe(Path folder) throws IOException {
+        assertTrue(Files.isDirectory(folder.resolve(APPLICATION_ID)), "the ledger kept state under " + folder);
+        try (Stream<Path> paths = Files.walk(folder)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(path -> {
+                try {
+                    Files.delete(path);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+        }
+    }
+}
