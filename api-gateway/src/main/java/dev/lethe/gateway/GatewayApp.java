@@ -1,11 +1,10 @@
 package dev.lethe.gateway;
 
 import dev.lethe.gateway.auth.Authenticator;
-import dev.lethe.gateway.erasure.AuditHandler;
 import dev.lethe.gateway.erasure.CallbackHandler;
 import dev.lethe.gateway.erasure.Confirmation;
 import dev.lethe.gateway.erasure.IntakeHandler;
-import dev.lethe.gateway.erasure.StatusHandler;
+import dev.lethe.gateway.erasure.LedgerReadHandler;
 import dev.lethe.gateway.erasure.Vocabulary;
 import dev.lethe.gateway.events.EventWriter;
 import dev.lethe.gateway.http.ErrorMapper;
@@ -57,8 +56,8 @@ public final class GatewayApp {
         config.routes.get("/health", new HealthHandler(c.ledger()));
         config.routes.post("/v1/erasures",
                 new IntakeHandler(guard, c.events(), c.ledger(), c.vocabulary(), confirmation, c.clock()));
-        config.routes.get("/v1/erasures/{id}", new StatusHandler(guard, c.ledger()));
-        config.routes.get("/v1/erasures/{id}/audit", new AuditHandler(guard, c.ledger()));
+        config.routes.get("/v1/erasures/{id}", new LedgerReadHandler(guard, c.ledger()::request));
+        config.routes.get("/v1/erasures/{id}/audit", new LedgerReadHandler(guard, c.ledger()::audit));
         config.routes.post("/v1/erasures/{id}/systems/{system}/callback",
                 new CallbackHandler(guard, c.events(), c.ledger(), confirmation, c.clock()));
         ErrorMapper.install(config.routes);
