@@ -28,10 +28,24 @@ public final class Topics {
     public record Settings(int partitions, short replicationFactor, int minInsyncReplicas,
                            Duration workRetention, Duration auditRetention, Duration dlqRetention) {
 
-        /** One year of retention for the work topics (longer than any statutory deadline plus extensions). */
+        /**
+         * The work topics carry raw identifiers, so they keep them no longer than the longest
+         * statutory deadline with its extensions (GDPR: one month plus two) and a margin: 120 days.
+         * The audit trail, which holds no identifier, is kept ten years.
+         */
+        public static final Duration WORK_RETENTION = Duration.ofDays(120);
+        public static final Duration AUDIT_RETENTION = Duration.ofDays(3650);
+        public static final Duration DLQ_RETENTION = Duration.ofDays(120);
+
         public static Settings defaults(int partitions, short replicationFactor) {
             return new Settings(partitions, replicationFactor, Math.min(2, replicationFactor),
-                    Duration.ofDays(365), Duration.ofDays(3650), Duration.ofDays(365));
+                    WORK_RETENTION, AUDIT_RETENTION, DLQ_RETENTION);
+        }
+
+        /** These settings with other retentions of the work topics (and the DLQ), e.g. from configuration. */
+        public Settings withWorkRetention(Duration retention) {
+            return new Settings(partitions, replicationFactor, minInsyncReplicas, retention, auditRetention,
+                    retention);
         }
     }
 

@@ -59,12 +59,12 @@ class TopicsTest {
     @Test
     void shouldDeleteOthersAfterTheirRetention() {
         final Map<String, Duration> expected = new HashMap<>(Map.of(
-                Topics.REQUESTS, Duration.ofDays(365),
-                Topics.DECISIONS, Duration.ofDays(365),
-                Topics.CALLBACKS, Duration.ofDays(365),
-                Topics.EVENTS, Duration.ofDays(365),
+                Topics.REQUESTS, Duration.ofDays(120),
+                Topics.DECISIONS, Duration.ofDays(120),
+                Topics.CALLBACKS, Duration.ofDays(120),
+                Topics.EVENTS, Duration.ofDays(120),
                 Topics.AUDIT, Duration.ofDays(3650),
-                Topics.DLQ, Duration.ofDays(365)));
+                Topics.DLQ, Duration.ofDays(120)));
 
         specs.stream().filter(spec -> !COMPACTED.contains(spec.name())).forEach(spec -> {
             assertEquals(TopicConfig.CLEANUP_POLICY_DELETE, spec.configs().get(TopicConfig.CLEANUP_POLICY_CONFIG),

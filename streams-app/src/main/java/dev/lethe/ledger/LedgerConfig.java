@@ -20,7 +20,7 @@ import org.apache.kafka.streams.StreamsConfig;
  */
 public record LedgerConfig(String bootstrapServers, String schemaRegistryUrl, String applicationId, Path stateDir,
                            String advertisedHost, String queryBindAddress, int queryPort, int partitions, short replicationFactor,
-                           int standbyReplicas, int streamThreads, Duration commitInterval,
+                           Duration workRetention, int standbyReplicas, int streamThreads, Duration commitInterval,
                            Optional<Path> systemsFile, boolean manualApproval, Duration startTimeout,
                            Optional<Path> pseudonymSecretFile, Optional<String> pseudonymSecret) {
 
@@ -35,6 +35,8 @@ public record LedgerConfig(String bootstrapServers, String schemaRegistryUrl, St
                 Integer.parseInt(env.getOrDefault("LETHE_QUERY_PORT", "8082")),
                 Integer.parseInt(env.getOrDefault("LETHE_PARTITIONS", "6")),
                 Short.parseShort(env.getOrDefault("LETHE_REPLICATION_FACTOR", "3")),
+                Duration.ofDays(Long.parseLong(env.getOrDefault("LETHE_WORK_RETENTION_DAYS",
+                        Long.toString(Topics.Settings.WORK_RETENTION.toDays())))),
                 Integer.parseInt(env.getOrDefault("LETHE_STANDBY_REPLICAS", "0")),
                 Integer.parseInt(env.getOrDefault("LETHE_STREAM_THREADS", "1")),
                 Duration.ofMillis(Long.parseLong(env.getOrDefault("LETHE_COMMIT_INTERVAL_MS", "100"))),
@@ -54,7 +56,7 @@ public record LedgerConfig(String bootstrapServers, String schemaRegistryUrl, St
     }
 
     public Topics.Settings topicSettings() {
-        return Topics.Settings.defaults(partitions, replicationFactor);
+        return Topics.Settings.defaults(partitions, replicationFactor).withWorkRetention(workRetention);
     }
 
     public SubjectKeys subjectKeys() {
