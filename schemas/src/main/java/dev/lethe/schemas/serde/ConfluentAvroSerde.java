@@ -10,6 +10,7 @@ import org.apache.avro.Schema;
 import org.apache.avro.io.BinaryDecoder;
 import org.apache.avro.io.BinaryEncoder;
 import org.apache.avro.io.DatumReader;
+import org.apache.avro.io.DatumWriter;
 import org.apache.avro.io.DecoderFactory;
 import org.apache.avro.io.EncoderFactory;
 import org.apache.kafka.common.errors.SerializationException;
@@ -33,6 +34,7 @@ public final class ConfluentAvroSerde<T> implements Serde<T> {
     private final SchemaRegistryClient registry;
     private final AvroCodec<T> codec;
     private final boolean isKey;
+    private final DatumWriter<T> writer;
     private final Map<String, Integer> idsByTopic = new ConcurrentHashMap<>();
     private final Map<Integer, DatumReader<T>> readersById = new ConcurrentHashMap<>();
 
@@ -40,6 +42,7 @@ public final class ConfluentAvroSerde<T> implements Serde<T> {
         this.registry = registry;
         this.codec = codec;
         this.isKey = isKey;
+        this.writer = codec.writer();
     }
 
     /** The subject a writer schema for {@code topic} is registered under. */
@@ -73,7 +76,7 @@ public final class ConfluentAvroSerde<T> implements Serde<T> {
         out.writeBytes(ByteBuffer.allocate(4).putInt(id).array());
         try {
             final BinaryEncoder encoder = EncoderFactory.get().directBinaryEncoder(out, null);
-            codec.writer().write(data, encoder);
+            writer.write(data, encoder);
             encoder.flush();
         } catch (IOException | RuntimeException e) {
             throw new SerializationException("cannot write " + codec.schema().getName() + " for topic " + topic
