@@ -105,16 +105,12 @@ final class LedgerProcessor extends ContextualProcessor<byte[], byte[], Object, 
         final Instant now = Instant.ofEpochMilli(context().currentSystemTimeMs());
         final dev.lethe.avro.RequestState stored = ledger.get(event.requestId());
         final Ledger.Transition transition = Ledger.apply(stored == null ? null : AvroMapping.state(stored), event,
-                new LedgerContext(now, routingNeeded(event) ? registeredSystems() : List.of(), policy));
+                new LedgerContext(now, this::registeredSystems, policy));
         final RequestState next = transition.state();
         if (stored != null || next.received() || !next.earlyCallbacks().isEmpty()) {
             ledger.put(event.requestId(), AvroMapping.state(next));
         }
         transition.outputs().forEach(output -> forward(output, refuse, now));
-    }
-
-    private static boolean routingNeeded(LedgerEvent event) {
-        return !(event instanceof LedgerEvent.CalledBack);
     }
 
     private List<SystemInfo> registeredSystems() {
