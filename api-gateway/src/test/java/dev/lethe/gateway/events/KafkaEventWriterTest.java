@@ -37,7 +37,7 @@ class KafkaEventWriterTest {
 
     private static ErasureRequested request() {
         return new ErasureRequested(ID, new Identifier("user_id", "u-1842"), List.of(), "GDPR", "account_deleted",
-                "accounts-service", null, List.of(), 0, NOW, "submitter");
+                "accounts-service", null, List.of(), 0, NOW, "submitter", null);
     }
 
     @Test
