@@ -100,7 +100,7 @@ public final class Samples {
                 .setReminderHours(12)
                 .setHttp(new HttpSettings("https://photos.internal/erase", 2000, 5))
                 .setS3(new S3Settings(List.of("photos"), List.of("users/{user_id}/"),
-                        Map.of("cdn.example.com", "photos"), 250,
+                        Map.of("cdn.example.com", "photos"), 250, false,
                         new ProcessingWindow("02:00", "06:00", "Asia/Seoul")))
                 .build();
     }

@@ -70,6 +70,7 @@ public final class SystemsJson {
                 .setTags(strings(body, "tags"))
                 .setSlaDays(body.path("slaDays").asInt(30))
                 .setReminderHours(body.path("reminderHours").asInt(24))
+                .setMaxAttempts(body.path("maxAttempts").asInt(5))
                 .setHttp(http(body.path("http")))
                 .setS3(s3(body.path("s3")))
                 .build();
@@ -86,6 +87,7 @@ public final class SystemsJson {
         strings(node.putArray("tags"), system.getTags());
         node.put("slaDays", system.getSlaDays());
         node.put("reminderHours", system.getReminderHours());
+        node.put("maxAttempts", system.getMaxAttempts());
         if (system.getHttp() != null) {
             node.putObject("http").put("url", system.getHttp().getUrl())
                     .put("timeoutMs", system.getHttp().getTimeoutMs())
@@ -99,6 +101,7 @@ public final class SystemsJson {
             final ObjectNode cdn = s3Node.putObject("cdnDomains");
             s3.getCdnDomains().forEach(cdn::put);
             s3Node.put("deletesPerSecond", s3.getDeletesPerSecond());
+            s3Node.put("allVersions", s3.getAllVersions());
             if (s3.getWindow() != null) {
                 s3Node.putObject("window").put("from", s3.getWindow().getFrom())
                         .put("to", s3.getWindow().getTo()).put("zone", s3.getWindow().getZone());
@@ -131,7 +134,7 @@ public final class SystemsJson {
         node.path("cdnDomains").fields().forEachRemaining(e -> cdn.put(e.getKey(), e.getValue().asText()));
         final JsonNode window = node.path("window");
         return new S3Settings(strings(node, "buckets"), strings(node, "prefixes"), cdn,
-                node.path("deletesPerSecond").asInt(500),
+                node.path("deletesPerSecond").asInt(500), node.path("allVersions").asBoolean(false),
                 window.isObject() ? new ProcessingWindow(required(window, "from"), required(window, "to"),
                         required(window, "zone")) : null);
     }
