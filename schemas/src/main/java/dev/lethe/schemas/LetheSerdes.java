@@ -7,6 +7,7 @@ import dev.lethe.avro.ErasureEvent;
 import dev.lethe.avro.ErasureRecord;
 import dev.lethe.avro.ErasureRequested;
 import dev.lethe.avro.RequestState;
+import dev.lethe.avro.SubjectEntry;
 import dev.lethe.avro.SystemCallback;
 import dev.lethe.avro.SystemRegistration;
 import dev.lethe.schemas.registry.SchemaRegistryClient;
@@ -30,6 +31,7 @@ public final class LetheSerdes {
     private final ConfluentAvroSerde<ErasureRecord> record;
     private final ConfluentAvroSerde<RequestState> state;
     private final ConfluentAvroSerde<DeadLetter> deadLetter;
+    private final ConfluentAvroSerde<SubjectEntry> subjectEntry;
 
     public LetheSerdes(SchemaRegistryClient registry) {
         this.key = new ConfluentAvroSerde<>(registry, AvroCodec.string(), true);
@@ -42,6 +44,7 @@ public final class LetheSerdes {
         this.record = value(registry, ErasureRecord.class);
         this.state = value(registry, RequestState.class);
         this.deadLetter = value(registry, DeadLetter.class);
+        this.subjectEntry = value(registry, SubjectEntry.class);
     }
 
     private static <T extends SpecificRecord> ConfluentAvroSerde<T> value(SchemaRegistryClient registry, Class<T> type) {
@@ -87,5 +90,9 @@ public final class LetheSerdes {
 
     public ConfluentAvroSerde<DeadLetter> deadLetter() {
         return deadLetter;
+    }
+
+    public ConfluentAvroSerde<SubjectEntry> subjectEntry() {
+        return subjectEntry;
     }
 }

@@ -20,6 +20,12 @@ public final class Topics {
     public static final String AUDIT = "erasure.audit";
     public static final String DATASET = "erasure.dataset";
     public static final String DLQ = "erasure.dlq";
+    /**
+     * The ledger's own feed of request status changes re-keyed by subject key (value
+     * {@code SubjectEntry}), folded into the subject index that answers the re-ingestion guard
+     * and duplicate detection. Holds pseudonyms and ids only.
+     */
+    public static final String SUBJECT_INDEX = "erasure.subject-index";
 
     private Topics() {
     }
@@ -63,7 +69,8 @@ public final class Topics {
                 spec(settings, EVENTS, work),
                 spec(settings, AUDIT, retained(settings, settings.auditRetention())),
                 spec(settings, DATASET, compacted),
-                spec(settings, DLQ, retained(settings, settings.dlqRetention())));
+                spec(settings, DLQ, retained(settings, settings.dlqRetention())),
+                spec(settings, SUBJECT_INDEX, work));
     }
 
     private static TopicSpec spec(Settings settings, String name, Map<String, String> configs) {

@@ -25,10 +25,11 @@ class TopicsTest {
             .collect(Collectors.toMap(TopicSpec::name, Function.identity()));
 
     @Test
-    void shouldListEightTopics() {
-        assertEquals(8, specs.size());
+    void shouldListNineTopics() {
+        assertEquals(9, specs.size());
         assertEquals(Set.of("erasure.requests", "erasure.decisions", "erasure.callbacks", "erasure.systems",
-                "erasure.events", "erasure.audit", "erasure.dataset", "erasure.dlq"), byName.keySet());
+                "erasure.events", "erasure.audit", "erasure.dataset", "erasure.dlq", "erasure.subject-index"),
+                byName.keySet());
     }
 
     @Test

@@ -2,6 +2,7 @@ package dev.lethe.ledger;
 
 import dev.lethe.avro.SystemRegistration;
 import dev.lethe.ledger.domain.LedgerPolicy;
+import dev.lethe.ledger.query.KafkaAppliedCheck;
 import dev.lethe.ledger.query.LedgerQueries;
 import dev.lethe.ledger.query.QueryServer;
 import dev.lethe.ledger.registry.SystemsJson;
@@ -50,10 +51,12 @@ public final class LedgerApp implements AutoCloseable {
 
     private final KafkaStreams streams;
     private final QueryServer server;
+    private final KafkaAppliedCheck applied;
 
-    private LedgerApp(KafkaStreams streams, QueryServer server) {
+    private LedgerApp(KafkaStreams streams, QueryServer server, KafkaAppliedCheck applied) {
         this.streams = streams;
         this.server = server;
+        this.applied = applied;
     }
 
     /** Starts an instance and returns once it is RUNNING and answering queries. */
@@ -69,17 +72,20 @@ public final class LedgerApp implements AutoCloseable {
             return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
         });
         final QueryServer server;
+        final KafkaAppliedCheck applied = new KafkaAppliedCheck(config.bootstrapServers());
         try {
             awaitRunning(streams, config.startTimeout());
             final HostInfo self = new HostInfo(config.advertisedHost(), config.queryPort());
-            server = new QueryServer(new LedgerQueries(streams, serdes, self), Clock.systemUTC())
-                    .start(config.queryBindAddress(), config.queryPort());
+            final LedgerQueries queries = new LedgerQueries(streams, serdes, self,
+                    config.topicSettings().partitions(), applied, config.subjectKeys());
+            server = new QueryServer(queries, Clock.systemUTC()).start(config.queryBindAddress(), config.queryPort());
         } catch (RuntimeException e) {
             streams.close(LEAVE_GROUP);
+            applied.close();
             throw e;
         }
         LOG.info("ledger {} running; queries on port {}", config.applicationId(), config.queryPort());
-        return new LedgerApp(streams, server);
+        return new LedgerApp(streams, server, applied);
     }
 
     private static void provisionTopics(LedgerConfig config) {
@@ -144,5 +150,6 @@ public final class LedgerApp implements AutoCloseable {
     public void close() {
         server.close();
         streams.close(LEAVE_GROUP);
+        applied.close();
     }
 }

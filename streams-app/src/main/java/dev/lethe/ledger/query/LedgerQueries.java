@@ -1,6 +1,7 @@
 package dev.lethe.ledger.query;
 
 import dev.lethe.avro.AuditFact;
+import dev.lethe.avro.SubjectEntry;
 import dev.lethe.avro.SystemRegistration;
 import dev.lethe.ledger.domain.RequestState;
 import dev.lethe.ledger.topology.AuditKeys;
@@ -8,17 +9,24 @@ import dev.lethe.ledger.topology.AvroMapping;
 import dev.lethe.ledger.topology.LedgerNames;
 import dev.lethe.ledger.topology.SystemDirectory;
 import dev.lethe.schemas.LetheSerdes;
+import dev.lethe.schemas.SubjectKeys;
 import dev.lethe.schemas.Topics;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.IntFunction;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KeyQueryMetadata;
 import org.apache.kafka.streams.StoreQueryParameters;
+import org.apache.kafka.streams.StreamsMetadata;
 import org.apache.kafka.streams.errors.StreamsException;
 import org.apache.kafka.streams.query.FailureReason;
 import org.apache.kafka.streams.query.KeyQuery;
@@ -45,14 +53,33 @@ public final class LedgerQueries {
     private final KafkaStreams streams;
     private final LetheSerdes serdes;
     private final HostInfo self;
+    private final int partitions;
+    private final AppliedCheck applied;
+    private final SubjectKeys subjectKeys;
+    private final LocalScans scans;
     private final Serializer<String> keySerializer;
+    private final Serializer<String> subjectKeySerializer;
 
-    public LedgerQueries(KafkaStreams streams, LetheSerdes serdes, HostInfo self) {
+    /**
+     * @param partitions the partition count of the input topics (every one must have an owner)
+     * @param applied    tells a true "not found" from "not applied yet"
+     */
+    public LedgerQueries(KafkaStreams streams, LetheSerdes serdes, HostInfo self, int partitions,
+                         AppliedCheck applied, SubjectKeys subjectKeys) {
         this.streams = streams;
         this.serdes = serdes;
         this.self = self;
+        this.partitions = partitions;
+        this.applied = applied;
+        this.subjectKeys = subjectKeys;
+        this.scans = new LocalScans(streams);
         // Serialise keys exactly as producers to erasure.requests do, so the partition matches.
         this.keySerializer = (topic, key) -> serdes.key().serialize(Topics.REQUESTS, key);
+        this.subjectKeySerializer = (topic, key) -> serdes.key().serialize(Topics.SUBJECT_INDEX, key);
+    }
+
+    public HostInfo self() {
+        return self;
     }
 
     public boolean running() {
@@ -75,11 +102,35 @@ public final class LedgerQueries {
                 final boolean behind = answer instanceof Lookup.Unavailable<RequestState> unavailable
                         && unavailable.reason().startsWith(FailureReason.NOT_UP_TO_BOUND.name());
                 if (!behind || Instant.now().isAfter(deadline)) {
-                    return answer;
+                    return answer instanceof Lookup.NotFound<RequestState> ? confirmAbsent(requestId, partition) : answer;
                 }
                 pause();
             }
         });
+    }
+
+    /**
+     * Turns a "not found" into "try again" while the request may be written but not yet applied:
+     * an accepted request is never reported missing.
+     */
+    private Lookup<RequestState> confirmAbsent(String requestId, int partition) {
+        final byte[] key = keySerializer.serialize(Topics.REQUESTS, requestId);
+        return applied.pending(partition, appliedOffset(partition), key)
+                ? new Lookup.Unavailable<>("the request may not have been applied yet")
+                : new Lookup.NotFound<>();
+    }
+
+    private Long appliedOffset(int partition) {
+        final StateQueryRequest<dev.lethe.avro.RequestState> probe = StateQueryRequest
+                .inStore(LedgerNames.LEDGER_STORE)
+                .withQuery(KeyQuery.<String, dev.lethe.avro.RequestState>withKey(""))
+                .withPartitions(Set.of(partition))
+                .requireActive();
+        final QueryResult<dev.lethe.avro.RequestState> result = streams.query(probe).getPartitionResults().get(partition);
+        if (result == null || result.isFailure() || result.getPosition() == null) {
+            return null;
+        }
+        return result.getPosition().getPartitionPositions(Topics.REQUESTS).get(partition);
     }
 
     /** The audit trail of {@code requestId}, oldest first. */
@@ -160,6 +211,84 @@ public final class LedgerQueries {
             it.forEachRemaining(entry -> facts.add(entry.value));
         }
         return new Lookup.Found<>(facts);
+    }
+
+    /** A finished request with its whole audit trail: what a certificate is made from. */
+    public record Evidence(RequestState state, List<AuditFact> trail) {
+    }
+
+    /** The request and its audit trail, for a certificate. */
+    public Lookup<Evidence> evidence(String requestId) {
+        return owned(requestId, partition -> {
+            final Lookup<RequestState> request = queryLocal(requestId, partition, null);
+            if (!(request instanceof Lookup.Found<RequestState> found)) {
+                return retype(request);
+            }
+            final Lookup<List<AuditFact>> trail = auditLocal(requestId, partition);
+            if (!(trail instanceof Lookup.Found<List<AuditFact>> facts)) {
+                return retype(trail);
+            }
+            return new Lookup.Found<>(new Evidence(found.value(), facts.value()));
+        });
+    }
+
+    /**
+     * Which instance owns which partitions of the input topics, if every partition has exactly one
+     * active owner; otherwise (rebalancing) unavailable. Lists and counts fan out along it.
+     */
+    public Lookup<Map<HostInfo, Set<Integer>>> owners() {
+        if (streams.state() != KafkaStreams.State.RUNNING) {
+            return new Lookup.Unavailable<>("the ledger is " + streams.state());
+        }
+        final Map<HostInfo, Set<Integer>> owners = new HashMap<>();
+        final Set<Integer> covered = new HashSet<>();
+        for (StreamsMetadata metadata : streams.metadataForAllStreamsClients()) {
+            for (TopicPartition tp : metadata.topicPartitions()) {
+                if (!tp.topic().equals(Topics.REQUESTS)) {
+                    continue;
+                }
+                if (!covered.add(tp.partition())) {
+                    return new Lookup.Unavailable<>("partition " + tp.partition() + " has two owners (rebalancing)");
+                }
+                owners.computeIfAbsent(metadata.hostInfo(), host -> new TreeSet<>()).add(tp.partition());
+            }
+        }
+        if (covered.size() != partitions) {
+            return new Lookup.Unavailable<>("only " + covered.size() + " of " + partitions
+                    + " partitions have an owner (rebalancing)");
+        }
+        return new Lookup.Found<>(owners);
+    }
+
+    /** One page of a list over this instance's {@code partitions}. Throws if it no longer owns one. */
+    public ListPage localList(ListQuery query, Set<Integer> partitions, Instant now) {
+        return scans.list(query, partitions, now);
+    }
+
+    /** The running counts over this instance's {@code partitions}. Throws if it no longer owns one. */
+    public Map<String, Long> localStats(Set<Integer> partitions, Instant now) {
+        return scans.stats(partitions, now);
+    }
+
+    /** A subject's pseudonym and its requests (found on the instance owning that subject key). */
+    public record Subject(String subjectKey, Lookup<List<SubjectEntry>> entries) {
+    }
+
+    public Subject subject(String namespace, String value) {
+        final String subjectKey = subjectKeys.of(namespace, value);
+        final KeyQueryMetadata metadata;
+        try {
+            metadata = streams.queryMetadataForKey(LedgerNames.SUBJECTS_STORE, subjectKey, subjectKeySerializer);
+        } catch (StreamsException e) {
+            return new Subject(subjectKey, new Lookup.Unavailable<>("the ledger is not running: " + e.getMessage()));
+        }
+        if (metadata == null || KeyQueryMetadata.NOT_AVAILABLE.equals(metadata)) {
+            return new Subject(subjectKey, new Lookup.Unavailable<>("the ledger is rebalancing"));
+        }
+        if (!self.equals(metadata.activeHost())) {
+            return new Subject(subjectKey, new Lookup.Elsewhere<>(metadata.activeHost()));
+        }
+        return new Subject(subjectKey, new Lookup.Found<>(scans.subject(subjectKey, metadata.partition())));
     }
 
     @SuppressWarnings("unchecked")

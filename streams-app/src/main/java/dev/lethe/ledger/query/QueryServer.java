@@ -1,6 +1,8 @@
 package dev.lethe.ledger.query;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -9,7 +11,6 @@ import dev.lethe.ledger.registry.SystemsJson;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import java.io.IOException;
-import java.util.function.Function;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -18,7 +19,19 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
+import java.util.stream.Collectors;
 import org.apache.kafka.streams.errors.StreamsException;
 import org.apache.kafka.streams.query.Position;
 import org.apache.kafka.streams.state.HostInfo;
@@ -27,17 +40,27 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The streams-app's internal HTTP endpoint, the interactive-query RPC layer the gateway reads
- * through: {@code GET /internal/v1/requests/{id}} (optionally waiting for a written position),
- * {@code GET /internal/v1/requests/{id}/audit},
- * {@code GET /internal/v1/systems}, {@code GET /internal/health}. A key owned by another
- * instance is forwarded to it once; a store that cannot answer yet gives 503 with Retry-After.
+ * through:
+ * <ul>
+ *   <li>{@code GET /internal/v1/requests/{id}} (optionally waiting for a written position),
+ *       {@code .../audit}, {@code .../certificate}: answered by the key's owner, forwarded once;</li>
+ *   <li>{@code GET /internal/v1/requests} (lists) and {@code GET /internal/v1/stats}: fanned out
+ *       to every instance with the partitions it owns, and merged;</li>
+ *   <li>{@code POST /internal/v1/subjects/lookup}: answered by the owner of the subject key;</li>
+ *   <li>{@code GET /internal/v1/systems[/{name}]}, {@code GET /internal/health}.</li>
+ * </ul>
+ * Whatever cannot be answered correctly right now (rebalancing, restoring, not yet applied)
+ * gets 503 with Retry-After, never a wrong or partial answer. It holds no authentication: bind
+ * it to an internal network only.
  */
 public final class QueryServer implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(QueryServer.class);
     private static final Duration MAX_WAIT = Duration.ofSeconds(30);
+    private static final Duration FAN_OUT_TIMEOUT = Duration.ofSeconds(10);
     static final ObjectMapper JSON = new ObjectMapper().registerModule(new JavaTimeModule())
-            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
+            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
     private final LedgerQueries queries;
     private final Clock clock;
@@ -49,10 +72,17 @@ public final class QueryServer implements AutoCloseable {
         this.clock = clock;
         this.app = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
+            config.routes.get("/internal/v1/requests", this::list);
             config.routes.get("/internal/v1/requests/{id}", this::request);
             config.routes.get("/internal/v1/requests/{id}/audit", this::audit);
+            config.routes.get("/internal/v1/requests/{id}/certificate", this::certificate);
+            config.routes.post("/internal/v1/subjects/lookup", this::subject);
             config.routes.get("/internal/v1/systems", this::systems);
+            config.routes.get("/internal/v1/systems/{name}", this::system);
+            config.routes.get("/internal/v1/stats", this::stats);
             config.routes.get("/internal/health", this::health);
+            config.routes.exception(ListQuery.BadQueryException.class,
+                    (e, ctx) -> error(ctx, 400, "invalid_query", e.getMessage(), e.parameter()));
             config.routes.exception(StreamsException.class, (e, ctx) -> unavailable(ctx, e.getMessage()));
         });
     }
@@ -78,12 +108,23 @@ public final class QueryServer implements AutoCloseable {
         answer(ctx, id, queries.audit(id), facts -> facts.stream().map(AuditView::of).toList());
     }
 
+    private void certificate(Context ctx) throws InterruptedException {
+        final String id = ctx.pathParam("id");
+        final Lookup<LedgerQueries.Evidence> evidence = queries.evidence(id);
+        if (evidence instanceof Lookup.Found<LedgerQueries.Evidence> found && found.value().state().finishedAt() == null) {
+            error(ctx, 409, "not_finished", "request " + id + " is " + found.value().state().status()
+                    + "; a certificate is issued once it has finished", null);
+            return;
+        }
+        answer(ctx, id, evidence, e -> CertificateView.of(e.state(), e.trail(), clock.instant()));
+    }
+
     private <T> void answer(Context ctx, String id, Lookup<T> lookup, Function<T, Object> view)
             throws InterruptedException {
         if (lookup instanceof Lookup.Found<T> found) {
             json(ctx, 200, view.apply(found.value()));
         } else if (lookup instanceof Lookup.NotFound<T>) {
-            error(ctx, 404, "not_found", "no erasure request " + id);
+            error(ctx, 404, "not_found", "no erasure request " + id, null);
         } else if (lookup instanceof Lookup.Unavailable<T> unavailable) {
             unavailable(ctx, unavailable.reason());
         } else if (lookup instanceof Lookup.Elsewhere<T> elsewhere) {
@@ -101,26 +142,171 @@ public final class QueryServer implements AutoCloseable {
         return Position.emptyPosition().withComponent(topic, Integer.parseInt(partition), Long.parseLong(offset));
     }
 
+    /** Passes the call on to the owner of the key, once (a second hop means ownership is moving). */
     private void forward(Context ctx, HostInfo owner) throws InterruptedException {
         if (ctx.queryParam("forwarded") != null) {
             unavailable(ctx, "ownership of this key is moving");
             return;
         }
-        final StringBuilder target = new StringBuilder("http://").append(owner.host()).append(':')
-                .append(owner.port()).append(ctx.path()).append("?forwarded=1");
-        for (Map.Entry<String, java.util.List<String>> param : ctx.queryParamMap().entrySet()) {
-            target.append('&').append(URLEncoder.encode(param.getKey(), StandardCharsets.UTF_8)).append('=')
-                    .append(URLEncoder.encode(param.getValue().get(0), StandardCharsets.UTF_8));
+        final Map<String, String> params = new LinkedHashMap<>();
+        ctx.queryParamMap().forEach((name, values) -> params.put(name, values.get(0)));
+        params.put("forwarded", "1");
+        final HttpRequest.Builder request = HttpRequest.newBuilder(uri(owner, ctx.path(), params))
+                .timeout(MAX_WAIT.plusSeconds(5));
+        if ("POST".equals(ctx.method().name())) {
+            request.header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(ctx.body()));
+        } else {
+            request.GET();
         }
         try {
-            final HttpResponse<String> answer = http.send(HttpRequest.newBuilder(URI.create(target.toString()))
-                    .timeout(MAX_WAIT.plusSeconds(5)).GET().build(), HttpResponse.BodyHandlers.ofString());
+            final HttpResponse<String> answer = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
             answer.headers().firstValue("Retry-After").ifPresent(value -> ctx.header("Retry-After", value));
             ctx.status(answer.statusCode()).contentType("application/json").result(answer.body());
         } catch (IOException e) {
             LOG.warn("cannot forward a query to {}:{}: {}", owner.host(), owner.port(), e.getMessage());
-            unavailable(ctx, "the instance that owns this request cannot be reached");
+            unavailable(ctx, "the instance that owns this key cannot be reached");
         }
+    }
+
+    private void list(Context ctx) {
+        final ListQuery query = ListQuery.parse(ctx.queryParamMap());
+        final Set<Integer> mine = partitions(ctx);
+        if (mine != null) {
+            json(ctx, 200, queries.localList(query, mine, clock.instant()));
+            return;
+        }
+        final List<ListPage> parts = fanOut(ctx, query.toParams(),
+                partitions -> queries.localList(query, partitions, clock.instant()), ListPage.class);
+        if (parts == null) {
+            return;
+        }
+        final ListPage page = ListPage.merge(parts, query.limit());
+        final Map<String, Object> body = new LinkedHashMap<>();
+        body.put("items", page.items().stream().map(ListPage.Entry::request).toList());
+        body.put("next", page.next() == null ? null : query.cursor(page.next()));
+        json(ctx, 200, body);
+    }
+
+    /** One instance's counts, as it answers a fan-out. */
+    record LocalStats(String server, String state, Map<String, Long> counts) {
+    }
+
+    private void stats(Context ctx) {
+        final Set<Integer> mine = partitions(ctx);
+        if (mine != null) {
+            json(ctx, 200, localStats(mine));
+            return;
+        }
+        final List<LocalStats> parts = fanOut(ctx, Map.of(), this::localStats, LocalStats.class);
+        if (parts == null) {
+            return;
+        }
+        final Map<String, Long> byStatus = new TreeMap<>();
+        final Map<String, Long> owed = new TreeMap<>();
+        long overdue = 0;
+        final List<Map<String, String>> instances = new ArrayList<>();
+        for (LocalStats part : parts) {
+            instances.add(Map.of("server", part.server(), "state", part.state()));
+            for (Map.Entry<String, Long> count : part.counts().entrySet()) {
+                if (count.getKey().startsWith("status|")) {
+                    byStatus.merge(count.getKey().substring("status|".length()), count.getValue(), Long::sum);
+                } else if (count.getKey().startsWith("owed|")) {
+                    owed.merge(count.getKey().substring("owed|".length()), count.getValue(), Long::sum);
+                } else if (count.getKey().equals("overdue")) {
+                    overdue += count.getValue();
+                }
+            }
+        }
+        final Map<String, Object> body = new LinkedHashMap<>();
+        body.put("byStatus", byStatus);
+        body.put("overdue", overdue);
+        body.put("pendingBySystem", owed);
+        body.put("instances", instances);
+        json(ctx, 200, body);
+    }
+
+    private LocalStats localStats(Set<Integer> partitions) {
+        return new LocalStats(queries.self().host() + ":" + queries.self().port(), queries.state().name(),
+                queries.localStats(partitions, clock.instant()));
+    }
+
+    /**
+     * Asks every instance for its part over the partitions it owns (this one directly), or
+     * answers 503 and returns null when any part cannot be had.
+     */
+    private <T> List<T> fanOut(Context ctx, Map<String, String> params, Function<Set<Integer>, T> local,
+                               Class<T> type) {
+        final Lookup<Map<HostInfo, Set<Integer>>> owners = queries.owners();
+        if (!(owners instanceof Lookup.Found<Map<HostInfo, Set<Integer>>> found)) {
+            unavailable(ctx, ((Lookup.Unavailable<?>) owners).reason());
+            return null;
+        }
+        final List<CompletableFuture<HttpResponse<String>>> remote = new ArrayList<>();
+        final List<T> parts = new ArrayList<>();
+        for (Map.Entry<HostInfo, Set<Integer>> owner : found.value().entrySet()) {
+            if (owner.getKey().equals(queries.self())) {
+                parts.add(local.apply(owner.getValue()));
+            } else {
+                final Map<String, String> withPartitions = new LinkedHashMap<>(params);
+                withPartitions.put("partitions", owner.getValue().stream().map(String::valueOf)
+                        .collect(Collectors.joining(",")));
+                remote.add(http.sendAsync(HttpRequest.newBuilder(uri(owner.getKey(), ctx.path(), withPartitions))
+                        .timeout(FAN_OUT_TIMEOUT).GET().build(), HttpResponse.BodyHandlers.ofString()));
+            }
+        }
+        for (CompletableFuture<HttpResponse<String>> call : remote) {
+            try {
+                final HttpResponse<String> answer = call.get(FAN_OUT_TIMEOUT.toMillis() + 1_000, TimeUnit.MILLISECONDS);
+                if (answer.statusCode() != 200) {
+                    unavailable(ctx, "an instance answered " + answer.statusCode() + " for its part");
+                    return null;
+                }
+                parts.add(JSON.readValue(answer.body(), type));
+            } catch (ExecutionException | TimeoutException | IOException e) {
+                unavailable(ctx, "an instance could not be asked for its part: " + e.getMessage());
+                return null;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                unavailable(ctx, "interrupted");
+                return null;
+            }
+        }
+        return parts;
+    }
+
+    private static Set<Integer> partitions(Context ctx) {
+        final String value = ctx.queryParam("partitions");
+        if (value == null) {
+            return null;
+        }
+        final Set<Integer> partitions = new TreeSet<>();
+        for (String part : value.split(",")) {
+            try {
+                partitions.add(Integer.parseInt(part.trim()));
+            } catch (NumberFormatException e) {
+                throw new ListQuery.BadQueryException("partitions", "partitions must be a comma-separated list of numbers");
+            }
+        }
+        return partitions;
+    }
+
+    private void subject(Context ctx) throws InterruptedException {
+        final JsonNode body;
+        try {
+            body = JSON.readTree(ctx.body());
+        } catch (IOException e) {
+            error(ctx, 400, "malformed_json", "the body is not JSON", null);
+            return;
+        }
+        final String namespace = body == null ? "" : body.path("namespace").asText("");
+        final String value = body == null ? "" : body.path("value").asText("");
+        if (namespace.isBlank() || value.isBlank()) {
+            error(ctx, 400, "invalid_field", "namespace and value are required",
+                    namespace.isBlank() ? "namespace" : "value");
+            return;
+        }
+        final LedgerQueries.Subject subject = queries.subject(namespace, value);
+        answer(ctx, "", subject.entries(), entries -> SubjectView.of(subject.subjectKey(), entries));
     }
 
     private void systems(Context ctx) {
@@ -129,18 +315,44 @@ public final class QueryServer implements AutoCloseable {
         ctx.contentType("application/json").result(array.toString());
     }
 
+    private void system(Context ctx) {
+        final String name = ctx.pathParam("name");
+        queries.systems().stream().filter(system -> system.getName().equals(name)).findFirst().ifPresentOrElse(
+                system -> ctx.contentType("application/json").result(SystemsJson.toJson(system).toString()),
+                () -> error(ctx, 404, "not_found", "no system " + name, null));
+    }
+
     private void health(Context ctx) {
         final boolean up = queries.running();
-        json(ctx, up ? 200 : 503, Map.of("status", up ? "UP" : "DOWN", "state", queries.state().name()));
+        json(ctx, up ? 200 : 503, Map.of("status", up ? "UP" : "DOWN", "state", queries.state().name(),
+                "streams", queries.state().name()));
+    }
+
+    private static URI uri(HostInfo host, String path, Map<String, String> params) {
+        final StringBuilder target = new StringBuilder("http://").append(host.host()).append(':')
+                .append(host.port()).append(path);
+        char separator = '?';
+        for (Map.Entry<String, String> param : params.entrySet()) {
+            target.append(separator).append(URLEncoder.encode(param.getKey(), StandardCharsets.UTF_8)).append('=')
+                    .append(URLEncoder.encode(param.getValue(), StandardCharsets.UTF_8));
+            separator = '&';
+        }
+        return URI.create(target.toString());
     }
 
     private static void unavailable(Context ctx, String reason) {
         ctx.header("Retry-After", "1");
-        error(ctx, 503, "unavailable", "the ledger cannot answer right now, try again: " + reason);
+        error(ctx, 503, "unavailable", "the ledger cannot answer right now, try again: " + reason, null);
     }
 
-    private static void error(Context ctx, int status, String code, String message) {
-        json(ctx, status, Map.of("error", code, "message", message));
+    private static void error(Context ctx, int status, String code, String message, String field) {
+        final Map<String, String> body = new LinkedHashMap<>();
+        body.put("error", code);
+        body.put("message", message);
+        if (field != null) {
+            body.put("field", field);
+        }
+        json(ctx, status, body);
     }
 
     private static void json(Context ctx, int status, Object body) {

@@ -1,6 +1,7 @@
 package dev.lethe.ledger.query;
 
 import dev.lethe.ledger.domain.RequestState;
+import dev.lethe.ledger.domain.Scope;
 import dev.lethe.ledger.domain.SystemTarget;
 import java.time.Instant;
 import java.util.List;
@@ -8,7 +9,11 @@ import java.util.List;
 /** A request as API.md's {@code GET /v1/erasures/{id}} shows it. No raw identifiers. */
 public record RequestView(String id, String status, String subjectKey, String jurisdiction, String reason,
                           String source, Instant requestedAt, Instant deadline, Instant finishedAt,
-                          boolean overdue, List<SystemView> systems) {
+                          boolean overdue, List<SystemView> systems, ScopeView scope) {
+
+    /** The request's scope as filed; null when it reaches every matching system. */
+    public record ScopeView(List<String> systems, List<String> exclude) {
+    }
 
     /** One system's part. */
     public record SystemView(String name, String status, int attempts, Instant updatedAt, Long itemsErased,
@@ -18,7 +23,11 @@ public record RequestView(String id, String status, String subjectKey, String ju
     public static RequestView of(RequestState state, Instant now) {
         return new RequestView(state.requestId(), state.status().name(), state.subjectKey(), state.jurisdiction(),
                 state.reason(), state.source(), state.requestedAt(), state.deadline(), state.finishedAt(),
-                state.overdue(now), state.systems().stream().map(RequestView::system).toList());
+                state.overdue(now), state.systems().stream().map(RequestView::system).toList(), scope(state.scope()));
+    }
+
+    private static ScopeView scope(Scope scope) {
+        return scope == null || Scope.ALL.equals(scope) ? null : new ScopeView(scope.systems(), scope.exclude());
     }
 
     private static SystemView system(SystemTarget t) {

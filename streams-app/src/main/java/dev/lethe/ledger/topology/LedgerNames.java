@@ -10,6 +10,16 @@ public final class LedgerNames {
     public static final String SYSTEMS_STORE = "systems";
     public static final String AUDIT_STORE = "audit";
     public static final String DUE_STORE = "due";
+    /** Request ids newest first: {@link IndexKeys#newestFirst} → request id. */
+    public static final String BY_REQUESTED_STORE = "by-requested";
+    /** Finished request ids, most recently finished first. */
+    public static final String BY_FINISHED_STORE = "by-finished";
+    /** Unfinished request ids by deadline, earliest first: the overdue ones are a range up to now. */
+    public static final String OPEN_BY_DEADLINE_STORE = "open-by-deadline";
+    /** Running counts per task: {@code status|<STATUS>} and {@code owed|<system>}. */
+    public static final String STATS_STORE = "stats";
+    /** The subject index: {@code <subject key>|<request id>} → {@code SubjectEntry}. */
+    public static final String SUBJECTS_STORE = "subjects";
 
     static final String REQUESTS_SOURCE = "requests-source";
     static final String DECISIONS_SOURCE = "decisions-source";
@@ -21,6 +31,9 @@ public final class LedgerNames {
     static final String AUDIT_SINK = "audit-sink";
     static final String DATASET_SINK = "dataset-sink";
     static final String DLQ_SINK = "dlq-sink";
+    static final String SUBJECT_INDEX_SINK = "subject-index-sink";
+    static final String SUBJECT_INDEX_SOURCE = "subject-index-source";
+    static final String SUBJECTS_PROCESSOR = "subjects-processor";
 
     private LedgerNames() {
     }

@@ -51,6 +51,7 @@ final class LedgerProcessor extends ContextualProcessor<byte[], byte[], Object, 
     private KeyValueStore<String, dev.lethe.avro.AuditFact> audit;
     private KeyValueStore<String, String> dueIndex;
     private SystemDirectory systems;
+    private Indexes indexes;
 
     LedgerProcessor(dev.lethe.schemas.LetheSerdes serdes, InputDecoder decoder, LedgerPolicy policy) {
         this.serdes = serdes;
@@ -64,6 +65,10 @@ final class LedgerProcessor extends ContextualProcessor<byte[], byte[], Object, 
         ledger = context.getStateStore(LedgerNames.LEDGER_STORE);
         audit = context.getStateStore(LedgerNames.AUDIT_STORE);
         dueIndex = context.getStateStore(LedgerNames.DUE_STORE);
+        indexes = new Indexes(context.getStateStore(LedgerNames.BY_REQUESTED_STORE),
+                context.getStateStore(LedgerNames.BY_FINISHED_STORE),
+                context.getStateStore(LedgerNames.OPEN_BY_DEADLINE_STORE),
+                context.getStateStore(LedgerNames.STATS_STORE));
         context.schedule(DUE_SCAN_INTERVAL, PunctuationType.WALL_CLOCK_TIME, this::wakeDue);
         final ReadOnlyKeyValueStore<String, byte[]> registry = context.getStateStore(LedgerNames.SYSTEMS_STORE);
         systems = new SystemDirectory(registry, serdes);
@@ -108,7 +113,10 @@ final class LedgerProcessor extends ContextualProcessor<byte[], byte[], Object, 
                 new LedgerContext(now, this::registeredSystems, policy));
         final RequestState next = transition.state();
         if (stored != null || next.received() || !next.earlyCallbacks().isEmpty()) {
-            ledger.put(event.requestId(), AvroMapping.state(next));
+            final dev.lethe.avro.RequestState nextAvro = AvroMapping.state(next);
+            ledger.put(event.requestId(), nextAvro);
+            indexes.update(stored, nextAvro, entry -> context().forward(
+                    new Record<>(entry.getSubjectKey(), entry, now.toEpochMilli()), LedgerNames.SUBJECT_INDEX_SINK));
         }
         transition.outputs().forEach(output -> forward(output, refuse, now));
     }
@@ -123,7 +131,8 @@ final class LedgerProcessor extends ContextualProcessor<byte[], byte[], Object, 
             context().forward(new Record<>(dispatch.subjectKey(), AvroMapping.event(dispatch), timestamp),
                     LedgerNames.EVENTS_SINK);
         } else if (output instanceof LedgerOutput.Audit fact) {
-            final dev.lethe.avro.AuditFact avro = AvroMapping.audit(fact);
+            final dev.lethe.avro.AuditFact avro = AuditChain.link(AvroMapping.audit(fact),
+                    fact.seq() > 1 ? audit.get(AuditKeys.of(fact.requestId(), fact.seq() - 1)) : null);
             audit.put(AuditKeys.of(fact.requestId(), fact.seq()), avro);
             context().forward(new Record<>(fact.requestId(), avro, timestamp), LedgerNames.AUDIT_SINK);
         } else if (output instanceof LedgerOutput.Finished finished) {

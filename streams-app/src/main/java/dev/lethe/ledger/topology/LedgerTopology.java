@@ -20,7 +20,9 @@ import org.apache.kafka.streams.state.Stores;
  * folded by one processor into the {@code ledger} store (and each request's audit trail into the
  * {@code audit} store, and the times requests asked to be woken at into the {@code due} index);
  * the system registry as a global store;
- * sinks for partner events, audit facts, the erasure dataset and the DLQ.
+ * sinks for partner events, audit facts, the erasure dataset and the DLQ. The processor also keeps
+ * the list and overdue indexes and counts ({@link Indexes}) and feeds status changes, re-keyed by
+ * subject key, to a second sub-topology that keeps the subject index.
  */
 public final class LedgerTopology {
 
@@ -43,6 +45,12 @@ public final class LedgerTopology {
                 serdes.record().serializer(), LedgerNames.LEDGER_PROCESSOR);
         topology.addSink(LedgerNames.DLQ_SINK, Topics.DLQ, Serdes.ByteArray().serializer(),
                 serdes.deadLetter().serializer(), LedgerNames.LEDGER_PROCESSOR);
+        topology.addSink(LedgerNames.SUBJECT_INDEX_SINK, Topics.SUBJECT_INDEX, serdes.key().serializer(),
+                serdes.subjectEntry().serializer(), LedgerNames.LEDGER_PROCESSOR);
+        topology.addSource(LedgerNames.SUBJECT_INDEX_SOURCE, serdes.key().deserializer(),
+                serdes.subjectEntry().deserializer(), Topics.SUBJECT_INDEX);
+        topology.addProcessor(LedgerNames.SUBJECTS_PROCESSOR, new SubjectsSupplier(serdes),
+                LedgerNames.SUBJECT_INDEX_SOURCE);
         topology.addGlobalStore(systemsStore(serdes), LedgerNames.SYSTEMS_SOURCE, bytes, bytes, Topics.SYSTEMS,
                 LedgerNames.SYSTEMS_PROCESSOR, () -> new SystemsUpdater(serdes));
         return topology;
@@ -63,6 +71,15 @@ public final class LedgerTopology {
                 Serdes.String(), Serdes.String());
     }
 
+    private static StoreBuilder<KeyValueStore<String, String>> indexStore(String name) {
+        return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(name), Serdes.String(), Serdes.String());
+    }
+
+    static StoreBuilder<KeyValueStore<String, Long>> statsStore() {
+        return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(LedgerNames.STATS_STORE),
+                Serdes.String(), Serdes.Long());
+    }
+
     private static StoreBuilder<KeyValueStore<String, byte[]>> systemsStore(LetheSerdes serdes) {
         return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(LedgerNames.SYSTEMS_STORE),
                 serdes.key(), Serdes.ByteArray()).withLoggingDisabled();
@@ -79,7 +96,25 @@ public final class LedgerTopology {
 
         @Override
         public Set<StoreBuilder<?>> stores() {
-            return Set.of(ledgerStore(serdes), auditStore(serdes), dueStore());
+            return Set.of(ledgerStore(serdes), auditStore(serdes), dueStore(),
+                    indexStore(LedgerNames.BY_REQUESTED_STORE), indexStore(LedgerNames.BY_FINISHED_STORE),
+                    indexStore(LedgerNames.OPEN_BY_DEADLINE_STORE), statsStore());
+        }
+    }
+
+    /** Supplies the subject-index processor and declares its store. */
+    private record SubjectsSupplier(LetheSerdes serdes)
+            implements ProcessorSupplier<String, dev.lethe.avro.SubjectEntry, Void, Void> {
+
+        @Override
+        public Processor<String, dev.lethe.avro.SubjectEntry, Void, Void> get() {
+            return new SubjectsProcessor();
+        }
+
+        @Override
+        public Set<StoreBuilder<?>> stores() {
+            return Set.of(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(LedgerNames.SUBJECTS_STORE),
+                    Serdes.String(), serdes.subjectEntry()));
         }
     }
 }

@@ -1,0 +1,135 @@
+package dev.lethe.ledger.query;
+
+import dev.lethe.avro.RequestState;
+import dev.lethe.avro.SubjectEntry;
+import dev.lethe.avro.SystemState;
+import dev.lethe.ledger.topology.AvroMapping;
+import dev.lethe.ledger.topology.IndexKeys;
+import dev.lethe.ledger.topology.LedgerNames;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.StoreQueryParameters;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.QueryableStoreTypes;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+
+/**
+ * Scans of this instance's own (active) partitions of the index stores: one page of a list,
+ * the running counts, one subject's requests. Each partition is read through a store handle
+ * pinned to that partition, which fails (InvalidStateStoreException) rather than answer from a
+ * partition this instance no longer owns.
+ */
+final class LocalScans {
+
+    /** Index entries one partition examines for one page before it hands back a cursor. */
+    static final int SCAN_BUDGET = 5_000;
+
+    private final KafkaStreams streams;
+
+    LocalScans(KafkaStreams streams) {
+        this.streams = streams;
+    }
+
+    /** One page of {@code query} over {@code partitions}, merged. */
+    ListPage list(ListQuery query, Collection<Integer> partitions, Instant now) {
+        final List<ListPage> parts = new ArrayList<>();
+        for (int partition : partitions) {
+            parts.add(listPartition(query, partition, now));
+        }
+        return ListPage.merge(parts, query.limit());
+    }
+
+    private ListPage listPartition(ListQuery query, int partition, Instant now) {
+        final ReadOnlyKeyValueStore<String, String> index = store(query.field() == ListQuery.Field.FINISHED_AT
+                ? LedgerNames.BY_FINISHED_STORE : LedgerNames.BY_REQUESTED_STORE, partition);
+        final ReadOnlyKeyValueStore<String, RequestState> ledger = store(LedgerNames.LEDGER_STORE, partition);
+        String start = query.to() == null ? null : IndexKeys.newestFirstStart(query.to());
+        if (query.after() != null) {
+            final String afterCursor = query.after() + '\u0000';
+            start = start == null || afterCursor.compareTo(start) > 0 ? afterCursor : start;
+        }
+        final String end = query.from() == null ? null : IndexKeys.newestFirstEnd(query.from());
+        final List<ListPage.Entry> items = new ArrayList<>();
+        int examined = 0;
+        try (KeyValueIterator<String, String> it = index.range(start, end)) {
+            while (it.hasNext()) {
+                final KeyValue<String, String> entry = it.next();
+                final RequestState state = ledger.get(entry.value);
+                if (state != null && state.getStatus() != null && matches(query, state, now)) {
+                    items.add(new ListPage.Entry(entry.key, RequestView.of(AvroMapping.state(state), now)));
+                    if (items.size() == query.limit()) {
+                        return new ListPage(items, entry.key);
+                    }
+                }
+                if (++examined == SCAN_BUDGET) {
+                    return new ListPage(items, entry.key);
+                }
+            }
+        }
+        return new ListPage(items, null);
+    }
+
+    private static boolean matches(ListQuery query, RequestState state, Instant now) {
+        if (query.status() != null && !query.status().equals(state.getStatus().name())) {
+            return false;
+        }
+        if (query.overdue() != null && query.overdue() != AvroMapping.state(state).overdue(now)) {
+            return false;
+        }
+        if (query.system() == null && query.systemStatus() == null) {
+            return true;
+        }
+        for (SystemState system : state.getSystems()) {
+            final boolean named = query.system() == null || query.system().equals(system.getName());
+            final boolean inStatus = query.systemStatus() == null
+                    || query.systemStatus().equals(system.getStatus().name());
+            if (named && inStatus) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The running counts of {@code partitions} summed, plus how many open requests are past their deadline. */
+    Map<String, Long> stats(Collection<Integer> partitions, Instant now) {
+        final Map<String, Long> totals = new TreeMap<>();
+        for (int partition : partitions) {
+            final ReadOnlyKeyValueStore<String, Long> stats = store(LedgerNames.STATS_STORE, partition);
+            try (KeyValueIterator<String, Long> it = stats.all()) {
+                it.forEachRemaining(entry -> totals.merge(entry.key, entry.value, Long::sum));
+            }
+            final ReadOnlyKeyValueStore<String, String> open = store(LedgerNames.OPEN_BY_DEADLINE_STORE, partition);
+            long overdue = 0;
+            try (KeyValueIterator<String, String> it = open.range(null, IndexKeys.earliestFirstThrough(now))) {
+                while (it.hasNext()) {
+                    it.next();
+                    overdue++;
+                }
+            }
+            totals.merge("overdue", overdue, Long::sum);
+        }
+        return totals;
+    }
+
+    /** Every request of one subject (held on {@code partition} of the subject index). */
+    List<SubjectEntry> subject(String subjectKey, int partition) {
+        final ReadOnlyKeyValueStore<String, SubjectEntry> subjects = store(LedgerNames.SUBJECTS_STORE, partition);
+        final List<SubjectEntry> entries = new ArrayList<>();
+        try (KeyValueIterator<String, SubjectEntry> it = subjects.range(IndexKeys.subjectFirst(subjectKey),
+                IndexKeys.subjectLast(subjectKey))) {
+            it.forEachRemaining(entry -> entries.add(entry.value));
+        }
+        return entries;
+    }
+
+    private <K, V> ReadOnlyKeyValueStore<K, V> store(String name, int partition) {
+        return streams.store(StoreQueryParameters
+                .fromNameAndType(name, QueryableStoreTypes.<K, V>keyValueStore()).withPartition(partition));
+    }
+}

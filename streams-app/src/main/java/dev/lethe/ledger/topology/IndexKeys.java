@@ -1,0 +1,51 @@
+package dev.lethe.ledger.topology;
+
+import java.time.Instant;
+
+/**
+ * Keys of the secondary index stores, UTF-8 strings whose byte order is the order a list wants:
+ * a 19-digit zero-padded number, {@code |}, the request id. {@link #newestFirst} inverts the time
+ * so an ascending range scan yields the newest first; {@link #earliestFirst} does not.
+ */
+public final class IndexKeys {
+
+    private static final char SEPARATOR = '|';
+
+    private IndexKeys() {
+    }
+
+    public static String newestFirst(Instant at, String requestId) {
+        return String.format("%019d", Long.MAX_VALUE - at.toEpochMilli()) + SEPARATOR + requestId;
+    }
+
+    public static String earliestFirst(Instant at, String requestId) {
+        return String.format("%019d", Math.max(0, at.toEpochMilli())) + SEPARATOR + requestId;
+    }
+
+    /** Where a newest-first scan starts to see entries no newer than {@code newest}. */
+    public static String newestFirstStart(Instant newest) {
+        return String.format("%019d", Long.MAX_VALUE - newest.toEpochMilli());
+    }
+
+    /** Where a newest-first scan ends to see entries no older than {@code oldest}. */
+    public static String newestFirstEnd(Instant oldest) {
+        return String.format("%019d", Long.MAX_VALUE - oldest.toEpochMilli()) + (char) (SEPARATOR + 1);
+    }
+
+    /** The last key of an earliest-first index at or before {@code at}. */
+    public static String earliestFirstThrough(Instant at) {
+        return String.format("%019d", Math.max(0, at.toEpochMilli())) + (char) (SEPARATOR + 1);
+    }
+
+    public static String subject(String subjectKey, String requestId) {
+        return subjectKey + SEPARATOR + requestId;
+    }
+
+    public static String subjectFirst(String subjectKey) {
+        return subjectKey + SEPARATOR;
+    }
+
+    public static String subjectLast(String subjectKey) {
+        return subjectKey + (char) (SEPARATOR + 1);
+    }
+}

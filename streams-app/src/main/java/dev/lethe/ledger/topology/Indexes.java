@@ -1,0 +1,126 @@
+package dev.lethe.ledger.topology;
+
+import dev.lethe.avro.RequestState;
+import dev.lethe.avro.RequestStatus;
+import dev.lethe.avro.SubjectEntry;
+import dev.lethe.avro.SystemState;
+import dev.lethe.avro.SystemStatus;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.function.Consumer;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+/**
+ * Keeps the ledger's secondary indexes in step with the {@code ledger} store, from the
+ * difference between a request's stored and next state: newest-first lists by requested and by
+ * finished time, the unfinished requests by deadline (overdue = a range up to now), running
+ * counts per status and of owed erasures per system, and, through {@code subjectEntries}, the
+ * subject index. Every index lives in the same task as the request, so one transaction writes
+ * the state and its indexes together.
+ */
+final class Indexes {
+
+    static final Set<RequestStatus> FINISHED = EnumSet.of(RequestStatus.COMPLETED,
+            RequestStatus.COMPLETED_WITH_EXCEPTIONS, RequestStatus.REJECTED, RequestStatus.CANCELLED);
+    static final Set<SystemStatus> SETTLED = EnumSet.of(SystemStatus.DONE, SystemStatus.NOT_FOUND,
+            SystemStatus.RETAINED);
+
+    private final KeyValueStore<String, String> byRequested;
+    private final KeyValueStore<String, String> byFinished;
+    private final KeyValueStore<String, String> openByDeadline;
+    private final KeyValueStore<String, Long> stats;
+
+    Indexes(KeyValueStore<String, String> byRequested, KeyValueStore<String, String> byFinished,
+            KeyValueStore<String, String> openByDeadline, KeyValueStore<String, Long> stats) {
+        this.byRequested = byRequested;
+        this.byFinished = byFinished;
+        this.openByDeadline = openByDeadline;
+        this.stats = stats;
+    }
+
+    static String statusKey(RequestStatus status) {
+        return "status|" + status.name();
+    }
+
+    static String owedKey(String system) {
+        return "owed|" + system;
+    }
+
+    /** Moves every index from {@code before} (null if new) to {@code after}. */
+    void update(RequestState before, RequestState after, Consumer<SubjectEntry> subjectEntries) {
+        if (after.getStatus() == null) {
+            return; // only early callbacks so far: not a request yet
+        }
+        final String id = after.getRequestId();
+        final RequestStatus oldStatus = before == null ? null : before.getStatus();
+        if (oldStatus == null) {
+            byRequested.put(IndexKeys.newestFirst(after.getRequestedAt(), id), id);
+        }
+        if (after.getFinishedAt() != null && (before == null || before.getFinishedAt() == null)) {
+            byFinished.put(IndexKeys.newestFirst(after.getFinishedAt(), id), id);
+        }
+        final String oldDeadline = openDeadlineKey(before);
+        final String newDeadline = openDeadlineKey(after);
+        if (!Objects.equals(oldDeadline, newDeadline)) {
+            if (oldDeadline != null) {
+                openByDeadline.delete(oldDeadline);
+            }
+            if (newDeadline != null) {
+                openByDeadline.put(newDeadline, id);
+            }
+        }
+        if (oldStatus != after.getStatus()) {
+            if (oldStatus != null) {
+                add(statusKey(oldStatus), -1);
+            }
+            add(statusKey(after.getStatus()), 1);
+        }
+        final Map<String, Integer> owed = owed(after);
+        owed(before).forEach((system, count) -> owed.merge(system, -count, Integer::sum));
+        owed.forEach((system, delta) -> add(owedKey(system), delta));
+        if (oldStatus != after.getStatus() && after.getSubjectKey() != null) {
+            subjectEntries.accept(SubjectEntry.newBuilder()
+                    .setSubjectKey(after.getSubjectKey()).setRequestId(id).setStatus(after.getStatus())
+                    .setRequestedAt(after.getRequestedAt()).setFinishedAt(after.getFinishedAt())
+                    .setScope(after.getScope()).build());
+        }
+    }
+
+    private static String openDeadlineKey(RequestState state) {
+        if (state == null || state.getStatus() == null || FINISHED.contains(state.getStatus())
+                || state.getDeadline() == null) {
+            return null;
+        }
+        return IndexKeys.earliestFirst(state.getDeadline(), state.getRequestId());
+    }
+
+    /** The systems an unfinished request still owes an erasure from. */
+    private static Map<String, Integer> owed(RequestState state) {
+        final Map<String, Integer> owed = new HashMap<>();
+        if (state == null || state.getStatus() == null || FINISHED.contains(state.getStatus())) {
+            return owed;
+        }
+        for (SystemState system : state.getSystems()) {
+            if (!SETTLED.contains(system.getStatus())) {
+                owed.merge(system.getName(), 1, Integer::sum);
+            }
+        }
+        return owed;
+    }
+
+    private void add(String key, int delta) {
+        if (delta == 0) {
+            return;
+        }
+        final Long current = stats.get(key);
+        final long next = (current == null ? 0 : current) + delta;
+        if (next == 0) {
+            stats.delete(key);
+        } else {
+            stats.put(key, next);
+        }
+    }
+}

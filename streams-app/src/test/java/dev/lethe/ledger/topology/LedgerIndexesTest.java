@@ -1,0 +1,142 @@
+package dev.lethe.ledger.topology;
+
+import static dev.lethe.avro.CallbackOutcome.DONE;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.lethe.avro.AuditFact;
+import dev.lethe.avro.RequestStatus;
+import dev.lethe.avro.SubjectEntry;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.junit.jupiter.api.Test;
+
+/** The hash chain and the secondary indexes the processor keeps next to the ledger store. */
+class LedgerIndexesTest {
+
+    private static final String FIRST = "00000000-0000-4000-8000-000000000001";
+    private static final String SECOND = "00000000-0000-4000-8000-000000000002";
+    private static final String THIRD = "00000000-0000-4000-8000-000000000003";
+
+    @Test
+    void shouldChainEveryAuditFactToTheOneBefore() {
+        try (LedgerDriver ledger = new LedgerDriver()) {
+            ledger.register("billing", "user_id");
+            ledger.register("crm", "email");
+            ledger.file(FIRST);
+            ledger.callBack(ledger.callback(FIRST, "billing", DONE, 3L));
+            ledger.callBack(ledger.callback(FIRST, "crm", DONE, 1L));
+
+            final List<AuditFact> trail = ledger.audit.readValuesToList();
+
+            assertTrue(trail.size() >= 5, "a filed, dispatched and completed request has several facts");
+            assertNull(trail.get(0).getPrevHash());
+            for (int i = 1; i < trail.size(); i++) {
+                assertEquals(trail.get(i - 1).getHash(), trail.get(i).getPrevHash());
+            }
+            assertNull(AuditChain.verify(trail));
+        }
+    }
+
+    @Test
+    void shouldDetectAnEditedADroppedAndAReorderedFact() {
+        try (LedgerDriver ledger = new LedgerDriver()) {
+            ledger.register("billing", "user_id");
+            ledger.file(FIRST);
+            ledger.callBack(ledger.callback(FIRST, "billing", DONE, 3L));
+            final List<AuditFact> trail = ledger.audit.readValuesToList();
+
+            final List<AuditFact> edited = new ArrayList<>(trail);
+            edited.set(1, AuditFact.newBuilder(trail.get(1)).setDetail("nothing happened").build());
+            final List<AuditFact> dropped = new ArrayList<>(trail);
+            dropped.remove(1);
+            final List<AuditFact> swapped = new ArrayList<>(trail);
+            swapped.set(1, trail.get(2));
+            swapped.set(2, trail.get(1));
+
+            assertEquals("fact 2 does not match its hash", AuditChain.verify(edited));
+            assertEquals("fact 2 has sequence number 3", AuditChain.verify(dropped));
+            assertEquals("fact 2 has sequence number 3", AuditChain.verify(swapped));
+        }
+    }
+
+    @Test
+    void shouldListRequestsNewestFirstAndFinishedOnesByFinishTime() {
+        try (LedgerDriver ledger = new LedgerDriver()) {
+            ledger.register("billing", "user_id");
+            ledger.requests.pipeInput(FIRST, LedgerDriver.request(FIRST));
+            ledger.requests.pipeInput(SECOND, withMinutes(SECOND, 5));
+            ledger.requests.pipeInput(THIRD, withMinutes(THIRD, 2));
+            ledger.callBack(ledger.callback(THIRD, "billing", DONE, 1L));
+
+            assertEquals(List.of(SECOND, THIRD, FIRST), values(ledger.driver.getKeyValueStore(LedgerNames.BY_REQUESTED_STORE)));
+            assertEquals(List.of(THIRD), values(ledger.driver.getKeyValueStore(LedgerNames.BY_FINISHED_STORE)));
+            assertEquals(List.of(FIRST, SECOND), sorted(values(ledger.driver.getKeyValueStore(
+                    LedgerNames.OPEN_BY_DEADLINE_STORE))), "only unfinished requests wait for a deadline");
+        }
+    }
+
+    @Test
+    void shouldCountRequestsPerStatusAndOwedErasuresPerSystem() {
+        try (LedgerDriver ledger = new LedgerDriver()) {
+            ledger.register("billing", "user_id");
+            ledger.register("crm", "email");
+            ledger.file(FIRST);
+            ledger.file(SECOND);
+            final KeyValueStore<String, Long> stats = ledger.driver.getKeyValueStore(LedgerNames.STATS_STORE);
+            assertEquals(2L, stats.get("status|IN_PROGRESS"));
+            assertEquals(2L, stats.get("owed|billing"));
+
+            ledger.callBack(ledger.callback(FIRST, "billing", DONE, 1L));
+            ledger.callBack(ledger.callback(FIRST, "crm", DONE, 1L));
+
+            assertEquals(1L, stats.get("status|IN_PROGRESS"));
+            assertEquals(1L, stats.get("status|COMPLETED"));
+            assertEquals(1L, stats.get("owed|billing"));
+            assertEquals(1L, stats.get("owed|crm"));
+            assertNull(stats.get("status|RECEIVED"), "a count that falls to zero is removed");
+        }
+    }
+
+    @Test
+    void shouldKeepEverySubjectsRequestsInTheSubjectIndex() {
+        try (LedgerDriver ledger = new LedgerDriver()) {
+            ledger.register("billing", "user_id");
+            ledger.file(FIRST);
+            ledger.file(SECOND);
+            ledger.callBack(ledger.callback(FIRST, "billing", DONE, 1L));
+
+            final KeyValueStore<String, SubjectEntry> subjects = ledger.driver.getKeyValueStore(LedgerNames.SUBJECTS_STORE);
+            final SubjectEntry done = subjects.get(IndexKeys.subject(ledger.subjectKey(), FIRST));
+            final SubjectEntry open = subjects.get(IndexKeys.subject(ledger.subjectKey(), SECOND));
+
+            assertEquals(RequestStatus.COMPLETED, done.getStatus());
+            assertNotNull(done.getFinishedAt());
+            assertEquals(RequestStatus.IN_PROGRESS, open.getStatus());
+            assertNull(open.getFinishedAt());
+        }
+    }
+
+    private static dev.lethe.avro.ErasureRequested withMinutes(String id, int minutes) {
+        final dev.lethe.avro.ErasureRequested request = LedgerDriver.request(id);
+        request.setRequestedAt(LedgerDriver.START.plusSeconds(60L * minutes));
+        return request;
+    }
+
+    private static List<String> values(KeyValueStore<String, String> store) {
+        final List<String> values = new ArrayList<>();
+        try (KeyValueIterator<String, String> it = store.all()) {
+            it.forEachRemaining((KeyValue<String, String> entry) -> values.add(entry.value));
+        }
+        return values;
+    }
+
+    private static List<String> sorted(List<String> values) {
+        return values.stream().sorted().toList();
+    }
+}
