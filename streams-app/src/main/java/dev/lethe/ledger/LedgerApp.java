@@ -72,7 +72,7 @@ public final class LedgerApp implements AutoCloseable {
             return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
         });
         final QueryServer server;
-        final KafkaAppliedCheck applied = new KafkaAppliedCheck(config.bootstrapServers());
+        final KafkaAppliedCheck applied = new KafkaAppliedCheck(config.bootstrapServers(), config.applicationId());
         try {
             awaitRunning(streams, config.startTimeout());
             final HostInfo self = new HostInfo(config.advertisedHost(), config.queryPort());

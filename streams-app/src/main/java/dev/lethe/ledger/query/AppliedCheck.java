@@ -9,12 +9,10 @@ package dev.lethe.ledger.query;
 public interface AppliedCheck {
 
     /**
-     * @param partition     the key's partition of {@code erasure.requests}
-     * @param appliedOffset the offset of the last record the ledger store has applied from it, or
-     *                      null when it has applied none
-     * @param key           the key as written (serialized)
-     * @return true when a record with this key lies after {@code appliedOffset}, or when that
-     *         cannot be ruled out in time
+     * @param partition the key's partition of {@code erasure.requests}
+     * @param key       the key as written (serialized)
+     * @return true when a record with this key lies after what the ledger has committed, or when
+     *         that cannot be ruled out in time
      */
-    boolean pending(int partition, Long appliedOffset, byte[] key);
+    boolean pending(int partition, byte[] key);
 }

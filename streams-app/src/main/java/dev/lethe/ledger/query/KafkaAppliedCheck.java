@@ -7,17 +7,25 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
- * {@link AppliedCheck} against the broker: reads (read_committed) the records after the applied
- * offset up to the partition's last stable offset and looks for the key. More than
- * {@link #MAX_RECORDS} records or {@link #LIMIT} of reading counts as "may be pending". Used only
+ * {@link AppliedCheck} against the broker: reads (read_committed) the records between the
+ * ledger's committed offset (its consumer group is the application id) and the partition's
+ * last stable offset, looking for the key. A record before the committed offset has been applied
+ * and committed together with the store (exactly-once), so the store's answer stands. More than
+ * {@link #MAX_RECORDS} records, or {@link #LIMIT} of reading, counts as "may be pending". Used only
  * on the "not found" path, so one consumer, used one call at a time, is enough.
  */
 public final class KafkaAppliedCheck implements AppliedCheck, AutoCloseable {
@@ -26,9 +34,13 @@ public final class KafkaAppliedCheck implements AppliedCheck, AutoCloseable {
     private static final Duration POLL = Duration.ofMillis(200);
     private static final Duration LIMIT = Duration.ofSeconds(3);
 
+    private final String applicationId;
+    private final Admin admin;
     private final KafkaConsumer<byte[], byte[]> consumer;
 
-    public KafkaAppliedCheck(String bootstrapServers) {
+    public KafkaAppliedCheck(String bootstrapServers, String applicationId) {
+        this.applicationId = applicationId;
+        this.admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers));
         this.consumer = new KafkaConsumer<>(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, IsolationLevel.READ_COMMITTED.toString(),
@@ -37,10 +49,14 @@ public final class KafkaAppliedCheck implements AppliedCheck, AutoCloseable {
     }
 
     @Override
-    public synchronized boolean pending(int partition, Long appliedOffset, byte[] key) {
+    public synchronized boolean pending(int partition, byte[] key) {
         final TopicPartition tp = new TopicPartition(Topics.REQUESTS, partition);
         final long end = consumer.endOffsets(Set.of(tp)).get(tp);
-        final long from = appliedOffset == null ? consumer.beginningOffsets(Set.of(tp)).get(tp) : appliedOffset + 1;
+        final Long committed = committed(tp);
+        if (committed == null) {
+            return true;
+        }
+        final long from = Math.max(committed, consumer.beginningOffsets(Set.of(tp)).get(tp));
         if (from >= end) {
             return false;
         }
@@ -63,8 +79,24 @@ public final class KafkaAppliedCheck implements AppliedCheck, AutoCloseable {
         return false;
     }
 
+    /** The ledger's committed offset on {@code tp}: 0 when it never committed one, null when unknown. */
+    private Long committed(TopicPartition tp) {
+        try {
+            final Map<TopicPartition, OffsetAndMetadata> offsets = admin.listConsumerGroupOffsets(applicationId)
+                    .partitionsToOffsetAndMetadata().get(LIMIT.toMillis(), TimeUnit.MILLISECONDS);
+            final OffsetAndMetadata offset = offsets.get(tp);
+            return offset == null ? 0L : offset.offset();
+        } catch (ExecutionException | TimeoutException e) {
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        }
+    }
+
     @Override
     public synchronized void close() {
         consumer.close();
+        admin.close();
     }
 }

@@ -27,23 +27,17 @@ import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KeyQueryMetadata;
 import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.StreamsMetadata;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.errors.StreamsException;
-import org.apache.kafka.streams.query.FailureReason;
-import org.apache.kafka.streams.query.KeyQuery;
-import org.apache.kafka.streams.query.Position;
-import org.apache.kafka.streams.query.PositionBound;
-import org.apache.kafka.streams.query.QueryResult;
-import org.apache.kafka.streams.query.RangeQuery;
-import org.apache.kafka.streams.query.StateQueryRequest;
 import org.apache.kafka.streams.state.HostInfo;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
 /**
- * Interactive queries over this instance's ledger store. A key owned by another instance is
+ * Interactive queries over this instance's ledger stores. A key owned by another instance is
  * reported as {@link Lookup.Elsewhere} (the HTTP layer forwards it); while the store is
- * migrating or has not yet applied the position asked for, the answer is
+ * migrating, or a request may be written but not yet applied, the answer is
  * {@link Lookup.Unavailable}, never a wrong "not found".
  */
 public final class LedgerQueries {
@@ -91,18 +85,23 @@ public final class LedgerQueries {
     }
 
     /**
-     * Looks {@code requestId} up. With a {@code bound} (topic, partition, offset just written), it
-     * first waits up to {@code wait} until the ledger has applied that record.
+     * Looks {@code requestId} up. With {@code wait}, a request not (yet) in the store is looked
+     * for again until it appears or the wait is over: the gateway's read-your-writes after intake.
+     *
+     * <p>Reads go through the classic store handles, never IQv2: in Kafka Streams 4.3.1 an IQv2
+     * query holds the store's position lock while it waits for the store lock, and a concurrent
+     * put takes them the other way round (KAFKA-19629, a deadlock seen here under load).
      */
-    public Lookup<RequestState> find(String requestId, Position bound, Duration wait) {
+    public Lookup<RequestState> find(String requestId, Duration wait) {
         return owned(requestId, partition -> {
             final Instant deadline = Instant.now().plus(wait);
             while (true) {
-                final Lookup<RequestState> answer = queryLocal(requestId, partition, bound);
-                final boolean behind = answer instanceof Lookup.Unavailable<RequestState> unavailable
-                        && unavailable.reason().startsWith(FailureReason.NOT_UP_TO_BOUND.name());
-                if (!behind || Instant.now().isAfter(deadline)) {
-                    return answer instanceof Lookup.NotFound<RequestState> ? confirmAbsent(requestId, partition) : answer;
+                final Lookup<RequestState> answer = queryLocal(requestId, partition);
+                if (!(answer instanceof Lookup.NotFound<RequestState>)) {
+                    return answer;
+                }
+                if (Instant.now().isAfter(deadline)) {
+                    return confirmAbsent(requestId, partition);
                 }
                 pause();
             }
@@ -115,32 +114,22 @@ public final class LedgerQueries {
      */
     private Lookup<RequestState> confirmAbsent(String requestId, int partition) {
         final byte[] key = keySerializer.serialize(Topics.REQUESTS, requestId);
-        return applied.pending(partition, appliedOffset(partition), key)
-                ? new Lookup.Unavailable<>("the request may not have been applied yet")
-                : new Lookup.NotFound<>();
-    }
-
-    private Long appliedOffset(int partition) {
-        final StateQueryRequest<dev.lethe.avro.RequestState> probe = StateQueryRequest
-                .inStore(LedgerNames.LEDGER_STORE)
-                .withQuery(KeyQuery.<String, dev.lethe.avro.RequestState>withKey(""))
-                .withPartitions(Set.of(partition))
-                .requireActive();
-        final QueryResult<dev.lethe.avro.RequestState> result = streams.query(probe).getPartitionResults().get(partition);
-        if (result == null || result.isFailure() || result.getPosition() == null) {
-            return null;
+        if (applied.pending(partition, key)) {
+            return new Lookup.Unavailable<>("the request may not have been applied yet");
         }
-        return result.getPosition().getPartitionPositions(Topics.REQUESTS).get(partition);
+        // Applied and committed by now: if it was applied between the first read and the check,
+        // the store has it now.
+        return queryLocal(requestId, partition);
     }
 
     /** The audit trail of {@code requestId}, oldest first. */
     public Lookup<List<AuditFact>> audit(String requestId) {
         return owned(requestId, partition -> {
-            final Lookup<RequestState> request = queryLocal(requestId, partition, null);
+            final Lookup<RequestState> request = queryLocal(requestId, partition);
             if (!(request instanceof Lookup.Found<RequestState>)) {
                 return retype(request);
             }
-            return auditLocal(requestId, partition);
+            return new Lookup.Found<>(auditLocal(requestId, partition));
         });
     }
 
@@ -161,56 +150,26 @@ public final class LedgerQueries {
         return local.apply(metadata.partition());
     }
 
-    private Lookup<RequestState> queryLocal(String requestId, int partition, Position bound) {
-        final StateQueryRequest<dev.lethe.avro.RequestState> unbounded = StateQueryRequest
-                .inStore(LedgerNames.LEDGER_STORE)
-                .withQuery(KeyQuery.<String, dev.lethe.avro.RequestState>withKey(requestId))
-                .withPartitions(Set.of(partition));
-        // Kafka Streams ignores a position bound on requireActive() queries, so a bounded query
-        // relies on the bound itself: a lagging copy answers NOT_UP_TO_BOUND.
-        final StateQueryRequest<dev.lethe.avro.RequestState> request = bound == null
-                ? unbounded.requireActive()
-                : unbounded.withPositionBound(PositionBound.at(bound));
-        final QueryResult<dev.lethe.avro.RequestState> result;
+    private Lookup<RequestState> queryLocal(String requestId, int partition) {
+        final dev.lethe.avro.RequestState stored;
         try {
-            result = streams.query(request).getPartitionResults().get(partition);
-        } catch (StreamsException e) {
-            return new Lookup.Unavailable<>("the ledger store is not queryable: " + e.getMessage());
+            stored = scans.<String, dev.lethe.avro.RequestState>store(LedgerNames.LEDGER_STORE, partition).get(requestId);
+        } catch (InvalidStateStoreException e) {
+            return new Lookup.Unavailable<>("the ledger store is not queryable here now: " + e.getMessage());
         }
-        if (result == null) {
-            return new Lookup.Unavailable<>("partition " + partition + " is not available here");
-        }
-        if (result.isFailure()) {
-            return new Lookup.Unavailable<>(result.getFailureReason().name() + ": " + result.getFailureMessage());
-        }
-        final dev.lethe.avro.RequestState stored = result.getResult();
         if (stored == null || stored.getStatus() == null) {
             return new Lookup.NotFound<>();
         }
         return new Lookup.Found<>(AvroMapping.state(stored));
     }
 
-    private Lookup<List<AuditFact>> auditLocal(String requestId, int partition) {
-        final StateQueryRequest<KeyValueIterator<String, AuditFact>> request = StateQueryRequest
-                .inStore(LedgerNames.AUDIT_STORE)
-                .withQuery(RangeQuery.<String, AuditFact>withRange(AuditKeys.first(requestId), AuditKeys.last(requestId)))
-                .withPartitions(Set.of(partition))
-                .requireActive();
-        final QueryResult<KeyValueIterator<String, AuditFact>> result;
-        try {
-            result = streams.query(request).getPartitionResults().get(partition);
-        } catch (StreamsException e) {
-            return new Lookup.Unavailable<>("the audit store is not queryable: " + e.getMessage());
-        }
-        if (result == null || result.isFailure()) {
-            return new Lookup.Unavailable<>(result == null ? "partition " + partition + " is not available here"
-                    : result.getFailureReason().name() + ": " + result.getFailureMessage());
-        }
+    private List<AuditFact> auditLocal(String requestId, int partition) {
         final List<AuditFact> facts = new ArrayList<>();
-        try (KeyValueIterator<String, AuditFact> it = result.getResult()) {
+        try (KeyValueIterator<String, AuditFact> it = scans.<String, AuditFact>store(LedgerNames.AUDIT_STORE, partition)
+                .range(AuditKeys.first(requestId), AuditKeys.last(requestId))) {
             it.forEachRemaining(entry -> facts.add(entry.value));
         }
-        return new Lookup.Found<>(facts);
+        return facts;
     }
 
     /** A finished request with its whole audit trail: what a certificate is made from. */
@@ -220,15 +179,11 @@ public final class LedgerQueries {
     /** The request and its audit trail, for a certificate. */
     public Lookup<Evidence> evidence(String requestId) {
         return owned(requestId, partition -> {
-            final Lookup<RequestState> request = queryLocal(requestId, partition, null);
+            final Lookup<RequestState> request = queryLocal(requestId, partition);
             if (!(request instanceof Lookup.Found<RequestState> found)) {
                 return retype(request);
             }
-            final Lookup<List<AuditFact>> trail = auditLocal(requestId, partition);
-            if (!(trail instanceof Lookup.Found<List<AuditFact>> facts)) {
-                return retype(trail);
-            }
-            return new Lookup.Found<>(new Evidence(found.value(), facts.value()));
+            return new Lookup.Found<>(new Evidence(found.value(), auditLocal(requestId, partition)));
         });
     }
 

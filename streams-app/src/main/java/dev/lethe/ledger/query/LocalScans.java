@@ -128,7 +128,7 @@ final class LocalScans {
         return entries;
     }
 
-    private <K, V> ReadOnlyKeyValueStore<K, V> store(String name, int partition) {
+    <K, V> ReadOnlyKeyValueStore<K, V> store(String name, int partition) {
         return streams.store(StoreQueryParameters
                 .fromNameAndType(name, QueryableStoreTypes.<K, V>keyValueStore()).withPartition(partition));
     }

@@ -33,7 +33,6 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.apache.kafka.streams.errors.StreamsException;
-import org.apache.kafka.streams.query.Position;
 import org.apache.kafka.streams.state.HostInfo;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,7 +41,7 @@ import org.slf4j.LoggerFactory;
  * The streams-app's internal HTTP endpoint, the interactive-query RPC layer the gateway reads
  * through:
  * <ul>
- *   <li>{@code GET /internal/v1/requests/{id}} (optionally waiting for a written position),
+ *   <li>{@code GET /internal/v1/requests/{id}} (with {@code waitMs}, waiting for a just-written request),
  *       {@code .../audit}, {@code .../certificate}: answered by the key's owner, forwarded once;</li>
  *   <li>{@code GET /internal/v1/requests} (lists) and {@code GET /internal/v1/stats}: fanned out
  *       to every instance with the partitions it owns, and merged;</li>
@@ -100,7 +99,7 @@ public final class QueryServer implements AutoCloseable {
         final String id = ctx.pathParam("id");
         final Duration wait = Duration.ofMillis(Math.min(MAX_WAIT.toMillis(),
                 Long.parseLong(ctx.queryParamAsClass("waitMs", String.class).getOrDefault("0"))));
-        answer(ctx, id, queries.find(id, bound(ctx), wait), state -> RequestView.of(state, clock.instant()));
+        answer(ctx, id, queries.find(id, wait), state -> RequestView.of(state, clock.instant()));
     }
 
     private void audit(Context ctx) throws InterruptedException {
@@ -130,16 +129,6 @@ public final class QueryServer implements AutoCloseable {
         } else if (lookup instanceof Lookup.Elsewhere<T> elsewhere) {
             forward(ctx, elsewhere.owner());
         }
-    }
-
-    private static Position bound(Context ctx) {
-        final String topic = ctx.queryParam("topic");
-        final String partition = ctx.queryParam("partition");
-        final String offset = ctx.queryParam("offset");
-        if (topic == null || partition == null || offset == null) {
-            return null;
-        }
-        return Position.emptyPosition().withComponent(topic, Integer.parseInt(partition), Long.parseLong(offset));
     }
 
     /** Passes the call on to the owner of the key, once (a second hop means ownership is moving). */
