@@ -6,6 +6,7 @@ import dev.lethe.avro.Decision;
 import dev.lethe.avro.ErasureEvent;
 import dev.lethe.avro.ErasureRecord;
 import dev.lethe.avro.ErasureRequested;
+import dev.lethe.avro.Notification;
 import dev.lethe.avro.RequestState;
 import dev.lethe.avro.SystemCallback;
 import dev.lethe.avro.SystemRegistration;
@@ -30,6 +31,7 @@ public final class LetheSerdes {
     private final ConfluentAvroSerde<ErasureRecord> record;
     private final ConfluentAvroSerde<RequestState> state;
     private final ConfluentAvroSerde<DeadLetter> deadLetter;
+    private final ConfluentAvroSerde<Notification> notification;
 
     public LetheSerdes(SchemaRegistryClient registry) {
         this.key = new ConfluentAvroSerde<>(registry, AvroCodec.string(), true);
@@ -42,6 +44,7 @@ public final class LetheSerdes {
         this.record = value(registry, ErasureRecord.class);
         this.state = value(registry, RequestState.class);
         this.deadLetter = value(registry, DeadLetter.class);
+        this.notification = value(registry, Notification.class);
     }
 
     private static <T extends SpecificRecord> ConfluentAvroSerde<T> value(SchemaRegistryClient registry, Class<T> type) {
@@ -87,5 +90,9 @@ public final class LetheSerdes {
 
     public ConfluentAvroSerde<DeadLetter> deadLetter() {
         return deadLetter;
+    }
+
+    public ConfluentAvroSerde<Notification> notification() {
+        return notification;
     }
 }

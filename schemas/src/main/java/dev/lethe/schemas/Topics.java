@@ -20,6 +20,8 @@ public final class Topics {
     public static final String AUDIT = "erasure.audit";
     public static final String DATASET = "erasure.dataset";
     public static final String DLQ = "erasure.dlq";
+    /** Status changes, overdue requests and escalations, for the notification webhook (key: request id). */
+    public static final String NOTIFICATIONS = "erasure.notifications";
 
     private Topics() {
     }
@@ -63,7 +65,8 @@ public final class Topics {
                 spec(settings, EVENTS, work),
                 spec(settings, AUDIT, retained(settings, settings.auditRetention())),
                 spec(settings, DATASET, compacted),
-                spec(settings, DLQ, retained(settings, settings.dlqRetention())));
+                spec(settings, DLQ, retained(settings, settings.dlqRetention())),
+                spec(settings, NOTIFICATIONS, work));
     }
 
     private static TopicSpec spec(Settings settings, String name, Map<String, String> configs) {
