@@ -21,6 +21,7 @@ public final class LedgerNames {
     static final String AUDIT_SINK = "audit-sink";
     static final String DATASET_SINK = "dataset-sink";
     static final String DLQ_SINK = "dlq-sink";
+    static final String NOTIFICATIONS_SINK = "notifications-sink";
 
     private LedgerNames() {
     }

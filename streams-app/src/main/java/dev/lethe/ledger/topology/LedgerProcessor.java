@@ -32,8 +32,9 @@ import org.slf4j.LoggerFactory;
  * pure fold, store the new state and forward its outputs to the sinks. Input that cannot be
  * decoded or applied goes to the dead-letter sink with the reason; the ledger keeps running.
  *
- * <p>Time-driven work (the end of a grace period) runs from the {@code due} index: a wall-clock
- * punctuator range-scans it up to now, never the whole ledger.
+ * <p>Time-driven work (the end of a grace period, reminders and escalations, deadlines) runs from
+ * the {@code due} index: a wall-clock punctuator range-scans it up to now, never the whole
+ * ledger, and wakes at most {@link #MAX_WAKES} requests per punctuation.
  *
  * <p>The state is written for every applied record, changed or not, so the store's position
  * says how far each input partition has been applied (read-your-writes for the gateway).
@@ -131,6 +132,9 @@ final class LedgerProcessor extends ContextualProcessor<byte[], byte[], Object, 
                     LedgerNames.DATASET_SINK);
         } else if (output instanceof LedgerOutput.Wake wake) {
             dueIndex.put(DueKeys.of(wake.at(), wake.requestId()), wake.requestId());
+        } else if (output instanceof LedgerOutput.Notify notify) {
+            context().forward(new Record<>(notify.requestId(), AvroMapping.notification(notify), timestamp),
+                    LedgerNames.NOTIFICATIONS_SINK);
         } else if (output instanceof LedgerOutput.Refused refused) {
             refuse.accept(refused.reason());
         }

@@ -58,12 +58,12 @@ final class LedgerFixtures {
 
     static LedgerPolicy maxEarlyCallbacks(int max) {
         final LedgerPolicy d = LedgerPolicy.defaults();
-        return new LedgerPolicy(d.manualApproval(), d.deadlines(), d.defaultDeadline(), max);
+        return new LedgerPolicy(d.approval(), d.deadlines(), d.defaultDeadline(), d.extensions(), max);
     }
 
     static LedgerPolicy defaultDeadline(Period period) {
         final LedgerPolicy d = LedgerPolicy.defaults();
-        return new LedgerPolicy(d.manualApproval(), d.deadlines(), period, d.maxEarlyCallbacks());
+        return new LedgerPolicy(d.approval(), d.deadlines(), period, d.extensions(), d.maxEarlyCallbacks());
     }
 
     // ---- requests
