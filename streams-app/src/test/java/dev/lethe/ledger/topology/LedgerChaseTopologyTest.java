@@ -202,4 +202,26 @@ class LedgerChaseTopologyTest {
             assertNull(state.getSubject());
         }
     }
+
+    @Test
+    void shouldWakeAtMostABoundedNumberOfRequestsPerPunctuation() {
+        try (LedgerDriver ledger = new LedgerDriver()) {
+            // Given more requests whose grace period ends at the same time than one punctuation may wake
+            ledger.register(LedgerDriver.registration("billing", "user_id").setReminderHours(0).build());
+            final int count = LedgerProcessor.MAX_WAKES + 20;
+            for (int i = 0; i < count; i++) {
+                final String id = "grace-" + i;
+                ledger.requests.pipeInput(id, ErasureRequested.newBuilder(LedgerDriver.request(id)).setGraceDays(1)
+                        .build());
+            }
+
+            // When the grace period ends, one punctuation dispatches only the first MAX_WAKES
+            ledger.driver.advanceWallClockTime(Duration.ofDays(1).plusSeconds(5));
+            assertEquals(LedgerProcessor.MAX_WAKES, ledger.events.getQueueSize());
+
+            // and the next punctuation the rest
+            ledger.driver.advanceWallClockTime(LedgerProcessor.DUE_SCAN_INTERVAL);
+            assertEquals(count, ledger.events.getQueueSize());
+        }
+    }
 }
