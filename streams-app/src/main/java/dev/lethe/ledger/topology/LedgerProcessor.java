@@ -5,6 +5,7 @@ import dev.lethe.ledger.domain.Ledger;
 import dev.lethe.ledger.domain.LedgerContext;
 import dev.lethe.ledger.domain.LedgerEvent;
 import dev.lethe.ledger.domain.LedgerOutput;
+import dev.lethe.ledger.domain.LedgerOutput.Notify;
 import dev.lethe.ledger.domain.LedgerPolicy;
 import dev.lethe.ledger.domain.RequestState;
 import dev.lethe.ledger.domain.SystemInfo;
@@ -15,6 +16,7 @@ import java.util.ArrayList;
 import java.util.function.Consumer;
 import java.util.List;
 import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.metrics.Sensor;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.ContextualProcessor;
@@ -44,6 +46,8 @@ final class LedgerProcessor extends ContextualProcessor<byte[], byte[], Object, 
     private static final Logger LOG = LoggerFactory.getLogger(LedgerProcessor.class);
     static final Duration DUE_SCAN_INTERVAL = Duration.ofSeconds(5);
     static final int MAX_WAKES = 500;
+    /** Overdue requests and escalated systems are counted as {@code overdue-total} / {@code escalated-total} in this scope. */
+    static final String METRICS_SCOPE = "lethe";
 
     private final InputDecoder decoder;
     private final dev.lethe.schemas.LetheSerdes serdes;
@@ -52,6 +56,8 @@ final class LedgerProcessor extends ContextualProcessor<byte[], byte[], Object, 
     private KeyValueStore<String, dev.lethe.avro.AuditFact> audit;
     private KeyValueStore<String, String> dueIndex;
     private SystemDirectory systems;
+    private Sensor overdueSensor;
+    private Sensor escalatedSensor;
 
     LedgerProcessor(dev.lethe.schemas.LetheSerdes serdes, InputDecoder decoder, LedgerPolicy policy) {
         this.serdes = serdes;
@@ -68,6 +74,10 @@ final class LedgerProcessor extends ContextualProcessor<byte[], byte[], Object, 
         context.schedule(DUE_SCAN_INTERVAL, PunctuationType.WALL_CLOCK_TIME, this::wakeDue);
         final ReadOnlyKeyValueStore<String, byte[]> registry = context.getStateStore(LedgerNames.SYSTEMS_STORE);
         systems = new SystemDirectory(registry, serdes);
+        overdueSensor = context.metrics().addRateTotalSensor(METRICS_SCOPE, LedgerNames.LEDGER_PROCESSOR,
+                Notify.OVERDUE.toLowerCase(java.util.Locale.ROOT), Sensor.RecordingLevel.INFO);
+        escalatedSensor = context.metrics().addRateTotalSensor(METRICS_SCOPE, LedgerNames.LEDGER_PROCESSOR,
+                Notify.ESCALATED.toLowerCase(java.util.Locale.ROOT), Sensor.RecordingLevel.INFO);
     }
 
     @Override
@@ -133,6 +143,11 @@ final class LedgerProcessor extends ContextualProcessor<byte[], byte[], Object, 
         } else if (output instanceof LedgerOutput.Wake wake) {
             dueIndex.put(DueKeys.of(wake.at(), wake.requestId()), wake.requestId());
         } else if (output instanceof LedgerOutput.Notify notify) {
+            if (Notify.OVERDUE.equals(notify.type())) {
+                overdueSensor.record();
+            } else if (Notify.ESCALATED.equals(notify.type())) {
+                escalatedSensor.record();
+            }
             context().forward(new Record<>(notify.requestId(), AvroMapping.notification(notify), timestamp),
                     LedgerNames.NOTIFICATIONS_SINK);
         } else if (output instanceof LedgerOutput.Refused refused) {

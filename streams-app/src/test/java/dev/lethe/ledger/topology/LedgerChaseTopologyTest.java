@@ -36,6 +36,12 @@ class LedgerChaseTopologyTest {
         return ledger.audit.readValuesToList().stream().map(AuditFact::getType).toList();
     }
 
+    private static double metric(LedgerDriver ledger, String name) {
+        return ledger.driver.metrics().entrySet().stream()
+                .filter(e -> e.getKey().name().equals(name) && e.getKey().group().equals("stream-lethe-metrics"))
+                .mapToDouble(e -> ((Number) e.getValue().metricValue()).doubleValue()).sum();
+    }
+
     private static SystemState system(LedgerDriver ledger, String name) {
         return ledger.state(ID).getSystems().stream().filter(s -> s.getName().equals(name)).findFirst().orElseThrow();
     }
@@ -68,6 +74,7 @@ class LedgerChaseTopologyTest {
             final List<Notification> notes = ledger.notifications.readValuesToList();
             assertEquals(List.of("STATUS_CHANGED", "ESCALATED"), notes.stream().map(Notification::getType).toList());
             assertEquals("billing", notes.get(1).getSystem());
+            assertEquals(1.0, metric(ledger, "escalated-total"));
 
             // When an approver retries every failed system, billing gets a fresh event and can finish
             ledger.decide(ID, new RetryFailed("billing fixed its consumer"));
@@ -94,6 +101,7 @@ class LedgerChaseTopologyTest {
             assertEquals("OVERDUE", notes.get(notes.size() - 1).getType());
             ledger.driver.advanceWallClockTime(Duration.ofDays(1));
             assertTrue(ledger.audit.isEmpty(), "overdue is audited once");
+            assertEquals(1.0, metric(ledger, "overdue-total"));
 
             // When the deadline is extended by the GDPR standard (two months), with a reason
             ledger.decide(ID, new DeadlineExtended("complex request", null));
