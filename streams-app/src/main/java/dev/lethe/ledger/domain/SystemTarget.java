@@ -1,5 +1,6 @@
 package dev.lethe.ledger.domain;
 
+import java.time.Duration;
 import java.time.Instant;
 
 /**
@@ -22,7 +23,7 @@ public record SystemTarget(String name, SystemStatus status, int attempts, Insta
     /** Freshly dispatched to {@code system} at {@code now}: one event sent, reminded after its reminderHours. */
     static SystemTarget dispatched(SystemInfo system, Instant now) {
         return new SystemTarget(system.name(), SystemStatus.DISPATCHED, 1, now, null, null, null,
-                now.plus(java.time.Duration.ofDays(Math.max(0, system.slaDays()))),
+                now.plus(Duration.ofDays(Math.max(0, system.slaDays()))),
                 reminderAfter(now, system.reminderHours()), 1, system.reminderHours(), system.maxAttempts(),
                 system.manual());
     }
@@ -57,6 +58,6 @@ public record SystemTarget(String name, SystemStatus status, int attempts, Insta
     }
 
     private static Instant reminderAfter(Instant now, int hours) {
-        return hours > 0 ? now.plus(java.time.Duration.ofHours(hours)) : null;
+        return hours > 0 ? now.plus(Duration.ofHours(hours)) : null;
     }
 }

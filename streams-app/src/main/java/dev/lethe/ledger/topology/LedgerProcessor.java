@@ -15,6 +15,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.function.Consumer;
 import java.util.List;
+import java.util.Locale;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.metrics.Sensor;
 import org.apache.kafka.streams.KeyValue;
@@ -75,9 +76,9 @@ final class LedgerProcessor extends ContextualProcessor<byte[], byte[], Object, 
         final ReadOnlyKeyValueStore<String, byte[]> registry = context.getStateStore(LedgerNames.SYSTEMS_STORE);
         systems = new SystemDirectory(registry, serdes);
         overdueSensor = context.metrics().addRateTotalSensor(METRICS_SCOPE, LedgerNames.LEDGER_PROCESSOR,
-                Notify.OVERDUE.toLowerCase(java.util.Locale.ROOT), Sensor.RecordingLevel.INFO);
+                Notify.OVERDUE.toLowerCase(Locale.ROOT), Sensor.RecordingLevel.INFO);
         escalatedSensor = context.metrics().addRateTotalSensor(METRICS_SCOPE, LedgerNames.LEDGER_PROCESSOR,
-                Notify.ESCALATED.toLowerCase(java.util.Locale.ROOT), Sensor.RecordingLevel.INFO);
+                Notify.ESCALATED.toLowerCase(Locale.ROOT), Sensor.RecordingLevel.INFO);
     }
 
     @Override
