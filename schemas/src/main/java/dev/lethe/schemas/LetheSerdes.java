@@ -6,6 +6,7 @@ import dev.lethe.avro.Decision;
 import dev.lethe.avro.ErasureEvent;
 import dev.lethe.avro.ErasureRecord;
 import dev.lethe.avro.ErasureRequested;
+import dev.lethe.avro.Notification;
 import dev.lethe.avro.RequestState;
 import dev.lethe.avro.SubjectEntry;
 import dev.lethe.avro.SystemCallback;
@@ -32,6 +33,7 @@ public final class LetheSerdes {
     private final ConfluentAvroSerde<RequestState> state;
     private final ConfluentAvroSerde<DeadLetter> deadLetter;
     private final ConfluentAvroSerde<SubjectEntry> subjectEntry;
+    private final ConfluentAvroSerde<Notification> notification;
 
     public LetheSerdes(SchemaRegistryClient registry) {
         this.key = new ConfluentAvroSerde<>(registry, AvroCodec.string(), true);
@@ -45,6 +47,7 @@ public final class LetheSerdes {
         this.state = value(registry, RequestState.class);
         this.deadLetter = value(registry, DeadLetter.class);
         this.subjectEntry = value(registry, SubjectEntry.class);
+        this.notification = value(registry, Notification.class);
     }
 
     private static <T extends SpecificRecord> ConfluentAvroSerde<T> value(SchemaRegistryClient registry, Class<T> type) {
@@ -94,5 +97,9 @@ public final class LetheSerdes {
 
     public ConfluentAvroSerde<SubjectEntry> subjectEntry() {
         return subjectEntry;
+    }
+
+    public ConfluentAvroSerde<Notification> notification() {
+        return notification;
     }
 }

@@ -26,6 +26,8 @@ public final class Topics {
      * and duplicate detection. Holds pseudonyms and ids only.
      */
     public static final String SUBJECT_INDEX = "erasure.subject-index";
+    /** Status changes, overdue requests and escalations, for the notification webhook (key: request id). */
+    public static final String NOTIFICATIONS = "erasure.notifications";
 
     private Topics() {
     }
@@ -70,7 +72,8 @@ public final class Topics {
                 spec(settings, AUDIT, retained(settings, settings.auditRetention())),
                 spec(settings, DATASET, compacted),
                 spec(settings, DLQ, retained(settings, settings.dlqRetention())),
-                spec(settings, SUBJECT_INDEX, work));
+                spec(settings, SUBJECT_INDEX, work),
+                spec(settings, NOTIFICATIONS, work));
     }
 
     private static TopicSpec spec(Settings settings, String name, Map<String, String> configs) {

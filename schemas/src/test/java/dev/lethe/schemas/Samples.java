@@ -168,8 +168,9 @@ public final class Samples {
                 .setDeadline(DEADLINE)
                 .setFinishedAt(null)
                 .setUpdatedAt(LATER)
-                .setSystems(List.of(new SystemState("photos", SystemStatus.RETAINED, 2, LATER, 118L,
-                        "invoices kept", "tax law, 5 years")))
+                .setSystems(List.of(SystemState.newBuilder().setName("photos").setStatus(SystemStatus.RETAINED)
+                        .setAttempts(2).setUpdatedAt(LATER).setItemsErased(118L).setDetail("invoices kept")
+                        .setLegalBasis("tax law, 5 years").build()))
                 .setEarlyCallbacks(List.of(callback()))
                 .setAuditSeq(4)
                 .build();

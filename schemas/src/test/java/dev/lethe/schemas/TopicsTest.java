@@ -25,10 +25,11 @@ class TopicsTest {
             .collect(Collectors.toMap(TopicSpec::name, Function.identity()));
 
     @Test
-    void shouldListNineTopics() {
-        assertEquals(9, specs.size());
+    void shouldListTenTopics() {
+        assertEquals(10, specs.size());
         assertEquals(Set.of("erasure.requests", "erasure.decisions", "erasure.callbacks", "erasure.systems",
-                "erasure.events", "erasure.audit", "erasure.dataset", "erasure.dlq", "erasure.subject-index"),
+                "erasure.events", "erasure.audit", "erasure.dataset", "erasure.dlq", "erasure.subject-index",
+                "erasure.notifications"),
                 byName.keySet());
     }
 
@@ -65,7 +66,9 @@ class TopicsTest {
                 Topics.CALLBACKS, Duration.ofDays(120),
                 Topics.EVENTS, Duration.ofDays(120),
                 Topics.AUDIT, Duration.ofDays(3650),
-                Topics.DLQ, Duration.ofDays(120)));
+                Topics.DLQ, Duration.ofDays(120),
+                Topics.NOTIFICATIONS, Duration.ofDays(120),
+                Topics.SUBJECT_INDEX, Duration.ofDays(120)));
 
         specs.stream().filter(spec -> !COMPACTED.contains(spec.name())).forEach(spec -> {
             assertEquals(TopicConfig.CLEANUP_POLICY_DELETE, spec.configs().get(TopicConfig.CLEANUP_POLICY_CONFIG),

@@ -76,7 +76,7 @@ public final class LetheStandalone implements AutoCloseable {
         env.put("LETHE_REPLICATION_FACTOR", "1");
         env.put("LETHE_PSEUDONYM_SECRET_FILE", pseudonymSecret.toString());
         env.put("LETHE_SYSTEMS_FILE", config.systemsFile().orElseGet(() -> demoSystems(dataDir)).toString());
-        env.put("LETHE_APPROVAL", config.manualApproval() ? "manual" : "auto");
+        env.putIfAbsent("LETHE_APPROVAL", "auto"); // auto, manual or a rule list: the ledger parses it
         ledger = started(LedgerApp.start(LedgerConfig.fromEnvironment(env)));
 
         env.put("LETHE_HTTP_PORT", Integer.toString(config.httpPort()));

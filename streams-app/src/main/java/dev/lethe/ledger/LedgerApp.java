@@ -2,6 +2,7 @@ package dev.lethe.ledger;
 
 import dev.lethe.avro.SystemRegistration;
 import dev.lethe.ledger.domain.LedgerPolicy;
+import dev.lethe.ledger.notify.WebhookNotifier;
 import dev.lethe.ledger.query.KafkaAppliedCheck;
 import dev.lethe.ledger.query.LedgerQueries;
 import dev.lethe.ledger.query.QueryServer;
@@ -34,8 +35,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One running streams-app instance: provisions the topics, publishes the systems file (if any),
- * starts the ledger topology, waits until it is RUNNING, then serves interactive queries.
- * {@link #close()} stops the query server and the streams client, in that order.
+ * starts the ledger topology, waits until it is RUNNING, then serves interactive queries and,
+ * when {@code LETHE_NOTIFY_URL} is set, calls the notification webhook.
+ * {@link #close()} stops the notifier, the query server and the streams client, in that order.
  */
 public final class LedgerApp implements AutoCloseable {
 
@@ -52,11 +54,13 @@ public final class LedgerApp implements AutoCloseable {
     private final KafkaStreams streams;
     private final QueryServer server;
     private final KafkaAppliedCheck applied;
+    private final WebhookNotifier notifier;
 
-    private LedgerApp(KafkaStreams streams, QueryServer server, KafkaAppliedCheck applied) {
+    private LedgerApp(KafkaStreams streams, QueryServer server, KafkaAppliedCheck applied, WebhookNotifier notifier) {
         this.streams = streams;
         this.server = server;
         this.applied = applied;
+        this.notifier = notifier;
     }
 
     /** Starts an instance and returns once it is RUNNING and answering queries. */
@@ -64,7 +68,7 @@ public final class LedgerApp implements AutoCloseable {
         final LetheSerdes serdes = new LetheSerdes(new RestSchemaRegistryClient(config.schemaRegistryUrl()));
         provisionTopics(config);
         config.systemsFile().ifPresent(file -> publishSystems(config, serdes, SystemsJson.readFile(file)));
-        final LedgerPolicy policy = LedgerPolicy.defaults().withManualApproval(config.manualApproval());
+        final LedgerPolicy policy = config.policy();
         final KafkaStreams streams = new KafkaStreams(
                 LedgerTopology.buildTopology(serdes, config.subjectKeys(), policy), config.streamsProperties());
         streams.setUncaughtExceptionHandler(exception -> {
@@ -84,8 +88,10 @@ public final class LedgerApp implements AutoCloseable {
             applied.close();
             throw e;
         }
+        final WebhookNotifier notifier = config.notifier().map(settings -> WebhookNotifier.start(
+                config.bootstrapServers(), config.applicationId(), serdes, settings)).orElse(null);
         LOG.info("ledger {} running; queries on port {}", config.applicationId(), config.queryPort());
-        return new LedgerApp(streams, server, applied);
+        return new LedgerApp(streams, server, applied, notifier);
     }
 
     private static void provisionTopics(LedgerConfig config) {
@@ -148,6 +154,9 @@ public final class LedgerApp implements AutoCloseable {
 
     @Override
     public void close() {
+        if (notifier != null) {
+            notifier.close();
+        }
         server.close();
         streams.close(LEAVE_GROUP);
         applied.close();

@@ -1,5 +1,7 @@
 package dev.lethe.ledger;
 
+import dev.lethe.ledger.domain.LedgerPolicy;
+import dev.lethe.ledger.notify.NotifierConfig;
 import dev.lethe.schemas.SubjectKeys;
 import dev.lethe.schemas.Topics;
 import java.nio.charset.StandardCharsets;
@@ -16,13 +18,16 @@ import org.apache.kafka.streams.StreamsConfig;
 /**
  * The streams-app's settings, read from environment variables with the defaults documented in
  * the README. The pseudonym secret comes from {@code LETHE_PSEUDONYM_SECRET_FILE} (preferred) or
- * {@code LETHE_PSEUDONYM_SECRET}, never from a file in the repository.
+ * {@code LETHE_PSEUDONYM_SECRET}, never from a file in the repository. The ledger's policy
+ * (approval, deadlines, extensions) is read by {@link PolicyConfig}, the notification webhook's
+ * settings by {@link NotifierConfig} (absent when {@code LETHE_NOTIFY_URL} is not set).
  */
 public record LedgerConfig(String bootstrapServers, String schemaRegistryUrl, String applicationId, Path stateDir,
                            String advertisedHost, String queryBindAddress, int queryPort, int partitions, short replicationFactor,
                            Duration workRetention, int standbyReplicas, int streamThreads, Duration commitInterval,
-                           Optional<Path> systemsFile, boolean manualApproval, Duration startTimeout,
-                           Optional<Path> pseudonymSecretFile, Optional<String> pseudonymSecret) {
+                           Optional<Path> systemsFile, LedgerPolicy policy, Duration startTimeout,
+                           Optional<Path> pseudonymSecretFile, Optional<String> pseudonymSecret,
+                           Optional<NotifierConfig> notifier) {
 
     public static LedgerConfig fromEnvironment(Map<String, String> env) {
         return new LedgerConfig(
@@ -41,10 +46,11 @@ public record LedgerConfig(String bootstrapServers, String schemaRegistryUrl, St
                 Integer.parseInt(env.getOrDefault("LETHE_STREAM_THREADS", "1")),
                 Duration.ofMillis(Long.parseLong(env.getOrDefault("LETHE_COMMIT_INTERVAL_MS", "100"))),
                 Optional.ofNullable(env.get("LETHE_SYSTEMS_FILE")).filter(s -> !s.isBlank()).map(Path::of),
-                "manual".equalsIgnoreCase(env.getOrDefault("LETHE_APPROVAL", "auto")),
+                PolicyConfig.fromEnvironment(env),
                 Duration.ofSeconds(Long.parseLong(env.getOrDefault("LETHE_START_TIMEOUT_S", "120"))),
                 Optional.ofNullable(env.get("LETHE_PSEUDONYM_SECRET_FILE")).filter(s -> !s.isBlank()).map(Path::of),
-                Optional.ofNullable(env.get("LETHE_PSEUDONYM_SECRET")).filter(s -> !s.isBlank()));
+                Optional.ofNullable(env.get("LETHE_PSEUDONYM_SECRET")).filter(s -> !s.isBlank()),
+                NotifierConfig.fromEnvironment(env));
     }
 
     private static String required(Map<String, String> env, String name) {

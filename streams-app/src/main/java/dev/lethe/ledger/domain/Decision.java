@@ -18,6 +18,19 @@ public record Decision(String eventId, String requestId, Instant at, String acto
     public record Cancel(String reason) implements Action {
     }
 
+    /** Send the request to one system again. */
     public record Retry(String system) implements Action {
+    }
+
+    /** Send the request again to every system of it that is FAILED. */
+    public record RetryFailed(String note) implements Action {
+    }
+
+    /** Move the deadline by {@code days}, or by the jurisdiction's standard extension when null. */
+    public record ExtendDeadline(String reason, Integer days) implements Action {
+    }
+
+    /** Another request for the same subject and scope was filed while this one is open. */
+    public record DuplicateReceived(String source) implements Action {
     }
 }

@@ -3,14 +3,25 @@ package dev.lethe.ledger.domain;
 import java.time.Instant;
 import java.util.List;
 
-/** A request as filed: who, which identifiers, under which law, why, from where. */
+/**
+ * A request as filed: who, which identifiers, under which law, why, from where.
+ * {@code fingerprint} is the intake body's hash (for Idempotency-Key replays), or null.
+ */
 public record ErasureRequest(String requestId, Identifier subject, List<Identifier> identifiers, String jurisdiction,
                              String reason, String source, Scope scope, List<String> objects, int graceDays,
-                             Instant requestedAt, String submittedBy) {
+                             Instant requestedAt, String submittedBy, String fingerprint) {
 
     public ErasureRequest {
         identifiers = List.copyOf(identifiers);
         objects = List.copyOf(objects);
         scope = scope == null ? Scope.ALL : scope;
+    }
+
+    /** A request without an intake fingerprint. */
+    public ErasureRequest(String requestId, Identifier subject, List<Identifier> identifiers, String jurisdiction,
+                          String reason, String source, Scope scope, List<String> objects, int graceDays,
+                          Instant requestedAt, String submittedBy) {
+        this(requestId, subject, identifiers, jurisdiction, reason, source, scope, objects, graceDays, requestedAt,
+                submittedBy, null);
     }
 }

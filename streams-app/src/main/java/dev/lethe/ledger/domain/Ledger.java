@@ -5,6 +5,7 @@ import dev.lethe.ledger.domain.LedgerOutput.Dispatch;
 import dev.lethe.ledger.domain.LedgerOutput.Finished;
 import dev.lethe.ledger.domain.LedgerOutput.Refused;
 import java.time.Instant;
+import java.time.Period;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -25,6 +26,16 @@ import java.util.stream.Stream;
  * the same state. A settled system (DONE, NOT_FOUND, RETAINED) never changes again; PROGRESS
  * never overrides FAILED; a callback for a request that has not arrived (or not been dispatched)
  * is kept and applied at dispatch.
+ *
+ * <p>Time-driven work happens on {@link LedgerEvent.Woken}: the end of a grace period, a reminder
+ * to each system that has not answered within its {@code reminderHours} (until, after its
+ * {@code maxAttempts} erasure events, it is FAILED and the request escalates), and the deadline
+ * (audited OVERDUE once). Every transition asks to be woken at its next due time with a
+ * {@link LedgerOutput.Wake}; a wake that finds nothing due changes nothing.
+ *
+ * <p>A request with a FAILED system stays IN_PROGRESS (never COMPLETED) until the system is
+ * retried and answers; every change of the request's status is also emitted as a
+ * {@link LedgerOutput.Notify}.
  */
 public final class Ledger {
 
@@ -55,7 +66,42 @@ public final class Ledger {
         } else if (event instanceof LedgerEvent.Woken) {
             wake(step);
         }
+        scheduleWakes(step, current);
+        notifyStatusChange(step, current);
         return step.transition();
+    }
+
+    /** Asks to be woken at the next reminder and just past a new deadline, when those changed. */
+    private static void scheduleWakes(Step step, RequestState before) {
+        final RequestState s = step.state;
+        if (!s.received() || s.status().finished()) {
+            return;
+        }
+        final Instant chase = nextChase(s);
+        if (chase != null && (before == null || !chase.equals(nextChase(before)))) {
+            step.emit(new LedgerOutput.Wake(s.requestId(), chase));
+        }
+        if (s.deadline() != null && (before == null || !s.deadline().equals(before.deadline()))) {
+            step.emit(new LedgerOutput.Wake(s.requestId(), s.deadline().plusMillis(1)));
+        }
+    }
+
+    private static Instant nextChase(RequestState s) {
+        return s.systems().stream().filter(t -> t.status() == SystemStatus.DISPATCHED)
+                .map(SystemTarget::nextReminderAt).filter(Objects::nonNull).min(Comparator.naturalOrder())
+                .orElse(null);
+    }
+
+    private static void notifyStatusChange(Step step, RequestState before) {
+        final RequestStatus was = before == null ? null : before.status();
+        final RequestState s = step.state;
+        if (s.status() == null || s.status() == was) {
+            return;
+        }
+        final String why = step.outputs.stream().filter(Audit.class::isInstance).map(Audit.class::cast)
+                .filter(a -> a.type().equals(s.status().name())).reduce((a, b) -> b).map(Audit::detail)
+                .orElse(null);
+        step.notify(LedgerOutput.Notify.STATUS_CHANGED, was, null, why);
     }
 
     private static void receive(Step step, LedgerEvent.Received event) {
@@ -68,13 +114,15 @@ public final class Ledger {
         step.state = new RequestState(r.requestId(), RequestStatus.RECEIVED, event.subjectKey(), r.subject(),
                 r.identifiers(), r.objects(), namespaces, r.jurisdiction(), r.reason(), r.source(), r.scope(),
                 r.graceDays(), r.requestedAt(), step.ctx.policy().deadline(r.jurisdiction(), r.requestedAt()),
-                null, step.ctx.now(), List.of(), step.state.earlyCallbacks(), step.state.auditSeq());
+                null, step.ctx.now(), List.of(), step.state.earlyCallbacks(), step.state.auditSeq(),
+                r.fingerprint(), step.state.auditHead(), null, 0, false);
         step.audit("RECEIVED", r.submittedBy() == null ? r.source() : r.submittedBy(), null,
                 "jurisdiction " + r.jurisdiction() + ", reason " + r.reason() + ", source " + r.source());
-        if (step.ctx.policy().manualApproval()) {
-            step.transitionTo(RequestStatus.PENDING_APPROVAL, AUTO_ACTOR, "awaiting an approver");
+        final ApprovalPolicy.Rule rule = step.ctx.policy().approval().match(r.jurisdiction(), r.source());
+        if (rule != null && rule.manual()) {
+            step.transitionTo(RequestStatus.PENDING_APPROVAL, AUTO_ACTOR, "awaiting an approver (rule " + rule + ")");
         } else {
-            approve(step, AUTO_ACTOR, "approved by policy");
+            approve(step, AUTO_ACTOR, rule == null ? "approved by policy" : "approved by policy (rule " + rule + ")");
         }
     }
 
@@ -90,14 +138,58 @@ public final class Ledger {
         dispatch(step);
     }
 
-    /** The grace period is over: dispatch, unless the request was cancelled or rejected meanwhile. */
+    /**
+     * Whatever is due now: the end of the grace period (dispatch, unless the request was cancelled
+     * or rejected meanwhile), reminders and escalations, and the deadline.
+     */
     private static void wake(Step step) {
         final RequestState s = step.state;
-        if (s.status() != RequestStatus.SCHEDULED || step.ctx.now().isBefore(s.graceEnds())) {
+        if (!s.received() || s.status().finished()) {
             return;
         }
-        step.audit("GRACE_ENDED", LEDGER_ACTOR, null, "grace period of " + s.graceDays() + " days is over");
-        dispatch(step);
+        if (s.status() == RequestStatus.SCHEDULED && !step.ctx.now().isBefore(s.graceEnds())) {
+            step.audit("GRACE_ENDED", LEDGER_ACTOR, null, "grace period of " + s.graceDays() + " days is over");
+            dispatch(step);
+        } else if (s.status() == RequestStatus.IN_PROGRESS) {
+            chase(step);
+        }
+        auditOverdue(step);
+    }
+
+    /** Reminds every system whose reminder is due, or escalates it once it has had its maximum attempts. */
+    private static void chase(Step step) {
+        final Instant now = step.ctx.now();
+        for (SystemTarget target : step.state.systems()) {
+            if (!target.chaseDue(now)) {
+                continue;
+            }
+            if (target.maxAttempts() > 0 && target.sent() >= target.maxAttempts()) {
+                final String why = "no answer after " + target.sent() + " attempts";
+                step.replace(target.escalated(now, why));
+                step.audit("ESCALATED", LEDGER_ACTOR, target.name(), why);
+                step.notify(LedgerOutput.Notify.ESCALATED, step.state.status(), target.name(), why);
+            } else {
+                final SystemTarget again = target.resent(now, false);
+                step.replace(again);
+                step.audit("REMINDED", LEDGER_ACTOR, target.name(), "no answer yet; attempt " + again.attempts());
+                step.emit(dispatchEvent(step, List.of(target.name()), again.attempts(), true));
+            }
+        }
+    }
+
+    /** The deadline passed unfinished: audited and notified once per deadline; the request stays tracked. */
+    private static void auditOverdue(Step step) {
+        final RequestState s = step.state;
+        if (s.overdueAudited() || !s.overdue(step.ctx.now())) {
+            return;
+        }
+        final List<String> open = s.systems().stream().filter(t -> !t.status().settled()).map(SystemTarget::name)
+                .toList();
+        final String why = "deadline " + s.deadline() + " passed in status " + s.status()
+                + (open.isEmpty() ? "" : "; waiting for " + String.join(",", open));
+        step.state = s.withOverdueAudited();
+        step.audit("OVERDUE", LEDGER_ACTOR, null, why);
+        step.notify(LedgerOutput.Notify.OVERDUE, s.status(), null, why);
     }
 
     private static void dispatch(Step step) {
@@ -107,13 +199,11 @@ public final class Ledger {
                 .sorted(Comparator.comparing(SystemInfo::name))
                 .toList();
         final List<SystemTarget> targets = routed.stream()
-                .map(system -> new SystemTarget(system.name(), SystemStatus.DISPATCHED, 1, step.ctx.now(),
-                        null, null, null))
+                .map(system -> SystemTarget.dispatched(system, step.ctx.now()))
                 .toList();
         step.state = s.withSystems(targets, step.ctx.now()).withStatus(RequestStatus.IN_PROGRESS, step.ctx.now());
         for (SystemInfo system : routed) {
-            step.audit("DISPATCHED", LEDGER_ACTOR, system.name(), "holds namespaces "
-                    + String.join(",", intersection(system.namespaces(), s.namespaces())));
+            step.audit("DISPATCHED", LEDGER_ACTOR, system.name(), reason(system, s));
         }
         if (targets.isEmpty()) {
             step.audit("NO_SYSTEMS_MATCHED", LEDGER_ACTOR, null, "no registered system holds namespaces "
@@ -131,6 +221,15 @@ public final class Ledger {
         return s.scope().admits(system.name())
                 && !intersection(system.namespaces(), s.namespaces()).isEmpty()
                 && (system.jurisdictions().isEmpty() || system.jurisdictions().contains(s.jurisdiction()));
+    }
+
+    /** Why routing chose {@code system}: the namespaces it holds, its jurisdictions, the scope. */
+    private static String reason(SystemInfo system, RequestState s) {
+        return "holds namespaces " + String.join(",", intersection(system.namespaces(), s.namespaces()))
+                + (system.jurisdictions().isEmpty() ? "; all jurisdictions" : "; covers " + s.jurisdiction())
+                + (s.scope().systems().isEmpty() ? "" : "; named in the request's scope")
+                + (system.manual() ? "; manual system" : "")
+                + "; due within " + system.slaDays() + " days";
     }
 
     private static List<String> intersection(Set<String> held, List<String> wanted) {
@@ -166,7 +265,67 @@ public final class Ledger {
             end(step, decision, RequestStatus.CANCELLED, cancel.reason(), s.status().beforeDispatch());
         } else if (action instanceof Decision.Retry retry) {
             retry(step, decision.actor(), retry.system());
+        } else if (action instanceof Decision.RetryFailed retryFailed) {
+            retryFailed(step, decision.actor(), retryFailed.note());
+        } else if (action instanceof Decision.ExtendDeadline extend) {
+            extend(step, decision.actor(), extend);
+        } else if (action instanceof Decision.DuplicateReceived duplicate) {
+            step.audit("DUPLICATE_RECEIVED", decision.actor(), null, "another request for the same subject and "
+                    + "scope" + (duplicate.source() == null ? "" : " from " + duplicate.source())
+                    + " was filed while this one is open");
         }
+    }
+
+    /** Sends the request again to every FAILED system, each with fresh attempts. */
+    private static void retryFailed(Step step, String actor, String note) {
+        final List<SystemTarget> failed = step.state.systems().stream()
+                .filter(t -> t.status() == SystemStatus.FAILED).toList();
+        if (step.state.status() != RequestStatus.IN_PROGRESS || failed.isEmpty()) {
+            step.emit(new Refused("request " + step.state.requestId() + " in status " + step.state.status()
+                    + " has no FAILED system to retry"));
+            return;
+        }
+        for (SystemTarget target : failed) {
+            redispatch(step, actor, target, note);
+        }
+    }
+
+    private static void extend(Step step, String actor, Decision.ExtendDeadline extend) {
+        final RequestState s = step.state;
+        final LedgerPolicy.Extension allowed = step.ctx.policy().extensions().get(s.jurisdiction());
+        final String refusal = extensionRefusal(s, extend, allowed);
+        if (refusal != null) {
+            step.emit(new Refused("cannot extend the deadline of request " + s.requestId() + ": " + refusal));
+            return;
+        }
+        final Period by = extend.days() == null ? allowed.standard() : Period.ofDays(extend.days());
+        final Instant to = LedgerPolicy.plus(s.deadline(), by);
+        step.state = s.extended(to, step.ctx.now());
+        step.audit("DEADLINE_EXTENDED", actor, null, "by " + by + " to " + to + ": " + extend.reason());
+    }
+
+    private static String extensionRefusal(RequestState s, Decision.ExtendDeadline extend,
+                                           LedgerPolicy.Extension allowed) {
+        if (s.status().finished()) {
+            return "it is " + s.status();
+        }
+        if (isBlank(extend.reason())) {
+            return "an extension needs a reason";
+        }
+        if (allowed == null) {
+            return s.jurisdiction() + " deadlines cannot be extended";
+        }
+        if (extend.days() != null && extend.days() < 1) {
+            return "days must be at least 1";
+        }
+        final Period by = extend.days() == null ? allowed.standard() : Period.ofDays(extend.days());
+        final Instant base = s.baseDeadline() == null ? s.deadline() : s.baseDeadline();
+        final Instant limit = LedgerPolicy.plus(base, allowed.maximum());
+        if (LedgerPolicy.plus(s.deadline(), by).isAfter(limit)) {
+            return "extending by " + by + " passes " + limit + ", the most " + s.jurisdiction() + " allows ("
+                    + allowed.maximum() + " after the original deadline " + base + ")";
+        }
+        return null;
     }
 
     private static void end(Step step, Decision decision, RequestStatus to, String reason, boolean allowed) {
@@ -188,11 +347,14 @@ public final class Ledger {
             step.emit(new Refused("cannot retry system " + system + " of request " + step.state.requestId()));
             return;
         }
-        final SystemTarget again = new SystemTarget(system, SystemStatus.DISPATCHED, target.attempts() + 1,
-                step.ctx.now(), target.itemsErased(), target.detail(), null);
+        redispatch(step, actor, target, null);
+    }
+
+    private static void redispatch(Step step, String actor, SystemTarget target, String note) {
+        final SystemTarget again = target.resent(step.ctx.now(), true);
         step.replace(again);
-        step.audit("RETRY", actor, system, "attempt " + again.attempts());
-        step.emit(dispatchEvent(step, List.of(system), again.attempts(), false));
+        step.audit("RETRY", actor, target.name(), "attempt " + again.attempts() + (note == null ? "" : ": " + note));
+        step.emit(dispatchEvent(step, List.of(target.name()), again.attempts(), false));
     }
 
     private static void callBack(Step step, Callback callback) {
@@ -237,6 +399,11 @@ public final class Ledger {
                     callback.outcome() + " from a system this request does not target; ignored");
             return;
         }
+        if (target.manual() && callback.outcome() == Outcome.DONE && isBlank(callback.detail())) {
+            step.emit(new Refused("system " + target.name() + " is completed by a person: DONE needs the evidence "
+                    + "in detail"));
+            return;
+        }
         final Callback clean = new Callback(callback.eventId(), callback.requestId(), callback.system(),
                 callback.at(), callback.actor(), callback.outcome(), callback.itemsErased(),
                 step.redact(callback.detail()), step.redact(callback.legalBasis()));
@@ -262,15 +429,12 @@ public final class Ledger {
                 if (status == target.status() && Objects.equals(most, target.itemsErased())) {
                     yield target;
                 }
-                yield new SystemTarget(target.name(), status, target.attempts(), ctx.now(), most,
-                        target.detail(), null);
+                yield target.answered(status, ctx.now(), most, target.detail(), null);
             }
             case FAILED -> target.status() == SystemStatus.FAILED ? target
-                    : new SystemTarget(target.name(), SystemStatus.FAILED, target.attempts(), ctx.now(),
-                            target.itemsErased(), detail, null);
+                    : target.answered(SystemStatus.FAILED, ctx.now(), target.itemsErased(), detail, null);
             // the settling answer's own count (null when it gives none), so progress before or after it ends the same
-            case DONE, NOT_FOUND, RETAINED -> new SystemTarget(target.name(), callback.outcome().status(),
-                    target.attempts(), ctx.now(), items, detail,
+            case DONE, NOT_FOUND, RETAINED -> target.answered(callback.outcome().status(), ctx.now(), items, detail,
                     callback.outcome() == Outcome.RETAINED ? callback.legalBasis() : null);
         };
     }
@@ -348,6 +512,11 @@ public final class Ledger {
             state = state.withAuditSeq(seq);
             emit(new Audit(state.requestId(), seq, ctx.now(), type, redact(actor), system, redact(detail),
                     state.subjectKey(), state.status()));
+        }
+
+        void notify(String type, RequestStatus previous, String system, String detail) {
+            emit(new LedgerOutput.Notify(state.requestId(), type, state.status(), previous, system,
+                    state.jurisdiction(), state.deadline(), redact(detail), ctx.now()));
         }
 
         void transitionTo(RequestStatus status, String actor, String detail) {

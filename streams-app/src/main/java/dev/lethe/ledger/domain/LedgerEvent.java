@@ -20,7 +20,7 @@ public sealed interface LedgerEvent {
         }
     }
 
-    /** The wall clock reached a time the request asked to be woken at (the end of its grace period). */
+    /** The wall clock reached a time the request asked to be woken at (grace end, reminder, deadline). */
     record Woken(String requestId) implements LedgerEvent {
     }
 

@@ -8,13 +8,20 @@ import java.util.Optional;
  * Everything the ledger knows of one request. {@code status} is null while only callbacks have
  * arrived and the request itself has not. Once the request is finished, {@code subject},
  * {@code identifiers} and {@code objects} are empty: only the subject key, the identifier
- * namespaces and the per-system evidence remain.
+ * namespaces, the per-system evidence, the intake {@code fingerprint} and the audit chain's
+ * {@code auditHead} remain.
+ *
+ * <p>{@code deadline} is the current deadline; {@code baseDeadline} the one before any extension
+ * and {@code extensions} how many were granted. {@code overdueAudited} says the breach of the
+ * current deadline was audited (once; an extension clears it).
  */
 public record RequestState(String requestId, RequestStatus status, String subjectKey, Identifier subject,
                            List<Identifier> identifiers, List<String> objects, List<String> namespaces,
                            String jurisdiction, String reason, String source, Scope scope, int graceDays,
                            Instant requestedAt, Instant deadline, Instant finishedAt, Instant updatedAt,
-                           List<SystemTarget> systems, List<Callback> earlyCallbacks, int auditSeq) {
+                           List<SystemTarget> systems, List<Callback> earlyCallbacks, int auditSeq,
+                           String fingerprint, String auditHead, Instant baseDeadline, int extensions,
+                           boolean overdueAudited) {
 
     public RequestState {
         identifiers = List.copyOf(identifiers);
@@ -28,7 +35,7 @@ public record RequestState(String requestId, RequestStatus status, String subjec
     /** A state holding nothing but callbacks that arrived before their request. */
     public static RequestState awaiting(String requestId) {
         return new RequestState(requestId, null, null, null, List.of(), List.of(), List.of(), null, null, null,
-                Scope.ALL, 0, null, null, null, null, List.of(), List.of(), 0);
+                Scope.ALL, 0, null, null, null, null, List.of(), List.of(), 0, null, null, null, 0, false);
     }
 
     /** The request itself has arrived. */
@@ -50,34 +57,56 @@ public record RequestState(String requestId, RequestStatus status, String subjec
         return status != null && !status.finished() && deadline != null && now.isAfter(deadline);
     }
 
+    /** This state with the hash of its latest audit fact (set by the processor, kept by every transition). */
+    public RequestState withAuditHead(String head) {
+        return new RequestState(requestId, status, subjectKey, subject, identifiers, objects, namespaces,
+                jurisdiction, reason, source, scope, graceDays, requestedAt, deadline, finishedAt, updatedAt,
+                systems, earlyCallbacks, auditSeq, fingerprint, head, baseDeadline, extensions, overdueAudited);
+    }
+
     RequestState withStatus(RequestStatus newStatus, Instant at) {
         return new RequestState(requestId, newStatus, subjectKey, subject, identifiers, objects, namespaces,
                 jurisdiction, reason, source, scope, graceDays, requestedAt, deadline, finishedAt, at, systems,
-                earlyCallbacks, auditSeq);
+                earlyCallbacks, auditSeq, fingerprint, auditHead, baseDeadline, extensions, overdueAudited);
     }
 
     RequestState withSystems(List<SystemTarget> newSystems, Instant at) {
         return new RequestState(requestId, status, subjectKey, subject, identifiers, objects, namespaces,
                 jurisdiction, reason, source, scope, graceDays, requestedAt, deadline, finishedAt, at, newSystems,
-                earlyCallbacks, auditSeq);
+                earlyCallbacks, auditSeq, fingerprint, auditHead, baseDeadline, extensions, overdueAudited);
     }
 
     RequestState withEarlyCallbacks(List<Callback> callbacks) {
         return new RequestState(requestId, status, subjectKey, subject, identifiers, objects, namespaces,
                 jurisdiction, reason, source, scope, graceDays, requestedAt, deadline, finishedAt, updatedAt,
-                systems, callbacks, auditSeq);
+                systems, callbacks, auditSeq, fingerprint, auditHead, baseDeadline, extensions, overdueAudited);
     }
 
     RequestState withAuditSeq(int seq) {
         return new RequestState(requestId, status, subjectKey, subject, identifiers, objects, namespaces,
                 jurisdiction, reason, source, scope, graceDays, requestedAt, deadline, finishedAt, updatedAt,
-                systems, earlyCallbacks, seq);
+                systems, earlyCallbacks, seq, fingerprint, auditHead, baseDeadline, extensions, overdueAudited);
+    }
+
+    /** The deadline moved to {@code newDeadline} by one more extension; its breach is not audited yet. */
+    RequestState extended(Instant newDeadline, Instant at) {
+        return new RequestState(requestId, status, subjectKey, subject, identifiers, objects, namespaces,
+                jurisdiction, reason, source, scope, graceDays, requestedAt, newDeadline, finishedAt, at, systems,
+                earlyCallbacks, auditSeq, fingerprint, auditHead, baseDeadline == null ? deadline : baseDeadline,
+                extensions + 1, false);
+    }
+
+    /** The breach of the current deadline was audited. */
+    RequestState withOverdueAudited() {
+        return new RequestState(requestId, status, subjectKey, subject, identifiers, objects, namespaces,
+                jurisdiction, reason, source, scope, graceDays, requestedAt, deadline, finishedAt, updatedAt,
+                systems, earlyCallbacks, auditSeq, fingerprint, auditHead, baseDeadline, extensions, true);
     }
 
     /** Finished at {@code at}: raw identifiers are dropped, evidence is kept. */
     RequestState finish(RequestStatus finalStatus, Instant at) {
         return new RequestState(requestId, finalStatus, subjectKey, null, List.of(), List.of(), namespaces,
                 jurisdiction, reason, source, scope, graceDays, requestedAt, deadline, at, at, systems,
-                List.of(), auditSeq);
+                List.of(), auditSeq, fingerprint, auditHead, baseDeadline, extensions, overdueAudited);
     }
 }

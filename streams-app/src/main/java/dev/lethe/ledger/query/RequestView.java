@@ -6,10 +6,14 @@ import dev.lethe.ledger.domain.SystemTarget;
 import java.time.Instant;
 import java.util.List;
 
-/** A request as API.md's {@code GET /v1/erasures/{id}} shows it. No raw identifiers. */
+/**
+ * A request as API.md's {@code GET /v1/erasures/{id}} shows it, plus what the gateway needs
+ * internally: the scope (duplicate detection) and the intake fingerprint (Idempotency-Key
+ * replays; the gateway does not pass it on). No raw identifiers.
+ */
 public record RequestView(String id, String status, String subjectKey, String jurisdiction, String reason,
                           String source, Instant requestedAt, Instant deadline, Instant finishedAt,
-                          boolean overdue, List<SystemView> systems, ScopeView scope) {
+                          boolean overdue, List<SystemView> systems, ScopeView scope, String fingerprint) {
 
     /** The request's scope as filed; null when it reaches every matching system. */
     public record ScopeView(List<String> systems, List<String> exclude) {
@@ -23,7 +27,8 @@ public record RequestView(String id, String status, String subjectKey, String ju
     public static RequestView of(RequestState state, Instant now) {
         return new RequestView(state.requestId(), state.status().name(), state.subjectKey(), state.jurisdiction(),
                 state.reason(), state.source(), state.requestedAt(), state.deadline(), state.finishedAt(),
-                state.overdue(now), state.systems().stream().map(RequestView::system).toList(), scope(state.scope()));
+                state.overdue(now), state.systems().stream().map(RequestView::system).toList(), scope(state.scope()),
+                state.fingerprint());
     }
 
     private static ScopeView scope(Scope scope) {

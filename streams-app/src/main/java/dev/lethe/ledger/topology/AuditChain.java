@@ -23,10 +23,9 @@ public final class AuditChain {
     private AuditChain() {
     }
 
-    /** {@code fact} with {@code prevHash} set to {@code previous}'s hash (none for the first) and its own hash. */
-    public static AuditFact link(AuditFact fact, AuditFact previous) {
-        final String prev = previous == null ? null : previous.getHash();
-        final AuditFact linked = AuditFact.newBuilder(fact).setPrevHash(prev).setHash(null).build();
+    /** {@code fact} with {@code prevHash} set (null for the first fact) and its own hash. */
+    public static AuditFact link(AuditFact fact, String prevHash) {
+        final AuditFact linked = AuditFact.newBuilder(fact).setPrevHash(prevHash).setHash(null).build();
         linked.setHash(hash(linked));
         return linked;
     }

@@ -3,12 +3,17 @@ package dev.lethe.ledger.topology;
 import dev.lethe.avro.Approved;
 import dev.lethe.avro.AuditFact;
 import dev.lethe.avro.Cancelled;
+import dev.lethe.avro.DeadlineExtended;
+import dev.lethe.avro.DuplicateReceived;
 import dev.lethe.avro.ErasureEvent;
 import dev.lethe.avro.ErasureRecord;
 import dev.lethe.avro.ErasureRequested;
+import dev.lethe.avro.Notification;
 import dev.lethe.avro.Rejected;
+import dev.lethe.avro.RetryFailed;
 import dev.lethe.avro.RetryRequested;
 import dev.lethe.avro.SystemCallback;
+import dev.lethe.avro.SystemMode;
 import dev.lethe.avro.SystemOutcome;
 import dev.lethe.avro.SystemRegistration;
 import dev.lethe.avro.SystemState;
@@ -36,7 +41,7 @@ public final class AvroMapping {
     public static ErasureRequest request(ErasureRequested a) {
         return new ErasureRequest(a.getRequestId(), identifier(a.getSubject()), identifiers(a.getIdentifiers()),
                 a.getJurisdiction(), a.getReason(), a.getSource(), scope(a.getScope()), a.getObjects(),
-                a.getGraceDays(), a.getRequestedAt(), a.getSubmittedBy());
+                a.getGraceDays(), a.getRequestedAt(), a.getSubmittedBy(), a.getFingerprint());
     }
 
     public static Callback callback(SystemCallback a) {
@@ -62,6 +67,12 @@ public final class AvroMapping {
             mapped = new Decision.Cancel(cancelled.getReason());
         } else if (action instanceof RetryRequested retry) {
             mapped = new Decision.Retry(retry.getSystem());
+        } else if (action instanceof RetryFailed retryFailed) {
+            mapped = new Decision.RetryFailed(retryFailed.getNote());
+        } else if (action instanceof DeadlineExtended extended) {
+            mapped = new Decision.ExtendDeadline(extended.getReason(), extended.getDays());
+        } else if (action instanceof DuplicateReceived duplicate) {
+            mapped = new Decision.DuplicateReceived(duplicate.getSource());
         } else {
             throw new IllegalArgumentException("unknown decision " + action);
         }
@@ -69,7 +80,8 @@ public final class AvroMapping {
     }
 
     public static SystemInfo system(SystemRegistration a) {
-        return new SystemInfo(a.getName(), new HashSet<>(a.getNamespaces()), new HashSet<>(a.getJurisdictions()));
+        return new SystemInfo(a.getName(), new HashSet<>(a.getNamespaces()), new HashSet<>(a.getJurisdictions()),
+                a.getMode() == SystemMode.MANUAL, a.getSlaDays(), a.getReminderHours(), a.getMaxAttempts());
     }
 
     public static RequestState state(dev.lethe.avro.RequestState a) {
@@ -79,7 +91,8 @@ public final class AvroMapping {
                 a.getObjects(), a.getNamespaces(), a.getJurisdiction(), a.getReason(), a.getSource(),
                 scope(a.getScope()), a.getGraceDays(), a.getRequestedAt(), a.getDeadline(), a.getFinishedAt(),
                 a.getUpdatedAt(), a.getSystems().stream().map(AvroMapping::target).toList(),
-                a.getEarlyCallbacks().stream().map(AvroMapping::callback).toList(), a.getAuditSeq());
+                a.getEarlyCallbacks().stream().map(AvroMapping::callback).toList(), a.getAuditSeq(),
+                a.getFingerprint(), a.getAuditHead(), a.getBaseDeadline(), a.getExtensions(), a.getOverdueAudited());
     }
 
     public static dev.lethe.avro.RequestState state(RequestState d) {
@@ -99,6 +112,11 @@ public final class AvroMapping {
                 .setSystems(d.systems().stream().map(AvroMapping::target).toList())
                 .setEarlyCallbacks(d.earlyCallbacks().stream().map(AvroMapping::callback).toList())
                 .setAuditSeq(d.auditSeq())
+                .setFingerprint(d.fingerprint())
+                .setAuditHead(d.auditHead())
+                .setBaseDeadline(d.baseDeadline())
+                .setExtensions(d.extensions())
+                .setOverdueAudited(d.overdueAudited())
                 .build();
     }
 
@@ -130,12 +148,28 @@ public final class AvroMapping {
 
     private static SystemTarget target(SystemState a) {
         return new SystemTarget(a.getName(), SystemStatus.valueOf(a.getStatus().name()), a.getAttempts(),
-                a.getUpdatedAt(), a.getItemsErased(), a.getDetail(), a.getLegalBasis());
+                a.getUpdatedAt(), a.getItemsErased(), a.getDetail(), a.getLegalBasis(), a.getDeadline(),
+                a.getNextReminderAt(), a.getSent(), a.getReminderHours(), a.getMaxAttempts(), a.getManual());
     }
 
     private static SystemState target(SystemTarget d) {
-        return new SystemState(d.name(), dev.lethe.avro.SystemStatus.valueOf(d.status().name()), d.attempts(),
-                d.updatedAt(), d.itemsErased(), d.detail(), d.legalBasis());
+        return SystemState.newBuilder().setName(d.name())
+                .setStatus(dev.lethe.avro.SystemStatus.valueOf(d.status().name())).setAttempts(d.attempts())
+                .setUpdatedAt(d.updatedAt()).setItemsErased(d.itemsErased()).setDetail(d.detail())
+                .setLegalBasis(d.legalBasis()).setDeadline(d.deadline()).setNextReminderAt(d.nextReminderAt())
+                .setSent(d.sent()).setReminderHours(d.reminderHours()).setMaxAttempts(d.maxAttempts())
+                .setManual(d.manual()).build();
+    }
+
+    public static Notification notification(LedgerOutput.Notify d) {
+        return Notification.newBuilder().setRequestId(d.requestId()).setType(d.type())
+                .setStatus(status(d.status())).setPreviousStatus(status(d.previousStatus()))
+                .setSystem(d.system()).setJurisdiction(d.jurisdiction()).setDeadline(d.deadline())
+                .setDetail(d.detail()).setAt(d.at()).build();
+    }
+
+    private static dev.lethe.avro.RequestStatus status(RequestStatus d) {
+        return d == null ? null : dev.lethe.avro.RequestStatus.valueOf(d.name());
     }
 
     private static Identifier identifier(dev.lethe.avro.Identifier a) {

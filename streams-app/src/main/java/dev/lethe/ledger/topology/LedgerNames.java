@@ -34,6 +34,7 @@ public final class LedgerNames {
     static final String SUBJECT_INDEX_SINK = "subject-index-sink";
     static final String SUBJECT_INDEX_SOURCE = "subject-index-source";
     static final String SUBJECTS_PROCESSOR = "subjects-processor";
+    static final String NOTIFICATIONS_SINK = "notifications-sink";
 
     private LedgerNames() {
     }

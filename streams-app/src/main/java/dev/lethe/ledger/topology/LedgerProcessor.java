@@ -5,6 +5,7 @@ import dev.lethe.ledger.domain.Ledger;
 import dev.lethe.ledger.domain.LedgerContext;
 import dev.lethe.ledger.domain.LedgerEvent;
 import dev.lethe.ledger.domain.LedgerOutput;
+import dev.lethe.ledger.domain.LedgerOutput.Notify;
 import dev.lethe.ledger.domain.LedgerPolicy;
 import dev.lethe.ledger.domain.RequestState;
 import dev.lethe.ledger.domain.SystemInfo;
@@ -12,9 +13,13 @@ import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.Map;
 import java.util.function.Consumer;
 import java.util.List;
+import java.util.Locale;
 import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.metrics.Sensor;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.ContextualProcessor;
@@ -32,8 +37,9 @@ import org.slf4j.LoggerFactory;
  * pure fold, store the new state and forward its outputs to the sinks. Input that cannot be
  * decoded or applied goes to the dead-letter sink with the reason; the ledger keeps running.
  *
- * <p>Time-driven work (the end of a grace period) runs from the {@code due} index: a wall-clock
- * punctuator range-scans it up to now, never the whole ledger.
+ * <p>Time-driven work (the end of a grace period, reminders and escalations, deadlines) runs from
+ * the {@code due} index: a wall-clock punctuator range-scans it up to now, never the whole
+ * ledger, and wakes at most {@link #MAX_WAKES} requests per punctuation.
  *
  * <p>The state is written for every applied record, changed or not, so the store's position
  * says how far each input partition has been applied (read-your-writes for the gateway).
@@ -43,6 +49,8 @@ final class LedgerProcessor extends ContextualProcessor<byte[], byte[], Object, 
     private static final Logger LOG = LoggerFactory.getLogger(LedgerProcessor.class);
     static final Duration DUE_SCAN_INTERVAL = Duration.ofSeconds(5);
     static final int MAX_WAKES = 500;
+    /** Overdue requests and escalated systems are counted as {@code overdue-total} / {@code escalated-total} in this scope. */
+    static final String METRICS_SCOPE = "lethe";
 
     private final InputDecoder decoder;
     private final dev.lethe.schemas.LetheSerdes serdes;
@@ -52,6 +60,8 @@ final class LedgerProcessor extends ContextualProcessor<byte[], byte[], Object, 
     private KeyValueStore<String, String> dueIndex;
     private SystemDirectory systems;
     private Indexes indexes;
+    private Sensor overdueSensor;
+    private Sensor escalatedSensor;
 
     LedgerProcessor(dev.lethe.schemas.LetheSerdes serdes, InputDecoder decoder, LedgerPolicy policy) {
         this.serdes = serdes;
@@ -72,6 +82,10 @@ final class LedgerProcessor extends ContextualProcessor<byte[], byte[], Object, 
         context.schedule(DUE_SCAN_INTERVAL, PunctuationType.WALL_CLOCK_TIME, this::wakeDue);
         final ReadOnlyKeyValueStore<String, byte[]> registry = context.getStateStore(LedgerNames.SYSTEMS_STORE);
         systems = new SystemDirectory(registry, serdes);
+        overdueSensor = context.metrics().addRateTotalSensor(METRICS_SCOPE, LedgerNames.LEDGER_PROCESSOR,
+                Notify.OVERDUE.toLowerCase(Locale.ROOT), Sensor.RecordingLevel.INFO);
+        escalatedSensor = context.metrics().addRateTotalSensor(METRICS_SCOPE, LedgerNames.LEDGER_PROCESSOR,
+                Notify.ESCALATED.toLowerCase(Locale.ROOT), Sensor.RecordingLevel.INFO);
     }
 
     @Override
@@ -111,35 +125,52 @@ final class LedgerProcessor extends ContextualProcessor<byte[], byte[], Object, 
         final dev.lethe.avro.RequestState stored = ledger.get(event.requestId());
         final Ledger.Transition transition = Ledger.apply(stored == null ? null : AvroMapping.state(stored), event,
                 new LedgerContext(now, this::registeredSystems, policy));
-        final RequestState next = transition.state();
+        final Map<LedgerOutput, dev.lethe.avro.AuditFact> chained = new IdentityHashMap<>();
+        String head = stored == null ? null : stored.getAuditHead();
+        for (LedgerOutput output : transition.outputs()) {
+            if (output instanceof LedgerOutput.Audit fact) {
+                final dev.lethe.avro.AuditFact linked = AuditChain.link(AvroMapping.audit(fact), head);
+                chained.put(output, linked);
+                head = linked.getHash();
+            }
+        }
+        final RequestState next = transition.state().withAuditHead(head);
         if (stored != null || next.received() || !next.earlyCallbacks().isEmpty()) {
             final dev.lethe.avro.RequestState nextAvro = AvroMapping.state(next);
             ledger.put(event.requestId(), nextAvro);
             indexes.update(stored, nextAvro, entry -> context().forward(
                     new Record<>(entry.getSubjectKey(), entry, now.toEpochMilli()), LedgerNames.SUBJECT_INDEX_SINK));
         }
-        transition.outputs().forEach(output -> forward(output, refuse, now));
+        transition.outputs().forEach(output -> forward(output, chained.get(output), refuse, now));
     }
 
     private List<SystemInfo> registeredSystems() {
         return systems.all().stream().map(AvroMapping::system).toList();
     }
 
-    private void forward(LedgerOutput output, Consumer<String> refuse, Instant now) {
+    /** Forwards one output; {@code chainedFact} is an audit output's fact, already linked into the hash chain. */
+    private void forward(LedgerOutput output, dev.lethe.avro.AuditFact chainedFact, Consumer<String> refuse,
+                         Instant now) {
         final long timestamp = now.toEpochMilli();
         if (output instanceof LedgerOutput.Dispatch dispatch) {
             context().forward(new Record<>(dispatch.subjectKey(), AvroMapping.event(dispatch), timestamp),
                     LedgerNames.EVENTS_SINK);
         } else if (output instanceof LedgerOutput.Audit fact) {
-            final dev.lethe.avro.AuditFact avro = AuditChain.link(AvroMapping.audit(fact),
-                    fact.seq() > 1 ? audit.get(AuditKeys.of(fact.requestId(), fact.seq() - 1)) : null);
-            audit.put(AuditKeys.of(fact.requestId(), fact.seq()), avro);
-            context().forward(new Record<>(fact.requestId(), avro, timestamp), LedgerNames.AUDIT_SINK);
+            audit.put(AuditKeys.of(fact.requestId(), fact.seq()), chainedFact);
+            context().forward(new Record<>(fact.requestId(), chainedFact, timestamp), LedgerNames.AUDIT_SINK);
         } else if (output instanceof LedgerOutput.Finished finished) {
             context().forward(new Record<>(finished.subjectKey(), AvroMapping.record(finished), timestamp),
                     LedgerNames.DATASET_SINK);
         } else if (output instanceof LedgerOutput.Wake wake) {
             dueIndex.put(DueKeys.of(wake.at(), wake.requestId()), wake.requestId());
+        } else if (output instanceof LedgerOutput.Notify notify) {
+            if (Notify.OVERDUE.equals(notify.type())) {
+                overdueSensor.record();
+            } else if (Notify.ESCALATED.equals(notify.type())) {
+                escalatedSensor.record();
+            }
+            context().forward(new Record<>(notify.requestId(), AvroMapping.notification(notify), timestamp),
+                    LedgerNames.NOTIFICATIONS_SINK);
         } else if (output instanceof LedgerOutput.Refused refused) {
             refuse.accept(refused.reason());
         }

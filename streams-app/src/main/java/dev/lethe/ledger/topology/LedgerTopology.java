@@ -20,7 +20,7 @@ import org.apache.kafka.streams.state.Stores;
  * folded by one processor into the {@code ledger} store (and each request's audit trail into the
  * {@code audit} store, and the times requests asked to be woken at into the {@code due} index);
  * the system registry as a global store;
- * sinks for partner events, audit facts, the erasure dataset and the DLQ. The processor also keeps
+ * sinks for partner events, audit facts, the erasure dataset, notifications and the DLQ. The processor also keeps
  * the list and overdue indexes and counts ({@link Indexes}) and feeds status changes, re-keyed by
  * subject key, to a second sub-topology that keeps the subject index.
  */
@@ -43,6 +43,8 @@ public final class LedgerTopology {
                 serdes.audit().serializer(), LedgerNames.LEDGER_PROCESSOR);
         topology.addSink(LedgerNames.DATASET_SINK, Topics.DATASET, serdes.key().serializer(),
                 serdes.record().serializer(), LedgerNames.LEDGER_PROCESSOR);
+        topology.addSink(LedgerNames.NOTIFICATIONS_SINK, Topics.NOTIFICATIONS, serdes.key().serializer(),
+                serdes.notification().serializer(), LedgerNames.LEDGER_PROCESSOR);
         topology.addSink(LedgerNames.DLQ_SINK, Topics.DLQ, Serdes.ByteArray().serializer(),
                 serdes.deadLetter().serializer(), LedgerNames.LEDGER_PROCESSOR);
         topology.addSink(LedgerNames.SUBJECT_INDEX_SINK, Topics.SUBJECT_INDEX, serdes.key().serializer(),

@@ -58,12 +58,12 @@ final class LedgerFixtures {
 
     static LedgerPolicy maxEarlyCallbacks(int max) {
         final LedgerPolicy d = LedgerPolicy.defaults();
-        return new LedgerPolicy(d.manualApproval(), d.deadlines(), d.defaultDeadline(), max);
+        return new LedgerPolicy(d.approval(), d.deadlines(), d.defaultDeadline(), d.extensions(), max);
     }
 
     static LedgerPolicy defaultDeadline(Period period) {
         final LedgerPolicy d = LedgerPolicy.defaults();
-        return new LedgerPolicy(d.manualApproval(), d.deadlines(), period, d.maxEarlyCallbacks());
+        return new LedgerPolicy(d.approval(), d.deadlines(), period, d.extensions(), d.maxEarlyCallbacks());
     }
 
     // ---- requests
@@ -87,6 +87,8 @@ final class LedgerFixtures {
         private int graceDays;
         private Instant requestedAt = REQUESTED_AT;
         private String submittedBy = "submitter:accounts";
+        private String source = "accounts-service";
+        private String fingerprint;
 
         RequestBuilder id(String id) {
             this.requestId = id;
@@ -128,6 +130,16 @@ final class LedgerFixtures {
             return this;
         }
 
+        RequestBuilder source(String s) {
+            this.source = s;
+            return this;
+        }
+
+        RequestBuilder fingerprint(String f) {
+            this.fingerprint = f;
+            return this;
+        }
+
         RequestBuilder submittedBy(String who) {
             this.submittedBy = who;
             return this;
@@ -135,7 +147,7 @@ final class LedgerFixtures {
 
         ErasureRequest build() {
             return new ErasureRequest(requestId, subject, identifiers, jurisdiction, "account_deleted",
-                    "accounts-service", scope, objects, graceDays, requestedAt, submittedBy);
+                    source, scope, objects, graceDays, requestedAt, submittedBy, fingerprint);
         }
 
         LedgerEvent.Received received() {
@@ -210,7 +222,7 @@ final class LedgerFixtures {
 
     /** Folds events one after the other, keeping the state, every output and the last transition's outputs. */
     static final class Run {
-        private final LedgerContext ctx;
+        private LedgerContext ctx;
         private final List<LedgerOutput> all = new ArrayList<>();
         private RequestState state;
         private List<LedgerOutput> last = List.of();
@@ -227,6 +239,17 @@ final class LedgerFixtures {
                 all.addAll(last);
             }
             return this;
+        }
+
+        /** From now on, events are applied at {@code now}. */
+        Run at(Instant now) {
+            ctx = new LedgerContext(now, ctx.registry(), ctx.policy());
+            return this;
+        }
+
+        /** The wall clock reaches {@code now} and wakes the request. */
+        Run wakeAt(Instant now) {
+            return at(now).apply(new LedgerEvent.Woken(ID));
         }
 
         Run apply(List<? extends LedgerEvent> events) {

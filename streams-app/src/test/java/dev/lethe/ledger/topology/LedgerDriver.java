@@ -7,6 +7,7 @@ import dev.lethe.avro.ErasureEvent;
 import dev.lethe.avro.ErasureRecord;
 import dev.lethe.avro.ErasureRequested;
 import dev.lethe.avro.Identifier;
+import dev.lethe.avro.Notification;
 import dev.lethe.avro.RequestState;
 import dev.lethe.avro.SystemCallback;
 import dev.lethe.avro.SystemMode;
@@ -46,6 +47,7 @@ final class LedgerDriver implements AutoCloseable {
     final TestOutputTopic<String, AuditFact> audit;
     final TestOutputTopic<String, ErasureRecord> dataset;
     final TestOutputTopic<byte[], DeadLetter> dlq;
+    final TestOutputTopic<String, Notification> notifications;
     private int callbackSeq;
 
     LedgerDriver() {
@@ -69,12 +71,27 @@ final class LedgerDriver implements AutoCloseable {
         audit = driver.createOutputTopic(Topics.AUDIT, keyIn, serdes.audit().deserializer());
         dataset = driver.createOutputTopic(Topics.DATASET, keyIn, serdes.record().deserializer());
         dlq = driver.createOutputTopic(Topics.DLQ, Serdes.ByteArray().deserializer(), serdes.deadLetter().deserializer());
+        notifications = driver.createOutputTopic(Topics.NOTIFICATIONS, keyIn, serdes.notification().deserializer());
     }
 
     void register(String name, String... namespaces) {
-        systems.pipeInput(name, SystemRegistration.newBuilder().setName(name).setOwner(name + "-team")
-                .setContact(name + "@example.com").setMode(SystemMode.EVENT).setNamespaces(List.of(namespaces))
-                .build());
+        systems.pipeInput(name, registration(name, namespaces).build());
+    }
+
+    /** An event-mode registration with the schema's defaults, to adjust before {@code build()}. */
+    static SystemRegistration.Builder registration(String name, String... namespaces) {
+        return SystemRegistration.newBuilder().setName(name).setOwner(name + "-team")
+                .setContact(name + "@example.com").setMode(SystemMode.EVENT).setNamespaces(List.of(namespaces));
+    }
+
+    void register(SystemRegistration registration) {
+        systems.pipeInput(registration.getName(), registration);
+    }
+
+    /** A decision about request {@code id} by an approver. */
+    void decide(String id, Object action) {
+        decisions.pipeInput(id, dev.lethe.avro.Decision.newBuilder().setEventId("d-" + (++callbackSeq))
+                .setRequestId(id).setAt(START).setActor("approver:alice").setAction(action).build());
     }
 
     /** A GDPR request for subject user_id=u-1842 with the e-mail kim@example.com. */

@@ -1,0 +1,61 @@
+package dev.lethe.ledger.topology;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.lethe.avro.DeadlineExtended;
+import dev.lethe.avro.DuplicateReceived;
+import dev.lethe.avro.RetryFailed;
+import dev.lethe.avro.SystemMode;
+import dev.lethe.ledger.domain.Decision;
+import dev.lethe.ledger.domain.Identifier;
+import dev.lethe.ledger.domain.RequestState;
+import dev.lethe.ledger.domain.RequestStatus;
+import dev.lethe.ledger.domain.Scope;
+import dev.lethe.ledger.domain.SystemInfo;
+import dev.lethe.ledger.domain.SystemStatus;
+import dev.lethe.ledger.domain.SystemTarget;
+import java.time.Instant;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/** The wire mapping keeps every field the lifecycle added, both ways. */
+class AvroMappingTest {
+
+    private static final Instant T = Instant.parse("2026-03-01T09:00:00Z");
+
+    @Test
+    void shouldRoundTripAStateWithChaseExtensionAndChainFields() {
+        final SystemTarget target = new SystemTarget("archive", SystemStatus.FAILED, 3, T, 5L, "no answer after 3 attempts",
+                null, T.plusSeconds(86_400), T.plusSeconds(3_600), 3, 12, 3, true);
+        final RequestState state = new RequestState("r-1", RequestStatus.IN_PROGRESS, "key", new Identifier("user_id", "u"),
+                List.of(), List.of(), List.of("user_id"), "GDPR", "account_deleted", "accounts", Scope.ALL, 0, T,
+                T.plusSeconds(99), null, T, List.of(target), List.of(), 7, "fp", "head", T.plusSeconds(9), 1, true);
+
+        assertEquals(state, AvroMapping.state(AvroMapping.state(state)));
+    }
+
+    @Test
+    void shouldMapTheNewDecisions() {
+        assertEquals(new Decision.RetryFailed("n"), decision(new RetryFailed("n")));
+        assertEquals(new Decision.ExtendDeadline("why", 12), decision(new DeadlineExtended("why", 12)));
+        assertEquals(new Decision.ExtendDeadline("why", null), decision(new DeadlineExtended("why", null)));
+        assertInstanceOf(Decision.DuplicateReceived.class, decision(new DuplicateReceived("portal")));
+    }
+
+    @Test
+    void shouldMapTheChaseSettingsOfARegistration() {
+        final SystemInfo info = AvroMapping.system(LedgerDriver.registration("archive", "user_id")
+                .setMode(SystemMode.MANUAL).setSlaDays(14).setReminderHours(6).setMaxAttempts(3).build());
+
+        assertEquals(new SystemInfo("archive", Set.of("user_id"), Set.of(), true, 14, 6, 3), info);
+        assertTrue(info.manual());
+    }
+
+    private static Decision.Action decision(Object action) {
+        return AvroMapping.decision(dev.lethe.avro.Decision.newBuilder().setEventId("e").setRequestId("r")
+                .setAt(T).setActor("a").setAction(action).build()).action();
+    }
+}
