@@ -33,6 +33,17 @@ public final class JsonBody {
         return parse(readBounded(ctx), type);
     }
 
+    /** As {@link #read}, but an empty body (or only whitespace) is {@code empty}. */
+    public static <T> T readOptional(Context ctx, Class<T> type, T empty) {
+        final byte[] bytes = readBounded(ctx);
+        return new String(bytes, java.nio.charset.StandardCharsets.UTF_8).isBlank() ? empty : parse(bytes, type);
+    }
+
+    /** The body of {@code ctx} as a JSON object tree (bounded, malformed JSON refused). */
+    public static JsonNode readTree(Context ctx) {
+        return tree(readBounded(ctx));
+    }
+
     static byte[] readBounded(Context ctx) {
         if (ctx.req().getContentLengthLong() > MAX_BYTES) {
             throw tooLarge();
