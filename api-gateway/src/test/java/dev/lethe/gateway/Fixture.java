@@ -35,6 +35,7 @@ final class Fixture {
 
     final RecordingEventWriter events = new RecordingEventWriter();
     final FakeLedgerClient ledger = new FakeLedgerClient();
+    volatile boolean brokerReachable = true;
 
     static Authenticator authenticator() {
         return Authenticator.none()
@@ -49,7 +50,7 @@ final class Fixture {
         final Vocabulary vocabulary = new Vocabulary(List.of("user_id", "email", "phone", "account_id", "device_id",
                 "customer_id"), List.of("GDPR", "CCPA", "CPRA", "PIPA"));
         return GatewayApp.create(new GatewayApp.Collaborators(events, ledger, authenticator(),
-                Clock.fixed(NOW, ZoneOffset.UTC), vocabulary, CONFIRM_WAIT), 0);
+                Clock.fixed(NOW, ZoneOffset.UTC), vocabulary, CONFIRM_WAIT, () -> brokerReachable), 0);
     }
 
     /** POSTs {@code body} as JSON, with {@code token} as bearer when not null. */
@@ -57,6 +58,26 @@ final class Fixture {
         return client.request(path, builder -> {
             builder.post(HttpRequest.BodyPublishers.ofString(body));
             builder.header("Content-Type", "application/json");
+            if (token != null) {
+                builder.header("Authorization", "Bearer " + token);
+            }
+        });
+    }
+
+    /** Sends {@code method} {@code path} with {@code body} (null: none) and {@code token} as bearer when not null. */
+    static Response send(HttpClient client, String method, String path, String token, String body) {
+        return client.request(path, builder -> {
+            final HttpRequest.BodyPublisher publisher = body == null ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofString(body);
+            switch (method) {
+                case "GET" -> builder.get();
+                case "PUT" -> builder.put(publisher);
+                case "DELETE" -> builder.delete(publisher);
+                default -> builder.post(publisher);
+            }
+            if (body != null) {
+                builder.header("Content-Type", "application/json");
+            }
             if (token != null) {
                 builder.header("Authorization", "Bearer " + token);
             }
