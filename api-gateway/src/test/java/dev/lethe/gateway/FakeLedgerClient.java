@@ -25,6 +25,8 @@ final class FakeLedgerClient implements LedgerClient {
     /** One {@link #list} call's parameters. */
     final List<Map<String, String>> listQueries = new CopyOnWriteArrayList<>();
     final Map<String, String> requests = new ConcurrentHashMap<>();
+    /** What {@link #requestAfter} answers, when it should differ from {@link #requests} (the state after a write). */
+    final Map<String, String> afterWait = new ConcurrentHashMap<>();
     final Map<String, String> certificates = new ConcurrentHashMap<>();
     /** Lookup answers by {@code namespace + "/" + value}; unknown subjects are never erased, nothing open. */
     final Map<String, String> subjects = new ConcurrentHashMap<>();
@@ -90,7 +92,7 @@ final class FakeLedgerClient implements LedgerClient {
         if (waitFailure != null) {
             throw waitFailure;
         }
-        return requests.getOrDefault(id, requestJson(id));
+        return afterWait.getOrDefault(id, requests.getOrDefault(id, requestJson(id)));
     }
 
     @Override

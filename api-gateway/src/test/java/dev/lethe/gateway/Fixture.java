@@ -94,6 +94,14 @@ final class Fixture {
         });
     }
 
+    static JsonNode parse(String text) {
+        try {
+            return JSON.readTree(text);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     static JsonNode json(Response response) {
         try {
             return JSON.readTree(response.body().string());
