@@ -47,10 +47,14 @@ final class Fixture {
     }
 
     Javalin app() {
+        return GatewayApp.create(collaborators(), 0);
+    }
+
+    GatewayApp.Collaborators collaborators() {
         final Vocabulary vocabulary = new Vocabulary(List.of("user_id", "email", "phone", "account_id", "device_id",
                 "customer_id"), List.of("GDPR", "CCPA", "CPRA", "PIPA"));
-        return GatewayApp.create(new GatewayApp.Collaborators(events, ledger, authenticator(),
-                Clock.fixed(NOW, ZoneOffset.UTC), vocabulary, CONFIRM_WAIT, () -> brokerReachable), 0);
+        return new GatewayApp.Collaborators(events, ledger, authenticator(), Clock.fixed(NOW, ZoneOffset.UTC),
+                vocabulary, CONFIRM_WAIT, () -> brokerReachable);
     }
 
     /** POSTs {@code body} as JSON, with {@code token} as bearer when not null. */
