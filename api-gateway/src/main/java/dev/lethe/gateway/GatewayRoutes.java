@@ -32,6 +32,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The route table of the public API: every route declared once with its method, path, access,
@@ -63,9 +64,13 @@ public final class GatewayRoutes {
                         "Whether a subject was erased (the re-ingestion guard)",
                         new SubjectHandler(c.ledger(), c.vocabulary()))
                 .answering(200, SubjectHandler.Subject.class, false).errors(400, 503));
+        final AtomicReference<String> document = new AtomicReference<>();
+        routes.add(Route.of(GET, "/openapi.json", Access.PUBLIC, "This API as OpenAPI 3, generated from the route table",
+                        (ctx, role) -> ctx.contentType(ContentType.APPLICATION_JSON).result(document.get()))
+                .answering(200, Object.class, false));
         final List<Route> all = List.copyOf(routes);
-        final String document = OpenApiDocument.of(withOpenApi(all), API_VERSION).toPrettyString();
-        return withOpenApi(all, document);
+        document.set(OpenApiDocument.of(all, API_VERSION).toPrettyString());
+        return all;
     }
 
     private static void operations(List<Route> routes, GatewayApp.Collaborators c, GatewayMetrics metrics) {
@@ -141,15 +146,6 @@ public final class GatewayRoutes {
         routes.add(Route.of(DELETE, "/v1/systems/{name}", Access.ADMIN,
                         "Retire a system (its open obligations stay)", systems.retire())
                 .answering(200, SystemsHandler.Retired.class, false).errors(400, 404, 503));
-    }
-
-    /** {@code routes} plus {@code GET /openapi.json} (serving {@code document} once it is known). */
-    private static List<Route> withOpenApi(List<Route> routes, String... document) {
-        final List<Route> all = new ArrayList<>(routes);
-        all.add(Route.of(GET, "/openapi.json", Access.PUBLIC, "This API as OpenAPI 3, generated from the route table",
-                        (ctx, role) -> ctx.contentType(ContentType.APPLICATION_JSON).result(document[0]))
-                .answering(200, Object.class, false));
-        return List.copyOf(all);
     }
 
     private static String resource(String name) {

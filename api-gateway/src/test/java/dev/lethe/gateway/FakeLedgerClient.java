@@ -44,6 +44,8 @@ final class FakeLedgerClient implements LedgerClient {
     volatile RuntimeException readFailure;
     /** Fails only the registry read ({@link #systems()}). */
     volatile RuntimeException systemsFailure;
+    /** Fails only the subject look-up. */
+    volatile RuntimeException lookupFailure;
     volatile RuntimeException waitFailure;
 
     static RegisteredSystem registered(String name) {
@@ -142,6 +144,9 @@ final class FakeLedgerClient implements LedgerClient {
     public String lookup(String namespace, String value) {
         failIfAsked();
         lookups.add(namespace + "/" + value);
+        if (lookupFailure != null) {
+            throw lookupFailure;
+        }
         return subjects.getOrDefault(namespace + "/" + value,
                 "{\"subjectKey\":\"5ub\",\"erased\":false,\"lastErasedAt\":null,\"requests\":[],\"open\":[]}");
     }

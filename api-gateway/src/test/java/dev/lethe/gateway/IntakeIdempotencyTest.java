@@ -165,4 +165,25 @@ class IntakeIdempotencyTest {
             assertEquals(1, fixture.events.decisions.size());
         });
     }
+
+    @Test
+    void shouldFileWithoutDuplicateDetectionWhenTheLedgerHasNoLookUpRoute() {
+        fixture.ledger.lookupFailure = ApiException.notFound("not found");
+        JavalinTest.test(fixture.app(), (server, client) -> {
+            assertEquals(202, postWithKey(client, SUBMITTER, null, MINIMAL).code());
+            assertEquals(1, fixture.events.requests.size());
+        });
+    }
+
+    @Test
+    void shouldAnswer503WithoutWritingWhenTheLookUpCannotAnswerYet() {
+        fixture.ledger.lookupFailure = ApiException.unavailable("rebalancing", 6);
+        JavalinTest.test(fixture.app(), (server, client) -> {
+            final Response response = postWithKey(client, SUBMITTER, null, MINIMAL);
+
+            assertError(response, 503, "unavailable", null);
+            assertEquals("6", response.headers().get("Retry-After").get(0));
+            assertTrue(fixture.events.wroteNothing());
+        });
+    }
 }

@@ -34,7 +34,8 @@ import org.slf4j.LoggerFactory;
  *       the first answer again and another body a 422 {@code idempotency_key_reused};</li>
  *   <li>if the subject has an open request with the same scope, a {@code DuplicateReceived}
  *       decision is written to it and the answer is {@code 200 {"id", "status", "duplicate": true}}
- *       (two submissions racing within the same instant may both be accepted);</li>
+ *       (two submissions racing within the same instant may both be accepted; a ledger without
+ *       the look-up route, e.g. an older version during a rolling upgrade, skips this check);</li>
  *   <li>else an {@link ErasureRequested} is written, the ledger is waited for, and the answer is
  *       {@code 202 {"id", "status": "RECEIVED"}} with its {@code Location}.</li>
  * </ol>
@@ -109,8 +110,19 @@ public final class IntakeHandler implements RoleHandler {
     }
 
     private boolean duplicate(Context ctx, ErasureRequested request, Role role) {
-        final JsonNode subject = LedgerJson.parse(ledger.lookup(request.getSubject().getNamespace(),
-                request.getSubject().getValue()));
+        final JsonNode subject;
+        try {
+            subject = LedgerJson.parse(ledger.lookup(request.getSubject().getNamespace(),
+                    request.getSubject().getValue()));
+        } catch (ApiException e) {
+            if (e.status() != 404) {
+                throw e;
+            }
+            // The look-up never answers 404 for a subject; a 404 is a ledger without the route (older version).
+            LOG.warn("the ledger has no subject look-up; request {} is filed without duplicate detection",
+                    request.getRequestId());
+            return false;
+        }
         for (final JsonNode open : subject.path("open")) {
             if (sameScope(request.getScope(), open.path("scope"))) {
                 final String existing = open.path("id").asText();

@@ -11,6 +11,7 @@ import io.javalin.http.Context;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.Collection;
 import java.util.List;
 
@@ -36,7 +37,7 @@ public final class JsonBody {
     /** As {@link #read}, but an empty body (or only whitespace) is {@code empty}. */
     public static <T> T readOptional(Context ctx, Class<T> type, T empty) {
         final byte[] bytes = readBounded(ctx);
-        return new String(bytes, java.nio.charset.StandardCharsets.UTF_8).isBlank() ? empty : parse(bytes, type);
+        return new String(bytes, StandardCharsets.UTF_8).isBlank() ? empty : parse(bytes, type);
     }
 
     /** The body of {@code ctx} as a JSON object tree (bounded, malformed JSON refused). */
