@@ -186,4 +186,18 @@ class IntakeIdempotencyTest {
             assertTrue(fixture.events.wroteNothing());
         });
     }
+
+    @Test
+    void shouldAnswerAgainWhenTheKnownRequestHasNoFingerprintToCompare() {
+        JavalinTest.test(fixture.app(), (server, client) -> {
+            final String id = json(postWithKey(client, SUBMITTER, "k-3", MINIMAL)).path("id").asText();
+            fixture.ledger.requests.put(id, FakeLedgerClient.requestJson(id).replace(",\"fingerprint\":\"f00d\"", ""));
+
+            final Response again = postWithKey(client, SUBMITTER, "k-3", FULL);
+
+            assertEquals(202, again.code());
+            assertEquals(id, json(again).path("id").asText());
+            assertEquals(1, fixture.events.requests.size());
+        });
+    }
 }
