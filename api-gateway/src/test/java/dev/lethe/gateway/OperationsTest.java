@@ -14,8 +14,12 @@ import ch.qos.logback.core.read.ListAppender;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.lethe.gateway.http.Guard;
 import dev.lethe.gateway.http.Route;
+import io.javalin.Javalin;
+import io.javalin.router.Endpoint;
+import io.javalin.router.ParsedEndpoint;
 import io.javalin.testtools.JavalinTest;
 import io.javalin.testtools.Response;
+import java.util.List;
 import java.util.Locale;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
@@ -38,6 +42,22 @@ class OperationsTest {
                 assertFalse(operation.isMissingNode(), () -> route.method() + " " + route.path() + " is missing");
                 assertEquals(route.summary(), operation.path("summary").asText());
                 assertTrue(operation.path("responses").has(Integer.toString(route.status())));
+            }
+        });
+    }
+
+    @Test
+    void shouldDescribeEveryEndpointJavalinHasRegistered() {
+        final Javalin app = fixture.app();
+        JavalinTest.test(app, (server, client) -> {
+            final JsonNode paths = json(get(client, "/openapi.json", null)).path("paths");
+            final List<ParsedEndpoint> endpoints = app.unsafe.internalRouter.allHttpHandlers();
+
+            assertEquals(AuthMatrixTest.routes().size(), endpoints.size());
+            for (final ParsedEndpoint parsed : endpoints) {
+                final Endpoint endpoint = parsed.endpoint;
+                assertFalse(paths.path(endpoint.path).path(endpoint.method.name().toLowerCase(Locale.ROOT))
+                        .isMissingNode(), () -> endpoint.method + " " + endpoint.path + " is not in /openapi.json");
             }
         });
     }

@@ -144,7 +144,7 @@ public final class OpenApiDocument {
         final String name = record.getSimpleName();
         if (!schemas.has(name)) {
             final ObjectNode schema = schemas.putObject(name);
-            schema.put("type", "object").put("additionalProperties", false);
+            schema.put("type", "object");
             final ObjectNode properties = schema.putObject("properties");
             for (final RecordComponent component : record.getRecordComponents()) {
                 properties.set(component.getName(), schema(component.getGenericType()));

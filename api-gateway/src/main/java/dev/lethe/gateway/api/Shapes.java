@@ -1,6 +1,5 @@
 package dev.lethe.gateway.api;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
 import java.util.Map;
 
@@ -15,7 +14,7 @@ public final class Shapes {
 
     /** One target system of a request. */
     public record SystemView(String name, String status, Integer attempts, String updatedAt, Long itemsErased,
-                             String detail) {
+                             String detail, String legalBasis) {
     }
 
     /** The scope a request was filed with. */
@@ -34,11 +33,6 @@ public final class Shapes {
 
     /** One fact of the audit trail. */
     public record AuditEntry(String at, String type, String actor, String system, String detail) {
-    }
-
-    /** The certificate of erasure (every system's outcome and evidence, actors, the audit chain's head). */
-    public record Certificate(String id, String status, String subjectKey, String jurisdiction, String requestedAt,
-                              String finishedAt, List<SystemView> systems, JsonNode audit, String auditHead) {
     }
 
     /** {@code http} settings of a registration. */
