@@ -1,16 +1,16 @@
 package dev.lethe.gateway;
 
 import dev.lethe.gateway.auth.Authenticator;
-import dev.lethe.gateway.erasure.CallbackHandler;
-import dev.lethe.gateway.erasure.Confirmation;
-import dev.lethe.gateway.erasure.IntakeHandler;
-import dev.lethe.gateway.erasure.LedgerReadHandler;
+import dev.lethe.gateway.auth.Role;
 import dev.lethe.gateway.erasure.Vocabulary;
 import dev.lethe.gateway.events.EventWriter;
 import dev.lethe.gateway.http.ErrorMapper;
 import dev.lethe.gateway.http.Guard;
 import dev.lethe.gateway.http.Json;
+import dev.lethe.gateway.http.Route;
 import dev.lethe.gateway.ledger.LedgerClient;
+import dev.lethe.gateway.ops.BrokerCheck;
+import dev.lethe.gateway.ops.GatewayMetrics;
 import io.javalin.Javalin;
 import io.javalin.config.JavalinConfig;
 import io.javalin.json.JavalinJackson;
@@ -18,9 +18,9 @@ import java.time.Clock;
 import java.time.Duration;
 
 /**
- * Builds (does not start) the gateway's Javalin app from its collaborators: the routes of the
- * public API, each a small handler, and the one exception mapping ({@link ErrorMapper}).
- * Tests build the same app with fakes.
+ * Builds (does not start) the gateway's Javalin app from its collaborators: the routes of
+ * {@link GatewayRoutes}, each behind its {@link Guard} check and timed for {@code /metrics},
+ * and the one exception mapping ({@link ErrorMapper}). Tests build the same app with fakes.
  */
 public final class GatewayApp {
 
@@ -33,9 +33,10 @@ public final class GatewayApp {
      * @param clock         the time of new events
      * @param vocabulary    the namespaces and jurisdictions a request may name
      * @param confirmWait   how long a write waits for the ledger to apply it
+     * @param broker        whether the broker is reachable (for {@code /health})
      */
     public record Collaborators(EventWriter events, LedgerClient ledger, Authenticator authenticator, Clock clock,
-                                Vocabulary vocabulary, Duration confirmWait) {
+                                Vocabulary vocabulary, Duration confirmWait, BrokerCheck broker) {
     }
 
     private GatewayApp() {
@@ -51,15 +52,17 @@ public final class GatewayApp {
         config.startup.showJavalinBanner = false;
         config.startup.showOldJavalinVersionWarning = false;
         config.jsonMapper(new JavalinJackson(Json.strict(), false));
-        final Guard guard = new Guard(c.authenticator());
-        final Confirmation confirmation = new Confirmation(c.ledger(), c.confirmWait());
-        config.routes.get("/health", new HealthHandler(c.ledger()));
-        config.routes.post("/v1/erasures",
-                new IntakeHandler(guard, c.events(), c.ledger(), c.vocabulary(), confirmation, c.clock()));
-        config.routes.get("/v1/erasures/{id}", new LedgerReadHandler(guard, c.ledger()::request));
-        config.routes.get("/v1/erasures/{id}/audit", new LedgerReadHandler(guard, c.ledger()::audit));
-        config.routes.post("/v1/erasures/{id}/systems/{system}/callback",
-                new CallbackHandler(guard, c.events(), c.ledger(), confirmation, c.clock()));
+        final GatewayMetrics metrics = new GatewayMetrics(c.ledger(), c.clock());
+        final Guard guard = new Guard(c.authenticator(), metrics.registry());
+        for (final Route route : GatewayRoutes.of(c, guard, metrics)) {
+            config.routes.addHttpHandler(route.method(), route.path(), ctx -> {
+                ctx.attribute(Guard.ROUTE_ATTRIBUTE, route.path());
+                final Role role = guard.authorize(ctx, route.access());
+                route.handler().handle(ctx, role);
+            });
+        }
+        config.requestLogger.http((ctx, millis) ->
+                metrics.recordHttp(ctx.method().name(), Guard.route(ctx), ctx.statusCode(), millis));
         ErrorMapper.install(config.routes);
     }
 }

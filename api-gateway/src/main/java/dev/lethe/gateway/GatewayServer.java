@@ -3,6 +3,7 @@ package dev.lethe.gateway;
 import dev.lethe.gateway.auth.Authenticator;
 import dev.lethe.gateway.events.KafkaEventWriter;
 import dev.lethe.gateway.ledger.HttpLedgerClient;
+import dev.lethe.gateway.ops.KafkaBrokerCheck;
 import dev.lethe.schemas.LetheSerdes;
 import dev.lethe.schemas.registry.RestSchemaRegistryClient;
 import io.javalin.Javalin;
@@ -13,7 +14,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The gateway as a service: a Kafka event writer, a ledger client and the Javalin app, built
  * from a {@link GatewayConfig}. {@link #start()} listens on the configured port;
- * {@link #close()} stops the HTTP server, then the producer. Used by {@link GatewayMain} and by
+ * {@link #close()} stops the HTTP server, then the broker check and the producer. Used by {@link GatewayMain} and by
  * the standalone run.
  */
 public final class GatewayServer implements AutoCloseable {
@@ -21,6 +22,7 @@ public final class GatewayServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(GatewayServer.class);
 
     private final KafkaEventWriter events;
+    private final KafkaBrokerCheck broker;
     private final Javalin app;
 
     /** With the tokens named by {@code config} ({@code LETHE_ADMIN_TOKEN}, {@code LETHE_TOKENS_FILE}). */
@@ -41,12 +43,14 @@ public final class GatewayServer implements AutoCloseable {
                     GatewayConfig.ADMIN_TOKEN, GatewayConfig.TOKENS_FILE);
         }
         this.events = KafkaEventWriter.create(bootstrap, new LetheSerdes(new RestSchemaRegistryClient(registry)));
+        this.broker = new KafkaBrokerCheck(bootstrap, Clock.systemUTC());
         try {
             final GatewayApp.Collaborators collaborators = new GatewayApp.Collaborators(events,
                     new HttpLedgerClient(config.ledgerUrl()), authenticator, Clock.systemUTC(), config.vocabulary(),
-                    config.intakeConfirm());
+                    config.intakeConfirm(), broker);
             this.app = GatewayApp.create(collaborators, config.httpPort());
         } catch (RuntimeException e) {
+            broker.close();
             events.close();
             throw e;
         }
@@ -69,7 +73,11 @@ public final class GatewayServer implements AutoCloseable {
         try {
             app.stop();
         } finally {
-            events.close();
+            try {
+                broker.close();
+            } finally {
+                events.close();
+            }
         }
     }
 

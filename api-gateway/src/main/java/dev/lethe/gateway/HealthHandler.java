@@ -1,35 +1,41 @@
 package dev.lethe.gateway;
 
-import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.lethe.gateway.auth.Role;
+import dev.lethe.gateway.http.RoleHandler;
 import dev.lethe.gateway.ledger.LedgerClient;
 import dev.lethe.gateway.ledger.LedgerHealth;
+import dev.lethe.gateway.ops.BrokerCheck;
 import io.javalin.http.Context;
-import io.javalin.http.Handler;
+import java.util.Map;
 
 /**
- * {@code GET /health} (no token): 200 {@code {"status": "UP"}} when the ledger is running, else
- * 503 {@code {"status": "DOWN", "ledger": "<its state>"}}.
+ * {@code GET /health} (no token), the readiness probe: 200 {@code {"status": "UP", "checks"}} when
+ * the ledger is running and the broker is reachable, else 503 {@code {"status": "DOWN",
+ * "checks": {"ledger": "<its state>", "broker": "UP"|"DOWN"}}}.
  */
-public final class HealthHandler implements Handler {
+public final class HealthHandler implements RoleHandler {
 
     private final LedgerClient ledger;
+    private final BrokerCheck broker;
 
-    /** The answer: {@code ledger} (the ledger's state) only when down. */
-    @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record Health(String status, String ledger) {
+    /** The answer. */
+    public record Health(String status, Map<String, String> checks) {
     }
 
-    public HealthHandler(LedgerClient ledger) {
+    public HealthHandler(LedgerClient ledger, BrokerCheck broker) {
         this.ledger = ledger;
+        this.broker = broker;
     }
 
     @Override
-    public void handle(Context ctx) {
+    public void handle(Context ctx, Role role) {
         final LedgerHealth health = ledger.health();
-        if (health.up()) {
-            ctx.json(new Health("UP", null));
+        final boolean brokerUp = broker.reachable();
+        final Map<String, String> checks = Map.of("ledger", health.state(), "broker", brokerUp ? "UP" : "DOWN");
+        if (health.up() && brokerUp) {
+            ctx.json(new Health("UP", checks));
         } else {
-            ctx.status(503).json(new Health("DOWN", health.state()));
+            ctx.status(503).json(new Health("DOWN", checks));
         }
     }
 }

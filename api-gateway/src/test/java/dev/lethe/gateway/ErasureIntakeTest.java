@@ -125,7 +125,7 @@ class ErasureIntakeTest {
 
     @Test
     void shouldNotAskTheRegistryWhenNoSystemIsNamed() {
-        fixture.ledger.readFailure = ApiException.unavailable("ledger unreachable", 5);
+        fixture.ledger.systemsFailure = ApiException.unavailable("ledger unreachable", 5);
         JavalinTest.test(fixture.app(), (server, client) -> {
             assertEquals(202, post(client, "/v1/erasures", SUBMITTER, MINIMAL).code());
         });
@@ -133,7 +133,7 @@ class ErasureIntakeTest {
 
     @Test
     void shouldAnswer503WithoutWritingWhenTheRegistryCannotBeRead() {
-        fixture.ledger.readFailure = ApiException.unavailable("ledger unreachable", 5);
+        fixture.ledger.systemsFailure = ApiException.unavailable("ledger unreachable", 5);
         JavalinTest.test(fixture.app(), (server, client) -> {
             final Response response = post(client, "/v1/erasures", SUBMITTER, FULL);
 

@@ -35,6 +35,7 @@ final class Fixture {
 
     final RecordingEventWriter events = new RecordingEventWriter();
     final FakeLedgerClient ledger = new FakeLedgerClient();
+    volatile boolean brokerReachable = true;
 
     static Authenticator authenticator() {
         return Authenticator.none()
@@ -46,10 +47,14 @@ final class Fixture {
     }
 
     Javalin app() {
+        return GatewayApp.create(collaborators(), 0);
+    }
+
+    GatewayApp.Collaborators collaborators() {
         final Vocabulary vocabulary = new Vocabulary(List.of("user_id", "email", "phone", "account_id", "device_id",
                 "customer_id"), List.of("GDPR", "CCPA", "CPRA", "PIPA"));
-        return GatewayApp.create(new GatewayApp.Collaborators(events, ledger, authenticator(),
-                Clock.fixed(NOW, ZoneOffset.UTC), vocabulary, CONFIRM_WAIT), 0);
+        return new GatewayApp.Collaborators(events, ledger, authenticator(), Clock.fixed(NOW, ZoneOffset.UTC),
+                vocabulary, CONFIRM_WAIT, () -> brokerReachable);
     }
 
     /** POSTs {@code body} as JSON, with {@code token} as bearer when not null. */
@@ -57,6 +62,26 @@ final class Fixture {
         return client.request(path, builder -> {
             builder.post(HttpRequest.BodyPublishers.ofString(body));
             builder.header("Content-Type", "application/json");
+            if (token != null) {
+                builder.header("Authorization", "Bearer " + token);
+            }
+        });
+    }
+
+    /** Sends {@code method} {@code path} with {@code body} (null: none) and {@code token} as bearer when not null. */
+    static Response send(HttpClient client, String method, String path, String token, String body) {
+        return client.request(path, builder -> {
+            final HttpRequest.BodyPublisher publisher = body == null ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofString(body);
+            switch (method) {
+                case "GET" -> builder.get();
+                case "PUT" -> builder.put(publisher);
+                case "DELETE" -> builder.delete(publisher);
+                default -> builder.post(publisher);
+            }
+            if (body != null) {
+                builder.header("Content-Type", "application/json");
+            }
             if (token != null) {
                 builder.header("Authorization", "Bearer " + token);
             }
@@ -71,6 +96,14 @@ final class Fixture {
                 builder.header("Authorization", "Bearer " + token);
             }
         });
+    }
+
+    static JsonNode parse(String text) {
+        try {
+            return JSON.readTree(text);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     static JsonNode json(Response response) {

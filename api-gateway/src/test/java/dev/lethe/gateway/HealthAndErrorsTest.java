@@ -8,6 +8,8 @@ import static dev.lethe.gateway.Fixture.json;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
+
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.lethe.gateway.ledger.LedgerHealth;
 import io.javalin.testtools.JavalinTest;
 import io.javalin.testtools.Response;
@@ -22,8 +24,24 @@ class HealthAndErrorsTest {
         JavalinTest.test(fixture.app(), (server, client) -> {
             final Response response = get(client, "/health", null);
 
+            final JsonNode body = json(response);
             assertEquals(200, response.code());
-            assertEquals("{\"status\":\"UP\"}", response.body().string());
+            assertEquals("UP", body.path("status").asText());
+            assertEquals("UP", body.path("checks").path("broker").asText());
+            assertEquals("RUNNING", body.path("checks").path("ledger").asText());
+        });
+    }
+
+    @Test
+    void shouldAnswerDown503WhenTheBrokerCannotBeReached() {
+        fixture.brokerReachable = false;
+        JavalinTest.test(fixture.app(), (server, client) -> {
+            final Response response = get(client, "/health", null);
+
+            final JsonNode body = json(response);
+            assertEquals(503, response.code());
+            assertEquals("DOWN", body.path("status").asText());
+            assertEquals("DOWN", body.path("checks").path("broker").asText());
         });
     }
 
@@ -35,7 +53,7 @@ class HealthAndErrorsTest {
 
             assertEquals(503, response.code());
             assertEquals("DOWN", json(response).path("status").asText());
-            assertEquals("REBALANCING", json(response).path("ledger").asText());
+            assertEquals("REBALANCING", json(response).path("checks").path("ledger").asText());
         });
     }
 

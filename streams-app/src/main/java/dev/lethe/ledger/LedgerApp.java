@@ -6,7 +6,7 @@ import dev.lethe.ledger.notify.WebhookNotifier;
 import dev.lethe.ledger.query.KafkaAppliedCheck;
 import dev.lethe.ledger.query.LedgerQueries;
 import dev.lethe.ledger.query.QueryServer;
-import dev.lethe.ledger.registry.SystemsJson;
+import dev.lethe.schemas.systems.SystemsJson;
 import dev.lethe.ledger.topology.LedgerTopology;
 import dev.lethe.schemas.LetheSerdes;
 import dev.lethe.schemas.TopicProvisioner;

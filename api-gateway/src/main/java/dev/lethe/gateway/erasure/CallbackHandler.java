@@ -1,27 +1,28 @@
 package dev.lethe.gateway.erasure;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.lethe.avro.SystemCallback;
 import dev.lethe.gateway.auth.Role;
 import dev.lethe.gateway.events.EventWriter;
 import dev.lethe.gateway.events.Written;
 import dev.lethe.gateway.http.ApiException;
 import dev.lethe.gateway.http.Guard;
-import dev.lethe.gateway.http.Json;
 import dev.lethe.gateway.http.JsonBody;
+import dev.lethe.gateway.http.RoleHandler;
 import dev.lethe.gateway.ledger.LedgerClient;
+import dev.lethe.gateway.ledger.LedgerJson;
+import dev.lethe.gateway.ledger.RegisteredSystem;
 import io.javalin.http.Context;
-import io.javalin.http.Handler;
 import java.time.Clock;
+import java.util.Optional;
 
 /**
- * {@code POST /v1/erasures/{id}/systems/{system}/callback} (the partner of that system, or
- * admin): validates the body, checks that the system is registered (400), that the request
+ * {@code POST /v1/erasures/{id}/systems/{system}/callback} (the partner of that system, admin,
+ * or an approver when the system's mode is {@code manual}, where a DONE or NOT_FOUND needs its
+ * evidence in {@code detail}): validates the body, checks that the system is registered (400), that the request
  * exists (404) and that the system is one of its targets (409), writes a {@link SystemCallback},
  * waits for the ledger to apply it and answers {@code 202 {"id", "system", "outcome"}}.
  */
-public final class CallbackHandler implements Handler {
+public final class CallbackHandler implements RoleHandler {
 
     private final Guard guard;
     private final EventWriter events;
@@ -43,40 +44,34 @@ public final class CallbackHandler implements Handler {
     }
 
     @Override
-    public void handle(Context ctx) {
+    public void handle(Context ctx, Role role) {
         final String system = ctx.pathParam("system");
-        final Role role = guard.require(ctx, r -> r.mayReportFor(system));
+        final boolean manualByApprover = !role.mayReportFor(system) && role.kind() == Role.Kind.APPROVER
+                && registered(system).map(RegisteredSystem::manual).orElse(false);
+        if (!role.mayReportFor(system) && !manualByApprover) {
+            throw guard.forbidden(ctx, role);
+        }
         final String id = RequestIds.parse(ctx.pathParam("id"));
         final CallbackBody body = JsonBody.read(ctx, CallbackBody.class);
         final SystemCallback callback = CallbackValidator.validated(body, id, system, clock.instant(), role);
-        requireRegistered(system);
+        final RegisteredSystem registered = registered(system).orElseThrow(() ->
+                ApiException.badRequest("unknown_system", "no registered system is named " + system, null));
+        if (registered.manual()) {
+            CallbackValidator.requireEvidence(callback);
+        }
         requireTarget(id, system);
         final Written written = events.write(callback);
         confirmation.await(id, written);
         ctx.status(202).json(new Accepted(id, system, callback.getOutcome().name()));
     }
 
-    private void requireRegistered(String system) {
-        if (ledger.systems().stream().noneMatch(registered -> registered.name().equals(system))) {
-            throw ApiException.badRequest("unknown_system", "no registered system is named " + system, null);
-        }
+    private Optional<RegisteredSystem> registered(String system) {
+        return ledger.systems().stream().filter(registered -> registered.name().equals(system)).findFirst();
     }
 
     private void requireTarget(String id, String system) {
-        final JsonNode request = parse(ledger.request(id));
-        for (final JsonNode target : request.path("systems")) {
-            if (system.equals(target.path("name").asText(null))) {
-                return;
-            }
-        }
-        throw ApiException.conflict("system " + system + " is not a target of request " + id);
-    }
-
-    private static JsonNode parse(String ledgerAnswer) {
-        try {
-            return Json.lenient().readTree(ledgerAnswer);
-        } catch (JsonProcessingException e) {
-            throw ApiException.badGateway("the ledger's answer is not valid JSON");
+        if (LedgerJson.systemStatus(LedgerJson.parse(ledger.request(id)), system) == null) {
+            throw ApiException.conflict("system " + system + " is not a target of request " + id);
         }
     }
 }

@@ -38,6 +38,15 @@ final class CallbackValidator {
                 body.itemsErased(), detail, legalBasis);
     }
 
+    /** For a manual system: a DONE or NOT_FOUND needs the evidence text in {@code detail}. */
+    static void requireEvidence(SystemCallback callback) {
+        final CallbackOutcome outcome = callback.getOutcome();
+        if ((outcome == CallbackOutcome.DONE || outcome == CallbackOutcome.NOT_FOUND) && callback.getDetail() == null) {
+            throw ApiException.badRequest("missing_field", "a manual system's " + outcome.name()
+                    + " needs detail: the evidence of what was done", "detail");
+        }
+    }
+
     private static String outcome(String outcome) {
         if (outcome == null) {
             throw Fields.missing("outcome");

@@ -24,18 +24,23 @@ public final class Confirmation {
         this.wait = wait;
     }
 
-    /** Waits for the ledger to apply {@code written} for request {@code requestId}. */
-    public void await(String requestId, Written written) {
+    /**
+     * Waits for the ledger to apply {@code written} for request {@code requestId}: the request's
+     * view once applied, or null when the ledger did not confirm in time.
+     */
+    public String await(String requestId, Written written) {
         try {
-            ledger.requestAfter(requestId, written, wait);
+            return ledger.requestAfter(requestId, written, wait);
         } catch (ApiException e) {
             LOG.warn("request {} is written at {}-{}@{} but the ledger did not confirm it within {} ms ({} {})",
                     requestId, written.topic(), written.partition(), written.offset(), wait.toMillis(), e.status(),
                     e.code());
+            return null;
         } catch (RuntimeException e) {
             // The event is durable: answering anything but 202 would invite a duplicate retry.
             LOG.error("request {} is written at {}-{}@{} but confirming it with the ledger failed", requestId,
                     written.topic(), written.partition(), written.offset(), e);
+            return null;
         }
     }
 }

@@ -1,7 +1,9 @@
 package dev.lethe.gateway.events;
 
+import dev.lethe.avro.Decision;
 import dev.lethe.avro.ErasureRequested;
 import dev.lethe.avro.SystemCallback;
+import dev.lethe.avro.SystemRegistration;
 import dev.lethe.schemas.LetheSerdes;
 import dev.lethe.schemas.Topics;
 import dev.lethe.schemas.registry.SchemaRegistryException;
@@ -75,6 +77,23 @@ public final class KafkaEventWriter implements EventWriter, AutoCloseable {
     public Written write(SystemCallback callback) {
         final byte[] value = serialize(() -> serdes.callback().serialize(Topics.CALLBACKS, callback));
         return send(Topics.CALLBACKS, callback.getRequestId(), value);
+    }
+
+    @Override
+    public Written write(Decision decision) {
+        final byte[] value = serialize(() -> serdes.decision().serialize(Topics.DECISIONS, decision));
+        return send(Topics.DECISIONS, decision.getRequestId(), value);
+    }
+
+    @Override
+    public Written write(SystemRegistration system) {
+        final byte[] value = serialize(() -> serdes.system().serialize(Topics.SYSTEMS, system));
+        return send(Topics.SYSTEMS, system.getName(), value);
+    }
+
+    @Override
+    public Written retire(String name) {
+        return send(Topics.SYSTEMS, name, null);
     }
 
     private Written send(String topic, String requestId, byte[] value) {

@@ -39,13 +39,13 @@ public final class ErrorMapper {
     }
 
     static void writeFailed(WriteFailedException e, Context ctx) {
-        LOG.warn("{} {}: event not written", ctx.method(), ctx.path(), e);
+        LOG.warn("{} {}: event not written", ctx.method(), Guard.route(ctx), e);
         write(ctx, ApiException.unavailable("the event log cannot take the write now; nothing was accepted, try again",
                 WRITE_RETRY_AFTER_SECONDS));
     }
 
     static void unexpected(Exception e, Context ctx) {
-        LOG.error("{} {} failed unexpectedly", ctx.method(), ctx.path(), e);
+        LOG.error("{} {} failed unexpectedly", ctx.method(), Guard.route(ctx), e);
         write(ctx, new ApiException(500, "internal_error", "the gateway failed unexpectedly; the failure is logged",
                 null, null));
     }

@@ -11,6 +11,7 @@ import io.javalin.http.Context;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.Collection;
 import java.util.List;
 
@@ -31,6 +32,17 @@ public final class JsonBody {
     /** The body of {@code ctx} as a {@code type}, or an {@link ApiException} (400). */
     public static <T> T read(Context ctx, Class<T> type) {
         return parse(readBounded(ctx), type);
+    }
+
+    /** As {@link #read}, but an empty body (or only whitespace) is {@code empty}. */
+    public static <T> T readOptional(Context ctx, Class<T> type, T empty) {
+        final byte[] bytes = readBounded(ctx);
+        return new String(bytes, StandardCharsets.UTF_8).isBlank() ? empty : parse(bytes, type);
+    }
+
+    /** The body of {@code ctx} as a JSON object tree (bounded, malformed JSON refused). */
+    public static JsonNode readTree(Context ctx) {
+        return tree(readBounded(ctx));
     }
 
     static byte[] readBounded(Context ctx) {

@@ -17,6 +17,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
+import java.util.StringJoiner;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -77,6 +79,49 @@ public final class HttpLedgerClient implements LedgerClient {
     }
 
     @Override
+    public String list(Map<String, String> query) {
+        final StringJoiner parameters = new StringJoiner("&", "?", "").setEmptyValue("");
+        query.forEach((name, value) -> parameters.add(encode(name) + "=" + encode(value)));
+        return answer(get("/internal/v1/requests" + parameters, timeout), null);
+    }
+
+    @Override
+    public String certificate(String id) {
+        return answer(get(requestPath(id) + "/certificate", timeout), id);
+    }
+
+    @Override
+    public String lookup(String namespace, String value) {
+        final String body;
+        try {
+            body = Json.strict().writeValueAsString(Map.of("namespace", namespace, "value", value));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("two strings always make JSON", e);
+        }
+        final HttpRequest request = HttpRequest.newBuilder(URI.create(base + "/internal/v1/subjects/lookup"))
+                .header("Accept", "application/json")
+                .header("Content-Type", "application/json")
+                .timeout(timeout)
+                .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8))
+                .build();
+        return answer(send(request), null);
+    }
+
+    @Override
+    public String system(String name) {
+        final HttpResponse<String> response = get("/internal/v1/systems/" + encode(name), timeout);
+        if (response.statusCode() == 404) {
+            throw ApiException.notFound("no registered system is named " + name);
+        }
+        return answer(response, null);
+    }
+
+    @Override
+    public String stats() {
+        return answer(get("/internal/v1/stats", timeout), null);
+    }
+
+    @Override
     public List<RegisteredSystem> systems() {
         final Cached current = cached;
         final Instant now = clock.instant();
@@ -103,11 +148,14 @@ public final class HttpLedgerClient implements LedgerClient {
     }
 
     private HttpResponse<String> get(String pathAndQuery, Duration callTimeout) {
-        final HttpRequest request = HttpRequest.newBuilder(URI.create(base + pathAndQuery))
+        return send(HttpRequest.newBuilder(URI.create(base + pathAndQuery))
                 .header("Accept", "application/json")
                 .timeout(callTimeout)
                 .GET()
-                .build();
+                .build());
+    }
+
+    private HttpResponse<String> send(HttpRequest request) {
         try {
             return http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
         } catch (IOException e) {
@@ -123,10 +171,22 @@ public final class HttpLedgerClient implements LedgerClient {
         return switch (response.statusCode()) {
             case 200 -> response.body();
             case 404 -> throw ApiException.notFound(id == null ? "not found" : "no erasure request " + id);
+            case 409 -> throw conflict(response);
             case 503 -> throw ApiException.unavailable("the ledger cannot answer yet (its state is moving or catching "
                     + "up); try again", retryAfter(response));
             default -> throw ApiException.badGateway("the ledger answered " + response.statusCode());
         };
+    }
+
+    /** The ledger's 409 with its own code and message (e.g. {@code not_finished}). */
+    private static ApiException conflict(HttpResponse<String> response) {
+        try {
+            final JsonNode body = Json.lenient().readTree(response.body());
+            return new ApiException(409, body.path("error").asText("conflict"),
+                    body.path("message").asText("the request's state does not allow this"), null, null);
+        } catch (JsonProcessingException e) {
+            return ApiException.conflict("the request's state does not allow this");
+        }
     }
 
     private static List<RegisteredSystem> parseSystems(String body) {

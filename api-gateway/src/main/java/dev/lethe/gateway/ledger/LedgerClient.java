@@ -3,10 +3,12 @@ package dev.lethe.gateway.ledger;
 import dev.lethe.gateway.events.Written;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Reads the ledger (the streams-app's query endpoint). Answers are the ledger's own JSON,
- * relayed as they are. An unknown request is an {@code ApiException} 404; a ledger that cannot
+ * relayed as they are. An unknown request is an {@code ApiException} 404, a refused state a 409
+ * with the ledger's code; a ledger that cannot
  * answer now (store migrating, not caught up, unreachable) an {@code ApiException} 503 with a
  * {@code Retry-After}.
  */
@@ -26,6 +28,28 @@ public interface LedgerClient {
 
     /** The registered systems. */
     List<RegisteredSystem> systems();
+
+    /**
+     * One page of the cluster-wide list, newest first: {@code {"items": [...], "next": cursor|null}}.
+     *
+     * @param query the list's query parameters (already checked), passed through as they are
+     */
+    String list(Map<String, String> query);
+
+    /** The certificate of erasure of a finished request; a 409 {@code not_finished} otherwise. */
+    String certificate(String id);
+
+    /**
+     * What the ledger knows of one subject: {@code {"subjectKey", "erased", "lastErasedAt",
+     * "requests", "open": [{"id", "status", "scope"}]}}. The raw value travels in the body only.
+     */
+    String lookup(String namespace, String value);
+
+    /** The registration of system {@code name} (404 when there is none). */
+    String system(String name);
+
+    /** Cluster-wide counts: {@code {"byStatus", "overdue", "pendingBySystem", "instances"}}. */
+    String stats();
 
     /** Whether the ledger is running; never throws. */
     LedgerHealth health();

@@ -2,12 +2,17 @@ package dev.lethe.gateway.events;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.lethe.avro.CallbackOutcome;
+import dev.lethe.avro.DeadlineExtended;
+import dev.lethe.avro.Decision;
 import dev.lethe.avro.ErasureRequested;
 import dev.lethe.avro.Identifier;
 import dev.lethe.avro.SystemCallback;
+import dev.lethe.avro.SystemMode;
+import dev.lethe.avro.SystemRegistration;
 import dev.lethe.schemas.LetheSerdes;
 import dev.lethe.schemas.Topics;
 import dev.lethe.schemas.registry.InMemorySchemaRegistryClient;
@@ -69,6 +74,39 @@ class KafkaEventWriterTest {
         assertEquals(ID, serdes.key().deserialize(Topics.CALLBACKS, sent.key()));
         assertEquals(callback, serdes.callback().deserialize(Topics.CALLBACKS, sent.value()));
         assertEquals(Topics.CALLBACKS, written.topic());
+    }
+
+    @Test
+    void shouldWriteADecisionKeyedByItsRequestIdToTheDecisionsTopic() {
+        final MockProducer<byte[], byte[]> producer = producer(true);
+        final KafkaEventWriter writer = new KafkaEventWriter(producer, serdes, Duration.ofSeconds(1));
+        final Decision decision = new Decision("e-2", ID, NOW, "approver", new DeadlineExtended("complex", 30));
+
+        assertEquals(Topics.DECISIONS, writer.write(decision).topic());
+
+        final ProducerRecord<byte[], byte[]> sent = producer.history().get(0);
+        assertEquals(ID, serdes.key().deserialize(Topics.DECISIONS, sent.key()));
+        assertEquals(decision, serdes.decision().deserialize(Topics.DECISIONS, sent.value()));
+    }
+
+    @Test
+    void shouldWriteARegistrationByNameAndRetireItWithATombstone() {
+        final MockProducer<byte[], byte[]> producer = producer(true);
+        final KafkaEventWriter writer = new KafkaEventWriter(producer, serdes, Duration.ofSeconds(1));
+        final SystemRegistration media = SystemRegistration.newBuilder().setName("media").setOwner("o")
+                .setContact("c").setMode(SystemMode.MANUAL).setNamespaces(List.of("user_id")).build();
+
+        writer.write(media);
+        writer.retire("media");
+
+        final ProducerRecord<byte[], byte[]> registered = producer.history().get(0);
+        final ProducerRecord<byte[], byte[]> retired = producer.history().get(1);
+        assertEquals(Topics.SYSTEMS, registered.topic());
+        assertEquals("media", serdes.key().deserialize(Topics.SYSTEMS, registered.key()));
+        assertEquals(media, serdes.system().deserialize(Topics.SYSTEMS, registered.value()));
+        assertEquals(Topics.SYSTEMS, retired.topic());
+        assertEquals("media", serdes.key().deserialize(Topics.SYSTEMS, retired.key()));
+        assertNull(retired.value());
     }
 
     @Test

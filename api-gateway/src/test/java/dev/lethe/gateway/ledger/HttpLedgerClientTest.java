@@ -5,11 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.lethe.gateway.events.Written;
 import dev.lethe.gateway.http.ApiException;
+import dev.lethe.gateway.http.Json;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.net.http.HttpClient;
 import java.time.Clock;
@@ -17,6 +20,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -41,6 +45,7 @@ class HttpLedgerClientTest {
               "addedLater":{"x":1}}]""";
 
     private final List<Map<String, List<String>>> queries = new CopyOnWriteArrayList<>();
+    private final List<String> lookups = new CopyOnWriteArrayList<>();
     private final AtomicInteger systemsCalls = new AtomicInteger();
     private final CountDownLatch release = new CountDownLatch(1);
     private volatile boolean running = true;
@@ -57,6 +62,25 @@ class HttpLedgerClientTest {
                 systemsCalls.incrementAndGet();
                 ctx.contentType("application/json").result(SYSTEMS_JSON);
             });
+            config.routes.get("/internal/v1/requests", ctx -> {
+                queries.add(ctx.queryParamMap());
+                ctx.contentType("application/json").result("{\"items\":[],\"next\":null}");
+            });
+            config.routes.get("/internal/v1/requests/{id}/certificate", ctx -> ctx.status(409)
+                    .contentType("application/json").result("{\"error\":\"not_finished\",\"message\":\"still open\"}"));
+            config.routes.post("/internal/v1/subjects/lookup", ctx -> {
+                lookups.add(ctx.body());
+                ctx.contentType("application/json").result("{\"subjectKey\":\"5ub\",\"open\":[]}");
+            });
+            config.routes.get("/internal/v1/systems/{name}", ctx -> {
+                if (ctx.pathParam("name").equals("billing")) {
+                    ctx.contentType("application/json").result("{\"name\":\"billing\"}");
+                } else {
+                    ctx.status(404).result("{\"error\":\"not_found\"}");
+                }
+            });
+            config.routes.get("/internal/v1/stats", ctx -> ctx.contentType("application/json")
+                    .result("{\"overdue\":4}"));
             config.routes.get("/internal/health", ctx -> ctx.status(running ? 200 : 503).contentType("application/json")
                     .result(running ? "{\"status\":\"UP\"}" : "{\"status\":\"DOWN\",\"state\":\"REBALANCING\"}"));
         }).start(0);
@@ -221,6 +245,52 @@ class HttpLedgerClientTest {
         @Override
         public Instant instant() {
             return now;
+        }
+    }
+
+    @Test
+    void shouldPassListParametersEncoded() {
+        final Map<String, String> query = new LinkedHashMap<>();
+        query.put("status", "IN_PROGRESS");
+        query.put("cursor", "a b&c=d");
+
+        assertEquals("{\"items\":[],\"next\":null}", client.list(query));
+        assertEquals(List.of("a b&c=d"), queries.get(0).get("cursor"));
+        assertEquals(List.of("IN_PROGRESS"), queries.get(0).get("status"));
+    }
+
+    @Test
+    void shouldKeepTheLedgersConflictCode() {
+        final ApiException e = assertThrows(ApiException.class, () -> client.certificate(KNOWN));
+
+        assertEquals(409, e.status());
+        assertEquals("not_finished", e.code());
+        assertEquals("still open", e.getMessage());
+    }
+
+    @Test
+    void shouldSendTheSubjectInThePostBodyNotTheUrl() {
+        assertEquals("{\"subjectKey\":\"5ub\",\"open\":[]}", client.lookup("email", "kim@example.com"));
+
+        final JsonNode sent = parse(lookups.get(0));
+        assertEquals("email", sent.path("namespace").asText());
+        assertEquals("kim@example.com", sent.path("value").asText());
+    }
+
+    @Test
+    void shouldReadOneSystemAndAnswer404ForAnUnknownOne() {
+        assertEquals("{\"name\":\"billing\"}", client.system("billing"));
+        final ApiException e = assertThrows(ApiException.class, () -> client.system("nothing"));
+        assertEquals(404, e.status());
+        assertTrue(e.getMessage().contains("nothing"));
+        assertEquals("{\"overdue\":4}", client.stats());
+    }
+
+    private static JsonNode parse(String json) {
+        try {
+            return Json.lenient().readTree(json);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 }

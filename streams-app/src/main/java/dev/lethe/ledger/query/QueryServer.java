@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
-import dev.lethe.ledger.registry.SystemsJson;
+import dev.lethe.schemas.systems.SystemsJson;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import java.io.IOException;

@@ -1,0 +1,147 @@
+package dev.lethe.gateway.erasure;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.lethe.avro.Approved;
+import dev.lethe.avro.Cancelled;
+import dev.lethe.avro.DeadlineExtended;
+import dev.lethe.avro.Decision;
+import dev.lethe.avro.Rejected;
+import dev.lethe.avro.RetryFailed;
+import dev.lethe.avro.RetryRequested;
+import dev.lethe.gateway.auth.Role;
+import dev.lethe.gateway.erasure.DecisionBodies.ExtendBody;
+import dev.lethe.gateway.erasure.DecisionBodies.NoBody;
+import dev.lethe.gateway.erasure.DecisionBodies.NoteBody;
+import dev.lethe.gateway.erasure.DecisionBodies.ReasonBody;
+import dev.lethe.gateway.events.EventWriter;
+import dev.lethe.gateway.events.Written;
+import dev.lethe.gateway.http.ApiException;
+import dev.lethe.gateway.http.JsonBody;
+import dev.lethe.gateway.http.RoleHandler;
+import dev.lethe.gateway.ledger.LedgerClient;
+import dev.lethe.gateway.ledger.LedgerJson;
+import io.javalin.http.Context;
+import java.time.Clock;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * A person's decision about one request (approver or admin): approve, reject, cancel, retry one
+ * system, retry every FAILED system, extend the deadline. Reads the request first (404 when
+ * unknown), refuses a transition its state does not allow with 409 {@code invalid_transition},
+ * writes one {@link Decision} (actor: the role's name), waits for the ledger to apply it and
+ * answers {@code 202 {"id", "status"}}. Nothing is written when a check fails.
+ */
+public final class DecisionHandler implements RoleHandler {
+
+    static final int TEXT_MAX = 1024;
+    static final int EXTEND_DAYS_MAX = 365;
+    private static final Set<String> BEFORE_DISPATCH = Set.of("RECEIVED", "PENDING_APPROVAL", "SCHEDULED");
+
+    /** The kinds of decision, each with its rule and its event. */
+    public enum Kind { APPROVE, REJECT, CANCEL, RETRY_SYSTEM, RETRY_FAILED, EXTEND }
+
+    private final Kind kind;
+    private final EventWriter events;
+    private final LedgerClient ledger;
+    private final Confirmation confirmation;
+    private final Clock clock;
+
+    /** The answer to an accepted decision: the request's status once the ledger applied it. */
+    public record Accepted(String id, String status) {
+    }
+
+    public DecisionHandler(Kind kind, EventWriter events, LedgerClient ledger, Confirmation confirmation,
+                           Clock clock) {
+        this.kind = kind;
+        this.events = events;
+        this.ledger = ledger;
+        this.confirmation = confirmation;
+        this.clock = clock;
+    }
+
+    /** The body type of a kind of decision (for the route table). */
+    public static Class<?> bodyOf(Kind kind) {
+        if (kind == Kind.REJECT || kind == Kind.CANCEL) {
+            return ReasonBody.class;
+        }
+        if (kind == Kind.EXTEND) {
+            return ExtendBody.class;
+        }
+        return kind == Kind.RETRY_SYSTEM ? NoBody.class : NoteBody.class;
+    }
+
+    @Override
+    public void handle(Context ctx, Role role) {
+        final String id = RequestIds.parse(ctx.pathParam("id"));
+        final Object action = action(ctx);
+        final JsonNode request = LedgerJson.parse(ledger.request(id));
+        allowed(ctx, request);
+        final Written written = events.write(new Decision(UUID.randomUUID().toString(), id, clock.instant(),
+                role.name(), action));
+        final String confirmed = confirmation.await(id, written);
+        final String status = confirmed == null ? LedgerJson.status(request)
+                : LedgerJson.status(LedgerJson.parse(confirmed));
+        ctx.status(202).json(new Accepted(id, status));
+    }
+
+    /** The decision's action from the body, checked; nothing is read from the ledger before this passes. */
+    private Object action(Context ctx) {
+        return switch (kind) {
+            case APPROVE -> new Approved(Fields.optionalText(
+                    JsonBody.readOptional(ctx, NoteBody.class, new NoteBody(null)).note(), "note", TEXT_MAX));
+            case REJECT -> new Rejected(Fields.text(JsonBody.read(ctx, ReasonBody.class).reason(), "reason",
+                    TEXT_MAX));
+            case CANCEL -> new Cancelled(Fields.text(JsonBody.read(ctx, ReasonBody.class).reason(), "reason",
+                    TEXT_MAX));
+            case RETRY_SYSTEM -> {
+                JsonBody.readOptional(ctx, NoBody.class, new NoBody());
+                yield new RetryRequested(ctx.pathParam("system"));
+            }
+            case RETRY_FAILED -> new RetryFailed(Fields.optionalText(
+                    JsonBody.readOptional(ctx, NoteBody.class, new NoteBody(null)).note(), "note", TEXT_MAX));
+            case EXTEND -> extension(JsonBody.read(ctx, ExtendBody.class));
+        };
+    }
+
+    private static DeadlineExtended extension(ExtendBody body) {
+        final String reason = Fields.text(body.reason(), "reason", TEXT_MAX);
+        if (body.days() != null) {
+            Fields.range(body.days(), "days", 1, EXTEND_DAYS_MAX);
+        }
+        return new DeadlineExtended(reason, body.days());
+    }
+
+    private void allowed(Context ctx, JsonNode request) {
+        final String status = LedgerJson.status(request);
+        switch (kind) {
+            case APPROVE -> require(status.equals("PENDING_APPROVAL"), status, "only a PENDING_APPROVAL request "
+                    + "can be approved");
+            case REJECT -> require(BEFORE_DISPATCH.contains(status), status, "only a RECEIVED, PENDING_APPROVAL or "
+                    + "SCHEDULED request can be rejected");
+            case CANCEL -> require(BEFORE_DISPATCH.contains(status), status, "only a request not yet dispatched "
+                    + "(RECEIVED, PENDING_APPROVAL, SCHEDULED) can be cancelled");
+            case RETRY_SYSTEM -> retrySystem(request, status, ctx.pathParam("system"));
+            case RETRY_FAILED -> require(status.equals("IN_PROGRESS") && LedgerJson.anySystem(request, "FAILED"),
+                    status, "only an IN_PROGRESS request with a FAILED system can be retried");
+            case EXTEND -> require(!LedgerJson.FINISHED.contains(status), status, "a finished request's deadline "
+                    + "cannot be extended");
+        }
+    }
+
+    private static void retrySystem(JsonNode request, String status, String system) {
+        final String systemStatus = LedgerJson.systemStatus(request, system);
+        if (systemStatus == null) {
+            throw ApiException.notFound("system " + system + " is not a target of this request");
+        }
+        require(status.equals("IN_PROGRESS") && systemStatus.equals("FAILED"), status,
+                "only a FAILED system of an IN_PROGRESS request can be retried (" + system + " is " + systemStatus
+                        + ")");
+    }
+
+    private static void require(boolean allowed, String status, String message) {
+        if (!allowed) {
+            throw new ApiException(409, "invalid_transition", message + "; the request is " + status, null, null);
+        }
+    }
+}

@@ -1,0 +1,133 @@
+package dev.lethe.gateway.erasure;
+
+import dev.lethe.gateway.http.ApiException;
+import dev.lethe.schemas.systems.SystemsValidator;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The checked filters of a request list ({@code GET /v1/erasures} and the bulk retry): each
+ * known parameter checked, an unknown one refused, all with the parameter's name as
+ * {@code field}. {@link #toLedger()} gives the ledger's query parameters.
+ */
+public record ListQuery(String status, String system, Boolean overdue, String field, Instant from, Instant to,
+                        int limit, String cursor, String systemStatus) {
+
+    public static final List<String> STATUSES = List.of("RECEIVED", "PENDING_APPROVAL", "SCHEDULED", "IN_PROGRESS",
+            "COMPLETED", "COMPLETED_WITH_EXCEPTIONS", "REJECTED", "CANCELLED");
+    public static final int LIMIT_MAX = 500;
+    public static final int DEFAULT_LIMIT = 50;
+    static final int CURSOR_MAX = 1024;
+    private static final Set<String> PARAMETERS = Set.of("status", "system", "overdue", "field", "from", "to",
+            "limit", "cursor");
+
+    /** The query of {@code GET /v1/erasures}, from its query parameters (each given at most once). */
+    public static ListQuery fromParameters(Map<String, List<String>> parameters) {
+        for (final Map.Entry<String, List<String>> parameter : parameters.entrySet()) {
+            if (!PARAMETERS.contains(parameter.getKey())) {
+                throw ApiException.badRequest("unknown_field", "unknown query parameter " + parameter.getKey()
+                        + " (known: status, system, overdue, field, from, to, limit, cursor)", parameter.getKey());
+            }
+            if (parameter.getValue().size() > 1) {
+                throw ApiException.badRequest("invalid_value", parameter.getKey() + " is given more than once",
+                        parameter.getKey());
+            }
+        }
+        final Map<String, String> single = new LinkedHashMap<>();
+        parameters.forEach((name, values) -> single.put(name, values.get(0)));
+        return of(single.get("status"), single.get("system"), overdue(single.get("overdue")), single.get("field"),
+                single.get("from"), single.get("to"), limit(single.get("limit")), single.get("cursor"), null);
+    }
+
+    /** A checked query; null means "no filter" for each filter. */
+    public static ListQuery of(String status, String system, Boolean overdue, String field, String from, String to,
+                               int limit, String cursor, String systemStatus) {
+        if (status != null && !STATUSES.contains(status)) {
+            throw invalid("status", "status must be one of " + String.join(", ", STATUSES));
+        }
+        if (system != null && !SystemsValidator.NAME.matcher(system).matches()) {
+            throw invalid("system", "system must be a system name (lower-case letters, digits, '_', '.', '-')");
+        }
+        if (field != null && !field.equals("requestedAt") && !field.equals("finishedAt")) {
+            throw invalid("field", "field must be requestedAt or finishedAt");
+        }
+        final Instant fromTime = instant(from, "from");
+        final Instant toTime = instant(to, "to");
+        if (fromTime != null && toTime != null && fromTime.isAfter(toTime)) {
+            throw invalid("to", "to must not be before from");
+        }
+        if (limit < 1 || limit > LIMIT_MAX) {
+            throw invalid("limit", "limit must be between 1 and " + LIMIT_MAX);
+        }
+        if (cursor != null && (cursor.isEmpty() || cursor.length() > CURSOR_MAX)) {
+            throw invalid("cursor", "cursor must be a cursor from an earlier page");
+        }
+        return new ListQuery(status, system, overdue, field, fromTime, toTime, limit, cursor, systemStatus);
+    }
+
+    /** This query on another page and with another limit. */
+    public ListQuery page(String nextCursor, int pageLimit) {
+        return new ListQuery(status, system, overdue, field, from, to, pageLimit, nextCursor, systemStatus);
+    }
+
+    /** The ledger's query parameters ({@code GET /internal/v1/requests}). */
+    public Map<String, String> toLedger() {
+        final Map<String, String> query = new LinkedHashMap<>();
+        put(query, "status", status);
+        put(query, "system", system);
+        put(query, "overdue", overdue == null ? null : overdue.toString());
+        put(query, "field", field);
+        put(query, "from", from == null ? null : from.toString());
+        put(query, "to", to == null ? null : to.toString());
+        query.put("limit", Integer.toString(limit));
+        put(query, "cursor", cursor);
+        put(query, "systemStatus", systemStatus);
+        return query;
+    }
+
+    private static void put(Map<String, String> query, String name, String value) {
+        if (value != null) {
+            query.put(name, value);
+        }
+    }
+
+    private static Boolean overdue(String text) {
+        if (text == null) {
+            return null;
+        }
+        if (!text.equals("true") && !text.equals("false")) {
+            throw invalid("overdue", "overdue must be true or false");
+        }
+        return Boolean.valueOf(text);
+    }
+
+    private static int limit(String text) {
+        if (text == null) {
+            return DEFAULT_LIMIT;
+        }
+        try {
+            return Integer.parseInt(text);
+        } catch (NumberFormatException e) {
+            throw invalid("limit", "limit must be a whole number between 1 and " + LIMIT_MAX);
+        }
+    }
+
+    private static Instant instant(String text, String field) {
+        if (text == null) {
+            return null;
+        }
+        try {
+            return Instant.parse(text);
+        } catch (DateTimeParseException e) {
+            throw invalid(field, field + " must be an RFC 3339 UTC time such as 2026-03-01T00:00:00Z");
+        }
+    }
+
+    private static ApiException invalid(String field, String message) {
+        return ApiException.badRequest("invalid_value", message, field);
+    }
+}
