@@ -7,6 +7,7 @@ import dev.lethe.ledger.query.KafkaAppliedCheck;
 import dev.lethe.ledger.query.LedgerQueries;
 import dev.lethe.ledger.query.QueryServer;
 import dev.lethe.schemas.systems.SystemsJson;
+import dev.lethe.ledger.topology.AppliedOffsets;
 import dev.lethe.ledger.topology.LedgerTopology;
 import dev.lethe.schemas.LetheSerdes;
 import dev.lethe.schemas.TopicProvisioner;
@@ -69,8 +70,10 @@ public final class LedgerApp implements AutoCloseable {
         provisionTopics(config);
         config.systemsFile().ifPresent(file -> publishSystems(config, serdes, SystemsJson.readFile(file)));
         final LedgerPolicy policy = config.policy();
+        final AppliedOffsets appliedOffsets = new AppliedOffsets();
         final KafkaStreams streams = new KafkaStreams(
-                LedgerTopology.buildTopology(serdes, config.subjectKeys(), policy), config.streamsProperties());
+                LedgerTopology.buildTopology(serdes, config.subjectKeys(), policy, appliedOffsets),
+                config.streamsProperties());
         streams.setUncaughtExceptionHandler(exception -> {
             LOG.error("a ledger stream thread failed; shutting this instance down", exception);
             return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
@@ -81,7 +84,7 @@ public final class LedgerApp implements AutoCloseable {
             awaitRunning(streams, config.startTimeout());
             final HostInfo self = new HostInfo(config.advertisedHost(), config.queryPort());
             final LedgerQueries queries = new LedgerQueries(streams, serdes, self,
-                    config.topicSettings().partitions(), applied, config.subjectKeys());
+                    config.topicSettings().partitions(), applied, appliedOffsets, config.subjectKeys());
             server = new QueryServer(queries, Clock.systemUTC()).start(config.queryBindAddress(), config.queryPort());
         } catch (RuntimeException e) {
             streams.close(LEAVE_GROUP);

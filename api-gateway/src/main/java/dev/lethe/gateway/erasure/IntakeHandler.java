@@ -117,6 +117,12 @@ public final class IntakeHandler implements RoleHandler {
             subject = LedgerJson.parse(ledger.lookup(request.getSubject().getNamespace(),
                     request.getSubject().getValue()));
         } catch (ApiException e) {
+            if (e.status() == 503) {
+                // Taking the request matters more than spotting a duplicate: a second erasure is harmless.
+                LOG.warn("the subject look-up is unavailable (rebalancing); request {} is filed without duplicate"
+                        + " detection", request.getRequestId());
+                return false;
+            }
             if (e.status() != 404) {
                 throw e;
             }

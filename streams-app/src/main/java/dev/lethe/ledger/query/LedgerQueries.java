@@ -4,6 +4,7 @@ import dev.lethe.avro.AuditFact;
 import dev.lethe.avro.SubjectEntry;
 import dev.lethe.avro.SystemRegistration;
 import dev.lethe.ledger.domain.RequestState;
+import dev.lethe.ledger.topology.AppliedOffsets;
 import dev.lethe.ledger.topology.AuditKeys;
 import dev.lethe.ledger.topology.AvroMapping;
 import dev.lethe.ledger.topology.LedgerNames;
@@ -48,7 +49,8 @@ public final class LedgerQueries {
     private final LetheSerdes serdes;
     private final HostInfo self;
     private final int partitions;
-    private final AppliedCheck applied;
+    private final AppliedCheck pending;
+    private final AppliedOffsets applied;
     private final SubjectKeys subjectKeys;
     private final LocalScans scans;
     private final Serializer<String> keySerializer;
@@ -56,14 +58,16 @@ public final class LedgerQueries {
 
     /**
      * @param partitions the partition count of the input topics (every one must have an owner)
-     * @param applied    tells a true "not found" from "not applied yet"
+     * @param pending    tells a true "not found" from "not applied yet"
+     * @param applied    what this instance's ledger processor has applied (read-your-writes)
      */
     public LedgerQueries(KafkaStreams streams, LetheSerdes serdes, HostInfo self, int partitions,
-                         AppliedCheck applied, SubjectKeys subjectKeys) {
+                         AppliedCheck pending, AppliedOffsets applied, SubjectKeys subjectKeys) {
         this.streams = streams;
         this.serdes = serdes;
         this.self = self;
         this.partitions = partitions;
+        this.pending = pending;
         this.applied = applied;
         this.subjectKeys = subjectKeys;
         this.scans = new LocalScans(streams);
@@ -84,19 +88,31 @@ public final class LedgerQueries {
         return streams.state();
     }
 
+    /** A record the caller wrote and wants to see applied before it reads. */
+    public record Written(String topic, int partition, long offset) {
+    }
+
     /**
-     * Looks {@code requestId} up. With {@code wait}, a request not (yet) in the store is looked
-     * for again until it appears or the wait is over: the gateway's read-your-writes after intake.
+     * Looks {@code requestId} up. With {@code wait}, a request not (yet) in the store, or one whose
+     * {@code written} record this instance has not yet applied, is looked for again until it is or
+     * the wait is over: the gateway's read-your-writes. (An instance that took the partition over
+     * and has applied nothing of it since answers at once.)
      *
      * <p>Reads go through the classic store handles, never IQv2: in Kafka Streams 4.3.1 an IQv2
      * query holds the store's position lock while it waits for the store lock, and a concurrent
      * put takes them the other way round (KAFKA-19629, a deadlock seen here under load).
      */
-    public Lookup<RequestState> find(String requestId, Duration wait) {
+    public Lookup<RequestState> find(String requestId, Written written, Duration wait) {
         return owned(requestId, partition -> {
             final Instant deadline = Instant.now().plus(wait);
             while (true) {
+                final boolean behind = written != null
+                        && Boolean.FALSE.equals(applied.reached(written.topic(), written.partition(), written.offset()));
                 final Lookup<RequestState> answer = queryLocal(requestId, partition);
+                if (behind && !Instant.now().isAfter(deadline)) {
+                    pause();
+                    continue;
+                }
                 if (!(answer instanceof Lookup.NotFound<RequestState>)) {
                     return answer;
                 }
@@ -114,7 +130,7 @@ public final class LedgerQueries {
      */
     private Lookup<RequestState> confirmAbsent(String requestId, int partition) {
         final byte[] key = keySerializer.serialize(Topics.REQUESTS, requestId);
-        if (applied.pending(partition, key)) {
+        if (pending.pending(partition, key)) {
             return new Lookup.Unavailable<>("the request may not have been applied yet");
         }
         // Applied and committed by now: if it was applied between the first read and the check,

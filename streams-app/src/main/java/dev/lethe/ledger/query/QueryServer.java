@@ -41,7 +41,8 @@ import org.slf4j.LoggerFactory;
  * The streams-app's internal HTTP endpoint, the interactive-query RPC layer the gateway reads
  * through:
  * <ul>
- *   <li>{@code GET /internal/v1/requests/{id}} (with {@code waitMs}, waiting for a just-written request),
+ *   <li>{@code GET /internal/v1/requests/{id}} (with {@code topic}, {@code partition}, {@code offset}
+ *       and {@code waitMs}, waiting until the record just written has been applied),
  *       {@code .../audit}, {@code .../certificate}: answered by the key's owner, forwarded once;</li>
  *   <li>{@code GET /internal/v1/requests} (lists) and {@code GET /internal/v1/stats}: fanned out
  *       to every instance with the partitions it owns, and merged;</li>
@@ -99,7 +100,21 @@ public final class QueryServer implements AutoCloseable {
         final String id = ctx.pathParam("id");
         final Duration wait = Duration.ofMillis(Math.min(MAX_WAIT.toMillis(),
                 Long.parseLong(ctx.queryParamAsClass("waitMs", String.class).getOrDefault("0"))));
-        answer(ctx, id, queries.find(id, wait), state -> RequestView.of(state, clock.instant()));
+        answer(ctx, id, queries.find(id, written(ctx), wait), state -> RequestView.of(state, clock.instant()));
+    }
+
+    private static LedgerQueries.Written written(Context ctx) {
+        final String topic = ctx.queryParam("topic");
+        final String partition = ctx.queryParam("partition");
+        final String offset = ctx.queryParam("offset");
+        if (topic == null || partition == null || offset == null) {
+            return null;
+        }
+        try {
+            return new LedgerQueries.Written(topic, Integer.parseInt(partition), Long.parseLong(offset));
+        } catch (NumberFormatException e) {
+            throw new ListQuery.BadQueryException("offset", "partition and offset must be numbers");
+        }
     }
 
     private void audit(Context ctx) throws InterruptedException {

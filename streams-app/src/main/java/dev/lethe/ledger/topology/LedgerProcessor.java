@@ -41,8 +41,8 @@ import org.slf4j.LoggerFactory;
  * the {@code due} index: a wall-clock punctuator range-scans it up to now, never the whole
  * ledger, and wakes at most {@link #MAX_WAKES} requests per punctuation.
  *
- * <p>The state is written for every applied record, changed or not, so the store's position
- * says how far each input partition has been applied (read-your-writes for the gateway).
+ * <p>After each input record it notes the record's offset in {@link AppliedOffsets}, once the
+ * store holds its effect, so the gateway can read its own writes.
  */
 final class LedgerProcessor extends ContextualProcessor<byte[], byte[], Object, Object> {
 
@@ -60,10 +60,13 @@ final class LedgerProcessor extends ContextualProcessor<byte[], byte[], Object, 
     private KeyValueStore<String, String> dueIndex;
     private SystemDirectory systems;
     private Indexes indexes;
+    private final AppliedOffsets applied;
     private Sensor overdueSensor;
     private Sensor escalatedSensor;
 
-    LedgerProcessor(dev.lethe.schemas.LetheSerdes serdes, InputDecoder decoder, LedgerPolicy policy) {
+    LedgerProcessor(dev.lethe.schemas.LetheSerdes serdes, InputDecoder decoder, LedgerPolicy policy,
+                    AppliedOffsets applied) {
+        this.applied = applied;
         this.serdes = serdes;
         this.decoder = decoder;
         this.policy = policy;
@@ -96,9 +99,11 @@ final class LedgerProcessor extends ContextualProcessor<byte[], byte[], Object, 
             event = decoder.decode(source.topic(), record.key(), record.value());
         } catch (SerializationException | InvalidInputException e) {
             deadLetter(record, source, e.getMessage());
+            applied.record(source.topic(), source.partition(), source.offset());
             return;
         }
         apply(event, reason -> deadLetter(record, source, reason));
+        applied.record(source.topic(), source.partition(), source.offset());
     }
 
     /**

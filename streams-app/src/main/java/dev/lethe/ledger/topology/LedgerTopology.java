@@ -30,12 +30,18 @@ public final class LedgerTopology {
     }
 
     public static Topology buildTopology(LetheSerdes serdes, SubjectKeys subjectKeys, LedgerPolicy policy) {
+        return buildTopology(serdes, subjectKeys, policy, new AppliedOffsets());
+    }
+
+    /** The topology, recording what it applies into {@code applied} (read by this instance's queries). */
+    public static Topology buildTopology(LetheSerdes serdes, SubjectKeys subjectKeys, LedgerPolicy policy,
+                                         AppliedOffsets applied) {
         final Deserializer<byte[]> bytes = Serdes.ByteArray().deserializer();
         final Topology topology = new Topology();
         topology.addSource(LedgerNames.REQUESTS_SOURCE, bytes, bytes, Topics.REQUESTS);
         topology.addSource(LedgerNames.DECISIONS_SOURCE, bytes, bytes, Topics.DECISIONS);
         topology.addSource(LedgerNames.CALLBACKS_SOURCE, bytes, bytes, Topics.CALLBACKS);
-        topology.addProcessor(LedgerNames.LEDGER_PROCESSOR, new LedgerSupplier(serdes, subjectKeys, policy),
+        topology.addProcessor(LedgerNames.LEDGER_PROCESSOR, new LedgerSupplier(serdes, subjectKeys, policy, applied),
                 LedgerNames.REQUESTS_SOURCE, LedgerNames.DECISIONS_SOURCE, LedgerNames.CALLBACKS_SOURCE);
         topology.addSink(LedgerNames.EVENTS_SINK, Topics.EVENTS, serdes.key().serializer(),
                 serdes.event().serializer(), LedgerNames.LEDGER_PROCESSOR);
@@ -88,12 +94,13 @@ public final class LedgerTopology {
     }
 
     /** Supplies a new processor per task and declares the store it owns. */
-    private record LedgerSupplier(LetheSerdes serdes, SubjectKeys subjectKeys, LedgerPolicy policy)
+    private record LedgerSupplier(LetheSerdes serdes, SubjectKeys subjectKeys, LedgerPolicy policy,
+                                  AppliedOffsets applied)
             implements ProcessorSupplier<byte[], byte[], Object, Object> {
 
         @Override
         public Processor<byte[], byte[], Object, Object> get() {
-            return new LedgerProcessor(serdes, new InputDecoder(serdes, subjectKeys), policy);
+            return new LedgerProcessor(serdes, new InputDecoder(serdes, subjectKeys), policy, applied);
         }
 
         @Override

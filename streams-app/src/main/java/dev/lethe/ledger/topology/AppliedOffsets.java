@@ -1,0 +1,28 @@
+package dev.lethe.ledger.topology;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The offset of the last input record the ledger processor of this instance has applied, per
+ * topic partition: the read-your-writes marker for interactive queries. The processor records an
+ * offset after it has written the store, so a query that sees the offset sees the write.
+ *
+ * <p>It stands in for the stores' IQv2 positions, which cannot be read safely in Kafka Streams
+ * 4.3.1 (KAFKA-19629). It lives in memory: after a restart or a task move it knows only what
+ * this instance has applied since, and {@link #reached} says "unknown" for the rest.
+ */
+public final class AppliedOffsets {
+
+    private final Map<String, Long> offsets = new ConcurrentHashMap<>();
+
+    void record(String topic, int partition, long offset) {
+        offsets.merge(topic + '-' + partition, offset, Math::max);
+    }
+
+    /** True once {@code offset} of the partition has been applied here, null if this instance has applied none of it. */
+    public Boolean reached(String topic, int partition, long offset) {
+        final Long applied = offsets.get(topic + '-' + partition);
+        return applied == null ? null : applied >= offset;
+    }
+}
