@@ -2,6 +2,8 @@ package dev.lethe.ledger;
 
 import dev.lethe.avro.SystemRegistration;
 import dev.lethe.ledger.domain.LedgerPolicy;
+import dev.lethe.ledger.executor.ExecutorGroup;
+import dev.lethe.ledger.executor.StoreSystemLookup;
 import dev.lethe.ledger.query.LedgerQueries;
 import dev.lethe.ledger.query.QueryServer;
 import dev.lethe.ledger.registry.SystemsJson;
@@ -33,8 +35,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One running streams-app instance: provisions the topics, publishes the systems file (if any),
- * starts the ledger topology, waits until it is RUNNING, then serves interactive queries.
- * {@link #close()} stops the query server and the streams client, in that order.
+ * starts the ledger topology, waits until it is RUNNING, then serves interactive queries and
+ * starts the executors enabled in its configuration. {@link #close()} stops the executors, the
+ * query server and the streams client, in that order.
  */
 public final class LedgerApp implements AutoCloseable {
 
@@ -50,10 +53,12 @@ public final class LedgerApp implements AutoCloseable {
 
     private final KafkaStreams streams;
     private final QueryServer server;
+    private final ExecutorGroup executors;
 
-    private LedgerApp(KafkaStreams streams, QueryServer server) {
+    private LedgerApp(KafkaStreams streams, QueryServer server, ExecutorGroup executors) {
         this.streams = streams;
         this.server = server;
+        this.executors = executors;
     }
 
     /** Starts an instance and returns once it is RUNNING and answering queries. */
@@ -69,17 +74,25 @@ public final class LedgerApp implements AutoCloseable {
             return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
         });
         final QueryServer server;
+        final ExecutorGroup executors;
         try {
             awaitRunning(streams, config.startTimeout());
             final HostInfo self = new HostInfo(config.advertisedHost(), config.queryPort());
             server = new QueryServer(new LedgerQueries(streams, serdes, self), Clock.systemUTC())
                     .start(config.queryBindAddress(), config.queryPort());
+            try {
+                executors = ExecutorGroup.start(config.executors(), config.bootstrapServers(), config.applicationId(),
+                        self.host() + "-" + self.port(), new StoreSystemLookup(streams, serdes), serdes);
+            } catch (RuntimeException e) {
+                server.close();
+                throw e;
+            }
         } catch (RuntimeException e) {
             streams.close(LEAVE_GROUP);
             throw e;
         }
         LOG.info("ledger {} running; queries on port {}", config.applicationId(), config.queryPort());
-        return new LedgerApp(streams, server);
+        return new LedgerApp(streams, server, executors);
     }
 
     private static void provisionTopics(LedgerConfig config) {
@@ -142,6 +155,7 @@ public final class LedgerApp implements AutoCloseable {
 
     @Override
     public void close() {
+        executors.close();
         server.close();
         streams.close(LEAVE_GROUP);
     }

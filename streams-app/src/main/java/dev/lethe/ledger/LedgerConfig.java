@@ -1,5 +1,6 @@
 package dev.lethe.ledger;
 
+import dev.lethe.ledger.executor.ExecutorSettings;
 import dev.lethe.schemas.SubjectKeys;
 import dev.lethe.schemas.Topics;
 import java.nio.charset.StandardCharsets;
@@ -16,13 +17,15 @@ import org.apache.kafka.streams.StreamsConfig;
 /**
  * The streams-app's settings, read from environment variables with the defaults documented in
  * the README. The pseudonym secret comes from {@code LETHE_PSEUDONYM_SECRET_FILE} (preferred) or
- * {@code LETHE_PSEUDONYM_SECRET}, never from a file in the repository.
+ * {@code LETHE_PSEUDONYM_SECRET}, never from a file in the repository. The built-in executors'
+ * settings ({@code LETHE_EXECUTORS}, {@code LETHE_S3_*}) are read by {@link ExecutorSettings}.
  */
 public record LedgerConfig(String bootstrapServers, String schemaRegistryUrl, String applicationId, Path stateDir,
                            String advertisedHost, String queryBindAddress, int queryPort, int partitions, short replicationFactor,
                            Duration workRetention, int standbyReplicas, int streamThreads, Duration commitInterval,
                            Optional<Path> systemsFile, boolean manualApproval, Duration startTimeout,
-                           Optional<Path> pseudonymSecretFile, Optional<String> pseudonymSecret) {
+                           Optional<Path> pseudonymSecretFile, Optional<String> pseudonymSecret,
+                           ExecutorSettings executors) {
 
     public static LedgerConfig fromEnvironment(Map<String, String> env) {
         return new LedgerConfig(
@@ -44,7 +47,8 @@ public record LedgerConfig(String bootstrapServers, String schemaRegistryUrl, St
                 "manual".equalsIgnoreCase(env.getOrDefault("LETHE_APPROVAL", "auto")),
                 Duration.ofSeconds(Long.parseLong(env.getOrDefault("LETHE_START_TIMEOUT_S", "120"))),
                 Optional.ofNullable(env.get("LETHE_PSEUDONYM_SECRET_FILE")).filter(s -> !s.isBlank()).map(Path::of),
-                Optional.ofNullable(env.get("LETHE_PSEUDONYM_SECRET")).filter(s -> !s.isBlank()));
+                Optional.ofNullable(env.get("LETHE_PSEUDONYM_SECRET")).filter(s -> !s.isBlank()),
+                ExecutorSettings.fromEnvironment(env));
     }
 
     private static String required(Map<String, String> env, String name) {
