@@ -18,6 +18,7 @@ import java.util.TreeSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.ResponseBytes;
+import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
@@ -62,6 +63,20 @@ public final class S3Eraser implements SystemEraser {
 
     @Override
     public Answer erase(ErasureEvent event, SystemRegistration system, Progress progress) {
+        try {
+            return eraseOrThrow(event, system, progress);
+        } catch (S3Exception e) {
+            final String code = e.awsErrorDetails() == null ? "" : " " + e.awsErrorDetails().errorCode();
+            return Answer.failed("S3 answered " + e.statusCode() + code + " after " + retry.maxAttempts() + " attempts");
+        } catch (SdkClientException e) {
+            return Answer.failed("S3 could not be reached after " + retry.maxAttempts() + " attempts: "
+                    + e.getClass().getSimpleName());
+        } catch (IllegalStateException e) {
+            return Answer.failed(e.getMessage());
+        }
+    }
+
+    private Answer eraseOrThrow(ErasureEvent event, SystemRegistration system, Progress progress) {
         final S3Settings settings = system.getS3();
         if (settings == null || settings.getBuckets().isEmpty()) {
             return Answer.failed("system " + system.getName() + " has no s3 buckets configured");

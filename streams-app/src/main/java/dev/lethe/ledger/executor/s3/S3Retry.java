@@ -20,13 +20,19 @@ public final class S3Retry {
             "RequestTimeout", "Throttling", "ThrottlingException", "RequestTimeTooSkewed");
 
     private final Retry retry;
+    private final int maxAttempts;
 
     public S3Retry(int maxAttempts, Duration base) {
+        this.maxAttempts = maxAttempts;
         this.retry = Retry.of("s3", RetryConfig.custom()
                 .maxAttempts(maxAttempts)
                 .intervalFunction(IntervalFunction.ofExponentialRandomBackoff(base, 2.0, 0.5, Duration.ofSeconds(20)))
                 .retryOnException(S3Retry::passing)
                 .build());
+    }
+
+    public int maxAttempts() {
+        return maxAttempts;
     }
 
     public <T> T call(Supplier<T> call) {
