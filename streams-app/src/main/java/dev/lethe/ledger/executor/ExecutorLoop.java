@@ -135,10 +135,9 @@ public final class ExecutorLoop implements AutoCloseable {
                 final ConsumerRecords<byte[], byte[]> records = consumer.poll(POLL);
                 index.refresh(Duration.ZERO);
                 for (TopicPartition partition : records.partitions()) {
-                    for (ConsumerRecord<byte[], byte[]> record : records.records(partition)) {
-                        if (!running || !handle(record)) {
-                            break;
-                        }
+                    if (handleAll(partition, records.records(partition))) {
+                        // Past transaction markers too, so a caught-up group's lag reads zero.
+                        pendingOffsets.put(partition, new OffsetAndMetadata(consumer.position(partition)));
                     }
                 }
                 commitPendingOffsets();
@@ -157,6 +156,16 @@ public final class ExecutorLoop implements AutoCloseable {
             closeClients();
             stopped.countDown();
         }
+    }
+
+    /** Handles a partition's records in order; false when it stopped early (paused, or stopping). */
+    private boolean handleAll(TopicPartition partition, List<ConsumerRecord<byte[], byte[]>> records) {
+        for (ConsumerRecord<byte[], byte[]> record : records) {
+            if (!running || !handle(record)) {
+                return false;
+            }
+        }
+        return consumer.assignment().contains(partition);
     }
 
     /** Handles one event; false when its partition was paused at it (a closed processing window). */
@@ -250,6 +259,11 @@ public final class ExecutorLoop implements AutoCloseable {
     }
 
     private void commitPendingOffsets() {
+        if (!pendingOffsets.isEmpty()) {
+            final Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(pendingOffsets.keySet());
+            pendingOffsets.entrySet().removeIf(e -> committed.get(e.getKey()) != null
+                    && committed.get(e.getKey()).offset() == e.getValue().offset());
+        }
         if (!pendingOffsets.isEmpty()) {
             commit(List.of());
         }
