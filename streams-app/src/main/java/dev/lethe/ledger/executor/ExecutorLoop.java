@@ -36,6 +36,7 @@ import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -172,7 +173,15 @@ public final class ExecutorLoop implements AutoCloseable {
     private boolean handle(ConsumerRecord<byte[], byte[]> record) {
         final TopicPartition partition = new TopicPartition(record.topic(), record.partition());
         final ErasureEvent event = decode(record);
-        final List<SystemRegistration> targets = event == null ? List.of() : targets(event);
+        final List<SystemRegistration> targets;
+        try {
+            targets = event == null ? List.of() : targets(event);
+        } catch (InvalidStateStoreException e) {
+            LOG.info("executor {}: the system registry is not readable yet ({}); trying again", kind.id(),
+                    e.getMessage());
+            consumer.seek(partition, record.offset());
+            return false;
+        }
         if (targets.isEmpty()) {
             pendingOffsets.put(partition, new OffsetAndMetadata(record.offset() + 1));
             return true;

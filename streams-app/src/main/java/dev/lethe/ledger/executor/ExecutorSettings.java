@@ -18,10 +18,6 @@ public record ExecutorSettings(Set<ExecutorKind> enabled, Optional<URI> s3Endpoi
                                boolean s3PathStyle, Optional<Path> s3AccessKeyFile, Optional<Path> s3SecretKeyFile,
                                int s3MaxAttempts, Duration retryBase, Duration maxPollInterval) {
 
-    public static ExecutorSettings none() {
-        return fromEnvironment(Map.of());
-    }
-
     public static ExecutorSettings fromEnvironment(Map<String, String> env) {
         final Set<ExecutorKind> enabled = EnumSet.noneOf(ExecutorKind.class);
         Arrays.stream(env.getOrDefault("LETHE_EXECUTORS", "").split(","))

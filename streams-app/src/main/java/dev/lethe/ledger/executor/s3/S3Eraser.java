@@ -136,11 +136,15 @@ public final class S3Eraser implements SystemEraser {
             if (versions) {
                 for (var page : listVersions(prefix.bucket(), prefix.key())) {
                     for (ObjectVersion version : page.versions()) {
-                        deleter.add(prefix.bucket(), version.key(), version.versionId());
-                        listed++;
+                        if (!named.contains(new ObjectRef(prefix.bucket(), version.key()))) {
+                            deleter.add(prefix.bucket(), version.key(), version.versionId());
+                            listed++;
+                        }
                     }
                     for (DeleteMarkerEntry marker : page.deleteMarkers()) {
-                        deleter.add(prefix.bucket(), marker.key(), marker.versionId());
+                        if (!named.contains(new ObjectRef(prefix.bucket(), marker.key()))) {
+                            deleter.add(prefix.bucket(), marker.key(), marker.versionId());
+                        }
                     }
                 }
             } else {
@@ -195,7 +199,8 @@ public final class S3Eraser implements SystemEraser {
     }
 
     private long countRefsLeft(Set<ObjectRef> refs, boolean versions) {
-        return new RefChecker(s3, retry, versions).countPresent(refs);
+        return versions ? new RefChecker(s3, retry, true).countPresent(refs)
+                : new ListingVerifier(s3, retry).countPresent(refs);
     }
 
     private Resolved resolve(List<String> references, ReferenceParser parser) {

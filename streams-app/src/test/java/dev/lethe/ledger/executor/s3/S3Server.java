@@ -2,6 +2,7 @@ package dev.lethe.ledger.executor.s3;
 
 import java.io.ByteArrayInputStream;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -13,7 +14,6 @@ import org.gaul.s3proxy.nio2blob.TransientNio2BlobStore;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
-import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -68,8 +68,11 @@ final class S3Server implements AutoCloseable {
         client.createBucket(r -> r.bucket(bucket));
     }
 
+    /** Seeds one object straight into the blob store (see {@link #putAll}). */
     void put(String bucket, String key, String body) {
-        client.putObject(r -> r.bucket(bucket).key(key), RequestBody.fromString(body));
+        final byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        store.putBlob(PutObjectRequest.builder().bucket(bucket).key(key).contentLength((long) bytes.length).build(),
+                new ByteArrayInputStream(bytes));
     }
 
     /**

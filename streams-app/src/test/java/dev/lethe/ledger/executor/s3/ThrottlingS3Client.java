@@ -2,6 +2,8 @@ package dev.lethe.ledger.executor.s3;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
 import software.amazon.awssdk.core.ResponseBytes;
@@ -24,7 +26,8 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
 /**
  * A real S3 client with throttling injected the way S3 does it: the first {@code wholeCalls}
  * DeleteObjects calls fail with {@code 503 SlowDown}, the next {@code partialCalls} delete only the
- * first half of their keys and report {@code SlowDown} for the rest. Everything else passes through.
+ * first half of their keys and report {@code SlowDown} for the rest; keys in {@link #leak} are
+ * reported deleted but kept. Everything else passes through.
  */
 final class ThrottlingS3Client implements S3Client {
 
@@ -32,6 +35,8 @@ final class ThrottlingS3Client implements S3Client {
     private final AtomicInteger wholeCalls;
     private final AtomicInteger partialCalls;
     final AtomicInteger deleteCalls = new AtomicInteger();
+    /** Keys this client silently leaves in place while reporting them deleted (a store that lies). */
+    final Set<String> leak = ConcurrentHashMap.newKeySet();
 
     ThrottlingS3Client(S3Client real, int wholeCalls, int partialCalls) {
         this.real = real;
@@ -58,7 +63,9 @@ final class ThrottlingS3Client implements S3Client {
             }
             return DeleteObjectsResponse.builder().errors(errors).build();
         }
-        return real.deleteObjects(request);
+        final List<ObjectIdentifier> kept = request.delete().objects().stream()
+                .filter(o -> !leak.contains(o.key())).toList();
+        return real.deleteObjects(r -> r.bucket(request.bucket()).delete(d -> d.objects(kept).quiet(true)));
     }
 
     @Override
