@@ -6,7 +6,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpServer;
+import dev.lethe.avro.CallbackOutcome;
 import dev.lethe.avro.ErasureEvent;
+import dev.lethe.avro.Identifier;
+import dev.lethe.avro.ProcessingWindow;
+import dev.lethe.avro.S3Settings;
+import dev.lethe.avro.SystemCallback;
+import dev.lethe.avro.SystemMode;
+import dev.lethe.avro.SystemRegistration;
+import dev.lethe.ledger.executor.StoreSystemLookup;
 import dev.lethe.gateway.GatewayConfig;
 import dev.lethe.gateway.GatewayServer;
 import dev.lethe.ledger.LedgerApp;
@@ -22,6 +30,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalTime;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -49,7 +60,8 @@ import dev.lethe.ledger.executor.s3.NoExpectContinue;
  * The built-in executors inside a running ledger, end to end: a request filed through the
  * gateway with object references is erased from a real S3-compatible server and from a real HTTP
  * partner (that fails twice first), and the request completes with the counts; a reminder for an
- * answered (request, system) and a restart of the ledger act on nothing twice.
+ * answered (request, system) and a restart of the ledger act on nothing twice; an event outside
+ * its system's processing window waits for the window.
  */
 @Tag("integration")
 class ExecutorsIntegrationTest {
@@ -212,6 +224,54 @@ class ExecutorsIntegrationTest {
         TopicReader.awaitConsumed(cluster.admin(), APPLICATION_ID + "-executor-s3", Set.of(Topics.EVENTS),
                 Duration.ofSeconds(30));
         assertEquals(4, partnerKeys.size(), "a restart must not call the partner again");
+    }
+
+    @Test
+    void shouldWaitForTheProcessingWindowThenErase() throws Exception {
+        // Given an s3 system whose window opens a few seconds from now
+        final Instant opens = Instant.now().plusSeconds(6).truncatedTo(ChronoUnit.SECONDS);
+        final String from = LocalTime.ofInstant(opens, ZoneOffset.UTC).toString();
+        final String to = LocalTime.ofInstant(opens.plusSeconds(3600), ZoneOffset.UTC).toString();
+        final SystemRegistration night = SystemRegistration.newBuilder()
+                .setName("night-media").setOwner("media-team").setContact("media@example.com")
+                .setMode(SystemMode.S3).setNamespaces(List.of("user_id"))
+                .setS3(new S3Settings(List.of(BUCKET), List.of("night/{user_id}/"), Map.of(), 1000, false,
+                        new ProcessingWindow(from, to, "UTC")))
+                .build();
+        publishSystem(night);
+        final StoreSystemLookup lookup = new StoreSystemLookup(ledger.streams(), cluster.serdes());
+        await("night-media registered").atMost(Duration.ofSeconds(20)).until(() -> lookup.find("night-media").isPresent());
+        final String user = "n" + UUID.randomUUID().toString().substring(0, 8);
+        put("night/" + user + "/1.png");
+
+        // When an event for it arrives while the window is closed
+        final String requestId = "night-" + user;
+        final ErasureEvent event = ErasureEvent.newBuilder()
+                .setEventId("evt-" + requestId).setRequestId(requestId).setSubjectKey("sk-" + user)
+                .setSystems(List.of("night-media")).setSubject(new Identifier("user_id", user))
+                .setJurisdiction("GDPR").setDeadline(opens.plusSeconds(86_400)).setIssuedAt(Instant.now()).build();
+        publish(event.getSubjectKey(), event);
+        assertTrue(Instant.now().isBefore(opens), "the event must arrive before the window opens");
+
+        // Then the object is erased, and the answer is given only once the window is open
+        await("object erased").atMost(Duration.ofSeconds(40)).until(() -> !exists("night/" + user + "/1.png"));
+        final SystemCallback done = await("DONE callback").atMost(Duration.ofSeconds(20)).until(
+                () -> TopicReader.readAll(cluster.bootstrapServers(), Topics.CALLBACKS, cluster.serdes().key().deserializer(),
+                        cluster.serdes().callback().deserializer()).stream().map(r -> r.value())
+                        .filter(c -> c.getRequestId().equals(requestId)).findFirst().orElse(null),
+                c -> c != null);
+        assertEquals(CallbackOutcome.DONE, done.getOutcome(), done.toString());
+        assertEquals("executor:s3", done.getActor());
+        assertTrue(!done.getAt().isBefore(opens), "answered at " + done.getAt() + ", window opens " + opens);
+    }
+
+    private static void publishSystem(SystemRegistration system) throws Exception {
+        final Map<String, Object> props = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers(),
+                ProducerConfig.ACKS_CONFIG, "all");
+        try (KafkaProducer<String, SystemRegistration> producer = new KafkaProducer<>(props,
+                cluster.serdes().key().serializer(), cluster.serdes().system().serializer())) {
+            producer.send(new ProducerRecord<>(Topics.SYSTEMS, system.getName(), system)).get(10, TimeUnit.SECONDS);
+        }
     }
 
     private static void publish(String key, ErasureEvent... events) throws Exception {
