@@ -6,9 +6,11 @@ import dev.lethe.ledger.LedgerApp;
 import dev.lethe.ledger.LedgerConfig;
 import dev.lethe.standalone.kafka.EmbeddedKafkaBroker;
 import dev.lethe.standalone.registry.EmbeddedSchemaRegistry;
+import dev.lethe.standalone.s3.EmbeddedS3Server;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
@@ -21,7 +23,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Lethe's embedded default: one JVM with a single-node KRaft broker, a Confluent-compatible
- * schema registry, the ledger (streams-app) and the api-gateway, all on loopback, with every
+ * schema registry, an S3-compatible server for the demo s3 system, the ledger (streams-app, with
+ * the S3 and HTTP executors enabled) and the api-gateway, all on loopback, with every
  * byte of state under the data folder so that a restart finds every request where it was.
  * Components start in dependency order and stop in the reverse order.
  */
@@ -29,6 +32,8 @@ public final class LetheStandalone implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(LetheStandalone.class);
     private static final String DEMO_SYSTEMS = "demo-systems.json";
+    /** The bucket of the demo s3 system {@code media} (demo-systems.json). */
+    public static final String DEMO_BUCKET = "demo-media";
 
     private final Deque<AutoCloseable> running = new ArrayDeque<>();
     private final StandaloneConfig config;
@@ -36,6 +41,7 @@ public final class LetheStandalone implements AutoCloseable {
     private LedgerApp ledger;
     private EmbeddedKafkaBroker broker;
     private EmbeddedSchemaRegistry registry;
+    private EmbeddedS3Server s3;
 
     private LetheStandalone(StandaloneConfig config) {
         this.config = config;
@@ -64,6 +70,10 @@ public final class LetheStandalone implements AutoCloseable {
         broker = started(new EmbeddedKafkaBroker(dataDir.resolve("kafka"), config.kafkaPort(),
                 config.controllerPort(), Map.of()).start());
         registry = started(new EmbeddedSchemaRegistry(broker.bootstrapServers(), config.registryPort()).start());
+        final Secrets.Generated s3Access = secrets.fileOf("s3.access-key");
+        final Secrets.Generated s3Secret = secrets.fileOf("s3.secret-key");
+        s3 = started(EmbeddedS3Server.start(dataDir.resolve("s3"), config.s3Port(), s3Access.value(),
+                s3Secret.value(), DEMO_BUCKET));
 
         final Map<String, String> env = new HashMap<>(environment);
         env.put("LETHE_BOOTSTRAP_SERVERS", broker.bootstrapServers());
@@ -77,6 +87,11 @@ public final class LetheStandalone implements AutoCloseable {
         env.put("LETHE_PSEUDONYM_SECRET_FILE", pseudonymSecret.toString());
         env.put("LETHE_SYSTEMS_FILE", config.systemsFile().orElseGet(() -> demoSystems(dataDir)).toString());
         env.putIfAbsent("LETHE_APPROVAL", "auto"); // auto, manual or a rule list: the ledger parses it
+        env.putIfAbsent("LETHE_EXECUTORS", "s3,http");
+        env.put("LETHE_S3_ENDPOINT", s3.endpoint().toString());
+        env.put("LETHE_S3_PATH_STYLE", "true");
+        env.put("LETHE_S3_ACCESS_KEY_FILE", s3Access.file().toString());
+        env.put("LETHE_S3_SECRET_KEY_FILE", s3Secret.file().toString());
         ledger = started(LedgerApp.start(LedgerConfig.fromEnvironment(env)));
 
         env.put("LETHE_HTTP_PORT", Integer.toString(config.httpPort()));
@@ -116,6 +131,8 @@ public final class LetheStandalone implements AutoCloseable {
         console.println("  API and console   http://localhost:" + gateway.port());
         console.println("  Kafka             " + broker.bootstrapServers());
         console.println("  Schema registry   " + registry.url());
+        console.println("  S3 (demo store)   " + s3.endpoint() + "   bucket " + DEMO_BUCKET
+                + ", keys in " + config.dataDir().toAbsolutePath().resolve("secrets"));
         console.println("  Data              " + config.dataDir().toAbsolutePath());
         if (adminToken != null && adminToken.created()) {
             console.println("  Admin token       " + adminToken.value() + "   (shown once; kept in "
@@ -136,6 +153,10 @@ public final class LetheStandalone implements AutoCloseable {
 
     public String schemaRegistryUrl() {
         return registry.url();
+    }
+
+    public URI s3Endpoint() {
+        return s3.endpoint();
     }
 
     public LedgerApp ledger() {

@@ -11,7 +11,7 @@ import java.util.Optional;
 public record StandaloneConfig(Path dataDir, int httpPort, int kafkaPort, int controllerPort, int registryPort,
                                int queryPort, Optional<String> adminToken, Optional<Path> tokensFile,
                                Optional<Path> pseudonymSecretFile, Optional<Path> systemsFile,
-                               boolean manualApproval) {
+                               boolean manualApproval, int s3Port) {
 
     public static StandaloneConfig fromEnvironment(Map<String, String> env) {
         return new StandaloneConfig(
@@ -25,7 +25,8 @@ public record StandaloneConfig(Path dataDir, int httpPort, int kafkaPort, int co
                 optional(env, "LETHE_TOKENS_FILE").map(Path::of),
                 optional(env, "LETHE_PSEUDONYM_SECRET_FILE").map(Path::of),
                 optional(env, "LETHE_SYSTEMS_FILE").map(Path::of),
-                "manual".equalsIgnoreCase(env.getOrDefault("LETHE_APPROVAL", "auto")));
+                "manual".equalsIgnoreCase(env.getOrDefault("LETHE_APPROVAL", "auto")),
+                port(env, "LETHE_S3_PORT", 9090));
     }
 
     private static int port(Map<String, String> env, String name, int fallback) {

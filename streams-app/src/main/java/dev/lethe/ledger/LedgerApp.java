@@ -2,6 +2,8 @@ package dev.lethe.ledger;
 
 import dev.lethe.avro.SystemRegistration;
 import dev.lethe.ledger.domain.LedgerPolicy;
+import dev.lethe.ledger.executor.ExecutorGroup;
+import dev.lethe.ledger.executor.StoreSystemLookup;
 import dev.lethe.ledger.notify.WebhookNotifier;
 import dev.lethe.ledger.query.KafkaAppliedCheck;
 import dev.lethe.ledger.query.LedgerQueries;
@@ -36,9 +38,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One running streams-app instance: provisions the topics, publishes the systems file (if any),
- * starts the ledger topology, waits until it is RUNNING, then serves interactive queries and,
- * when {@code LETHE_NOTIFY_URL} is set, calls the notification webhook.
- * {@link #close()} stops the notifier, the query server and the streams client, in that order.
+ * starts the ledger topology, waits until it is RUNNING, then serves interactive queries, starts
+ * the executors enabled in its configuration and, when {@code LETHE_NOTIFY_URL} is set, calls the
+ * notification webhook. {@link #close()} stops the executors, the notifier, the query server and
+ * the streams client, in that order.
  */
 public final class LedgerApp implements AutoCloseable {
 
@@ -56,12 +59,15 @@ public final class LedgerApp implements AutoCloseable {
     private final QueryServer server;
     private final KafkaAppliedCheck applied;
     private final WebhookNotifier notifier;
+    private final ExecutorGroup executors;
 
-    private LedgerApp(KafkaStreams streams, QueryServer server, KafkaAppliedCheck applied, WebhookNotifier notifier) {
+    private LedgerApp(KafkaStreams streams, QueryServer server, KafkaAppliedCheck applied, WebhookNotifier notifier,
+                      ExecutorGroup executors) {
         this.streams = streams;
         this.server = server;
         this.applied = applied;
         this.notifier = notifier;
+        this.executors = executors;
     }
 
     /** Starts an instance and returns once it is RUNNING and answering queries. */
@@ -80,12 +86,20 @@ public final class LedgerApp implements AutoCloseable {
         });
         final QueryServer server;
         final KafkaAppliedCheck applied = new KafkaAppliedCheck(config.bootstrapServers(), config.applicationId());
+        final ExecutorGroup executors;
         try {
             awaitRunning(streams, config.startTimeout());
             final HostInfo self = new HostInfo(config.advertisedHost(), config.queryPort());
             final LedgerQueries queries = new LedgerQueries(streams, serdes, self,
                     config.topicSettings().partitions(), applied, appliedOffsets, config.subjectKeys());
             server = new QueryServer(queries, Clock.systemUTC()).start(config.queryBindAddress(), config.queryPort());
+            try {
+                executors = ExecutorGroup.start(config.executors(), config.bootstrapServers(), config.applicationId(),
+                        self.host() + "-" + self.port(), new StoreSystemLookup(streams, serdes), serdes);
+            } catch (RuntimeException e) {
+                server.close();
+                throw e;
+            }
         } catch (RuntimeException e) {
             streams.close(LEAVE_GROUP);
             applied.close();
@@ -94,7 +108,7 @@ public final class LedgerApp implements AutoCloseable {
         final WebhookNotifier notifier = config.notifier().map(settings -> WebhookNotifier.start(
                 config.bootstrapServers(), config.applicationId(), serdes, settings)).orElse(null);
         LOG.info("ledger {} running; queries on port {}", config.applicationId(), config.queryPort());
-        return new LedgerApp(streams, server, applied, notifier);
+        return new LedgerApp(streams, server, applied, notifier, executors);
     }
 
     private static void provisionTopics(LedgerConfig config) {
@@ -157,6 +171,7 @@ public final class LedgerApp implements AutoCloseable {
 
     @Override
     public void close() {
+        executors.close();
         if (notifier != null) {
             notifier.close();
         }

@@ -2,6 +2,7 @@ package dev.lethe.ledger;
 
 import dev.lethe.ledger.domain.LedgerPolicy;
 import dev.lethe.ledger.notify.NotifierConfig;
+import dev.lethe.ledger.executor.ExecutorSettings;
 import dev.lethe.schemas.SubjectKeys;
 import dev.lethe.schemas.Topics;
 import java.nio.charset.StandardCharsets;
@@ -21,13 +22,15 @@ import org.apache.kafka.streams.StreamsConfig;
  * {@code LETHE_PSEUDONYM_SECRET}, never from a file in the repository. The ledger's policy
  * (approval, deadlines, extensions) is read by {@link PolicyConfig}, the notification webhook's
  * settings by {@link NotifierConfig} (absent when {@code LETHE_NOTIFY_URL} is not set).
+ * The built-in executors' settings ({@code LETHE_EXECUTORS}, {@code LETHE_S3_*}) are read by
+ * {@link ExecutorSettings}.
  */
 public record LedgerConfig(String bootstrapServers, String schemaRegistryUrl, String applicationId, Path stateDir,
                            String advertisedHost, String queryBindAddress, int queryPort, int partitions, short replicationFactor,
                            Duration workRetention, int standbyReplicas, int streamThreads, Duration commitInterval,
                            Optional<Path> systemsFile, LedgerPolicy policy, Duration startTimeout,
                            Optional<Path> pseudonymSecretFile, Optional<String> pseudonymSecret,
-                           Optional<NotifierConfig> notifier) {
+                           Optional<NotifierConfig> notifier, ExecutorSettings executors) {
 
     public static LedgerConfig fromEnvironment(Map<String, String> env) {
         return new LedgerConfig(
@@ -50,7 +53,8 @@ public record LedgerConfig(String bootstrapServers, String schemaRegistryUrl, St
                 Duration.ofSeconds(Long.parseLong(env.getOrDefault("LETHE_START_TIMEOUT_S", "120"))),
                 Optional.ofNullable(env.get("LETHE_PSEUDONYM_SECRET_FILE")).filter(s -> !s.isBlank()).map(Path::of),
                 Optional.ofNullable(env.get("LETHE_PSEUDONYM_SECRET")).filter(s -> !s.isBlank()),
-                NotifierConfig.fromEnvironment(env));
+                NotifierConfig.fromEnvironment(env),
+                ExecutorSettings.fromEnvironment(env));
     }
 
     private static String required(Map<String, String> env, String name) {

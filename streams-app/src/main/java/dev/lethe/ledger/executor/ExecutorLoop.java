@@ -1,0 +1,372 @@
+package dev.lethe.ledger.executor;
+
+import dev.lethe.avro.CallbackOutcome;
+import dev.lethe.avro.ErasureEvent;
+import dev.lethe.avro.SystemCallback;
+import dev.lethe.avro.SystemRegistration;
+import dev.lethe.schemas.LetheSerdes;
+import dev.lethe.schemas.Topics;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.AuthorizationException;
+import org.apache.kafka.common.errors.ProducerFencedException;
+import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One executor's consumer loop over {@code erasure.events}, in its own consumer group
+ * ({@code <application.id>-executor-<kind>}, read_committed, manual commits).
+ *
+ * <p>For each event it picks the systems the event asks whose registration has this executor's
+ * mode, erases each through the {@link SystemEraser} and writes the answers to
+ * {@code erasure.callbacks} in one transaction together with the event's consumed offset
+ * ({@code sendOffsetsToTransaction}): after a crash either both the answers and the offset are
+ * there, or neither is and the (idempotent) erasure runs again. A reminder for a (request,
+ * system) this executor already answered is not acted on again ({@link AnsweredIndex}).
+ * While an event's S3 system is outside its processing window the partition is paused at that
+ * event and resumed when the window opens. PROGRESS reports go out at once on a separate,
+ * non-transactional producer; they are advisory and harmless if repeated.
+ */
+public final class ExecutorLoop implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ExecutorLoop.class);
+    private static final Duration POLL = Duration.ofMillis(200);
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
+
+    private final ExecutorKind kind;
+    private final SystemEraser eraser;
+    private final SystemLookup lookup;
+    private final LetheSerdes serdes;
+    private final Clock clock;
+    private final KafkaConsumer<byte[], byte[]> consumer;
+    private final KafkaProducer<byte[], byte[]> producer;
+    private final KafkaProducer<byte[], byte[]> progressProducer;
+    private final AnsweredIndex index;
+    private final Map<TopicPartition, Instant> pausedUntil = new HashMap<>();
+    private final Map<TopicPartition, OffsetAndMetadata> pendingOffsets = new HashMap<>();
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private final CountDownLatch ready = new CountDownLatch(1);
+    private volatile boolean running = true;
+    private Thread thread;
+
+    /**
+     * @param kafka  client settings shared by every client of the loop (at least bootstrap servers)
+     * @param groupId the executor's consumer group
+     * @param transactionalId stable per instance and executor, so a restarted instance fences its predecessor
+     */
+    public ExecutorLoop(ExecutorKind kind, SystemEraser eraser, SystemLookup lookup, LetheSerdes serdes, Clock clock,
+                        Map<String, Object> kafka, String groupId, String transactionalId, Duration maxPollInterval) {
+        this.kind = kind;
+        this.eraser = eraser;
+        this.lookup = lookup;
+        this.serdes = serdes;
+        this.clock = clock;
+        final Map<String, Object> consumerProps = new HashMap<>(kafka);
+        consumerProps.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
+        consumerProps.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        consumerProps.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        consumerProps.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        consumerProps.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 20);
+        consumerProps.put(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, (int) maxPollInterval.toMillis());
+        this.consumer = new KafkaConsumer<>(consumerProps, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        final Map<String, Object> producerProps = new HashMap<>(kafka);
+        producerProps.put(ProducerConfig.ACKS_CONFIG, "all");
+        producerProps.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        this.progressProducer = new KafkaProducer<>(producerProps, new ByteArraySerializer(), new ByteArraySerializer());
+        producerProps.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId);
+        this.producer = new KafkaProducer<>(producerProps, new ByteArraySerializer(), new ByteArraySerializer());
+        this.index = new AnsweredIndex(kafka, serdes, kind.actor());
+    }
+
+    /** Starts the loop on its own thread and returns once it has caught up with its past answers. */
+    public ExecutorLoop start() {
+        thread = new Thread(this::run, "lethe-executor-" + kind.id());
+        thread.setDaemon(true);
+        thread.start();
+        try {
+            if (!ready.await(START_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+                throw new IllegalStateException("executor " + kind.id() + " did not start within " + START_TIMEOUT);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while starting executor " + kind.id(), e);
+        }
+        if (!running) {
+            throw new IllegalStateException("executor " + kind.id() + " stopped while starting; see the log");
+        }
+        return this;
+    }
+
+    private void run() {
+        try {
+            index.catchUp(START_TIMEOUT);
+            producer.initTransactions();
+            consumer.subscribe(List.of(Topics.EVENTS), new Rebalance());
+            ready.countDown();
+            LOG.info("executor {} running", kind.id());
+            while (running) {
+                resumeDue();
+                final ConsumerRecords<byte[], byte[]> records = consumer.poll(POLL);
+                index.refresh(Duration.ZERO);
+                for (TopicPartition partition : records.partitions()) {
+                    if (handleAll(partition, records.records(partition))) {
+                        // Past transaction markers too, so a caught-up group's lag reads zero.
+                        pendingOffsets.put(partition, new OffsetAndMetadata(consumer.position(partition)));
+                    }
+                }
+                commitPendingOffsets();
+            }
+        } catch (WakeupException e) {
+            if (running) {
+                LOG.error("executor {} woken up unexpectedly", kind.id(), e);
+            }
+        } catch (ProducerFencedException | AuthorizationException e) {
+            LOG.error("executor {} stops: {}", kind.id(), e.getMessage(), e);
+        } catch (RuntimeException e) {
+            LOG.error("executor {} failed and stops", kind.id(), e);
+        } finally {
+            running = false;
+            ready.countDown();
+            closeClients();
+            stopped.countDown();
+        }
+    }
+
+    /** Handles a partition's records in order; false when it stopped early (paused, or stopping). */
+    private boolean handleAll(TopicPartition partition, List<ConsumerRecord<byte[], byte[]>> records) {
+        for (ConsumerRecord<byte[], byte[]> record : records) {
+            if (!running || !handle(record)) {
+                return false;
+            }
+        }
+        return consumer.assignment().contains(partition);
+    }
+
+    /** Handles one event; false when its partition was paused at it (a closed processing window). */
+    private boolean handle(ConsumerRecord<byte[], byte[]> record) {
+        final TopicPartition partition = new TopicPartition(record.topic(), record.partition());
+        final ErasureEvent event = decode(record);
+        final List<SystemRegistration> targets;
+        try {
+            targets = event == null ? List.of() : targets(event);
+        } catch (InvalidStateStoreException e) {
+            LOG.info("executor {}: the system registry is not readable yet ({}); trying again", kind.id(),
+                    e.getMessage());
+            consumer.seek(partition, record.offset());
+            return false;
+        }
+        if (targets.isEmpty()) {
+            pendingOffsets.put(partition, new OffsetAndMetadata(record.offset() + 1));
+            return true;
+        }
+        final Optional<Instant> closedUntil = closedUntil(targets);
+        if (closedUntil.isPresent()) {
+            commitPendingOffsets();
+            consumer.seek(partition, record.offset());
+            consumer.pause(List.of(partition));
+            pausedUntil.put(partition, closedUntil.get());
+            LOG.info("executor {} pauses partition {} until its processing window opens at {}",
+                    kind.id(), partition, closedUntil.get());
+            return false;
+        }
+        final List<SystemCallback> answers = new ArrayList<>();
+        for (SystemRegistration system : targets) {
+            if (event.getReminder() && index.answered(event.getRequestId(), system.getName())) {
+                LOG.info("executor {} skips a reminder for request {} system {}: already answered",
+                        kind.id(), event.getRequestId(), system.getName());
+                continue;
+            }
+            answers.add(callback(event, system.getName(), erase(event, system)));
+        }
+        pendingOffsets.put(partition, new OffsetAndMetadata(record.offset() + 1));
+        commit(answers);
+        return true;
+    }
+
+    private Answer erase(ErasureEvent event, SystemRegistration system) {
+        try {
+            return eraser.erase(event, system, (items, detail) -> progress(event, system.getName(), items, detail));
+        } catch (RuntimeException e) {
+            LOG.warn("executor {} failed request {} system {}: {}", kind.id(), event.getRequestId(),
+                    system.getName(), e.getClass().getSimpleName());
+            return Answer.failed("executor error: " + e.getClass().getSimpleName());
+        }
+    }
+
+    private List<SystemRegistration> targets(ErasureEvent event) {
+        final List<SystemRegistration> targets = new ArrayList<>();
+        for (String name : event.getSystems()) {
+            lookup.find(name).filter(r -> r.getMode() == kind.mode()).ifPresent(targets::add);
+        }
+        return targets;
+    }
+
+    private Optional<Instant> closedUntil(List<SystemRegistration> targets) {
+        final Instant now = clock.instant();
+        return targets.stream()
+                .filter(t -> t.getS3() != null)
+                .map(t -> WindowGate.closedUntil(t.getS3().getWindow(), now))
+                .flatMap(Optional::stream)
+                .max(Instant::compareTo);
+    }
+
+    private ErasureEvent decode(ConsumerRecord<byte[], byte[]> record) {
+        try {
+            return serdes.event().deserialize(Topics.EVENTS, record.value());
+        } catch (SerializationException e) {
+            LOG.warn("executor {} skips an unreadable event at {}-{} offset {}", kind.id(), record.topic(),
+                    record.partition(), record.offset());
+            return null;
+        }
+    }
+
+    /** Writes the answers and the pending offsets in one transaction. */
+    private void commit(List<SystemCallback> answers) {
+        try {
+            producer.beginTransaction();
+            for (SystemCallback answer : answers) {
+                producer.send(record(answer));
+            }
+            producer.sendOffsetsToTransaction(Map.copyOf(pendingOffsets), consumer.groupMetadata());
+            producer.commitTransaction();
+            pendingOffsets.clear();
+            answers.forEach(a -> index.add(a.getRequestId(), a.getSystem()));
+        } catch (ProducerFencedException e) {
+            throw e;
+        } catch (KafkaException e) {
+            producer.abortTransaction();
+            rewind();
+            LOG.warn("executor {} could not commit its answers, will act again: {}", kind.id(), e.getMessage());
+        }
+    }
+
+    private void commitPendingOffsets() {
+        if (!pendingOffsets.isEmpty()) {
+            final Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(pendingOffsets.keySet());
+            pendingOffsets.entrySet().removeIf(e -> committed.get(e.getKey()) != null
+                    && committed.get(e.getKey()).offset() == e.getValue().offset());
+        }
+        if (!pendingOffsets.isEmpty()) {
+            commit(List.of());
+        }
+    }
+
+    /** Goes back to the last committed offsets so that uncommitted work is done again. */
+    private void rewind() {
+        final Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(consumer.assignment());
+        committed.forEach((partition, offset) -> {
+            if (offset != null) {
+                consumer.seek(partition, offset);
+            } else {
+                consumer.seekToBeginning(List.of(partition));
+            }
+        });
+        pendingOffsets.clear();
+    }
+
+    private void resumeDue() {
+        final Instant now = clock.instant();
+        final List<TopicPartition> due = pausedUntil.entrySet().stream()
+                .filter(e -> !e.getValue().isAfter(now)).map(Map.Entry::getKey).toList();
+        if (!due.isEmpty()) {
+            due.forEach(pausedUntil::remove);
+            consumer.resume(due);
+            LOG.info("executor {} resumes partitions {}", kind.id(), due);
+        }
+    }
+
+    private void progress(ErasureEvent event, String system, long items, String detail) {
+        final SystemCallback callback = SystemCallback.newBuilder()
+                .setEventId(UUID.randomUUID().toString())
+                .setRequestId(event.getRequestId()).setSystem(system).setAt(clock.instant())
+                .setActor(kind.actor()).setOutcome(CallbackOutcome.PROGRESS)
+                .setItemsErased(items).setDetail(detail).build();
+        progressProducer.send(record(callback));
+    }
+
+    private SystemCallback callback(ErasureEvent event, String system, Answer answer) {
+        final String id = kind.actor() + '|' + event.getEventId() + '|' + system;
+        return SystemCallback.newBuilder()
+                .setEventId(UUID.nameUUIDFromBytes(id.getBytes(StandardCharsets.UTF_8)).toString())
+                .setRequestId(event.getRequestId()).setSystem(system).setAt(clock.instant())
+                .setActor(kind.actor()).setOutcome(answer.outcome())
+                .setItemsErased(answer.itemsErased()).setDetail(answer.detail()).build();
+    }
+
+    private ProducerRecord<byte[], byte[]> record(SystemCallback callback) {
+        return new ProducerRecord<>(Topics.CALLBACKS,
+                serdes.key().serialize(Topics.CALLBACKS, callback.getRequestId()),
+                serdes.callback().serialize(Topics.CALLBACKS, callback));
+    }
+
+    private void closeClients() {
+        for (AutoCloseable client : List.<AutoCloseable>of(consumer, producer, progressProducer, index)) {
+            try {
+                client.close();
+            } catch (Exception e) {
+                LOG.warn("executor {}: closing a client failed: {}", kind.id(), e.getMessage());
+            }
+        }
+    }
+
+    public boolean isRunning() {
+        return running;
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        consumer.wakeup();
+        try {
+            if (!stopped.await(30, TimeUnit.SECONDS)) {
+                LOG.warn("executor {} did not stop within 30 s", kind.id());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Forgets pauses and uncommitted offsets of partitions this instance no longer owns. */
+    private final class Rebalance implements ConsumerRebalanceListener {
+
+        @Override
+        public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+            partitions.forEach(p -> {
+                pausedUntil.remove(p);
+                pendingOffsets.remove(p);
+            });
+        }
+
+        @Override
+        public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+            // Newly assigned partitions start unpaused at their committed offset.
+        }
+    }
+}
