@@ -141,6 +141,23 @@ class FullFlowIntegrationTest {
         assertEquals(outputs.auditTypes(), StreamSupport.stream(trail.json().spliterator(), false)
                 .map(fact -> fact.path("type").asText()).toList());
         assertNoRawIdentifier(trail.body(), userId, email);
+
+        // And the certificate proves the trail: its chain verifies and its head is the last fact's hash
+        final Response certificate = api.get("/v1/erasures/" + id + "/certificate");
+        assertEquals(200, certificate.status(), certificate.body());
+        final JsonNode audit = certificate.json().path("audit");
+        assertTrue(audit.path("verified").asBoolean(), certificate.body());
+        assertEquals(outputs.auditTypes().size(), audit.path("facts").asInt());
+        assertEquals(trail.json().get(trail.json().size() - 1).path("hash").asText(), audit.path("head").asText());
+        assertEquals("COMPLETED", certificate.json().path("status").asText());
+        assertNoRawIdentifier(certificate.body(), userId, email);
+
+        // And the re-ingestion guard knows the subject was erased
+        final Response subject = api.get("/v1/subjects/user_id/" + userId);
+        assertEquals(200, subject.status(), subject.body());
+        assertTrue(subject.json().path("erased").asBoolean(), subject.body());
+        assertEquals(subjectKey, subject.json().path("subjectKey").asText());
+        assertEquals(id, subject.json().path("requests").get(0).asText());
     }
 
     @Test

@@ -175,13 +175,13 @@ class TwoInstancesIntegrationTest {
         }
     }
 
-    /** Pages through the whole list (through the streams-app's fan-out), checking the order. */
+    /** Pages through the whole list through the gateway (the streams-app fans it out), checking the order. */
     private static List<String> listAll(int limit) {
         final List<String> ids = new ArrayList<>();
         String previousRequestedAt = null;
         String cursor = null;
         do {
-            final String path = "/internal/v1/requests?limit=" + limit + (cursor == null ? "" : "&cursor=" + cursor);
+            final String path = "/v1/erasures?limit=" + limit + (cursor == null ? "" : "&cursor=" + cursor);
             final Response page = awaitAnswer(path);
             for (JsonNode item : page.json().path("items")) {
                 final String requestedAt = item.path("requestedAt").asText();
@@ -200,7 +200,7 @@ class TwoInstancesIntegrationTest {
     private static Response awaitAnswer(String path) {
         final Response[] answer = new Response[1];
         await().atMost(SETTLED).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(100)).until(() -> {
-            answer[0] = internalA.get(path);
+            answer[0] = api.get(path);
             assertNull(answer[0].status() == 200 || answer[0].status() == 503 ? null : answer[0].body());
             return answer[0].status() == 200;
         });

@@ -96,7 +96,7 @@ public final class LedgerQueries {
      * Looks {@code requestId} up. With {@code wait}, a request not (yet) in the store, or one whose
      * {@code written} record this instance has not yet applied, is looked for again until it is or
      * the wait is over: the gateway's read-your-writes. (An instance that took the partition over
-     * and has applied nothing of it since answers at once.)
+     * after the record was applied elsewhere answers when the wait is over, with the restored state.)
      *
      * <p>Reads go through the classic store handles, never IQv2: in Kafka Streams 4.3.1 an IQv2
      * query holds the store's position lock while it waits for the store lock, and a concurrent
@@ -107,7 +107,7 @@ public final class LedgerQueries {
             final Instant deadline = Instant.now().plus(wait);
             while (true) {
                 final boolean behind = written != null
-                        && Boolean.FALSE.equals(applied.reached(written.topic(), written.partition(), written.offset()));
+                        && !applied.reached(written.topic(), written.partition(), written.offset());
                 final Lookup<RequestState> answer = queryLocal(requestId, partition);
                 if (behind && !Instant.now().isAfter(deadline)) {
                     pause();

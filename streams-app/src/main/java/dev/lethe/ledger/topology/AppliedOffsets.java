@@ -10,7 +10,8 @@ import java.util.concurrent.ConcurrentHashMap;
  *
  * <p>It stands in for the stores' IQv2 positions, which cannot be read safely in Kafka Streams
  * 4.3.1 (KAFKA-19629). It lives in memory: after a restart or a task move it knows only what
- * this instance has applied since, and {@link #reached} says "unknown" for the rest.
+ * this instance has applied since; a record applied elsewhere before counts as not reached, so a
+ * reader waits out its (bounded) wait and then reads the restored state.
  */
 public final class AppliedOffsets {
 
@@ -20,9 +21,9 @@ public final class AppliedOffsets {
         offsets.merge(topic + '-' + partition, offset, Math::max);
     }
 
-    /** True once {@code offset} of the partition has been applied here, null if this instance has applied none of it. */
-    public Boolean reached(String topic, int partition, long offset) {
+    /** True once this instance has applied {@code offset} of the partition (or a later one). */
+    public boolean reached(String topic, int partition, long offset) {
         final Long applied = offsets.get(topic + '-' + partition);
-        return applied == null ? null : applied >= offset;
+        return applied != null && applied >= offset;
     }
 }

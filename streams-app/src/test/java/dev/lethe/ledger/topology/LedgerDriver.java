@@ -55,10 +55,15 @@ final class LedgerDriver implements AutoCloseable {
     }
 
     LedgerDriver(LedgerPolicy policy) {
+        this(policy, new AppliedOffsets());
+    }
+
+    LedgerDriver(LedgerPolicy policy, AppliedOffsets applied) {
         final Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "ledger-test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-        driver = new TopologyTestDriver(LedgerTopology.buildTopology(serdes, subjectKeys, policy), props, START);
+        driver = new TopologyTestDriver(LedgerTopology.buildTopology(serdes, subjectKeys, policy, applied), props,
+                START);
         final var key = serdes.key().serializer();
         requests = driver.createInputTopic(Topics.REQUESTS, key, serdes.request().serializer(), START, Duration.ZERO);
         callbacks = driver.createInputTopic(Topics.CALLBACKS, key, serdes.callback().serializer());
