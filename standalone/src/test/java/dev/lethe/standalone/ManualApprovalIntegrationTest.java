@@ -7,29 +7,22 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpServer;
 import dev.lethe.avro.Approved;
-import dev.lethe.avro.Decision;
 import dev.lethe.gateway.GatewayConfig;
 import dev.lethe.gateway.GatewayServer;
 import dev.lethe.ledger.LedgerApp;
 import dev.lethe.ledger.LedgerConfig;
-import dev.lethe.schemas.Topics;
 import dev.lethe.standalone.ApiClient.Response;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.StreamSupport;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
@@ -41,9 +34,7 @@ import org.junit.jupiter.api.io.TempDir;
  * over HTTP waits in PENDING_APPROVAL (a CCPA one goes straight on) until an approver's
  * {@code Approved} decision arrives, then it is routed and dispatched; the notification webhook
  * (a real local HTTP server that fails its first calls) hears of each status change, in order.
- *
- * <p>The approval is written to {@code erasure.decisions} with a producer, as the gateway's
- * approve endpoint will do; switch to {@code POST /v1/erasures/{id}/approve} once it exists.
+ * The approval goes through the gateway's {@code POST /v1/erasures/{id}/approve}.
  */
 @Tag("integration")
 class ManualApprovalIntegrationTest {
@@ -125,7 +116,12 @@ class ManualApprovalIntegrationTest {
                 .path("status").asText());
 
         // When an approver approves it
-        approve(id, "approver:it", "identity checked");
+        final Response approval = api.post("/v1/erasures/" + id + "/approve",
+                ApiClient.json(Map.of("note", "identity checked")));
+        assertEquals(202, approval.status(), approval.body());
+        // and approving it again is refused: it is no longer waiting
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertEquals(409, api.post(
+                "/v1/erasures/" + id + "/approve", ApiClient.json(Map.of("note", "again"))).status()));
 
         // Then it is routed to the systems that hold its namespaces and dispatched
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
@@ -136,7 +132,7 @@ class ManualApprovalIntegrationTest {
         final JsonNode trail = api.get("/v1/erasures/" + id + "/audit").json();
         final JsonNode approved = StreamSupport.stream(trail.spliterator(), false)
                 .filter(fact -> fact.path("type").asText().equals("APPROVED")).findFirst().orElseThrow();
-        assertEquals("approver:it", approved.path("actor").asText());
+        assertEquals("admin", approved.path("actor").asText());
         assertEquals("identity checked", approved.path("detail").asText());
 
         // And the webhook, after failing its first calls, heard both status changes in order
@@ -150,16 +146,5 @@ class ManualApprovalIntegrationTest {
         return HOOKED.stream().filter(n -> n.path("requestId").asText().equals(id))
                 .filter(n -> n.path("type").asText().equals("STATUS_CHANGED"))
                 .map(n -> n.path("previousStatus").asText("null") + ">" + n.path("status").asText()).toList();
-    }
-
-    private static void approve(String id, String actor, String note) throws Exception {
-        final Map<String, Object> props = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers(),
-                ProducerConfig.ACKS_CONFIG, "all");
-        try (KafkaProducer<String, Decision> producer = new KafkaProducer<>(props,
-                cluster.serdes().key().serializer(), cluster.serdes().decision().serializer())) {
-            producer.send(new ProducerRecord<>(Topics.DECISIONS, id, Decision.newBuilder()
-                    .setEventId(UUID.randomUUID().toString()).setRequestId(id).setAt(Instant.now())
-                    .setActor(actor).setAction(new Approved(note)).build())).get(30, TimeUnit.SECONDS);
-        }
     }
 }
