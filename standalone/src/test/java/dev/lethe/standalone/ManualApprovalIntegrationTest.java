@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpServer;
-import dev.lethe.avro.Approved;
 import dev.lethe.gateway.GatewayConfig;
 import dev.lethe.gateway.GatewayServer;
 import dev.lethe.ledger.LedgerApp;

@@ -21,7 +21,7 @@ public record RequestView(String id, String status, String subjectKey, String ju
 
     /** One system's part. */
     public record SystemView(String name, String status, int attempts, Instant updatedAt, Long itemsErased,
-                             String detail, String legalBasis) {
+                             String detail, String legalBasis, Instant deadline) {
     }
 
     public static RequestView of(RequestState state, Instant now) {
@@ -37,6 +37,6 @@ public record RequestView(String id, String status, String subjectKey, String ju
 
     private static SystemView system(SystemTarget t) {
         return new SystemView(t.name(), t.status().name(), t.attempts(), t.updatedAt(), t.itemsErased(),
-                t.detail(), t.legalBasis());
+                t.detail(), t.legalBasis(), t.deadline());
     }
 }
