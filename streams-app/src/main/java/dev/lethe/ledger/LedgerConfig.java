@@ -1,5 +1,6 @@
 package dev.lethe.ledger;
 
+import dev.lethe.ledger.topology.BoundedRocksDb;
 import dev.lethe.schemas.SubjectKeys;
 import dev.lethe.schemas.Topics;
 import java.nio.charset.StandardCharsets;
@@ -16,13 +17,16 @@ import org.apache.kafka.streams.StreamsConfig;
 /**
  * The streams-app's settings, read from environment variables with the defaults documented in
  * the README. The pseudonym secret comes from {@code LETHE_PSEUDONYM_SECRET_FILE} (preferred) or
- * {@code LETHE_PSEUDONYM_SECRET}, never from a file in the repository.
+ * {@code LETHE_PSEUDONYM_SECRET}, never from a file in the repository. {@code LETHE_ROCKSDB_MEMORY_MB}
+ * (default 0: RocksDB's own defaults) bounds the off-heap memory of all state stores together
+ * ({@link BoundedRocksDb}).
  */
 public record LedgerConfig(String bootstrapServers, String schemaRegistryUrl, String applicationId, Path stateDir,
                            String advertisedHost, String queryBindAddress, int queryPort, int partitions, short replicationFactor,
                            Duration workRetention, int standbyReplicas, int streamThreads, Duration commitInterval,
                            Optional<Path> systemsFile, boolean manualApproval, Duration startTimeout,
-                           Optional<Path> pseudonymSecretFile, Optional<String> pseudonymSecret) {
+                           Optional<Path> pseudonymSecretFile, Optional<String> pseudonymSecret,
+                           int rocksDbMemoryMb) {
 
     public static LedgerConfig fromEnvironment(Map<String, String> env) {
         return new LedgerConfig(
@@ -44,7 +48,8 @@ public record LedgerConfig(String bootstrapServers, String schemaRegistryUrl, St
                 "manual".equalsIgnoreCase(env.getOrDefault("LETHE_APPROVAL", "auto")),
                 Duration.ofSeconds(Long.parseLong(env.getOrDefault("LETHE_START_TIMEOUT_S", "120"))),
                 Optional.ofNullable(env.get("LETHE_PSEUDONYM_SECRET_FILE")).filter(s -> !s.isBlank()).map(Path::of),
-                Optional.ofNullable(env.get("LETHE_PSEUDONYM_SECRET")).filter(s -> !s.isBlank()));
+                Optional.ofNullable(env.get("LETHE_PSEUDONYM_SECRET")).filter(s -> !s.isBlank()),
+                Integer.parseInt(env.getOrDefault("LETHE_ROCKSDB_MEMORY_MB", "0")));
     }
 
     private static String required(Map<String, String> env, String name) {
@@ -83,6 +88,10 @@ public record LedgerConfig(String bootstrapServers, String schemaRegistryUrl, St
                 Integer.toString(topicSettings().minInsyncReplicas()));
         props.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
         props.put(StreamsConfig.producerPrefix(ProducerConfig.ACKS_CONFIG), "all");
+        if (rocksDbMemoryMb > 0) {
+            props.put(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, BoundedRocksDb.class);
+            props.put(BoundedRocksDb.MEMORY_MB_CONFIG, rocksDbMemoryMb);
+        }
         return props;
     }
 }
