@@ -7,9 +7,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Stream;
 
 /**
@@ -57,6 +59,7 @@ public final class BenchMain {
         final BenchContext context = new BenchContext(args, scratch, System.getProperty("java.class.path"));
         final List<Figure> figures = new ArrayList<>();
         final List<String> notes = new ArrayList<>();
+        final Set<String> seenDeadlocks = new HashSet<>();
         boolean ok = true;
         try {
             for (Stage stage : stages) {
@@ -75,8 +78,8 @@ public final class BenchMain {
                 Console.progress("stage %s took %d s", stage.name(),
                         Duration.ofNanos(System.nanoTime() - t0).toSeconds());
                 for (String deadlock : Deadlocks.find()) {
-                    final String note = "stage " + stage.name() + ": Java-level deadlock: " + deadlock;
-                    if (!notes.contains(note)) {
+                    if (seenDeadlocks.add(deadlock)) {
+                        final String note = "during stage " + stage.name() + ": Java-level deadlock: " + deadlock;
                         notes.add(note);
                         Console.progress("%s", note);
                     }

@@ -31,6 +31,7 @@ public final class EndToEndStage implements Stage {
     static final String NAME = "e2e";
     private static final int SUBMITTERS = 4;
     private static final Duration ARRIVAL_TIMEOUT = Duration.ofSeconds(45);
+    private static final Duration SUBMIT_TIME = Duration.ofSeconds(30);
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @Override
@@ -68,17 +69,21 @@ public final class EndToEndStage implements Stage {
                         Summary.of(p99), 500));
     }
 
-    /** POSTs {@code count} requests from {@link #SUBMITTERS} threads; returns id to send time (nanoTime). */
+    /**
+     * POSTs {@code count} requests (or as many as fit in {@link #SUBMIT_TIME}) from
+     * {@link #SUBMITTERS} threads; returns id to send time (nanoTime).
+     */
     private static Map<String, Long> submit(LetheRig rig, int count) throws Exception {
         final Map<String, Long> sent = new ConcurrentHashMap<>();
         final AtomicInteger next = new AtomicInteger();
         final HttpLoad http = new HttpLoad();
+        final long deadline = System.nanoTime() + SUBMIT_TIME.toNanos();
         final ExecutorService pool = Executors.newFixedThreadPool(SUBMITTERS);
         try {
             final List<Future<?>> workers = new ArrayList<>();
             for (int w = 0; w < SUBMITTERS; w++) {
                 workers.add(pool.submit(() -> {
-                    while (next.getAndIncrement() < count) {
+                    while (System.nanoTime() < deadline && next.getAndIncrement() < count) {
                         final long t0 = System.nanoTime();
                         final String body = http.call(rig.intake(true, UUID.randomUUID().toString()), 202);
                         sent.put(JSON.readTree(body).get("id").asText(), t0);

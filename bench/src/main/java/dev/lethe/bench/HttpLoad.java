@@ -21,7 +21,7 @@ import java.util.function.IntFunction;
  */
 public final class HttpLoad {
 
-    /** What one load run saw. */
+    /** What one load run saw; {@code errors} counts answers with another status and failed exchanges. */
     public record Result(int requests, int errors, double seconds, long[] latenciesNanos) {
 
         public double perSecond() {
@@ -72,17 +72,19 @@ public final class HttpLoad {
         return new Result(done, errors.get(), seconds, seen);
     }
 
-    private long send(HttpRequest request, int expected, AtomicInteger errors) throws IOException,
-            InterruptedException {
+    private long send(HttpRequest request, int expected, AtomicInteger errors) throws InterruptedException {
         final long t0 = System.nanoTime();
-        final HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
-        final long latency = System.nanoTime() - t0;
-        if (response.statusCode() != expected) {
-            if (errors.getAndIncrement() == 0) {
+        try {
+            final HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() != expected && errors.getAndIncrement() == 0) {
                 Console.progress("unexpected answer %d: %s", response.statusCode(), response.body());
             }
+        } catch (IOException e) {
+            if (errors.getAndIncrement() == 0) {
+                Console.progress("a request failed: %s", e.getMessage());
+            }
         }
-        return latency;
+        return System.nanoTime() - t0;
     }
 
     /** Sends one request and returns its body (for set-up calls). */

@@ -29,9 +29,12 @@ public final class LetheRig implements AutoCloseable {
     private final GatewayServer gateway;
     private final Javalin empty;
     private final String token;
+    private final String applicationId;
 
-    private LetheRig(BenchCluster cluster, LedgerApp ledger, GatewayServer gateway, Javalin empty, String token) {
+    private LetheRig(BenchCluster cluster, LedgerApp ledger, GatewayServer gateway, Javalin empty, String token,
+                     String applicationId) {
         this.cluster = cluster;
+        this.applicationId = applicationId;
         this.ledger = ledger;
         this.gateway = gateway;
         this.empty = empty;
@@ -60,7 +63,7 @@ public final class LetheRig implements AutoCloseable {
                 config.routes.post("/v1/erasures", ctx -> ctx.status(202).result(EMPTY_ANSWER));
                 config.routes.get("/v1/erasures/{id}", ctx -> ctx.status(200).result(EMPTY_ANSWER));
             }).start();
-            return new LetheRig(cluster, ledger, gateway, empty, token);
+            return new LetheRig(cluster, ledger, gateway, empty, token, "bench-" + name);
         } catch (RuntimeException e) {
             if (gateway != null) {
                 gateway.close();
@@ -75,6 +78,11 @@ public final class LetheRig implements AutoCloseable {
 
     public BenchCluster cluster() {
         return cluster;
+    }
+
+    /** The ledger's application id (its consumer group). */
+    public String applicationId() {
+        return applicationId;
     }
 
     /** {@code POST /v1/erasures} for a new user id, to the gateway ({@code real}) or the empty endpoint. */

@@ -67,6 +67,20 @@ public final class Load implements AutoCloseable {
         return (long) requests * (1 + BenchCluster.SYSTEMS);
     }
 
+    /** Writes {@code count} new requests (no callbacks) and returns their ids. */
+    public List<String> requests(int count) {
+        final List<Future<RecordMetadata>> sent = new ArrayList<>();
+        final List<String> ids = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            final String id = UUID.randomUUID().toString();
+            ids.add(id);
+            sent.add(send(Topics.REQUESTS, serdes.key().serialize(Topics.REQUESTS, id),
+                    serdes.request().serialize(Topics.REQUESTS, request(id, Instant.now()))));
+        }
+        awaitAcks(sent);
+        return ids;
+    }
+
     /** A GDPR request for a new user id. */
     public static ErasureRequested request(String id, Instant at) {
         return ErasureRequested.newBuilder().setRequestId(id)

@@ -36,7 +36,9 @@ public final class BoundedRocksDb implements RocksDBConfigSetter {
     @Override
     public void setConfig(String storeName, Options options, Map<String, Object> configs) {
         final Shared memory = shared(megabytes(configs) * 1024 * 1024);
-        final BlockBasedTableConfig table = (BlockBasedTableConfig) options.tableFormatConfig();
+        // Kafka Streams hands over its own block-based table config; keep it (and its filter) when present.
+        final BlockBasedTableConfig table = options.tableFormatConfig() instanceof BlockBasedTableConfig given
+                ? given : new BlockBasedTableConfig();
         table.setBlockCache(memory.cache());
         table.setCacheIndexAndFilterBlocks(true);
         table.setCacheIndexAndFilterBlocksWithHighPriority(true);
