@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.IntFunction;
 import org.apache.kafka.common.serialization.Serializer;
@@ -21,9 +22,8 @@ import org.apache.kafka.streams.KeyQueryMetadata;
 import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.errors.StreamsException;
 import org.apache.kafka.streams.query.FailureReason;
-import org.apache.kafka.streams.query.KeyQuery;
 import org.apache.kafka.streams.query.Position;
-import org.apache.kafka.streams.query.PositionBound;
+import org.apache.kafka.streams.query.Query;
 import org.apache.kafka.streams.query.QueryResult;
 import org.apache.kafka.streams.query.RangeQuery;
 import org.apache.kafka.streams.query.StateQueryRequest;
@@ -82,6 +82,43 @@ public final class LedgerQueries {
         });
     }
 
+    /**
+     * Null when the local active copy of {@code partition} has applied {@code bound}; otherwise
+     * why not ({@code NOT_UP_TO_BOUND: ...} while it is behind).
+     */
+    private Lookup<RequestState> behind(int partition, Position bound) {
+        final QueryResult<Void> result;
+        try {
+            result = streams.query(StateQueryRequest.inStore(LedgerNames.LEDGER_STORE).withQuery(new PositionProbe())
+                    .withPartitions(Set.of(partition)).requireActive()).getPartitionResults().get(partition);
+        } catch (StreamsException e) {
+            return new Lookup.Unavailable<>("the ledger store is not queryable: " + e.getMessage());
+        }
+        if (result == null) {
+            return new Lookup.Unavailable<>("partition " + partition + " is not available here");
+        }
+        final Position applied = result.getPosition();
+        if (applied == null) {
+            return new Lookup.Unavailable<>(result.isFailure()
+                    ? result.getFailureReason().name() + ": " + result.getFailureMessage()
+                    : "the ledger store reported no position");
+        }
+        for (String topic : bound.getTopics()) {
+            final Map<Integer, Long> at = applied.getPartitionPositions(topic);
+            for (Map.Entry<Integer, Long> wanted : bound.getPartitionPositions(topic).entrySet()) {
+                if (at.getOrDefault(wanted.getKey(), -1L) < wanted.getValue()) {
+                    return new Lookup.Unavailable<>(FailureReason.NOT_UP_TO_BOUND.name() + ": " + topic + "-"
+                            + wanted.getKey() + " applied up to " + at.get(wanted.getKey()));
+                }
+            }
+        }
+        return null;
+    }
+
+    /** A query no store handles: it is answered with the store's position without touching the store. */
+    private static final class PositionProbe implements Query<Void> {
+    }
+
     /** The audit trail of {@code requestId}, oldest first. */
     public Lookup<List<AuditFact>> audit(String requestId) {
         return owned(requestId, partition -> {
@@ -110,29 +147,31 @@ public final class LedgerQueries {
         return local.apply(metadata.partition());
     }
 
+    /**
+     * Reads {@code requestId} from the local active store, after checking (when {@code bound} is
+     * given) that the store has applied that position.
+     *
+     * <p>Kafka Streams 4.3.1 deadlocks when an IQv2 key query runs while the stream thread writes
+     * the same store (KAFKA-19629: the query holds the store's position lock and waits for the
+     * store lock, {@code put} holds the store lock and waits for the position lock). So the
+     * position is read with a query no store implements ({@link PositionProbe}: answered under
+     * the position lock only), and the value with an IQv1 {@code get} (store lock only).
+     */
     private Lookup<RequestState> queryLocal(String requestId, int partition, Position bound) {
-        final StateQueryRequest<dev.lethe.avro.RequestState> unbounded = StateQueryRequest
-                .inStore(LedgerNames.LEDGER_STORE)
-                .withQuery(KeyQuery.<String, dev.lethe.avro.RequestState>withKey(requestId))
-                .withPartitions(Set.of(partition));
-        // Kafka Streams ignores a position bound on requireActive() queries, so a bounded query
-        // relies on the bound itself: a lagging copy answers NOT_UP_TO_BOUND.
-        final StateQueryRequest<dev.lethe.avro.RequestState> request = bound == null
-                ? unbounded.requireActive()
-                : unbounded.withPositionBound(PositionBound.at(bound));
-        final QueryResult<dev.lethe.avro.RequestState> result;
+        if (bound != null) {
+            final Lookup<RequestState> behind = behind(partition, bound);
+            if (behind != null) {
+                return behind;
+            }
+        }
+        final dev.lethe.avro.RequestState stored;
         try {
-            result = streams.query(request).getPartitionResults().get(partition);
+            stored = streams.store(StoreQueryParameters.fromNameAndType(LedgerNames.LEDGER_STORE,
+                            QueryableStoreTypes.<String, dev.lethe.avro.RequestState>keyValueStore())
+                    .withPartition(partition)).get(requestId);
         } catch (StreamsException e) {
             return new Lookup.Unavailable<>("the ledger store is not queryable: " + e.getMessage());
         }
-        if (result == null) {
-            return new Lookup.Unavailable<>("partition " + partition + " is not available here");
-        }
-        if (result.isFailure()) {
-            return new Lookup.Unavailable<>(result.getFailureReason().name() + ": " + result.getFailureMessage());
-        }
-        final dev.lethe.avro.RequestState stored = result.getResult();
         if (stored == null || stored.getStatus() == null) {
             return new Lookup.NotFound<>();
         }
