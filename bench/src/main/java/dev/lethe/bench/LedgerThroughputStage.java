@@ -53,7 +53,7 @@ public final class LedgerThroughputStage implements Stage {
         final List<Double> baselineRates = new ArrayList<>();
         final List<Double> ratios = new ArrayList<>();
         for (int round = 0; round <= context.rounds(); round++) {
-            final long events = load.requestsWithCallbacks(round == 0 ? requests / 4 : requests);
+            final long events = load.requestsWithCallbacks(requests);
             final Map<TopicPartition, Long> ends = throughput.inputEnds();
             final double ledgerRate;
             final double baselineRate;

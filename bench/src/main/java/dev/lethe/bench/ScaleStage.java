@@ -84,7 +84,7 @@ public final class ScaleStage implements Stage {
             ledger.streams().pause();
             final List<Double> rates = new ArrayList<>();
             for (int round = 0; round <= context.rounds(); round++) {
-                final long events = load.requestsWithCallbacks(round == 0 ? requests / 4 : requests);
+                final long events = load.requestsWithCallbacks(requests);
                 final Map<TopicPartition, Long> ends = throughput.inputEnds();
                 final double rate = throughput.eventsPerSecond(ledger.streams(), applicationId, ends, events,
                         ROUND_TIMEOUT);
