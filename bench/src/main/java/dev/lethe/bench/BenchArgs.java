@@ -15,7 +15,7 @@ public record BenchArgs(boolean longRun, Set<String> only, int rounds, Path outD
 
     public static final String USAGE = """
             usage: java -jar bench/target/lethe-bench.jar [--long] [--only STAGE,...] [--rounds N] [--out DIR]
-              --long          the longer run (bigger batches, more rounds, 5,000,000 requests in the scale stage)
+              --long          the longer run (bigger batches, 5 rounds, longer HTTP rounds, 5,000,000 requests to restore)
               --only          run only these stages (comma separated): %s
               --rounds N      rounds per figure (default 3, or 5 with --long)
               --out DIR       where the JSON results go (default bench-results)

@@ -68,7 +68,8 @@ public final class IntakeStage implements Stage {
                 Figure.atLeast(NAME, "intake / empty", "ratio", Summary.of(ratios), 0.5),
                 Figure.of(NAME, "POST latency p50", "ms", Summary.of(p50)),
                 Figure.of(NAME, "POST latency p99", "ms", Summary.of(p99)),
-                Figure.of(NAME, "failed POSTs (not the expected status, or no answer)", "per round", Summary.of(errors)),
+                Figure.of(NAME, "failed POSTs (not the expected status, or no answer)", "per round",
+                        Summary.of(errors)),
                 Figure.of(NAME, "failed POSTs to the empty endpoint", "per round", Summary.of(emptyErrors)));
     }
 }

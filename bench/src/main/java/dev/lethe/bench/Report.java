@@ -48,7 +48,8 @@ public final class Report {
     }
 
     /** Writes the JSON file and returns its path. */
-    public static Path write(List<Figure> figures, List<String> notes, BenchArgs args, Map<String, Object> environment, Instant started)
+    public static Path write(List<Figure> figures, List<String> notes, BenchArgs args, Map<String, Object> environment,
+                             Instant started)
             throws IOException {
         Files.createDirectories(args.outDir());
         final Path file = args.outDir().resolve("bench-" + FILE_TIME.format(started) + ".json");

@@ -74,7 +74,8 @@ public final class StatusStage implements Stage {
                 Figure.atLeast(NAME, "status / empty", "ratio", Summary.of(ratios), 0.7),
                 Figure.of(NAME, "GET latency p50", "ms", Summary.of(p50)),
                 Figure.of(NAME, "GET latency p99", "ms", Summary.of(p99)),
-                Figure.of(NAME, "failed GETs (not the expected status, or no answer)", "per round", Summary.of(errors)),
+                Figure.of(NAME, "failed GETs (not the expected status, or no answer)", "per round",
+                        Summary.of(errors)),
                 Figure.of(NAME, "failed GETs to the empty endpoint", "per round", Summary.of(emptyErrors)));
     }
 }

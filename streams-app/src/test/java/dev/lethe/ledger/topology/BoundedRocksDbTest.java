@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.lethe.ledger.LedgerConfig;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.streams.StreamsConfig;
@@ -27,7 +28,7 @@ class BoundedRocksDbTest {
 
     @Test
     void shouldBoundRocksDbWhenTheEnvironmentGivesABudget() {
-        final Map<String, String> env = new java.util.HashMap<>(ENV);
+        final Map<String, String> env = new HashMap<>(ENV);
         env.put("LETHE_ROCKSDB_MEMORY_MB", "64");
 
         final Properties props = LedgerConfig.fromEnvironment(env).streamsProperties();
@@ -52,8 +53,8 @@ class BoundedRocksDbTest {
         try (Options options = new Options()) {
             assertThrows(IllegalArgumentException.class,
                     () -> new BoundedRocksDb().setConfig("ledger", options, Map.of()));
-            assertThrows(IllegalArgumentException.class,
-                    () -> new BoundedRocksDb().setConfig("ledger", options, Map.of(BoundedRocksDb.MEMORY_MB_CONFIG, 0)));
+            final Map<String, Object> zero = Map.of(BoundedRocksDb.MEMORY_MB_CONFIG, 0);
+            assertThrows(IllegalArgumentException.class, () -> new BoundedRocksDb().setConfig("ledger", options, zero));
         }
     }
 }
