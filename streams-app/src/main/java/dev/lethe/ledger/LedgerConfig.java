@@ -3,6 +3,7 @@ package dev.lethe.ledger;
 import dev.lethe.ledger.domain.LedgerPolicy;
 import dev.lethe.ledger.notify.NotifierConfig;
 import dev.lethe.ledger.executor.ExecutorSettings;
+import dev.lethe.ledger.topology.BoundedRocksDb;
 import dev.lethe.schemas.SubjectKeys;
 import dev.lethe.schemas.Topics;
 import java.nio.charset.StandardCharsets;
@@ -24,13 +25,16 @@ import org.apache.kafka.streams.StreamsConfig;
  * settings by {@link NotifierConfig} (absent when {@code LETHE_NOTIFY_URL} is not set).
  * The built-in executors' settings ({@code LETHE_EXECUTORS}, {@code LETHE_S3_*}) are read by
  * {@link ExecutorSettings}.
+ * {@code LETHE_ROCKSDB_MEMORY_MB} (default 0: RocksDB's own defaults) bounds the off-heap memory
+ * of all state stores together ({@link BoundedRocksDb}).
  */
 public record LedgerConfig(String bootstrapServers, String schemaRegistryUrl, String applicationId, Path stateDir,
                            String advertisedHost, String queryBindAddress, int queryPort, int partitions, short replicationFactor,
                            Duration workRetention, int standbyReplicas, int streamThreads, Duration commitInterval,
                            Optional<Path> systemsFile, LedgerPolicy policy, Duration startTimeout,
                            Optional<Path> pseudonymSecretFile, Optional<String> pseudonymSecret,
-                           Optional<NotifierConfig> notifier, ExecutorSettings executors) {
+                           Optional<NotifierConfig> notifier, ExecutorSettings executors,
+                           int rocksDbMemoryMb) {
 
     public static LedgerConfig fromEnvironment(Map<String, String> env) {
         return new LedgerConfig(
@@ -54,7 +58,8 @@ public record LedgerConfig(String bootstrapServers, String schemaRegistryUrl, St
                 Optional.ofNullable(env.get("LETHE_PSEUDONYM_SECRET_FILE")).filter(s -> !s.isBlank()).map(Path::of),
                 Optional.ofNullable(env.get("LETHE_PSEUDONYM_SECRET")).filter(s -> !s.isBlank()),
                 NotifierConfig.fromEnvironment(env),
-                ExecutorSettings.fromEnvironment(env));
+                ExecutorSettings.fromEnvironment(env),
+                Integer.parseInt(env.getOrDefault("LETHE_ROCKSDB_MEMORY_MB", "0")));
     }
 
     private static String required(Map<String, String> env, String name) {
@@ -93,6 +98,10 @@ public record LedgerConfig(String bootstrapServers, String schemaRegistryUrl, St
                 Integer.toString(topicSettings().minInsyncReplicas()));
         props.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
         props.put(StreamsConfig.producerPrefix(ProducerConfig.ACKS_CONFIG), "all");
+        if (rocksDbMemoryMb > 0) {
+            props.put(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, BoundedRocksDb.class);
+            props.put(BoundedRocksDb.MEMORY_MB_CONFIG, rocksDbMemoryMb);
+        }
         return props;
     }
 }

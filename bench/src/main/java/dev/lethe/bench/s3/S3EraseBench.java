@@ -62,8 +62,12 @@ public final class S3EraseBench {
         }
     }
 
-    /** The three rates and Lethe's ratios against the two baselines (median over median). */
-    public record Result(int objects, int rounds, Rate lethe, Rate bare, Rate single) {
+    /**
+     * The three rates, each round's rates (for per-round ratios), and Lethe's ratios against the
+     * two baselines (median over median).
+     */
+    public record Result(int objects, int rounds, Rate lethe, Rate bare, Rate single,
+                         List<Double> letheRounds, List<Double> bareRounds, List<Double> singleRounds) {
         public double ratioToBare() {
             return lethe.median() / bare.median();
         }
@@ -114,7 +118,7 @@ public final class S3EraseBench {
                 record(warmUp, single, timeSingle(store, s3, user, singleSample));
             }
             return new Result(user.objects.size(), rounds, rate("lethe", lethe), rate("bare", bare),
-                    rate("single", single));
+                    rate("single", single), List.copyOf(lethe), List.copyOf(bare), List.copyOf(single));
         } finally {
             proxy.stop();
         }

@@ -1,0 +1,89 @@
+package dev.lethe.bench;
+
+import dev.lethe.avro.RequestState;
+import dev.lethe.avro.RequestStatus;
+import dev.lethe.avro.SystemState;
+import dev.lethe.avro.SystemStatus;
+import dev.lethe.ledger.topology.LedgerNames;
+import dev.lethe.schemas.LetheSerdes;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.Future;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/**
+ * Fills a ledger application's {@code ledger} store fast, without running the ledger: writes
+ * finished requests (10 systems DONE, identifiers dropped, as the ledger leaves them) straight
+ * to the store's changelog topic, keyed and serialized as the store does, so the application
+ * restores them on start. Far faster than folding millions of requests through the topology.
+ */
+public final class StorePreloader {
+
+    private StorePreloader() {
+    }
+
+    /** The changelog topic of the ledger store of {@code applicationId}. */
+    public static String changelog(String applicationId) {
+        return applicationId + "-" + LedgerNames.LEDGER_STORE + "-changelog";
+    }
+
+    /** Creates the changelog (compacted) and writes {@code count} finished requests to it. */
+    public static void preload(BenchCluster cluster, String applicationId, long count) throws Exception {
+        final String topic = changelog(applicationId);
+        cluster.admin().createTopics(List.of(new NewTopic(topic, BenchCluster.PARTITIONS, (short) 1)
+                .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT))))
+                .all().get();
+        final LetheSerdes serdes = cluster.serdes();
+        final Instant now = Instant.now();
+        final List<SystemState> systems = new ArrayList<>();
+        for (int s = 0; s < BenchCluster.SYSTEMS; s++) {
+            systems.add(SystemState.newBuilder().setName(BenchCluster.system(s)).setStatus(SystemStatus.DONE)
+                    .setAttempts(1).setUpdatedAt(now).setItemsErased(1L).build());
+        }
+        final String hash = HexFormat.of().formatHex(new byte[32]);
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers(),
+                ProducerConfig.ACKS_CONFIG, "all",
+                ProducerConfig.LINGER_MS_CONFIG, 20,
+                ProducerConfig.BATCH_SIZE_CONFIG, 512 * 1024,
+                ProducerConfig.BUFFER_MEMORY_CONFIG, 256L * 1024 * 1024),
+                new ByteArraySerializer(), new ByteArraySerializer())) {
+            final List<Future<RecordMetadata>> sent = new ArrayList<>();
+            for (long i = 0; i < count; i++) {
+                final String id = UUID.randomUUID().toString();
+                final RequestState state = RequestState.newBuilder().setRequestId(id)
+                        .setStatus(RequestStatus.COMPLETED).setSubjectKey(hash).setNamespaces(List.of("user_id"))
+                        .setJurisdiction("GDPR").setReason("account_deleted").setSource("lethe-bench")
+                        .setRequestedAt(now).setDeadline(now.plus(Duration.ofDays(30))).setFinishedAt(now)
+                        .setUpdatedAt(now).setSystems(systems).setAuditSeq(BenchCluster.SYSTEMS + 2)
+                        .setAuditHead(hash).build();
+                sent.add(producer.send(new ProducerRecord<>(topic, serdes.key().serialize(topic, id),
+                        serdes.state().serialize(topic, state))));
+                if (sent.size() == 100_000) {
+                    awaitAll(producer, sent);
+                }
+            }
+            awaitAll(producer, sent);
+        }
+    }
+
+    private static void awaitAll(KafkaProducer<byte[], byte[]> producer, List<Future<RecordMetadata>> sent)
+            throws Exception {
+        producer.flush();
+        for (Future<RecordMetadata> future : sent) {
+            future.get();
+        }
+        sent.clear();
+    }
+}
