@@ -19,7 +19,7 @@ import org.apache.kafka.common.TopicPartition;
 public final class ScaleStage implements Stage {
 
     static final String NAME = "scale";
-    static final int ROCKSDB_MB = 64;
+    static final int ROCKSDB_MB = 256;
     static final long SMALL = 100_000;
     static final long LARGE_DEFAULT = 5_000_000;
     static final long LARGE_LONG = 5_000_000;
