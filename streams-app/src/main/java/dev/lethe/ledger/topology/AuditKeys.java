@@ -10,7 +10,8 @@ public final class AuditKeys {
     }
 
     public static String of(String requestId, int seq) {
-        return requestId + '/' + String.format("%010d", seq);
+        final String digits = Integer.toString(seq);
+        return requestId + '/' + "0000000000".substring(digits.length()) + digits;
     }
 
     public static String first(String requestId) {

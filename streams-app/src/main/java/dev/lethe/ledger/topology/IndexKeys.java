@@ -10,31 +10,32 @@ import java.time.Instant;
 public final class IndexKeys {
 
     private static final char SEPARATOR = '|';
+    private static final String ZEROS = "0000000000000000000";
 
     private IndexKeys() {
     }
 
     public static String newestFirst(Instant at, String requestId) {
-        return String.format("%019d", Long.MAX_VALUE - at.toEpochMilli()) + SEPARATOR + requestId;
+        return pad(Long.MAX_VALUE - at.toEpochMilli()) + SEPARATOR + requestId;
     }
 
     public static String earliestFirst(Instant at, String requestId) {
-        return String.format("%019d", Math.max(0, at.toEpochMilli())) + SEPARATOR + requestId;
+        return pad(Math.max(0, at.toEpochMilli())) + SEPARATOR + requestId;
     }
 
     /** Where a newest-first scan starts to see entries no newer than {@code newest}. */
     public static String newestFirstStart(Instant newest) {
-        return String.format("%019d", Long.MAX_VALUE - newest.toEpochMilli());
+        return pad(Long.MAX_VALUE - newest.toEpochMilli());
     }
 
     /** Where a newest-first scan ends to see entries no older than {@code oldest}. */
     public static String newestFirstEnd(Instant oldest) {
-        return String.format("%019d", Long.MAX_VALUE - oldest.toEpochMilli()) + (char) (SEPARATOR + 1);
+        return pad(Long.MAX_VALUE - oldest.toEpochMilli()) + (char) (SEPARATOR + 1);
     }
 
     /** The last key of an earliest-first index at or before {@code at}. */
     public static String earliestFirstThrough(Instant at) {
-        return String.format("%019d", Math.max(0, at.toEpochMilli())) + (char) (SEPARATOR + 1);
+        return pad(Math.max(0, at.toEpochMilli())) + (char) (SEPARATOR + 1);
     }
 
     public static String subject(String subjectKey, String requestId) {
@@ -47,5 +48,11 @@ public final class IndexKeys {
 
     public static String subjectLast(String subjectKey) {
         return subjectKey + (char) (SEPARATOR + 1);
+    }
+
+    /** {@code value} (not negative) as 19 digits, zero-padded: on the hot path, so not String.format. */
+    static String pad(long value) {
+        final String digits = Long.toString(value);
+        return ZEROS.substring(digits.length()) + digits;
     }
 }

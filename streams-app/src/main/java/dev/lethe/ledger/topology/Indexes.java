@@ -62,9 +62,9 @@ final class Indexes {
         if (after.getFinishedAt() != null && (before == null || before.getFinishedAt() == null)) {
             byFinished.put(IndexKeys.newestFirst(after.getFinishedAt(), id), id);
         }
-        final String oldDeadline = openDeadlineKey(before);
-        final String newDeadline = openDeadlineKey(after);
-        if (!Objects.equals(oldDeadline, newDeadline)) {
+        if (!sameOpenDeadline(before, after)) {
+            final String oldDeadline = openDeadlineKey(before);
+            final String newDeadline = openDeadlineKey(after);
             if (oldDeadline != null) {
                 openByDeadline.delete(oldDeadline);
             }
@@ -87,6 +87,12 @@ final class Indexes {
                     .setRequestedAt(after.getRequestedAt()).setFinishedAt(after.getFinishedAt())
                     .setScope(after.getScope()).build());
         }
+    }
+
+    /** Cheaply true when both states are open with the same deadline (the usual callback). */
+    private static boolean sameOpenDeadline(RequestState before, RequestState after) {
+        return before != null && before.getStatus() != null && !FINISHED.contains(before.getStatus())
+                && !FINISHED.contains(after.getStatus()) && Objects.equals(before.getDeadline(), after.getDeadline());
     }
 
     private static String openDeadlineKey(RequestState state) {
