@@ -55,21 +55,21 @@ final class LedgerProcessor extends ContextualProcessor<byte[], byte[], Object, 
     private final InputDecoder decoder;
     private final dev.lethe.schemas.LetheSerdes serdes;
     private final LedgerPolicy policy;
+    private final AppliedOffsets applied;
     private KeyValueStore<String, dev.lethe.avro.RequestState> ledger;
     private KeyValueStore<String, dev.lethe.avro.AuditFact> audit;
     private KeyValueStore<String, String> dueIndex;
     private SystemDirectory systems;
     private Indexes indexes;
-    private final AppliedOffsets applied;
     private Sensor overdueSensor;
     private Sensor escalatedSensor;
 
     LedgerProcessor(dev.lethe.schemas.LetheSerdes serdes, InputDecoder decoder, LedgerPolicy policy,
                     AppliedOffsets applied) {
-        this.applied = applied;
         this.serdes = serdes;
         this.decoder = decoder;
         this.policy = policy;
+        this.applied = applied;
     }
 
     @Override
