@@ -140,8 +140,9 @@ final class LedgerProcessor extends ContextualProcessor<byte[], byte[], Object, 
             }
         }
         final RequestState next = transition.state().withAuditHead(head);
-        if (stored != null || next.received() || !next.earlyCallbacks().isEmpty()) {
-            final dev.lethe.avro.RequestState nextAvro = AvroMapping.state(next);
+        final dev.lethe.avro.RequestState nextAvro = AvroMapping.state(next);
+        // Only a changed state is written: a replayed or refused event costs no store write and no changelog record.
+        if ((stored != null || next.received() || !next.earlyCallbacks().isEmpty()) && !nextAvro.equals(stored)) {
             ledger.put(event.requestId(), nextAvro);
             indexes.update(stored, nextAvro, entry -> context().forward(
                     new Record<>(entry.getSubjectKey(), entry, now.toEpochMilli()), LedgerNames.SUBJECT_INDEX_SINK));
