@@ -19,6 +19,7 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -26,6 +27,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
@@ -65,9 +67,9 @@ public final class ExecutorLoop implements AutoCloseable {
     private final SystemLookup lookup;
     private final LetheSerdes serdes;
     private final Clock clock;
-    private final KafkaConsumer<byte[], byte[]> consumer;
-    private final KafkaProducer<byte[], byte[]> producer;
-    private final KafkaProducer<byte[], byte[]> progressProducer;
+    private final Consumer<byte[], byte[]> consumer;
+    private final Producer<byte[], byte[]> producer;
+    private final Producer<byte[], byte[]> progressProducer;
     private final AnsweredIndex index;
     private final Map<TopicPartition, Instant> pausedUntil = new HashMap<>();
     private final Map<TopicPartition, OffsetAndMetadata> pendingOffsets = new HashMap<>();
@@ -83,26 +85,50 @@ public final class ExecutorLoop implements AutoCloseable {
      */
     public ExecutorLoop(ExecutorKind kind, SystemEraser eraser, SystemLookup lookup, LetheSerdes serdes, Clock clock,
                         Map<String, Object> kafka, String groupId, String transactionalId, Duration maxPollInterval) {
+        this(kind, eraser, lookup, serdes, clock, Clients.create(kafka, groupId, transactionalId, maxPollInterval));
+    }
+
+    /** A loop over the given clients, which it owns and closes (tests pass mock clients). */
+    ExecutorLoop(ExecutorKind kind, SystemEraser eraser, SystemLookup lookup, LetheSerdes serdes, Clock clock,
+                 Clients clients) {
         this.kind = kind;
         this.eraser = eraser;
         this.lookup = lookup;
         this.serdes = serdes;
         this.clock = clock;
-        final Map<String, Object> consumerProps = new HashMap<>(kafka);
-        consumerProps.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
-        consumerProps.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        consumerProps.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        consumerProps.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        consumerProps.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 20);
-        consumerProps.put(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, (int) maxPollInterval.toMillis());
-        this.consumer = new KafkaConsumer<>(consumerProps, new ByteArrayDeserializer(), new ByteArrayDeserializer());
-        final Map<String, Object> producerProps = new HashMap<>(kafka);
-        producerProps.put(ProducerConfig.ACKS_CONFIG, "all");
-        producerProps.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        this.progressProducer = new KafkaProducer<>(producerProps, new ByteArraySerializer(), new ByteArraySerializer());
-        producerProps.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId);
-        this.producer = new KafkaProducer<>(producerProps, new ByteArraySerializer(), new ByteArraySerializer());
-        this.index = new AnsweredIndex(kafka, serdes, kind.actor());
+        this.consumer = clients.events();
+        this.producer = clients.answers();
+        this.progressProducer = clients.progress();
+        this.index = new AnsweredIndex(clients.callbacks(), serdes, kind.actor());
+    }
+
+    /**
+     * The Kafka clients of one loop: the events consumer, the transactional producer of answers,
+     * the producer of PROGRESS reports and the consumer that reads past answers.
+     */
+    record Clients(Consumer<byte[], byte[]> events, Producer<byte[], byte[]> answers,
+                   Producer<byte[], byte[]> progress, Consumer<byte[], byte[]> callbacks) {
+
+        static Clients create(Map<String, Object> kafka, String groupId, String transactionalId,
+                              Duration maxPollInterval) {
+            final Map<String, Object> consumerProps = new HashMap<>(kafka);
+            consumerProps.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
+            consumerProps.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+            consumerProps.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+            consumerProps.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+            consumerProps.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 20);
+            consumerProps.put(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, (int) maxPollInterval.toMillis());
+            final Map<String, Object> producerProps = new HashMap<>(kafka);
+            producerProps.put(ProducerConfig.ACKS_CONFIG, "all");
+            producerProps.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+            final Map<String, Object> transactionalProps = new HashMap<>(producerProps);
+            transactionalProps.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId);
+            return new Clients(
+                    new KafkaConsumer<>(consumerProps, new ByteArrayDeserializer(), new ByteArrayDeserializer()),
+                    new KafkaProducer<>(transactionalProps, new ByteArraySerializer(), new ByteArraySerializer()),
+                    new KafkaProducer<>(producerProps, new ByteArraySerializer(), new ByteArraySerializer()),
+                    AnsweredIndex.consumer(kafka));
+        }
     }
 
     /** Starts the loop on its own thread and returns once it has caught up with its past answers. */

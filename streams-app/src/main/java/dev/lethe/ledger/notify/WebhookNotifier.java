@@ -8,6 +8,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -33,14 +35,15 @@ public final class WebhookNotifier implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(WebhookNotifier.class);
     private static final Duration POLL = Duration.ofMillis(500);
 
-    private final KafkaConsumer<byte[], byte[]> consumer;
+    private final Consumer<byte[], byte[]> consumer;
     private final LetheSerdes serdes;
-    private final WebhookSender sender;
+    private final Predicate<Notification> sender;
     private final Thread thread;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile boolean running = true;
 
-    private WebhookNotifier(KafkaConsumer<byte[], byte[]> consumer, LetheSerdes serdes, WebhookSender sender) {
+    /** A notifier over {@code consumer} (which it owns) that hands each notification to {@code sender}. */
+    WebhookNotifier(Consumer<byte[], byte[]> consumer, LetheSerdes serdes, Predicate<Notification> sender) {
         this.consumer = consumer;
         this.serdes = serdes;
         this.sender = sender;
@@ -61,11 +64,16 @@ public final class WebhookNotifier implements AutoCloseable {
         final KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props,
                 new ByteArrayDeserializer(),
                 new ByteArrayDeserializer());
-        final WebhookNotifier notifier = new WebhookNotifier(consumer, serdes, new WebhookSender(config));
-        consumer.subscribe(List.of(Topics.NOTIFICATIONS));
-        notifier.thread.start();
+        final WebhookNotifier notifier = new WebhookNotifier(consumer, serdes, new WebhookSender(config)::send);
         LOG.info("notification webhook on; calling {}://{}", config.url().getScheme(), config.url().getHost());
-        return notifier;
+        return notifier.start();
+    }
+
+    /** Subscribes and starts the notifier's thread. */
+    WebhookNotifier start() {
+        consumer.subscribe(List.of(Topics.NOTIFICATIONS));
+        thread.start();
+        return this;
     }
 
     private void run() {
@@ -103,7 +111,7 @@ public final class WebhookNotifier implements AutoCloseable {
                     record.offset(), e.getMessage());
             return;
         }
-        if (notification != null && !sender.send(notification)) {
+        if (notification != null && !sender.test(notification)) {
             LOG.warn("gave up on notification {} of request {}; continuing with the next",
                     notification.getType(), notification.getRequestId());
         }
