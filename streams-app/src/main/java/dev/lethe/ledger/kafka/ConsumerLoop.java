@@ -39,8 +39,9 @@ import org.slf4j.LoggerFactory;
  *   <li>A handler or committer that throws anything else stops the loop without committing the
  *       record in hand; {@link #isRunning()} turns false and the clients are closed.</li>
  *   <li>{@link #close(Duration)} sets the stop flag and wakes the consumer up; the loop stops
- *       after the record in hand, commits nothing more, and closes the consumer and then the
- *       handler on its own thread. It waits at most the given time.</li>
+ *       after the record in hand (whose commit still goes through), handles and commits nothing
+ *       more, and closes the consumer and then the handler on its own thread. It waits at most
+ *       the given time.</li>
  * </ul>
  *
  * @param <W> what the handler writes for a record
@@ -87,6 +88,7 @@ public final class ConsumerLoop<K, V, W> implements AutoCloseable {
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final AtomicBoolean clientsClosed = new AtomicBoolean();
     private volatile boolean running = true;
+    private volatile boolean subscribed;
     private volatile Thread thread;
 
     /** @param name names the thread and the log lines; the loop owns {@code consumer} */
@@ -117,7 +119,7 @@ public final class ConsumerLoop<K, V, W> implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while starting " + name, e);
         }
-        if (!running) {
+        if (!subscribed) {
             throw new IllegalStateException(name + " stopped while starting; see the log");
         }
         return this;
@@ -131,6 +133,7 @@ public final class ConsumerLoop<K, V, W> implements AutoCloseable {
         try {
             handler.open();
             consumer.subscribe(topics, new Rebalance());
+            subscribed = true;
             ready.countDown();
             LOG.info("{} running", name);
             while (running) {
@@ -206,7 +209,7 @@ public final class ConsumerLoop<K, V, W> implements AutoCloseable {
     private boolean commit(List<W> output) {
         final Map<TopicPartition, OffsetAndMetadata> offsets = Map.copyOf(pending);
         try {
-            committer.commit(output, offsets, consumer);
+            commitThroughWakeup(output, offsets);
         } catch (NotCommittedException e) {
             LOG.warn("{} could not commit and goes back to its last committed offsets: {}", name, e.getMessage());
             rewind();
@@ -216,6 +219,18 @@ public final class ConsumerLoop<K, V, W> implements AutoCloseable {
         committed.putAll(offsets);
         handler.committed(output);
         return true;
+    }
+
+    /** Commits; when {@link #close} woke the consumer up during the commit, commits again (the record in hand). */
+    private void commitThroughWakeup(List<W> output, Map<TopicPartition, OffsetAndMetadata> offsets) {
+        try {
+            committer.commit(output, offsets, consumer);
+        } catch (WakeupException e) {
+            if (running) {
+                throw e;
+            }
+            committer.commit(output, offsets, consumer);
+        }
     }
 
     /** Goes back to the last committed offset of every assigned partition. */

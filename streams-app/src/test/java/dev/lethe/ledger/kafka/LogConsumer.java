@@ -17,19 +17,19 @@ import org.apache.kafka.common.TopicPartition;
 /**
  * A {@link MockConsumer} over a log that it keeps, so that it behaves like a broker's partition
  * after a {@code seek}: every poll returns the log's records from the consumer's position on
- * (MockConsumer alone forgets a record once it returned it). A subscribing consumer is assigned
+ * (MockConsumer alone forgets a record once it returned it), and a poll with nothing to return
+ * waits for a record or a {@code wakeup} up to its timeout. A subscribing consumer is assigned
  * every partition on its first poll. Commits are recorded; {@link #failNextCommits} makes the
  * next {@code commitSync} calls fail as a commit during a rebalance does.
  */
 public final class LogConsumer extends MockConsumer<byte[], byte[]> {
-
-    private static final long IDLE_POLL_MILLIS = 10;
 
     private final String topic;
     private final List<TopicPartition> partitions = new ArrayList<>();
     private final Map<TopicPartition, List<ConsumerRecord<byte[], byte[]>>> log = new HashMap<>();
     private final List<Map<TopicPartition, OffsetAndMetadata>> commits = new ArrayList<>();
     private final AtomicInteger commitFailures = new AtomicInteger();
+    private boolean woken;
 
     public LogConsumer(String topic, int partitionCount) {
         super("earliest");
@@ -84,14 +84,15 @@ public final class LogConsumer extends MockConsumer<byte[], byte[]> {
         if (!subscription().isEmpty() && assignment().isEmpty()) {
             rebalance(partitions);
         }
-        if (!feed() && timeout.toMillis() > 0) {
+        if (!feed() && timeout.toMillis() > 0 && !woken) {
             try {
-                wait(Math.min(timeout.toMillis(), IDLE_POLL_MILLIS));
+                wait(timeout.toMillis());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
             feed();
         }
+        woken = false;
         return super.poll(timeout);
     }
 
@@ -114,6 +115,7 @@ public final class LogConsumer extends MockConsumer<byte[], byte[]> {
     @Override
     public synchronized void wakeup() {
         super.wakeup();
+        woken = true;
         notifyAll();
     }
 
