@@ -53,7 +53,7 @@ class ExecutorLoopTest {
     private final AtomicReference<Instant> now = new AtomicReference<>(Instant.parse("2026-11-02T12:00:00Z"));
     private LogConsumer events;
     private LinkedProducer answers;
-    private LogConsumer callbacks;
+    private final LogConsumer callbacks = new LogConsumer(Topics.CALLBACKS, 1);
     private ExecutorLoop loop;
 
     @AfterEach
@@ -70,7 +70,6 @@ class ExecutorLoopTest {
     private ExecutorLoop start(int partitions, ExecutorKind kind) {
         events = new LogConsumer(Topics.EVENTS, partitions);
         answers = new LinkedProducer(events);
-        callbacks = new LogConsumer(Topics.CALLBACKS, 1);
         final Clock clock = new Clock() {
             @Override
             public java.time.ZoneId getZone() {
@@ -218,6 +217,24 @@ class ExecutorLoopTest {
         await().atMost(WAIT).until(() -> events.committedOffset(0) == 1);
         assertEquals(List.of("r1"), answered(answers.history()));
         assertEquals(List.of("r1"), erased);
+    }
+
+    @Test
+    void shouldNotActOnAReminderAnsweredBeforeItStarted() {
+        // Given an answer of this executor on erasure.callbacks from before a restart
+        final SystemCallback earlier = SystemCallback.newBuilder().setEventId("cb-1").setRequestId("r1")
+                .setSystem("crm").setAt(now.get()).setActor(ExecutorKind.HTTP.actor())
+                .setOutcome(dev.lethe.avro.CallbackOutcome.DONE).setItemsErased(1L).setDetail("erased").build();
+        callbacks.append(0, null, serdes.callback().serialize(Topics.CALLBACKS, earlier));
+        start(1);
+
+        // When a reminder for that request and system arrives
+        publish(0, ErasureEvent.newBuilder(event("r1", "crm")).setReminder(true).build());
+
+        // Then its offset is committed without erasing or answering
+        await().atMost(WAIT).until(() -> events.committedOffset(0) == 1);
+        assertTrue(erased.isEmpty());
+        assertTrue(answers.history().isEmpty());
     }
 
     @Test
