@@ -35,7 +35,8 @@ import org.slf4j.LoggerFactory;
  *       its last committed offset and the rest of the batch, in every partition, is dropped: the
  *       next poll starts there. Nothing is skipped; what was handled since the last commit is
  *       handled again, so handlers must be idempotent. A partition that has no committed offset
- *       goes back to its beginning (the loops read with {@code auto.offset.reset=earliest}).</li>
+ *       goes back to its beginning (the loops read with {@code auto.offset.reset=earliest}). If
+ *       the committed offsets cannot be read, the loop stops rather than guess.</li>
  *   <li>A handler or committer that throws anything else stops the loop without committing the
  *       record in hand; {@link #isRunning()} turns false and the clients are closed.</li>
  *   <li>{@link #close(Duration)} sets the stop flag and wakes the consumer up; the loop stops

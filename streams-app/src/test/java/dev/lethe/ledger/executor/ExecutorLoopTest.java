@@ -2,9 +2,9 @@ package dev.lethe.ledger.executor;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.lethe.avro.CallbackOutcome;
 import dev.lethe.avro.ErasureEvent;
 import dev.lethe.avro.ProcessingWindow;
 import dev.lethe.avro.SystemCallback;
@@ -17,6 +17,7 @@ import dev.lethe.schemas.registry.InMemorySchemaRegistryClient;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -25,6 +26,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.MockProducer;
@@ -36,7 +38,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The executor's consumer loop driven by MockConsumer and MockProducer: what it commits when a
- * transaction fails, when its producer is fenced, and around a processing window.
+ * transaction fails, when its producer is fenced, around a processing window and for reminders.
  */
 class ExecutorLoopTest {
 
@@ -49,11 +51,11 @@ class ExecutorLoopTest {
         erased.add(event.getRequestId());
         return Answer.done(1, "erased");
     };
-    private final Map<String, SystemRegistration> systems = new java.util.concurrent.ConcurrentHashMap<>(Map.of("crm", CRM));
+    private final Map<String, SystemRegistration> systems = new ConcurrentHashMap<>(Map.of("crm", CRM));
     private final AtomicReference<Instant> now = new AtomicReference<>(Instant.parse("2026-11-02T12:00:00Z"));
+    private final LogConsumer callbacks = new LogConsumer(Topics.CALLBACKS, 1);
     private LogConsumer events;
     private LinkedProducer answers;
-    private final LogConsumer callbacks = new LogConsumer(Topics.CALLBACKS, 1);
     private ExecutorLoop loop;
 
     @AfterEach
@@ -72,12 +74,12 @@ class ExecutorLoopTest {
         answers = new LinkedProducer(events);
         final Clock clock = new Clock() {
             @Override
-            public java.time.ZoneId getZone() {
+            public ZoneId getZone() {
                 return ZoneOffset.UTC;
             }
 
             @Override
-            public Clock withZone(java.time.ZoneId zone) {
+            public Clock withZone(ZoneId zone) {
                 return this;
             }
 
@@ -224,7 +226,7 @@ class ExecutorLoopTest {
         // Given an answer of this executor on erasure.callbacks from before a restart
         final SystemCallback earlier = SystemCallback.newBuilder().setEventId("cb-1").setRequestId("r1")
                 .setSystem("crm").setAt(now.get()).setActor(ExecutorKind.HTTP.actor())
-                .setOutcome(dev.lethe.avro.CallbackOutcome.DONE).setItemsErased(1L).setDetail("erased").build();
+                .setOutcome(CallbackOutcome.DONE).setItemsErased(1L).setDetail("erased").build();
         callbacks.append(0, null, serdes.callback().serialize(Topics.CALLBACKS, earlier));
         start(1);
 
