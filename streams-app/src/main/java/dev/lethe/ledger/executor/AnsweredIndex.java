@@ -5,10 +5,12 @@ import dev.lethe.avro.SystemCallback;
 import dev.lethe.schemas.LetheSerdes;
 import dev.lethe.schemas.Topics;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -30,19 +32,25 @@ final class AnsweredIndex implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(AnsweredIndex.class);
 
-    private final KafkaConsumer<byte[], byte[]> consumer;
+    private final Consumer<byte[], byte[]> consumer;
     private final LetheSerdes serdes;
     private final String actor;
     private final Set<String> answered = new HashSet<>();
 
-    AnsweredIndex(Map<String, Object> kafka, LetheSerdes serdes, String actor) {
-        final Map<String, Object> props = new java.util.HashMap<>(kafka);
+    /** @param consumer a consumer without group (see {@link #consumer}); the index owns and closes it */
+    AnsweredIndex(Consumer<byte[], byte[]> consumer, LetheSerdes serdes, String actor) {
+        this.consumer = consumer;
+        this.serdes = serdes;
+        this.actor = actor;
+    }
+
+    /** The index's consumer: read_committed, no consumer group, no commits. */
+    static Consumer<byte[], byte[]> consumer(Map<String, Object> kafka) {
+        final Map<String, Object> props = new HashMap<>(kafka);
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         props.remove(ConsumerConfig.GROUP_ID_CONFIG);
-        this.consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
-        this.serdes = serdes;
-        this.actor = actor;
+        return new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
     }
 
     /** Reads every callback partition from the beginning up to its current end. */

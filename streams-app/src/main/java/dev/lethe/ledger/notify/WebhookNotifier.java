@@ -1,21 +1,20 @@
 package dev.lethe.ledger.notify;
 
 import dev.lethe.avro.Notification;
+import dev.lethe.ledger.kafka.Committer;
+import dev.lethe.ledger.kafka.ConsumerLoop;
+import dev.lethe.ledger.kafka.Step;
 import dev.lethe.schemas.LetheSerdes;
 import dev.lethe.schemas.Topics;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.SerializationException;
-import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,28 +22,31 @@ import org.slf4j.LoggerFactory;
 /**
  * Calls the notification webhook for every record of {@code erasure.notifications}: one consumer
  * (own group {@code <application id>-notifier}, read_committed, so only notifications of
- * committed ledger transactions) on its own thread, in order. Each record's offset is committed
- * after the webhook took it, or after its last retry failed: then the notification is logged
- * as lost and the notifier goes on (a webhook that is down must not stop the next ones for ever).
- * A record that cannot be decoded is logged and skipped.
+ * committed ledger transactions) on its own thread ({@link ConsumerLoop}), in order. Each record's
+ * offset is committed after the webhook took it, or after its last retry failed: then the
+ * notification is logged as lost and the notifier goes on (a webhook that is down must not stop
+ * the next ones for ever). A record that cannot be decoded is logged and skipped. When a commit
+ * fails (e.g. the group rebalanced), the notifier goes back to the last committed offsets and
+ * delivers from there again: a notification may then arrive twice, none is skipped.
  */
 public final class WebhookNotifier implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(WebhookNotifier.class);
     private static final Duration POLL = Duration.ofMillis(500);
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(30);
+    /** Enough for the notification in hand to finish its attempts. */
+    private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(60);
 
-    private final KafkaConsumer<byte[], byte[]> consumer;
     private final LetheSerdes serdes;
-    private final WebhookSender sender;
-    private final Thread thread;
-    private final CountDownLatch stopped = new CountDownLatch(1);
-    private volatile boolean running = true;
+    private final Predicate<Notification> sender;
+    private final ConsumerLoop<byte[], byte[], Void> loop;
 
-    private WebhookNotifier(KafkaConsumer<byte[], byte[]> consumer, LetheSerdes serdes, WebhookSender sender) {
-        this.consumer = consumer;
+    /** A notifier over {@code consumer} (which it owns) that hands each notification to {@code sender}. */
+    WebhookNotifier(Consumer<byte[], byte[]> consumer, LetheSerdes serdes, Predicate<Notification> sender) {
         this.serdes = serdes;
         this.sender = sender;
-        this.thread = new Thread(this::run, "lethe-webhook-notifier");
+        this.loop = new ConsumerLoop<>("lethe-webhook-notifier", consumer, List.of(Topics.NOTIFICATIONS), POLL,
+                this::deliver, Committer.sync());
     }
 
     /** Starts a notifier reading from {@code bootstrapServers} in group {@code applicationId + "-notifier"}. */
@@ -61,65 +63,41 @@ public final class WebhookNotifier implements AutoCloseable {
         final KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props,
                 new ByteArrayDeserializer(),
                 new ByteArrayDeserializer());
-        final WebhookNotifier notifier = new WebhookNotifier(consumer, serdes, new WebhookSender(config));
-        consumer.subscribe(List.of(Topics.NOTIFICATIONS));
-        notifier.thread.start();
+        final WebhookNotifier notifier = new WebhookNotifier(consumer, serdes, new WebhookSender(config)::send);
         LOG.info("notification webhook on; calling {}://{}", config.url().getScheme(), config.url().getHost());
-        return notifier;
+        return notifier.start();
     }
 
-    private void run() {
-        try {
-            while (running) {
-                final ConsumerRecords<byte[], byte[]> records = consumer.poll(POLL);
-                for (ConsumerRecord<byte[], byte[]> record : records) {
-                    deliver(record);
-                    consumer.commitSync(Map.of(new TopicPartition(record.topic(),
-                            record.partition()), new OffsetAndMetadata(
-                            record.offset() + 1)));
-                    if (!running) {
-                        break;
-                    }
-                }
-            }
-        } catch (WakeupException e) {
-            if (running) {
-                throw e;
-            }
-        } catch (RuntimeException e) {
-            LOG.error("the notification webhook stopped", e);
-        } finally {
-            consumer.close();
-            stopped.countDown();
-        }
+    /** Subscribes and starts the notifier's thread. */
+    WebhookNotifier start() {
+        loop.start(START_TIMEOUT);
+        return this;
     }
 
-    private void deliver(ConsumerRecord<byte[], byte[]> record) {
+    public boolean isRunning() {
+        return loop.isRunning();
+    }
+
+    /** Delivers one notification; its offset is committed at once, whether the webhook took it or not. */
+    private Step<Void> deliver(ConsumerRecord<byte[], byte[]> record) {
         final Notification notification;
         try {
             notification = serdes.notification().deserialize(record.topic(), record.value());
         } catch (SerializationException e) {
             LOG.warn("skipping notification {}-{}@{} that cannot be read: {}", record.topic(), record.partition(),
                     record.offset(), e.getMessage());
-            return;
+            return Step.commit(List.of());
         }
-        if (notification != null && !sender.send(notification)) {
+        if (notification != null && !sender.test(notification)) {
             LOG.warn("gave up on notification {} of request {}; continuing with the next",
                     notification.getType(), notification.getRequestId());
         }
+        return Step.commit(List.of());
     }
 
     /** Stops after the notification in hand (it is committed once its attempts are done). */
     @Override
     public void close() {
-        running = false;
-        consumer.wakeup();
-        try {
-            if (!stopped.await(60, TimeUnit.SECONDS)) {
-                LOG.warn("the notification webhook did not stop within 60 s");
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        loop.close(CLOSE_TIMEOUT);
     }
 }
