@@ -78,7 +78,8 @@ public final class LedgerApp implements AutoCloseable {
         final LedgerPolicy policy = config.policy();
         final AppliedOffsets appliedOffsets = new AppliedOffsets();
         final KafkaStreams streams = new KafkaStreams(
-                LedgerTopology.buildTopology(serdes, config.subjectKeys(), policy, appliedOffsets),
+                LedgerTopology.buildTopology(serdes, config.subjectKeys(), policy, appliedOffsets,
+                        config.topicSettings().partitions()),
                 config.streamsProperties());
         streams.setUncaughtExceptionHandler(exception -> {
             LOG.error("a ledger stream thread failed; shutting this instance down", exception);
