@@ -37,7 +37,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One running streams-app instance: provisions the topics, publishes the systems file (if any),
+ * One running streams-app instance: provisions the topics, refuses data laid out by a version that
+ * keyed topics as Avro ({@link KeyLayoutCheck}), publishes the systems file (if any),
  * starts the ledger topology, waits until it is RUNNING, then serves interactive queries, starts
  * the executors enabled in its configuration and, when {@code LETHE_NOTIFY_URL} is set, calls the
  * notification webhook. {@link #close()} stops the executors, the notifier, the query server and
@@ -74,11 +75,13 @@ public final class LedgerApp implements AutoCloseable {
     public static LedgerApp start(LedgerConfig config) {
         final LetheSerdes serdes = new LetheSerdes(new RestSchemaRegistryClient(config.schemaRegistryUrl()));
         provisionTopics(config);
+        KeyLayoutCheck.verify(config.bootstrapServers(), config.startTimeout());
         config.systemsFile().ifPresent(file -> publishSystems(config, serdes, SystemsJson.readFile(file)));
         final LedgerPolicy policy = config.policy();
         final AppliedOffsets appliedOffsets = new AppliedOffsets();
         final KafkaStreams streams = new KafkaStreams(
-                LedgerTopology.buildTopology(serdes, config.subjectKeys(), policy, appliedOffsets),
+                LedgerTopology.buildTopology(serdes, config.subjectKeys(), policy, appliedOffsets,
+                        config.topicSettings().partitions()),
                 config.streamsProperties());
         streams.setUncaughtExceptionHandler(exception -> {
             LOG.error("a ledger stream thread failed; shutting this instance down", exception);
