@@ -27,7 +27,7 @@ public final class GatewayServer implements AutoCloseable {
 
     /** With the tokens named by {@code config} ({@code LETHE_ADMIN_TOKEN}, {@code LETHE_TOKENS_FILE}). */
     public GatewayServer(GatewayConfig config) {
-        this(config, Authenticator.from(config.adminToken(), config.tokensFile()));
+        this(config, config.authenticator());
     }
 
     /**
@@ -46,7 +46,7 @@ public final class GatewayServer implements AutoCloseable {
         this.broker = new KafkaBrokerCheck(bootstrap, Clock.systemUTC());
         try {
             final GatewayApp.Collaborators collaborators = new GatewayApp.Collaborators(events,
-                    new HttpLedgerClient(config.ledgerUrl()), authenticator, Clock.systemUTC(), config.vocabulary(),
+                    new HttpLedgerClient(config.ledgerUrl(), config.internalToken()), authenticator, Clock.systemUTC(), config.vocabulary(),
                     config.intakeConfirm(), broker);
             this.app = GatewayApp.create(collaborators, config.httpPort());
         } catch (RuntimeException e) {

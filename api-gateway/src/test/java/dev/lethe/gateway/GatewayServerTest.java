@@ -24,7 +24,8 @@ class GatewayServerTest {
                 "LETHE_BOOTSTRAP_SERVERS", "127.0.0.1:" + closed,
                 "LETHE_SCHEMA_REGISTRY_URL", "http://127.0.0.1:" + closed,
                 "LETHE_LEDGER_URL", "http://127.0.0.1:" + closed,
-                "LETHE_ADMIN_TOKEN", "admin-token-0123456789"));
+                "LETHE_ADMIN_TOKEN", "admin-token-0123456789",
+                "LETHE_INTERNAL_TOKEN", "internal-secret-0123456789abcdef-0123"));
         try (GatewayServer server = new GatewayServer(config).start()) {
             final HttpClient http = HttpClient.newHttpClient();
             final String base = "http://127.0.0.1:" + server.port();
@@ -43,9 +44,14 @@ class GatewayServerTest {
     @Test
     void shouldRefuseToBuildWithoutKafkaNamingTheVariable() {
         final GatewayConfig config = GatewayConfig.fromEnvironment(Map.of(
-                "LETHE_SCHEMA_REGISTRY_URL", "http://127.0.0.1:1"));
+                "LETHE_BOOTSTRAP_SERVERS", "127.0.0.1:1",
+                "LETHE_SCHEMA_REGISTRY_URL", "http://127.0.0.1:1",
+                "LETHE_INTERNAL_TOKEN", "internal-secret-0123456789abcdef-0123"));
 
-        final IllegalStateException e = assertThrows(IllegalStateException.class, () -> new GatewayServer(config));
+        final IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> new GatewayServer(new GatewayConfig(0, null, config.schemaRegistryUrl(), config.ledgerUrl(),
+                        null, null, config.namespaces(), config.jurisdictions(), config.intakeConfirm(),
+                        config.internalToken())));
 
         assertTrue(e.getMessage().contains("LETHE_BOOTSTRAP_SERVERS"), e.getMessage());
     }

@@ -35,6 +35,7 @@ public final class BenchCluster implements AutoCloseable {
     private final LetheSerdes serdes;
     private final Path dir;
     private final String secret;
+    private final String internalToken;
 
     private BenchCluster(BrokerProcess broker, Path dir) {
         this.broker = broker;
@@ -44,6 +45,13 @@ public final class BenchCluster implements AutoCloseable {
         final byte[] random = new byte[32];
         new SecureRandom().nextBytes(random);
         this.secret = HexFormat.of().formatHex(random);
+        new SecureRandom().nextBytes(random);
+        this.internalToken = HexFormat.of().formatHex(random);
+    }
+
+    /** The internal secret of the ledger's query endpoint, random per run, as the gateway must send it. */
+    public String internalToken() {
+        return internalToken;
     }
 
     /** Starts the broker JVM under a new folder of the context and provisions the topics. */
@@ -93,6 +101,7 @@ public final class BenchCluster implements AutoCloseable {
         env.put("LETHE_PARTITIONS", Integer.toString(PARTITIONS));
         env.put("LETHE_REPLICATION_FACTOR", "1");
         env.put("LETHE_PSEUDONYM_SECRET", secret);
+        env.put("LETHE_INTERNAL_TOKEN", internalToken);
         env.put("LETHE_SYSTEMS_FILE", systemsFile().toString());
         env.put("LETHE_ROCKSDB_MEMORY_MB", Integer.toString(rocksDbMemoryMb));
         return env;

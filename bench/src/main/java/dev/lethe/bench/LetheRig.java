@@ -56,6 +56,7 @@ public final class LetheRig implements AutoCloseable {
             env.put(GatewayConfig.SCHEMA_REGISTRY_URL, cluster.registryUrl());
             env.put(GatewayConfig.LEDGER_URL, "http://127.0.0.1:" + ledger.queryPort());
             env.put(GatewayConfig.ADMIN_TOKEN, token);
+            env.put(GatewayConfig.INTERNAL_TOKEN, cluster.internalToken());
             gateway = new GatewayServer(GatewayConfig.fromEnvironment(env)).start();
             final Javalin empty = Javalin.create(config -> {
                 config.jetty.port = 0;

@@ -7,17 +7,26 @@ import dev.lethe.ledger.LedgerConfig;
 import dev.lethe.standalone.kafka.EmbeddedKafkaBroker;
 import dev.lethe.standalone.registry.EmbeddedSchemaRegistry;
 import dev.lethe.standalone.s3.EmbeddedS3Server;
+import dev.lethe.schemas.config.ConfigException;
+import dev.lethe.schemas.config.Env;
+import dev.lethe.schemas.config.InternalToken;
+import dev.lethe.schemas.config.StartupCheck;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,12 +35,14 @@ import org.slf4j.LoggerFactory;
  * schema registry, an S3-compatible server for the demo s3 system, the ledger (streams-app, with
  * the S3 and HTTP executors enabled) and the api-gateway, all on loopback, with every
  * byte of state under the data folder so that a restart finds every request where it was.
- * Components start in dependency order and stop in the reverse order.
+ * Every setting is read and checked before anything starts ({@link #plan}); components then start
+ * in dependency order and stop in the reverse order.
  */
 public final class LetheStandalone implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(LetheStandalone.class);
     private static final String DEMO_SYSTEMS = "demo-systems.json";
+    private static final String SYSTEMS_FILE = "systems.json";
     /** The bucket of the demo s3 system {@code media} (demo-systems.json). */
     public static final String DEMO_BUCKET = "demo-media";
 
@@ -47,11 +58,102 @@ public final class LetheStandalone implements AutoCloseable {
         this.config = config;
     }
 
-    /** Starts every component; on any failure stops what had started and rethrows. */
-    public static LetheStandalone start(StandaloneConfig config, Map<String, String> environment, PrintStream console) {
-        final LetheStandalone lethe = new LetheStandalone(config);
+    /**
+     * Everything a start needs, read and checked before anything starts: the run's own settings,
+     * the secrets it will generate (not yet written), and the ledger's and the gateway's settings
+     * as they will run, against the embedded broker, registry and S3 server on their configured
+     * ports.
+     */
+    record Plan(StandaloneConfig config, List<Secrets.Generated> secrets, Secrets.Generated adminToken,
+                Optional<DemoSystems> demoSystems, LedgerConfig ledger, GatewayConfig gateway,
+                Secrets.Generated s3Access, Secrets.Generated s3Secret) {
+    }
+
+    /** The demo systems file, copied under the data folder on the first start so that it can be edited. */
+    record DemoSystems(Path file, String content) {
+    }
+
+    /**
+     * Reads and checks every setting; writes nothing, starts nothing.
+     *
+     * @throws ConfigException naming the first variable that is missing, blank or malformed
+     */
+    static Plan plan(Map<String, String> environment) {
+        final Env userEnv = Env.of(environment);
+        final StandaloneConfig config = StandaloneConfig.read(userEnv);
+        final Path dataDir = config.dataDir().toAbsolutePath();
+        final Secrets secrets = new Secrets(dataDir);
+        final List<Secrets.Generated> generated = new ArrayList<>();
+        final Map<Path, String> planned = new HashMap<>();
+        final Map<String, String> env = new HashMap<>(environment);
+        if (!userEnv.isSet("LETHE_PSEUDONYM_SECRET") && config.pseudonymSecretFile().isEmpty()) {
+            env.put("LETHE_PSEUDONYM_SECRET_FILE", generate(secrets, "pseudonym.secret", generated, planned).toString());
+        }
+        if (!userEnv.isSet(InternalToken.FILE_VARIABLE) && !userEnv.isSet(InternalToken.INLINE_VARIABLE)) {
+            env.put(InternalToken.FILE_VARIABLE, generate(secrets, "internal.token", generated, planned).toString());
+        }
+        final Secrets.Generated adminToken = config.adminToken().isPresent() ? null
+                : remember(secrets.plan("admin.token"), generated, planned);
+        final Secrets.Generated s3Access = remember(secrets.plan("s3.access-key"), generated, planned);
+        final Secrets.Generated s3Secret = remember(secrets.plan("s3.secret-key"), generated, planned);
+        final Optional<DemoSystems> demo = config.systemsFile().isPresent() ? Optional.empty() : demoSystems(dataDir);
+        demo.ifPresent(systems -> planned.put(systems.file(), systems.content()));
+
+        env.put("LETHE_BOOTSTRAP_SERVERS", EmbeddedKafkaBroker.HOST + ":" + config.kafkaPort());
+        env.put("LETHE_SCHEMA_REGISTRY_URL", "http://" + EmbeddedKafkaBroker.HOST + ":" + config.registryPort());
+        env.put("LETHE_STATE_DIR", dataDir.resolve("streams").toString());
+        env.put("LETHE_ADVERTISED_HOST", "127.0.0.1");
+        env.put("LETHE_QUERY_BIND", "127.0.0.1");
+        env.put("LETHE_QUERY_PORT", Integer.toString(config.queryPort()));
+        env.putIfAbsent("LETHE_PARTITIONS", "3");
+        env.put("LETHE_REPLICATION_FACTOR", "1");
+        env.put("LETHE_SYSTEMS_FILE", config.systemsFile().orElseGet(() -> dataDir.resolve(SYSTEMS_FILE)).toString());
+        env.putIfAbsent("LETHE_APPROVAL", "auto"); // auto, manual or a rule list: the ledger parses it
+        env.putIfAbsent("LETHE_EXECUTORS", "s3,http");
+        env.put("LETHE_S3_ENDPOINT", "http://127.0.0.1:" + config.s3Port());
+        env.put("LETHE_S3_PATH_STYLE", "true");
+        env.put("LETHE_S3_ACCESS_KEY_FILE", s3Access.file().toString());
+        env.put("LETHE_S3_SECRET_KEY_FILE", s3Secret.file().toString());
+        env.put("LETHE_HTTP_PORT", Integer.toString(config.httpPort()));
+        env.put("LETHE_LEDGER_URL", "http://127.0.0.1:" + config.queryPort());
+        final Env checked = Env.of(env).withPlannedFiles(planned);
+        final LedgerConfig ledger = LedgerConfig.read(checked);
+        GatewayConfig gateway = GatewayConfig.read(checked);
+        if (adminToken != null) {
+            gateway = gateway.withAdminToken(adminToken.value());
+            gateway.authenticator();
+        }
+        return new Plan(config, List.copyOf(generated), adminToken, demo, ledger, gateway, s3Access, s3Secret);
+    }
+
+    private static Path generate(Secrets secrets, String name, List<Secrets.Generated> generated,
+                                 Map<Path, String> planned) {
+        return remember(secrets.plan(name), generated, planned).file();
+    }
+
+    private static Secrets.Generated remember(Secrets.Generated secret, List<Secrets.Generated> generated,
+                                              Map<Path, String> planned) {
+        generated.add(secret);
+        if (secret.created()) {
+            planned.put(secret.file(), secret.value());
+        }
+        return secret;
+    }
+
+    /**
+     * Checks every setting, then starts every component; on a configuration error nothing has
+     * started and nothing was written; on any other failure stops what had started and rethrows.
+     *
+     * @throws ConfigException naming the first variable that is missing, blank or malformed
+     */
+    public static LetheStandalone start(Map<String, String> environment, PrintStream console) {
+        return start(plan(environment), console);
+    }
+
+    static LetheStandalone start(Plan plan, PrintStream console) {
+        final LetheStandalone lethe = new LetheStandalone(plan.config());
         try {
-            lethe.startAll(environment, console);
+            lethe.startAll(plan, console);
             return lethe;
         } catch (RuntimeException e) {
             lethe.close();
@@ -59,49 +161,32 @@ public final class LetheStandalone implements AutoCloseable {
         }
     }
 
-    private void startAll(Map<String, String> environment, PrintStream console) {
+    private void startAll(Plan plan, PrintStream console) {
         final Path dataDir = config.dataDir().toAbsolutePath();
         started(DataDirLock.acquire(dataDir));
         final Secrets secrets = new Secrets(dataDir);
-        final Path pseudonymSecret = config.pseudonymSecretFile()
-                .orElseGet(() -> secrets.fileOf("pseudonym.secret").file());
-        final Secrets.Generated adminToken = config.adminToken().isPresent() ? null : secrets.fileOf("admin.token");
+        plan.secrets().forEach(secrets::persist);
+        plan.demoSystems().ifPresent(LetheStandalone::writeDemoSystems);
 
         broker = started(new EmbeddedKafkaBroker(dataDir.resolve("kafka"), config.kafkaPort(),
                 config.controllerPort(), Map.of()).start());
         registry = started(new EmbeddedSchemaRegistry(broker.bootstrapServers(), config.registryPort()).start());
-        final Secrets.Generated s3Access = secrets.fileOf("s3.access-key");
-        final Secrets.Generated s3Secret = secrets.fileOf("s3.secret-key");
-        s3 = started(EmbeddedS3Server.start(dataDir.resolve("s3"), config.s3Port(), s3Access.value(),
-                s3Secret.value(), DEMO_BUCKET));
+        s3 = started(EmbeddedS3Server.start(dataDir.resolve("s3"), config.s3Port(), plan.s3Access().value(),
+                plan.s3Secret().value(), DEMO_BUCKET));
+        expect("the broker", plan.ledger().bootstrapServers(), broker.bootstrapServers());
+        expect("the schema registry", plan.ledger().schemaRegistryUrl(), registry.url());
+        expect("the S3 server", plan.ledger().executors().s3Endpoint().map(URI::toString).orElse(""),
+                s3.endpoint().toString());
+        ledger = started(LedgerApp.start(plan.ledger()));
+        gateway = started(new GatewayServer(plan.gateway()).start());
+        announce(console, plan.adminToken());
+    }
 
-        final Map<String, String> env = new HashMap<>(environment);
-        env.put("LETHE_BOOTSTRAP_SERVERS", broker.bootstrapServers());
-        env.put("LETHE_SCHEMA_REGISTRY_URL", registry.url());
-        env.put("LETHE_STATE_DIR", dataDir.resolve("streams").toString());
-        env.put("LETHE_ADVERTISED_HOST", "127.0.0.1");
-        env.put("LETHE_QUERY_BIND", "127.0.0.1");
-        env.put("LETHE_QUERY_PORT", Integer.toString(config.queryPort()));
-        env.putIfAbsent("LETHE_PARTITIONS", "3");
-        env.put("LETHE_REPLICATION_FACTOR", "1");
-        env.put("LETHE_PSEUDONYM_SECRET_FILE", pseudonymSecret.toString());
-        env.put("LETHE_SYSTEMS_FILE", config.systemsFile().orElseGet(() -> demoSystems(dataDir)).toString());
-        env.putIfAbsent("LETHE_APPROVAL", "auto"); // auto, manual or a rule list: the ledger parses it
-        env.putIfAbsent("LETHE_EXECUTORS", "s3,http");
-        env.put("LETHE_S3_ENDPOINT", s3.endpoint().toString());
-        env.put("LETHE_S3_PATH_STYLE", "true");
-        env.put("LETHE_S3_ACCESS_KEY_FILE", s3Access.file().toString());
-        env.put("LETHE_S3_SECRET_KEY_FILE", s3Secret.file().toString());
-        ledger = started(LedgerApp.start(LedgerConfig.fromEnvironment(env)));
-
-        env.put("LETHE_HTTP_PORT", Integer.toString(config.httpPort()));
-        env.put("LETHE_LEDGER_URL", "http://127.0.0.1:" + ledger.queryPort());
-        GatewayConfig gatewayConfig = GatewayConfig.fromEnvironment(env);
-        if (adminToken != null) {
-            gatewayConfig = gatewayConfig.withAdminToken(adminToken.value());
+    /** The embedded servers listen where the plan said: a mismatch is a bug, not a setting. */
+    private static void expect(String what, String planned, String actual) {
+        if (!planned.equals(actual)) {
+            throw new IllegalStateException(what + " listens on " + actual + ", not on " + planned + " as planned");
         }
-        gateway = started(new GatewayServer(gatewayConfig).start());
-        announce(console, adminToken);
     }
 
     private <T extends AutoCloseable> T started(T component) {
@@ -109,19 +194,26 @@ public final class LetheStandalone implements AutoCloseable {
         return component;
     }
 
-    /** The demo systems file, copied under the data folder on the first start so that it can be edited. */
-    private static Path demoSystems(Path dataDir) {
-        final Path file = dataDir.resolve("systems.json");
+    /** The demo systems to copy under the data folder, unless a copy is already there. */
+    private static Optional<DemoSystems> demoSystems(Path dataDir) {
+        final Path file = dataDir.resolve(SYSTEMS_FILE);
         if (Files.exists(file)) {
-            return file;
+            return Optional.empty();
         }
         try (InputStream demo = Objects.requireNonNull(
                 LetheStandalone.class.getClassLoader().getResourceAsStream(DEMO_SYSTEMS), DEMO_SYSTEMS)) {
-            Files.createDirectories(dataDir);
-            Files.copy(demo, file);
-            return file;
+            return Optional.of(new DemoSystems(file, new String(demo.readAllBytes(), StandardCharsets.UTF_8)));
         } catch (IOException e) {
-            throw new IllegalStateException("cannot write the demo systems file " + file + ": " + e.getMessage(), e);
+            throw new IllegalStateException("cannot read the demo systems " + DEMO_SYSTEMS + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void writeDemoSystems(DemoSystems demo) {
+        try {
+            Files.writeString(demo.file(), demo.content(), StandardCharsets.UTF_8, StandardOpenOption.CREATE_NEW);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot write the demo systems file " + demo.file() + ": "
+                    + e.getMessage(), e);
         }
     }
 
@@ -175,9 +267,18 @@ public final class LetheStandalone implements AutoCloseable {
         }
     }
 
+    /**
+     * Runs Lethe until the JVM is asked to stop. Every setting is read and checked first: a
+     * configuration error prints one line ({@link StartupCheck}) and exits with status
+     * {@value ConfigException#EXIT_STATUS}, before any port is bound or the data folder is touched.
+     */
     public static void main(String[] args) throws InterruptedException {
-        final StandaloneConfig config = StandaloneConfig.fromEnvironment(System.getenv());
-        final LetheStandalone lethe = start(config, System.getenv(), System.out);
+        final Optional<Plan> plan = StartupCheck.read(() -> plan(System.getenv()), System.err);
+        if (plan.isEmpty()) {
+            System.exit(ConfigException.EXIT_STATUS);
+            return;
+        }
+        final LetheStandalone lethe = start(plan.get(), System.out);
         final Thread main = Thread.currentThread();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             System.out.println("Stopping Lethe...");

@@ -1,18 +1,24 @@
 package dev.lethe.standalone;
 
+import dev.lethe.schemas.config.ConfigException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.HexFormat;
 
 /**
  * The standalone run's generated secrets, kept under {@code <data>/secrets} with owner-only
- * permissions: the pseudonym secret (HMAC key of subject keys) and the admin token. Each is
- * generated once, on the first start, and read back on every later start.
+ * permissions: the pseudonym secret (HMAC key of subject keys), the admin token, the internal
+ * secret of the ledger's query endpoint and the embedded S3 store's keys. Each is generated once,
+ * on the first start, and read back on every later start.
+ *
+ * <p>Two steps, so that a configuration error leaves the data folder untouched: {@link #plan}
+ * reads an existing secret or makes a new one in memory, without writing anything;
+ * {@link #persist} writes the new ones once every setting has been checked.
  */
 final class Secrets {
 
@@ -24,24 +30,33 @@ final class Secrets {
         this.dir = dataDir.resolve("secrets");
     }
 
-    /** A secret file: read it if it exists, otherwise create it with 32 random bytes as hex. */
-    Generated fileOf(String name) {
+    /** The secret {@code name}: read if its file exists, otherwise 32 new random bytes as hex, not yet written. */
+    Generated plan(String name) {
         final Path file = dir.resolve(name);
+        if (!Files.exists(file)) {
+            return new Generated(file, HexFormat.of().formatHex(randomBytes()), true);
+        }
         try {
-            if (Files.exists(file)) {
-                return new Generated(file, Files.readString(file, StandardCharsets.UTF_8).strip(), false);
-            }
+            return new Generated(file, Files.readString(file, StandardCharsets.UTF_8).strip(), false);
+        } catch (IOException e) {
+            throw new ConfigException("LETHE_DATA_DIR", "cannot read the secret file " + file + " ("
+                    + e.getClass().getSimpleName() + ")");
+        }
+    }
+
+    /** Writes a secret this start created (owner-only); does nothing for one that was read. */
+    void persist(Generated secret) {
+        if (!secret.created()) {
+            return;
+        }
+        try {
             Files.createDirectories(dir);
             restrict(dir, "rwx------");
-            final String value = HexFormat.of().formatHex(randomBytes());
-            Files.writeString(file, value + "\n", StandardCharsets.UTF_8,
-                    java.nio.file.StandardOpenOption.CREATE_NEW);
-            restrict(file, "rw-------");
-            return new Generated(file, value, true);
-        } catch (FileAlreadyExistsException e) {
-            return fileOf(name);
+            Files.writeString(secret.file(), secret.value() + "\n", StandardCharsets.UTF_8,
+                    StandardOpenOption.CREATE_NEW);
+            restrict(secret.file(), "rw-------");
         } catch (IOException e) {
-            throw new IllegalStateException("cannot create the secret file " + file + ": " + e.getMessage(), e);
+            throw new IllegalStateException("cannot create the secret file " + secret.file() + ": " + e.getMessage(), e);
         }
     }
 
@@ -57,7 +72,12 @@ final class Secrets {
         }
     }
 
-    /** A secret and whether this start created it. */
+    /** A secret, its file and whether this start creates it. */
     record Generated(Path file, String value, boolean created) {
+
+        @Override
+        public String toString() {
+            return "Generated[" + file + (created ? ", new" : "") + "]";
+        }
     }
 }

@@ -17,6 +17,8 @@ final class LetheEnv {
 
     static final String ADMIN_TOKEN = "it-admin-token-0123456789abcdef";
     static final String PSEUDONYM_SECRET = "it-pseudonym-secret-0123456789abcdef-0123456789";
+    /** The secret the gateway and the ledger instances share for the ledger's internal endpoint. */
+    static final String INTERNAL_TOKEN = "it-internal-token-0123456789abcdef-0123456789";
 
     /**
      * The systems the tests route against: three that hold user ids or e-mail addresses, one that
@@ -70,6 +72,7 @@ final class LetheEnv {
         env.put("LETHE_PSEUDONYM_SECRET", PSEUDONYM_SECRET);
         env.put("LETHE_SYSTEMS_FILE", systemsFile.toString());
         env.put("LETHE_START_TIMEOUT_S", "90");
+        env.put("LETHE_INTERNAL_TOKEN", INTERNAL_TOKEN);
         return env;
     }
 
@@ -80,7 +83,8 @@ final class LetheEnv {
                 "LETHE_BOOTSTRAP_SERVERS", cluster.bootstrapServers(),
                 "LETHE_SCHEMA_REGISTRY_URL", cluster.registryUrl(),
                 "LETHE_LEDGER_URL", "http://127.0.0.1:" + ledgerQueryPort,
-                "LETHE_ADMIN_TOKEN", ADMIN_TOKEN);
+                "LETHE_ADMIN_TOKEN", ADMIN_TOKEN,
+                "LETHE_INTERNAL_TOKEN", INTERNAL_TOKEN);
     }
 
     /** A port that was free a moment ago (for settings that need a real port number up front). */

@@ -34,7 +34,8 @@ import org.junit.jupiter.api.io.TempDir;
  * instance the gateway does not talk to, so the read is forwarded), the list fans out to both
  * instances and returns every request once, newest first; then one instance is stopped and
  * started again, and every request is read back again, never answered 404 — during the
- * rebalance only 503 with Retry-After, which the client retries.
+ * rebalance only 503 with Retry-After, which the client retries. The instances answer each other
+ * (a forwarded read, a fan-out) and the gateway only with the internal secret; anyone else gets 401.
  */
 @Tag("integration")
 class TwoInstancesIntegrationTest {
@@ -66,7 +67,7 @@ class TwoInstancesIntegrationTest {
         ledgerB = startLedger("b", portB);
         gateway = new GatewayServer(GatewayConfig.fromEnvironment(LetheEnv.gateway(cluster, portA))).start();
         api = new ApiClient(gateway.port(), LetheEnv.ADMIN_TOKEN);
-        internalA = new ApiClient(portA, "unused");
+        internalA = new ApiClient(portA, LetheEnv.INTERNAL_TOKEN);
         awaitInstances(2);
     }
 
@@ -111,6 +112,11 @@ class TwoInstancesIntegrationTest {
         final JsonNode stats = internalA.get("/internal/v1/stats").json();
         assertEquals(2, stats.path("instances").size());
         assertEquals(REQUESTS, stats.path("byStatus").path("IN_PROGRESS").asInt());
+        // and every one reads back from instance A with the internal secret, half of them forwarded to B,
+        // while neither instance answers a caller without it, or with another secret
+        readAllInternally(ids.subList(0, 100));
+        assertRefusedWithoutTheSecret(portA, ids.get(0));
+        assertRefusedWithoutTheSecret(portB, ids.get(0));
 
         // When the second instance stops, requests keep coming in and being read back
         ledgerB.close();
@@ -131,6 +137,30 @@ class TwoInstancesIntegrationTest {
         final List<String> listed = listAll(250);
         assertEquals(all.size(), listed.size(), "no request listed twice");
         assertEquals(Set.copyOf(all), Set.copyOf(listed));
+    }
+
+    /** Reads each id straight from instance A's internal endpoint (forwarded to B when B owns it): 200 or 503. */
+    private static void readAllInternally(List<String> ids) {
+        for (String id : ids) {
+            await().atMost(SETTLED).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(100)).until(() -> {
+                final Response response = internalA.get("/internal/v1/requests/" + id);
+                assertNotEquals(401, response.status(), "an instance refused the internal secret");
+                assertTrue(response.status() == 200 || response.status() == 503, response.body());
+                return response.status() == 200 && id.equals(response.json().path("id").asText());
+            });
+        }
+    }
+
+    private static void assertRefusedWithoutTheSecret(int port, String id) {
+        for (ApiClient caller : List.of(new ApiClient(port, ""), new ApiClient(port, "not-the-internal-secret-0123456789abcdef"),
+                new ApiClient(port, LetheEnv.ADMIN_TOKEN))) {
+            for (String path : List.of("/internal/v1/requests/" + id, "/internal/v1/requests/" + id + "/audit",
+                    "/internal/v1/requests", "/internal/v1/stats", "/internal/v1/systems")) {
+                final Response response = caller.get(path);
+                assertEquals(401, response.status(), path + ": " + response.body());
+                assertEquals("unauthorized", response.json().path("error").asText());
+            }
+        }
     }
 
     /** Files {@code count} requests for different subjects, eight at a time, and returns their ids. */

@@ -95,7 +95,7 @@ public final class LedgerApp implements AutoCloseable {
             final HostInfo self = new HostInfo(config.advertisedHost(), config.queryPort());
             final LedgerQueries queries = new LedgerQueries(streams, serdes, self,
                     config.topicSettings().partitions(), applied, appliedOffsets, config.subjectKeys());
-            server = new QueryServer(queries, Clock.systemUTC()).start(config.queryBindAddress(), config.queryPort());
+            server = new QueryServer(queries, Clock.systemUTC(), config.internalToken()).start(config.queryBindAddress(), config.queryPort());
             try {
                 executors = ExecutorGroup.start(config.executors(), config.bootstrapServers(), config.applicationId(),
                         self.host() + "-" + self.port(), new StoreSystemLookup(streams, serdes), serdes);

@@ -6,9 +6,13 @@ import dev.lethe.ledger.executor.ExecutorSettings;
 import dev.lethe.ledger.topology.BoundedRocksDb;
 import dev.lethe.schemas.SubjectKeys;
 import dev.lethe.schemas.Topics;
-import java.nio.charset.StandardCharsets;
+import dev.lethe.schemas.config.ConfigException;
+import dev.lethe.schemas.config.Env;
+import dev.lethe.schemas.config.InternalToken;
+import dev.lethe.schemas.config.Secret;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.temporal.ChronoUnit;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
@@ -18,13 +22,16 @@ import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.streams.StreamsConfig;
 
 /**
- * The streams-app's settings, read from environment variables with the defaults documented in
- * the README. The pseudonym secret comes from {@code LETHE_PSEUDONYM_SECRET_FILE} (preferred) or
- * {@code LETHE_PSEUDONYM_SECRET}, never from a file in the repository. The ledger's policy
- * (approval, deadlines, extensions) is read by {@link PolicyConfig}, the notification webhook's
- * settings by {@link NotifierConfig} (absent when {@code LETHE_NOTIFY_URL} is not set).
- * The built-in executors' settings ({@code LETHE_EXECUTORS}, {@code LETHE_S3_*}) are read by
- * {@link ExecutorSettings}.
+ * The streams-app's settings, read and checked at once from environment variables through
+ * {@link Env} (a missing, blank or malformed value is a {@link ConfigException} naming the
+ * variable), with the defaults documented in the README. The pseudonym secret comes from
+ * {@code LETHE_PSEUDONYM_SECRET_FILE} (preferred) or {@code LETHE_PSEUDONYM_SECRET}, never from a
+ * file in the repository; the internal secret that callers of the query endpoint must present,
+ * from {@code LETHE_INTERNAL_TOKEN_FILE} or {@code LETHE_INTERNAL_TOKEN} ({@link InternalToken}).
+ * The ledger's policy (approval, deadlines, extensions) is read by {@link PolicyConfig}, the
+ * notification webhook's settings by {@link NotifierConfig} (absent when {@code LETHE_NOTIFY_URL}
+ * is not set). The built-in executors' settings ({@code LETHE_EXECUTORS}, {@code LETHE_S3_*}) are
+ * read by {@link ExecutorSettings}.
  * {@code LETHE_ROCKSDB_MEMORY_MB} (default 0: RocksDB's own defaults) bounds the off-heap memory
  * of all state stores together ({@link BoundedRocksDb}).
  */
@@ -32,42 +39,41 @@ public record LedgerConfig(String bootstrapServers, String schemaRegistryUrl, St
                            String advertisedHost, String queryBindAddress, int queryPort, int partitions, short replicationFactor,
                            Duration workRetention, int standbyReplicas, int streamThreads, Duration commitInterval,
                            Optional<Path> systemsFile, LedgerPolicy policy, Duration startTimeout,
-                           Optional<Path> pseudonymSecretFile, Optional<String> pseudonymSecret,
-                           Optional<NotifierConfig> notifier, ExecutorSettings executors,
-                           int rocksDbMemoryMb) {
+                           Secret pseudonymSecret, Optional<NotifierConfig> notifier, ExecutorSettings executors,
+                           int rocksDbMemoryMb, Secret internalToken) {
+
+    /** The shortest pseudonym secret accepted. */
+    public static final int MIN_PSEUDONYM_SECRET_BYTES = 32;
 
     public static LedgerConfig fromEnvironment(Map<String, String> env) {
-        return new LedgerConfig(
-                required(env, "LETHE_BOOTSTRAP_SERVERS"),
-                required(env, "LETHE_SCHEMA_REGISTRY_URL"),
-                env.getOrDefault("LETHE_APPLICATION_ID", "lethe-ledger"),
-                Path.of(env.getOrDefault("LETHE_STATE_DIR", "lethe-state")),
-                env.getOrDefault("LETHE_ADVERTISED_HOST", "localhost"),
-                env.getOrDefault("LETHE_QUERY_BIND", "0.0.0.0"),
-                Integer.parseInt(env.getOrDefault("LETHE_QUERY_PORT", "8082")),
-                Integer.parseInt(env.getOrDefault("LETHE_PARTITIONS", "6")),
-                Short.parseShort(env.getOrDefault("LETHE_REPLICATION_FACTOR", "3")),
-                Duration.ofDays(Long.parseLong(env.getOrDefault("LETHE_WORK_RETENTION_DAYS",
-                        Long.toString(Topics.Settings.WORK_RETENTION.toDays())))),
-                Integer.parseInt(env.getOrDefault("LETHE_STANDBY_REPLICAS", "0")),
-                Integer.parseInt(env.getOrDefault("LETHE_STREAM_THREADS", "1")),
-                Duration.ofMillis(Long.parseLong(env.getOrDefault("LETHE_COMMIT_INTERVAL_MS", "100"))),
-                Optional.ofNullable(env.get("LETHE_SYSTEMS_FILE")).filter(s -> !s.isBlank()).map(Path::of),
-                PolicyConfig.fromEnvironment(env),
-                Duration.ofSeconds(Long.parseLong(env.getOrDefault("LETHE_START_TIMEOUT_S", "120"))),
-                Optional.ofNullable(env.get("LETHE_PSEUDONYM_SECRET_FILE")).filter(s -> !s.isBlank()).map(Path::of),
-                Optional.ofNullable(env.get("LETHE_PSEUDONYM_SECRET")).filter(s -> !s.isBlank()),
-                NotifierConfig.fromEnvironment(env),
-                ExecutorSettings.fromEnvironment(env),
-                Integer.parseInt(env.getOrDefault("LETHE_ROCKSDB_MEMORY_MB", "0")));
+        return read(Env.of(env));
     }
 
-    private static String required(Map<String, String> env, String name) {
-        final String value = env.get(name);
-        if (value == null || value.isBlank()) {
-            throw new IllegalArgumentException(name + " must be set");
-        }
-        return value;
+    /** Every setting, read and checked before anything starts. */
+    public static LedgerConfig read(Env env) {
+        return new LedgerConfig(
+                env.required("LETHE_BOOTSTRAP_SERVERS", "Kafka bootstrap servers, host:port[,host:port]"),
+                env.requiredUrl("LETHE_SCHEMA_REGISTRY_URL", "the schema registry, e.g. http://registry:8081").toString(),
+                env.string("LETHE_APPLICATION_ID", "lethe-ledger"),
+                env.path("LETHE_STATE_DIR", "lethe-state"),
+                env.string("LETHE_ADVERTISED_HOST", "localhost"),
+                env.string("LETHE_QUERY_BIND", "0.0.0.0"),
+                env.port("LETHE_QUERY_PORT", 8082, 1),
+                env.integer("LETHE_PARTITIONS", 6, 1, 10_000),
+                (short) env.integer("LETHE_REPLICATION_FACTOR", 3, 1, Short.MAX_VALUE),
+                env.duration("LETHE_WORK_RETENTION_DAYS", ChronoUnit.DAYS, Topics.Settings.WORK_RETENTION.toDays(), 1),
+                env.integer("LETHE_STANDBY_REPLICAS", 0, 0, 100),
+                env.integer("LETHE_STREAM_THREADS", 1, 1, 1_000),
+                env.duration("LETHE_COMMIT_INTERVAL_MS", ChronoUnit.MILLIS, 100, 0),
+                env.readableFile("LETHE_SYSTEMS_FILE"),
+                PolicyConfig.read(env),
+                env.duration("LETHE_START_TIMEOUT_S", ChronoUnit.SECONDS, 120, 1),
+                env.requiredSecret("LETHE_PSEUDONYM_SECRET_FILE", "LETHE_PSEUDONYM_SECRET", MIN_PSEUDONYM_SECRET_BYTES,
+                        "the HMAC secret of subject keys, e.g. `openssl rand -hex 32`"),
+                NotifierConfig.read(env),
+                ExecutorSettings.read(env),
+                env.integer("LETHE_ROCKSDB_MEMORY_MB", 0, 0, 1_000_000),
+                InternalToken.read(env));
     }
 
     public Topics.Settings topicSettings() {
@@ -75,10 +81,7 @@ public record LedgerConfig(String bootstrapServers, String schemaRegistryUrl, St
     }
 
     public SubjectKeys subjectKeys() {
-        return pseudonymSecretFile.map(SubjectKeys::fromFile)
-                .or(() -> pseudonymSecret.map(s -> SubjectKeys.ofSecret(s.getBytes(StandardCharsets.UTF_8))))
-                .orElseThrow(() -> new IllegalArgumentException(
-                        "set LETHE_PSEUDONYM_SECRET_FILE (or LETHE_PSEUDONYM_SECRET) to the subject-key secret"));
+        return SubjectKeys.ofSecret(pseudonymSecret.bytes());
     }
 
     /** The Kafka Streams properties of the ledger. */

@@ -1,5 +1,6 @@
 package dev.lethe.gateway.auth;
 
+import dev.lethe.schemas.config.ConfigException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -18,17 +19,24 @@ import java.util.Optional;
  *
  * <p>Tokens come from the admin token ({@code LETHE_ADMIN_TOKEN}) and a tokens file
  * ({@code LETHE_TOKENS_FILE}): one {@code role token} pair a line, blank lines and lines
- * starting with {@code #} ignored. A bad line (unknown role, wrong shape, short token, a token
- * given twice) is a start-up error naming the line number; no error ever repeats a token.
+ * starting with {@code #} ignored. A token given again for the same role (e.g. the admin token
+ * also listed as {@code admin} in the file) is accepted once; a bad line (unknown role, wrong
+ * shape, short token, a token already given to another role) is a {@link ConfigException} that
+ * names the variable, the file and the line; no error ever repeats a token.
  */
 public final class Authenticator {
+
+    /** The variable of the admin token. */
+    public static final String ADMIN_TOKEN = "LETHE_ADMIN_TOKEN";
+    /** The variable of the tokens file. */
+    public static final String TOKENS_FILE = "LETHE_TOKENS_FILE";
 
     /** Shortest token accepted: a guessable token is refused at start-up. */
     public static final int MIN_TOKEN_LENGTH = 16;
 
     private final List<Grant> grants;
 
-    private record Grant(byte[] hash, Role role) {
+    private record Grant(byte[] hash, Role role, Where where) {
     }
 
     private Authenticator(List<Grant> grants) {
@@ -43,27 +51,32 @@ public final class Authenticator {
     /**
      * From an admin token and a tokens file, either of which may be null.
      *
-     * @throws IllegalArgumentException for a bad line in the file or a bad admin token
-     * @throws UncheckedIOException     when the file cannot be read
+     * @throws ConfigException     for a bad line in the file or a bad admin token
+     * @throws UncheckedIOException when the file cannot be read
      */
     public static Authenticator from(String adminToken, Path tokensFile) {
         final Authenticator admin = adminToken == null ? none()
-                : none().with(Role.ADMIN, adminToken, "LETHE_ADMIN_TOKEN");
-        return tokensFile == null ? admin : admin.withLines(readLines(tokensFile), tokensFile.toString());
+                : none().with(Role.ADMIN, adminToken, new Where(ADMIN_TOKEN, ""));
+        return tokensFile == null ? admin
+                : admin.withLines(readLines(tokensFile), new Where(TOKENS_FILE, tokensFile + " "));
     }
 
     /** A copy that also accepts {@code token} as {@code role}. */
     public Authenticator with(Role role, String token) {
-        return with(role, token, "the token for " + role.name());
+        return with(role, token, new Where("the token for " + role.name(), ""));
     }
 
     /** A copy that also accepts the {@code role token} lines of a tokens file named {@code source}. */
     public Authenticator withLines(List<String> lines, String source) {
+        return withLines(lines, new Where(TOKENS_FILE, source + " "));
+    }
+
+    private Authenticator withLines(List<String> lines, Where file) {
         final List<Grant> more = new ArrayList<>(grants);
         for (int i = 0; i < lines.size(); i++) {
             final String line = lines.get(i).strip();
             if (!line.isEmpty() && !line.startsWith("#")) {
-                addLine(more, line, source + " line " + (i + 1));
+                addLine(more, line, new Where(file.variable(), file.place() + "line " + (i + 1) + ": "));
             }
         }
         return new Authenticator(more);
@@ -74,7 +87,7 @@ public final class Authenticator {
         if (token == null || token.isEmpty()) {
             return Optional.empty();
         }
-        return find(grants, sha256(token));
+        return find(grants, sha256(token)).map(Grant::role);
     }
 
     /** How many tokens are known. */
@@ -82,40 +95,56 @@ public final class Authenticator {
         return grants.size();
     }
 
-    private Authenticator with(Role role, String token, String where) {
+    private Authenticator with(Role role, String token, Where where) {
         final List<Grant> more = new ArrayList<>(grants);
         add(more, role, token, where);
         return new Authenticator(more);
     }
 
-    private static void addLine(List<Grant> grants, String line, String where) {
+    /** Where a token was given: the variable, and the file and line within it ({@code place}, may be empty). */
+    private record Where(String variable, String place) {
+
+        ConfigException problem(String what) {
+            return new ConfigException(variable, place + what);
+        }
+
+        String describe() {
+            return variable + (place.isEmpty() ? "" : " (" + place.replaceAll(":\\s*$", "").strip() + ")");
+        }
+    }
+
+    private static void addLine(List<Grant> grants, String line, Where where) {
         final String[] parts = line.split("\\s+");
         if (parts.length != 2) {
-            throw new IllegalArgumentException(where + ": expected '<role> <token>'");
+            throw where.problem("expected '<role> <token>'");
         }
-        final Role role = Role.parse(parts[0]).orElseThrow(() -> new IllegalArgumentException(where
-                + ": unknown role (expected submitter, approver, admin or partner:<system>)"));
+        final Role role = Role.parse(parts[0]).orElseThrow(() -> where.problem(
+                "unknown role (expected submitter, approver, admin or partner:<system>)"));
         add(grants, role, parts[1], where);
     }
 
-    private static void add(List<Grant> grants, Role role, String token, String where) {
+    private static void add(List<Grant> grants, Role role, String token, Where where) {
         if (token.isBlank() || token.length() < MIN_TOKEN_LENGTH) {
-            throw new IllegalArgumentException(where + ": the token is shorter than " + MIN_TOKEN_LENGTH
-                    + " characters");
+            throw where.problem("the token is shorter than " + MIN_TOKEN_LENGTH + " characters");
         }
         final byte[] hash = sha256(token);
-        if (find(grants, hash).isPresent()) {
-            throw new IllegalArgumentException(where + ": the token is already given to a role");
+        final Optional<Grant> known = find(grants, hash);
+        if (known.isPresent() && known.get().role().equals(role)) {
+            return;
         }
-        grants.add(new Grant(hash, role));
+        if (known.isPresent()) {
+            throw where.problem("the token is already given to another role, " + known.get().role().name()
+                    + ", by " + known.get().where().describe() + "; give each role its own token");
+        }
+        grants.add(new Grant(hash, role, where));
     }
 
     /** Compares with every hash, without stopping at a match, so timing says nothing about which one. */
-    private static Optional<Role> find(List<Grant> grants, byte[] hash) {
-        Optional<Role> found = Optional.empty();
+    private static Optional<Grant> find(List<Grant> grants, byte[] hash) {
+        Optional<Grant> found = Optional.empty();
         for (final Grant grant : grants) {
             if (MessageDigest.isEqual(grant.hash(), hash) && found.isEmpty()) {
-                found = Optional.of(grant.role());
+                found = Optional.of(grant);
             }
         }
         return found;

@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.lethe.gateway.events.Written;
 import dev.lethe.gateway.http.ApiException;
 import dev.lethe.gateway.http.Json;
+import dev.lethe.schemas.config.InternalToken;
+import dev.lethe.schemas.config.Secret;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -27,6 +29,7 @@ import org.slf4j.LoggerFactory;
  * ({@code /internal/v1/requests/{id}}, {@code /internal/v1/systems}, {@code /internal/health}).
  * Every call has a timeout; a ledger that cannot be reached, or does not answer in time, is a
  * 503 "ledger unreachable", never a 500. The systems list is cached for {@link #SYSTEMS_TTL}.
+ * Every call carries the internal secret ({@link InternalToken}), which the ledger requires.
  */
 public final class HttpLedgerClient implements LedgerClient {
 
@@ -38,6 +41,7 @@ public final class HttpLedgerClient implements LedgerClient {
     private static final TypeReference<List<RegisteredSystem>> SYSTEMS = new TypeReference<>() { };
 
     private final URI base;
+    private final String authorization;
     private final HttpClient http;
     private final Duration timeout;
     private final Duration systemsTtl;
@@ -48,13 +52,15 @@ public final class HttpLedgerClient implements LedgerClient {
     }
 
     /** A client of the ledger at {@code baseUrl} with the default timeouts and cache. */
-    public HttpLedgerClient(String baseUrl) {
-        this(baseUrl, HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT).build(), REQUEST_TIMEOUT, SYSTEMS_TTL,
-                Clock.systemUTC());
+    public HttpLedgerClient(String baseUrl, Secret internalToken) {
+        this(baseUrl, internalToken, HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT).build(), REQUEST_TIMEOUT,
+                SYSTEMS_TTL, Clock.systemUTC());
     }
 
-    public HttpLedgerClient(String baseUrl, HttpClient http, Duration timeout, Duration systemsTtl, Clock clock) {
+    public HttpLedgerClient(String baseUrl, Secret internalToken, HttpClient http, Duration timeout,
+                            Duration systemsTtl, Clock clock) {
         this.base = URI.create(baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl);
+        this.authorization = InternalToken.headerValue(internalToken);
         this.http = http;
         this.timeout = timeout;
         this.systemsTtl = systemsTtl;
@@ -99,6 +105,7 @@ public final class HttpLedgerClient implements LedgerClient {
             throw new IllegalStateException("two strings always make JSON", e);
         }
         final HttpRequest request = HttpRequest.newBuilder(URI.create(base + "/internal/v1/subjects/lookup"))
+                .header(InternalToken.HEADER, authorization)
                 .header("Accept", "application/json")
                 .header("Content-Type", "application/json")
                 .timeout(timeout)
@@ -149,6 +156,7 @@ public final class HttpLedgerClient implements LedgerClient {
 
     private HttpResponse<String> get(String pathAndQuery, Duration callTimeout) {
         return send(HttpRequest.newBuilder(URI.create(base + pathAndQuery))
+                .header(InternalToken.HEADER, authorization)
                 .header("Accept", "application/json")
                 .timeout(callTimeout)
                 .GET()
@@ -170,6 +178,8 @@ public final class HttpLedgerClient implements LedgerClient {
     private static String answer(HttpResponse<String> response, String id) {
         return switch (response.statusCode()) {
             case 200 -> response.body();
+            case 401 -> throw ApiException.badGateway("the ledger refused the gateway's internal secret: give both "
+                    + "services the same " + InternalToken.FILE_VARIABLE);
             case 404 -> throw ApiException.notFound(id == null ? "not found" : "no erasure request " + id);
             case 409 -> throw conflict(response);
             case 503 -> throw ApiException.unavailable("the ledger cannot answer yet (its state is moving or catching "

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.lethe.schemas.config.ConfigException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.reflect.Field;
@@ -128,6 +129,39 @@ class AuthenticatorTest {
 
         assertTrue(e.getMessage().contains("line 2"), e.getMessage());
         assertFalse(e.getMessage().contains(SUBMITTER), e.getMessage());
+    }
+
+    @Test
+    void shouldAcceptTheSameTokenGivenTwiceForTheSameRole() throws IOException {
+        final Path file = tokensFile("admin " + ADMIN + "\nsubmitter " + SUBMITTER + "\nsubmitter " + SUBMITTER + "\n");
+
+        final Authenticator authenticator = Authenticator.from(ADMIN, file);
+
+        assertEquals(2, authenticator.size());
+        assertEquals(Optional.of(Role.ADMIN), authenticator.authenticate(ADMIN));
+        assertEquals(Optional.of(Role.SUBMITTER), authenticator.authenticate(SUBMITTER));
+    }
+
+    @Test
+    void shouldRefuseTheAdminTokenGivenToAnotherRoleNamingTheFileAndLine() throws IOException {
+        final Path file = tokensFile("submitter " + SUBMITTER + "\npartner:billing " + ADMIN + "\n");
+
+        final ConfigException e = assertThrows(ConfigException.class, () -> Authenticator.from(ADMIN, file));
+
+        assertEquals("LETHE_TOKENS_FILE", e.variable());
+        assertEquals("LETHE_TOKENS_FILE: " + file + " line 2: the token is already given to another role, admin, "
+                + "by LETHE_ADMIN_TOKEN; give each role its own token", e.getMessage());
+        assertFalse(e.getMessage().contains(ADMIN), e.getMessage());
+    }
+
+    @Test
+    void shouldNameTheEarlierLineOfATokenGivenToTwoRolesInTheFile() throws IOException {
+        final Path file = tokensFile("submitter " + SUBMITTER + "\napprover " + SUBMITTER + "\n");
+
+        final ConfigException e = assertThrows(ConfigException.class, () -> Authenticator.from(null, file));
+
+        assertTrue(e.getMessage().endsWith("line 2: the token is already given to another role, submitter, by "
+                + "LETHE_TOKENS_FILE (" + file + " line 1); give each role its own token"), e.getMessage());
     }
 
     @Test

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.lethe.gateway.events.Written;
 import dev.lethe.gateway.http.ApiException;
 import dev.lethe.gateway.http.Json;
+import dev.lethe.schemas.config.Secret;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import java.io.IOException;
@@ -44,7 +45,11 @@ class HttpLedgerClientTest {
               "namespaces":["user_id","email"],"jurisdictions":["GDPR"],"tags":[],"slaDays":30,"reminderHours":24,
               "addedLater":{"x":1}}]""";
 
+    private static final String INTERNAL = "internal-secret-0123456789abcdef-0123";
+
     private final List<Map<String, List<String>>> queries = new CopyOnWriteArrayList<>();
+    /** The Authorization header of every call the fake ledger received, in order ("none" when absent). */
+    private final List<String> authorizations = new CopyOnWriteArrayList<>();
     private final List<String> lookups = new CopyOnWriteArrayList<>();
     private final AtomicInteger systemsCalls = new AtomicInteger();
     private final CountDownLatch release = new CountDownLatch(1);
@@ -57,6 +62,7 @@ class HttpLedgerClientTest {
     void startLedger() {
         ledger = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
+            config.routes.before(ctx -> authorizations.add(String.valueOf(ctx.header("Authorization"))));
             config.routes.get("/internal/v1/requests/{id}", this::request);
             config.routes.get("/internal/v1/systems", ctx -> {
                 systemsCalls.incrementAndGet();
@@ -110,8 +116,48 @@ class HttpLedgerClientTest {
     }
 
     private HttpLedgerClient clientOf(String baseUrl) {
-        return new HttpLedgerClient(baseUrl, HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build(),
+        return clientOf(baseUrl, INTERNAL);
+    }
+
+    private HttpLedgerClient clientOf(String baseUrl, String internalSecret) {
+        return new HttpLedgerClient(baseUrl, Secret.of(internalSecret),
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build(),
                 Duration.ofMillis(1500), Duration.ofSeconds(5), clock);
+    }
+
+    @Test
+    void shouldSendTheInternalSecretOnEveryCall() {
+        client.request(KNOWN);
+        client.requestAfter(KNOWN, new Written("erasure.requests", 4, 1234L), Duration.ofMillis(1));
+        client.list(Map.of("status", "OPEN"));
+        client.lookup("email", "kim@example.com");
+        client.system("billing");
+        client.stats();
+        client.systems();
+        client.health();
+
+        assertEquals(8, authorizations.size());
+        assertEquals(List.of("Bearer " + INTERNAL), authorizations.stream().distinct().toList());
+    }
+
+    @Test
+    void shouldReportALedgerThatRefusesTheSecretAsBadGatewayWithoutShowingIt() {
+        final Javalin strict = Javalin.create(config -> {
+            config.startup.showJavalinBanner = false;
+            config.routes.get("/internal/v1/requests/{id}", ctx -> ctx.status(401)
+                    .result("{\"error\":\"unauthorized\"}"));
+        }).start(0);
+        try {
+            final ApiException e = assertThrows(ApiException.class,
+                    () -> clientOf("http://127.0.0.1:" + strict.port(), "another-secret-0123456789abcdef-01")
+                            .request(KNOWN));
+
+            assertEquals(502, e.status());
+            assertTrue(e.getMessage().contains("LETHE_INTERNAL_TOKEN_FILE"), e.getMessage());
+            assertFalse(e.getMessage().contains("another-secret"), e.getMessage());
+        } finally {
+            strict.stop();
+        }
     }
 
     @Test

@@ -36,7 +36,7 @@ import org.slf4j.LoggerFactory;
 public final class EmbeddedKafkaBroker implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedKafkaBroker.class);
-    private static final String HOST = "127.0.0.1";
+    public static final String HOST = "127.0.0.1";
     private static final int NODE_ID = 1;
     private static final String LOG_DIR = "kafka-logs";
     private static final String SERVER_PROPERTIES = "server.properties";

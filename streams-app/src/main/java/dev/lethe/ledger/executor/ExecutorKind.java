@@ -34,6 +34,6 @@ public enum ExecutorKind {
                 return kind;
             }
         }
-        throw new IllegalArgumentException("LETHE_EXECUTORS: unknown executor '" + text.trim() + "' (known: s3, http)");
+        throw new IllegalArgumentException("unknown executor '" + text.trim() + "' (known: s3, http)");
     }
 }

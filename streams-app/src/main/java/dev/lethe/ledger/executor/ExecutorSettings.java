@@ -1,10 +1,13 @@
 package dev.lethe.ledger.executor;
 
+import dev.lethe.schemas.config.ConfigException;
+import dev.lethe.schemas.config.Env;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Arrays;
+import java.time.temporal.ChronoUnit;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -13,33 +16,50 @@ import java.util.Set;
  * Settings of the built-in executors, read from environment variables. Credentials of the S3
  * store come from files ({@code LETHE_S3_ACCESS_KEY_FILE}, {@code LETHE_S3_SECRET_KEY_FILE}),
  * never from the environment itself; without them the SDK's default credential chain is used.
+ * Both files are checked (present, readable, not empty) when the settings are read.
  */
 public record ExecutorSettings(Set<ExecutorKind> enabled, Optional<URI> s3Endpoint, String s3Region,
                                boolean s3PathStyle, Optional<Path> s3AccessKeyFile, Optional<Path> s3SecretKeyFile,
                                int s3MaxAttempts, Duration retryBase, Duration maxPollInterval) {
 
+    public static final String EXECUTORS = "LETHE_EXECUTORS";
+    public static final String S3_ACCESS_KEY_FILE = "LETHE_S3_ACCESS_KEY_FILE";
+    public static final String S3_SECRET_KEY_FILE = "LETHE_S3_SECRET_KEY_FILE";
+    /** The longest poll interval a consumer accepts, in minutes ({@code max.poll.interval.ms} is an int). */
+    private static final long MAX_POLL_MINUTES = Integer.MAX_VALUE / 60_000;
+
     public static ExecutorSettings fromEnvironment(Map<String, String> env) {
-        final Set<ExecutorKind> enabled = EnumSet.noneOf(ExecutorKind.class);
-        Arrays.stream(env.getOrDefault("LETHE_EXECUTORS", "").split(","))
-                .filter(s -> !s.isBlank())
-                .forEach(s -> enabled.add(ExecutorKind.parse(s)));
-        final Optional<Path> accessKey = path(env, "LETHE_S3_ACCESS_KEY_FILE");
-        final Optional<Path> secretKey = path(env, "LETHE_S3_SECRET_KEY_FILE");
-        if (accessKey.isPresent() != secretKey.isPresent()) {
-            throw new IllegalArgumentException("set both LETHE_S3_ACCESS_KEY_FILE and LETHE_S3_SECRET_KEY_FILE, or neither");
-        }
-        return new ExecutorSettings(Set.copyOf(enabled),
-                Optional.ofNullable(env.get("LETHE_S3_ENDPOINT")).filter(s -> !s.isBlank()).map(URI::create),
-                env.getOrDefault("LETHE_S3_REGION", "us-east-1"),
-                Boolean.parseBoolean(env.getOrDefault("LETHE_S3_PATH_STYLE", "false")),
-                accessKey, secretKey,
-                Integer.parseInt(env.getOrDefault("LETHE_S3_MAX_ATTEMPTS", "8")),
-                Duration.ofMillis(Long.parseLong(env.getOrDefault("LETHE_EXECUTOR_RETRY_BASE_MS", "500"))),
-                Duration.ofMinutes(Long.parseLong(env.getOrDefault("LETHE_EXECUTOR_MAX_POLL_MINUTES", "60"))));
+        return read(Env.of(env));
     }
 
-    private static Optional<Path> path(Map<String, String> env, String name) {
-        return Optional.ofNullable(env.get(name)).filter(s -> !s.isBlank()).map(Path::of);
+    public static ExecutorSettings read(Env env) {
+        final Set<ExecutorKind> enabled = EnumSet.noneOf(ExecutorKind.class);
+        for (String name : env.list(EXECUTORS, List.of())) {
+            enabled.add(env.parsed(EXECUTORS, null, ignored -> ExecutorKind.parse(name)));
+        }
+        final Optional<Path> accessKey = credentialFile(env, S3_ACCESS_KEY_FILE);
+        final Optional<Path> secretKey = credentialFile(env, S3_SECRET_KEY_FILE);
+        if (accessKey.isPresent() != secretKey.isPresent()) {
+            throw new ConfigException(accessKey.isPresent() ? S3_SECRET_KEY_FILE : S3_ACCESS_KEY_FILE,
+                    "must be set too: set both " + S3_ACCESS_KEY_FILE + " and " + S3_SECRET_KEY_FILE + ", or neither");
+        }
+        return new ExecutorSettings(Set.copyOf(enabled),
+                env.url("LETHE_S3_ENDPOINT"),
+                env.string("LETHE_S3_REGION", "us-east-1"),
+                env.flag("LETHE_S3_PATH_STYLE", false),
+                accessKey, secretKey,
+                env.integer("LETHE_S3_MAX_ATTEMPTS", 8, 1, 100),
+                env.duration("LETHE_EXECUTOR_RETRY_BASE_MS", ChronoUnit.MILLIS, 500, 1),
+                Duration.ofMinutes(env.number("LETHE_EXECUTOR_MAX_POLL_MINUTES", 60, 1, MAX_POLL_MINUTES)));
+    }
+
+    /** A credential file: readable and not empty (its content is never shown). */
+    private static Optional<Path> credentialFile(Env env, String name) {
+        final Optional<String> content = env.fileText(name);
+        if (content.isPresent() && content.get().isBlank()) {
+            throw new ConfigException(name, "the file " + env.path(name, null) + " is empty");
+        }
+        return content.map(ignored -> env.path(name, null));
     }
 
     public boolean enabled(ExecutorKind kind) {

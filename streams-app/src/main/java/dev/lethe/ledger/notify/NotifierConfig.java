@@ -1,7 +1,9 @@
 package dev.lethe.ledger.notify;
 
+import dev.lethe.schemas.config.Env;
 import java.net.URI;
 import java.time.Duration;
+import java.time.temporal.ChronoUnit;
 import java.util.Map;
 import java.util.Optional;
 
@@ -27,31 +29,15 @@ public record NotifierConfig(URI url, int maxAttempts, Duration initialBackoff, 
     }
 
     public static Optional<NotifierConfig> fromEnvironment(Map<String, String> env) {
-        final String url = env.get("LETHE_NOTIFY_URL");
-        if (url == null || url.isBlank()) {
-            return Optional.empty();
-        }
-        final URI uri;
-        try {
-            uri = URI.create(url.strip());
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("LETHE_NOTIFY_URL is not a URL", e);
-        }
-        return Optional.of(new NotifierConfig(uri,
-                number(env, "LETHE_NOTIFY_MAX_ATTEMPTS", 6),
-                Duration.ofMillis(number(env, "LETHE_NOTIFY_BACKOFF_MS", 500)),
-                Duration.ofMillis(number(env, "LETHE_NOTIFY_TIMEOUT_MS", 5_000))));
+        return read(Env.of(env));
     }
 
-    private static int number(Map<String, String> env, String name, int fallback) {
-        final String value = env.get(name);
-        if (value == null || value.isBlank()) {
-            return fallback;
-        }
-        try {
-            return Integer.parseInt(value.strip());
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(name + " must be a whole number, got '" + value + "'", e);
-        }
+    /** The webhook's settings (every one checked, even while the webhook is off), or empty without a URL. */
+    public static Optional<NotifierConfig> read(Env env) {
+        final Optional<URI> url = env.url("LETHE_NOTIFY_URL");
+        final int maxAttempts = env.integer("LETHE_NOTIFY_MAX_ATTEMPTS", 6, 1, 1_000);
+        final Duration backoff = env.duration("LETHE_NOTIFY_BACKOFF_MS", ChronoUnit.MILLIS, 500, 1);
+        final Duration timeout = env.duration("LETHE_NOTIFY_TIMEOUT_MS", ChronoUnit.MILLIS, 5_000, 1);
+        return url.map(uri -> new NotifierConfig(uri, maxAttempts, backoff, timeout));
     }
 }

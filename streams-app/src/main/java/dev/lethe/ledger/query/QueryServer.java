@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import dev.lethe.schemas.config.InternalToken;
+import dev.lethe.schemas.config.Secret;
 import dev.lethe.schemas.systems.SystemsJson;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
@@ -50,8 +52,12 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code GET /internal/v1/systems[/{name}]}, {@code GET /internal/health}.</li>
  * </ul>
  * Whatever cannot be answered correctly right now (rebalancing, restoring, not yet applied)
- * gets 503 with Retry-After, never a wrong or partial answer. It holds no authentication: bind
- * it to an internal network only.
+ * gets 503 with Retry-After, never a wrong or partial answer.
+ *
+ * <p>Every call but {@code GET /internal/health} must carry the internal secret
+ * ({@link InternalToken}: {@code Authorization: Bearer <secret>}), which the gateway and the
+ * other instances send; anything else is answered 401 {@code unauthorized}, and the presented
+ * value is never logged. The instance sends the same secret when it forwards a call or fans out.
  */
 public final class QueryServer implements AutoCloseable {
 
@@ -62,16 +68,21 @@ public final class QueryServer implements AutoCloseable {
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
+    private static final String HEALTH = "/internal/health";
+
     private final LedgerQueries queries;
     private final Clock clock;
+    private final Secret internalToken;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private final Javalin app;
 
-    public QueryServer(LedgerQueries queries, Clock clock) {
+    public QueryServer(LedgerQueries queries, Clock clock, Secret internalToken) {
         this.queries = queries;
         this.clock = clock;
+        this.internalToken = internalToken;
         this.app = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
+            config.routes.before(this::authenticate);
             config.routes.get("/internal/v1/requests", this::list);
             config.routes.get("/internal/v1/requests/{id}", this::request);
             config.routes.get("/internal/v1/requests/{id}/audit", this::audit);
@@ -80,10 +91,13 @@ public final class QueryServer implements AutoCloseable {
             config.routes.get("/internal/v1/systems", this::systems);
             config.routes.get("/internal/v1/systems/{name}", this::system);
             config.routes.get("/internal/v1/stats", this::stats);
-            config.routes.get("/internal/health", this::health);
+            config.routes.get(HEALTH, this::health);
             config.routes.exception(ListQuery.BadQueryException.class,
                     (e, ctx) -> error(ctx, 400, "invalid_query", e.getMessage(), e.parameter()));
             config.routes.exception(StreamsException.class, (e, ctx) -> unavailable(ctx, e.getMessage()));
+            config.routes.exception(Unauthorized.class, (e, ctx) -> error(ctx, 401, "unauthorized",
+                    "this endpoint answers Lethe's own services only: send the internal secret as a bearer token",
+                    null));
         });
     }
 
@@ -94,6 +108,22 @@ public final class QueryServer implements AutoCloseable {
 
     public int port() {
         return app.port();
+    }
+
+    /** Refused: the call does not carry the internal secret. */
+    private static final class Unauthorized extends RuntimeException {
+        Unauthorized() {
+            super("the internal secret is missing or wrong", null, false, false);
+        }
+    }
+
+    /** Lets through only calls that carry the internal secret (health probes excepted). */
+    private void authenticate(Context ctx) {
+        if (HEALTH.equals(ctx.path()) || InternalToken.carries(ctx.header(InternalToken.HEADER), internalToken)) {
+            return;
+        }
+        LOG.warn("refused a {} {} from {}: no valid internal secret", ctx.method().name(), ctx.path(), ctx.ip());
+        throw new Unauthorized();
     }
 
     private void request(Context ctx) throws InterruptedException {
@@ -156,6 +186,7 @@ public final class QueryServer implements AutoCloseable {
         ctx.queryParamMap().forEach((name, values) -> params.put(name, values.get(0)));
         params.put("forwarded", "1");
         final HttpRequest.Builder request = HttpRequest.newBuilder(uri(owner, ctx.path(), params))
+                .header(InternalToken.HEADER, InternalToken.headerValue(internalToken))
                 .timeout(MAX_WAIT.plusSeconds(5));
         if ("POST".equals(ctx.method().name())) {
             request.header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(ctx.body()));
@@ -255,6 +286,7 @@ public final class QueryServer implements AutoCloseable {
                 withPartitions.put("partitions", owner.getValue().stream().map(String::valueOf)
                         .collect(Collectors.joining(",")));
                 remote.add(http.sendAsync(HttpRequest.newBuilder(uri(owner.getKey(), ctx.path(), withPartitions))
+                        .header(InternalToken.HEADER, InternalToken.headerValue(internalToken))
                         .timeout(FAN_OUT_TIMEOUT).GET().build(), HttpResponse.BodyHandlers.ofString()));
             }
         }

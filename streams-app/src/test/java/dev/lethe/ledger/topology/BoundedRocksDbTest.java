@@ -17,7 +17,9 @@ class BoundedRocksDbTest {
 
     private static final Map<String, String> ENV = Map.of(
             "LETHE_BOOTSTRAP_SERVERS", "localhost:9092",
-            "LETHE_SCHEMA_REGISTRY_URL", "http://localhost:8081");
+            "LETHE_SCHEMA_REGISTRY_URL", "http://localhost:8081",
+            "LETHE_PSEUDONYM_SECRET", "test-pseudonym-secret-0123456789abcdef",
+            "LETHE_INTERNAL_TOKEN", "test-internal-token-0123456789abcdef");
 
     @Test
     void shouldLeaveRocksDbAloneUnlessAMemoryBudgetIsSet() {
