@@ -90,7 +90,8 @@ class LedgerChaseTopologyTest {
     @Test
     void shouldAuditOverdueOnceAtTheDeadlineAndAgainOnlyAfterAnExtensionRunsOut() {
         try (LedgerDriver ledger = new LedgerDriver()) {
-            ledger.register(LedgerDriver.registration("billing", "user_id").setReminderHours(0).build());
+            ledger.register(LedgerDriver.registration("billing", "user_id").setReminderHours(0).setSlaDays(120)
+                    .build());
             ledger.file(ID);
             assertEquals(GDPR_DEADLINE, ledger.state(ID).getDeadline());
 
