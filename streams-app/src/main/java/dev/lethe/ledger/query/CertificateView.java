@@ -38,9 +38,10 @@ public record CertificateView(String requestId, String status, String subjectKey
 
     /**
      * Why {@code state} gets no certificate, or null when it does: only a COMPLETED or
-     * COMPLETED_WITH_EXCEPTIONS request that needs no person is certified. A cancelled or rejected
-     * request erased nothing; an unfinished one (an unrouted one included) has not erased yet; a
-     * contradicted one waits until an officer acknowledges the contradiction.
+     * COMPLETED_WITH_EXCEPTIONS request that some system answered and that needs no person is
+     * certified. A cancelled or rejected request erased nothing; an unfinished one (an unrouted
+     * one included) has not erased yet; one completed with no system (stored by an earlier version)
+     * erased nothing; a contradicted one waits until an officer acknowledges the contradiction.
      */
     public static Refusal refusal(RequestState state) {
         final RequestStatus status = state.status();
@@ -48,6 +49,11 @@ public record CertificateView(String requestId, String status, String subjectKey
             return new Refusal("not_finished", "request " + state.requestId() + " is " + status
                     + (state.attention().isEmpty() ? "" : " and needs a person (" + names(state) + ")")
                     + "; a certificate of erasure is issued only once it has COMPLETED");
+        }
+        if (state.systems().isEmpty()) {
+            // finished with no system (only before unrouted requests stayed open): nothing was erased anywhere
+            return new Refusal("not_erased", "request " + state.requestId() + " was routed to no system, so "
+                    + "nothing was erased; no certificate of erasure is issued");
         }
         if (!state.attention().isEmpty()) {
             return new Refusal("needs_attention", "request " + state.requestId() + " is " + status

@@ -15,6 +15,7 @@ import dev.lethe.ledger.domain.LedgerEvent;
 import dev.lethe.ledger.domain.LedgerPolicy;
 import dev.lethe.ledger.domain.Outcome;
 import dev.lethe.ledger.domain.RequestState;
+import dev.lethe.ledger.domain.RequestStatus;
 import dev.lethe.ledger.domain.Scope;
 import dev.lethe.ledger.domain.SystemInfo;
 import java.time.Duration;
@@ -93,6 +94,11 @@ class RequestViewsTest {
         assertTrue(refusals.get("cancelled").message().contains("CANCELLED"));
         assertEquals("needs_attention", refusals.get("contradicted").error());
         assertNull(CertificateView.refusal(acknowledged));
+        // a request an earlier version completed with no system at all erased nothing
+        final RequestState empty = new RequestState("r-0", RequestStatus.COMPLETED, "key", null, List.of(), List.of(),
+                List.of("customer_id"), "GDPR", "x", "y", Scope.ALL, 0, NOW, NOW, NOW, NOW, List.of(), List.of(), 4,
+                null, "head", null, 0, false, List.of());
+        assertEquals("not_erased", CertificateView.refusal(empty).error());
         assertEquals("COMPLETED", acknowledged.status().name());
     }
 }
