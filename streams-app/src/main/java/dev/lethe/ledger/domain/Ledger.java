@@ -240,9 +240,14 @@ public final class Ledger {
             step.audit("UNROUTED", LEDGER_ACTOR, null, why + "; it stays open until an officer routes it again "
                     + "(retry) or cancels it with a reason");
             step.notify(LedgerOutput.Notify.ATTENTION, step.state.status(), null, Attention.UNROUTED + ": " + why);
-        } else {
-            dispatchTo(step, routed);
+            return; // callbacks that came early stay kept until it is routed
         }
+        dispatchTo(step, routed);
+        applyEarlyCallbacks(step);
+    }
+
+    /** Applies the callbacks kept until dispatch, then finishes the request if they settled every system. */
+    private static void applyEarlyCallbacks(Step step) {
         final List<Callback> early = step.state.earlyCallbacks();
         step.state = step.state.withEarlyCallbacks(List.of());
         early.forEach(callback -> applyCallback(step, callback));
@@ -359,6 +364,7 @@ public final class Ledger {
         step.audit("REROUTED", actor, null, "routed again against the current registry: "
                 + String.join(",", routed.stream().map(SystemInfo::name).toList()) + (note == null ? "" : "; " + note));
         dispatchTo(step, routed);
+        applyEarlyCallbacks(step);
     }
 
     /** An officer clears a CONTRADICTED flag, with a reason; the contradictions stay recorded. */

@@ -103,6 +103,21 @@ class LedgerAttentionTest {
     }
 
     @Test
+    void shouldKeepACallbackThatCameBeforeAnUnroutedRequestUntilItIsRouted() {
+        // Given billing's answer arrives before the request, which then reaches no system
+        final Run run = run(ctx(List.of(ADS))).apply(done("billing", 7L), received());
+        assertEquals(1, run.state().earlyCallbacks().size());
+        assertTrue(run.auditTypes().stream().noneMatch("CALLBACK_NOT_TARGETED"::equals));
+
+        // When billing is registered and the request routed to it, the kept answer settles it
+        run.registry(List.of(ADS, BILLING)).apply(retryFailed(null));
+
+        assertEquals(SystemStatus.DONE, run.system("billing").status());
+        assertEquals(RequestStatus.COMPLETED, run.state().status());
+        assertEquals(1, run.all(Finished.class).size());
+    }
+
+    @Test
     void refusesARetryThatStillFindsNoSystemAndStaysUnrouted() {
         final Run run = unrouted();
         final RequestState before = run.state();
