@@ -94,7 +94,7 @@ public final class GatewayRoutes {
                 .errors(400, 422, 503));
         routes.add(Route.of(GET, "/v1/erasures", Access.ANY_ROLE, "List requests, newest first, cluster-wide",
                         new ListHandler(c.ledger()))
-                .withQuery("status", "system", "overdue", "field", "from", "to", "limit", "cursor")
+                .withQuery("status", "system", "overdue", "field", "from", "to", "limit", "cursor", "attention")
                 .answering(200, Shapes.Page.class, false).errors(400, 503));
         routes.add(Route.of(POST, "/v1/erasures/retry", Access.APPROVER,
                         "Retry the FAILED systems of every matching request (at most 10,000 a call)",
@@ -116,13 +116,16 @@ public final class GatewayRoutes {
     private static void decisions(List<Route> routes, GatewayApp.Collaborators c, Confirmation confirmation) {
         decision(routes, c, confirmation, "/v1/erasures/{id}/approve", Kind.APPROVE, "Approve a pending request");
         decision(routes, c, confirmation, "/v1/erasures/{id}/reject", Kind.REJECT, "Reject a request before dispatch");
-        decision(routes, c, confirmation, "/v1/erasures/{id}/cancel", Kind.CANCEL, "Cancel a request before dispatch");
+        decision(routes, c, confirmation, "/v1/erasures/{id}/cancel", Kind.CANCEL,
+                "Cancel a request before dispatch, or an unrouted one, with a reason");
         decision(routes, c, confirmation, "/v1/erasures/{id}/extend", Kind.EXTEND,
                 "Extend an unfinished request's deadline");
         decision(routes, c, confirmation, "/v1/erasures/{id}/retry", Kind.RETRY_FAILED,
-                "Retry every FAILED system of a request");
+                "Retry every FAILED system of a request, or route an unrouted one again (409 while still none)");
         decision(routes, c, confirmation, "/v1/erasures/{id}/systems/{system}/retry", Kind.RETRY_SYSTEM,
                 "Retry one FAILED system of a request");
+        decision(routes, c, confirmation, "/v1/erasures/{id}/acknowledge", Kind.ACKNOWLEDGE,
+                "Acknowledge a contradicting callback, with a reason: clears the CONTRADICTED flag");
     }
 
     private static void decision(List<Route> routes, GatewayApp.Collaborators c, Confirmation confirmation,

@@ -235,6 +235,37 @@ class FullFlowIntegrationTest {
         LedgerOutputs.assertNoRawIdentifier(value, userId, email);
     }
 
+    @Test
+    void shouldKeepARequestNoSystemHoldsOpenWithoutACertificateUntilAnOfficerClosesIt() {
+        // Given a request for a customer id, a namespace no registered system holds
+        final Response filed = api.post("/v1/erasures", ApiClient.json(Map.of(
+                "subject", Map.of("namespace", "customer_id", "value", "c-" + UUID.randomUUID()),
+                "jurisdiction", "GDPR", "reason", "account_deleted", "source", "accounts-service")));
+        assertEquals(202, filed.status(), filed.body());
+        final String id = filed.json().path("id").asText();
+
+        // Then it stays open, flagged for a person, and has no certificate
+        final JsonNode request = api.get("/v1/erasures/" + id).json();
+        assertEquals("IN_PROGRESS", request.path("status").asText(), request.toString());
+        assertEquals("[\"UNROUTED\"]", request.path("attention").toString());
+        final Response certificate = api.get("/v1/erasures/" + id + "/certificate");
+        assertEquals(409, certificate.status(), certificate.body());
+
+        // When an officer retries it while still no system holds it, the retry is refused
+        final Response retry = api.post("/v1/erasures/" + id + "/retry", "{}");
+        assertEquals(409, retry.status(), retry.body());
+        assertEquals("still_unrouted", retry.json().path("error").asText());
+
+        // And when the officer closes it with a reason, it ends CANCELLED, still without a certificate
+        final Response cancel = api.post("/v1/erasures/" + id + "/cancel",
+                ApiClient.json(Map.of("reason", "customer ids are not held by any system yet")));
+        assertEquals(202, cancel.status(), cancel.body());
+        assertEquals("CANCELLED", cancel.json().path("status").asText(), cancel.body());
+        assertEquals(409, api.get("/v1/erasures/" + id + "/certificate").status());
+        final String trail = api.get("/v1/erasures/" + id + "/audit").body();
+        assertTrue(trail.contains("\"type\":\"UNROUTED\"") && trail.contains("\"type\":\"CANCELLED\""), trail);
+    }
+
     static String requestBody(String userId, String email, String jurisdiction) {
         final Map<String, Object> body = new LinkedHashMap<>();
         body.put("subject", Map.of("namespace", "user_id", "value", userId));

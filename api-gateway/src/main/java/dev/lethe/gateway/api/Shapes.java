@@ -14,17 +14,20 @@ public final class Shapes {
 
     /** One target system of a request. */
     public record SystemView(String name, String status, Integer attempts, String updatedAt, Long itemsErased,
-                             String detail, String legalBasis) {
+                             String detail, String legalBasis, Boolean overdue) {
     }
 
     /** The scope a request was filed with. */
     public record ScopeView(List<String> systems, List<String> exclude) {
     }
 
-    /** A request as {@code GET /v1/erasures/{id}} answers it. */
+    /**
+     * A request as {@code GET /v1/erasures/{id}} answers it; {@code attention} says why it needs a
+     * person (UNROUTED, CONTRADICTED), empty when nothing.
+     */
     public record RequestView(String id, String status, String subjectKey, String jurisdiction, String reason,
                               String source, String requestedAt, String deadline, String finishedAt, Boolean overdue,
-                              ScopeView scope, List<SystemView> systems) {
+                              ScopeView scope, List<SystemView> systems, List<String> attention) {
     }
 
     /** One page of a list. */

@@ -1,6 +1,7 @@
 package dev.lethe.gateway.erasure;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.lethe.avro.Acknowledged;
 import dev.lethe.avro.Approved;
 import dev.lethe.avro.Cancelled;
 import dev.lethe.avro.DeadlineExtended;
@@ -27,19 +28,23 @@ import java.util.UUID;
 
 /**
  * A person's decision about one request (approver or admin): approve, reject, cancel, retry one
- * system, retry every FAILED system, extend the deadline. Reads the request first (404 when
- * unknown), refuses a transition its state does not allow with 409 {@code invalid_transition},
- * writes one {@link Decision} (actor: the role's name), waits for the ledger to apply it and
- * answers {@code 202 {"id", "status"}}. Nothing is written when a check fails.
+ * system, retry every FAILED system (or route an UNROUTED request again), extend the deadline,
+ * acknowledge a contradiction. Reads the request first (404 when unknown), refuses a transition
+ * its state does not allow with 409 {@code invalid_transition}, writes one {@link Decision}
+ * (actor: the role's name), waits for the ledger to apply it and answers
+ * {@code 202 {"id", "status"}}. Nothing is written when a check fails. A retry of an unrouted
+ * request that the ledger confirms still routes to no system answers 409 {@code still_unrouted}
+ * (the ledger refused the decision; nothing changed).
  */
 public final class DecisionHandler implements RoleHandler {
 
     static final int TEXT_MAX = 1024;
     static final int EXTEND_DAYS_MAX = 365;
     private static final Set<String> BEFORE_DISPATCH = Set.of("RECEIVED", "PENDING_APPROVAL", "SCHEDULED");
+    private static final String UNROUTED = "UNROUTED";
 
     /** The kinds of decision, each with its rule and its event. */
-    public enum Kind { APPROVE, REJECT, CANCEL, RETRY_SYSTEM, RETRY_FAILED, EXTEND }
+    public enum Kind { APPROVE, REJECT, CANCEL, RETRY_SYSTEM, RETRY_FAILED, EXTEND, ACKNOWLEDGE }
 
     private final Kind kind;
     private final EventWriter events;
@@ -62,7 +67,7 @@ public final class DecisionHandler implements RoleHandler {
 
     /** The body type of a kind of decision (for the route table). */
     public static Class<?> bodyOf(Kind kind) {
-        if (kind == Kind.REJECT || kind == Kind.CANCEL) {
+        if (kind == Kind.REJECT || kind == Kind.CANCEL || kind == Kind.ACKNOWLEDGE) {
             return ReasonBody.class;
         }
         if (kind == Kind.EXTEND) {
@@ -80,8 +85,13 @@ public final class DecisionHandler implements RoleHandler {
         final Written written = events.write(new Decision(UUID.randomUUID().toString(), id, clock.instant(),
                 role.name(), action));
         final String confirmed = confirmation.await(id, written);
-        final String status = confirmed == null ? LedgerJson.status(request)
-                : LedgerJson.status(LedgerJson.parse(confirmed));
+        final JsonNode after = confirmed == null ? null : LedgerJson.parse(confirmed);
+        if (kind == Kind.RETRY_FAILED && after != null && LedgerJson.needs(after, UNROUTED)) {
+            throw new ApiException(409, "still_unrouted", "no registered system holds this request's identifier "
+                    + "namespaces under its jurisdiction and scope yet, so it stays unrouted: register a system that "
+                    + "holds them and retry, or cancel the request with a reason", null, null);
+        }
+        final String status = after == null ? LedgerJson.status(request) : LedgerJson.status(after);
         ctx.status(202).json(new Accepted(id, status));
     }
 
@@ -101,6 +111,8 @@ public final class DecisionHandler implements RoleHandler {
             case RETRY_FAILED -> new RetryFailed(Fields.optionalText(
                     JsonBody.readOptional(ctx, NoteBody.class, new NoteBody(null)).note(), "note", TEXT_MAX));
             case EXTEND -> extension(JsonBody.read(ctx, ExtendBody.class));
+            case ACKNOWLEDGE -> new Acknowledged(Fields.text(JsonBody.read(ctx, ReasonBody.class).reason(), "reason",
+                    TEXT_MAX));
         };
     }
 
@@ -119,13 +131,17 @@ public final class DecisionHandler implements RoleHandler {
                     + "can be approved");
             case REJECT -> require(BEFORE_DISPATCH.contains(status), status, "only a RECEIVED, PENDING_APPROVAL or "
                     + "SCHEDULED request can be rejected");
-            case CANCEL -> require(BEFORE_DISPATCH.contains(status), status, "only a request not yet dispatched "
-                    + "(RECEIVED, PENDING_APPROVAL, SCHEDULED) can be cancelled");
+            case CANCEL -> require(BEFORE_DISPATCH.contains(status) || LedgerJson.needs(request, UNROUTED), status,
+                    "only a request not yet dispatched (RECEIVED, PENDING_APPROVAL, SCHEDULED) or an unrouted one "
+                            + "can be cancelled");
             case RETRY_SYSTEM -> retrySystem(request, status, ctx.pathParam("system"));
-            case RETRY_FAILED -> require(status.equals("IN_PROGRESS") && LedgerJson.anySystem(request, "FAILED"),
-                    status, "only an IN_PROGRESS request with a FAILED system can be retried");
+            case RETRY_FAILED -> require(status.equals("IN_PROGRESS") && (LedgerJson.anySystem(request, "FAILED")
+                    || LedgerJson.needs(request, UNROUTED)), status,
+                    "only an IN_PROGRESS request with a FAILED system, or an unrouted one, can be retried");
             case EXTEND -> require(!LedgerJson.FINISHED.contains(status), status, "a finished request's deadline "
                     + "cannot be extended");
+            case ACKNOWLEDGE -> require(LedgerJson.needs(request, "CONTRADICTED"), status, "only a request flagged "
+                    + "CONTRADICTED (a callback contradicted a settled system) can be acknowledged");
         }
     }
 

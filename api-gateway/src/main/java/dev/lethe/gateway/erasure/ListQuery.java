@@ -15,7 +15,7 @@ import java.util.Set;
  * {@code field}. {@link #toLedger()} gives the ledger's query parameters.
  */
 public record ListQuery(String status, String system, Boolean overdue, String field, Instant from, Instant to,
-                        int limit, String cursor, String systemStatus) {
+                        int limit, String cursor, String systemStatus, Boolean attention) {
 
     public static final List<String> STATUSES = List.of("RECEIVED", "PENDING_APPROVAL", "SCHEDULED", "IN_PROGRESS",
             "COMPLETED", "COMPLETED_WITH_EXCEPTIONS", "REJECTED", "CANCELLED");
@@ -23,14 +23,15 @@ public record ListQuery(String status, String system, Boolean overdue, String fi
     public static final int DEFAULT_LIMIT = 50;
     static final int CURSOR_MAX = 1024;
     private static final Set<String> PARAMETERS = Set.of("status", "system", "overdue", "field", "from", "to",
-            "limit", "cursor");
+            "limit", "cursor", "attention");
 
     /** The query of {@code GET /v1/erasures}, from its query parameters (each given at most once). */
     public static ListQuery fromParameters(Map<String, List<String>> parameters) {
         for (final Map.Entry<String, List<String>> parameter : parameters.entrySet()) {
             if (!PARAMETERS.contains(parameter.getKey())) {
                 throw ApiException.badRequest("unknown_field", "unknown query parameter " + parameter.getKey()
-                        + " (known: status, system, overdue, field, from, to, limit, cursor)", parameter.getKey());
+                        + " (known: status, system, overdue, field, from, to, limit, cursor, attention)",
+                        parameter.getKey());
             }
             if (parameter.getValue().size() > 1) {
                 throw ApiException.badRequest("invalid_value", parameter.getKey() + " is given more than once",
@@ -40,7 +41,13 @@ public record ListQuery(String status, String system, Boolean overdue, String fi
         final Map<String, String> single = new LinkedHashMap<>();
         parameters.forEach((name, values) -> single.put(name, values.get(0)));
         return of(single.get("status"), single.get("system"), overdue(single.get("overdue")), single.get("field"),
-                single.get("from"), single.get("to"), limit(single.get("limit")), single.get("cursor"), null);
+                single.get("from"), single.get("to"), limit(single.get("limit")), single.get("cursor"), null)
+                .withAttention(flag(single.get("attention"), "attention"));
+    }
+
+    /** This query, only of requests that need a person ({@code true}), that do not, or either (null). */
+    public ListQuery withAttention(Boolean needsAttention) {
+        return new ListQuery(status, system, overdue, field, from, to, limit, cursor, systemStatus, needsAttention);
     }
 
     /** A checked query; null means "no filter" for each filter. */
@@ -66,12 +73,13 @@ public record ListQuery(String status, String system, Boolean overdue, String fi
         if (cursor != null && (cursor.isEmpty() || cursor.length() > CURSOR_MAX)) {
             throw invalid("cursor", "cursor must be a cursor from an earlier page");
         }
-        return new ListQuery(status, system, overdue, field, fromTime, toTime, limit, cursor, systemStatus);
+        return new ListQuery(status, system, overdue, field, fromTime, toTime, limit, cursor, systemStatus, null);
     }
 
     /** This query on another page and with another limit. */
     public ListQuery page(String nextCursor, int pageLimit) {
-        return new ListQuery(status, system, overdue, field, from, to, pageLimit, nextCursor, systemStatus);
+        return new ListQuery(status, system, overdue, field, from, to, pageLimit, nextCursor, systemStatus,
+                attention);
     }
 
     /** The ledger's query parameters ({@code GET /internal/v1/requests}). */
@@ -86,6 +94,7 @@ public record ListQuery(String status, String system, Boolean overdue, String fi
         query.put("limit", Integer.toString(limit));
         put(query, "cursor", cursor);
         put(query, "systemStatus", systemStatus);
+        put(query, "attention", attention == null ? null : attention.toString());
         return query;
     }
 
@@ -96,11 +105,15 @@ public record ListQuery(String status, String system, Boolean overdue, String fi
     }
 
     private static Boolean overdue(String text) {
+        return flag(text, "overdue");
+    }
+
+    private static Boolean flag(String text, String name) {
         if (text == null) {
             return null;
         }
         if (!text.equals("true") && !text.equals("false")) {
-            throw invalid("overdue", "overdue must be true or false");
+            throw invalid(name, name + " must be true or false");
         }
         return Boolean.valueOf(text);
     }

@@ -59,6 +59,16 @@ public final class LedgerJson {
         return null;
     }
 
+    /** Whether a request view says it needs a person for {@code reason} (UNROUTED, CONTRADICTED). */
+    public static boolean needs(JsonNode request, String reason) {
+        for (final JsonNode flag : request.path("attention")) {
+            if (reason.equals(flag.asText(null))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Whether any target system of a request view has {@code status}. */
     public static boolean anySystem(JsonNode request, String status) {
         for (final JsonNode target : request.path("systems")) {

@@ -26,7 +26,8 @@ import org.slf4j.LoggerFactory;
  * method and status ({@code lethe_http_server_requests_seconds}), the auth refusals counted by
  * the guard ({@code lethe_auth_refusals_total{reason}}), and gauges of the ledger, refreshed from
  * its cluster-wide stats at most every {@link #STATS_TTL} when scraped: {@code lethe_requests{status}},
- * {@code lethe_requests_overdue}, {@code lethe_system_pending{system}},
+ * {@code lethe_requests_overdue}, {@code lethe_system_pending{system}}, the requests that need a
+ * person, {@code lethe_requests_attention} (in all) and {@code lethe_requests_attention_by_reason{reason}},
  * {@code lethe_streams_state{server, state}} (1 per instance) and {@code lethe_ledger_stats_up}.
  */
 public final class GatewayMetrics {
@@ -40,7 +41,9 @@ public final class GatewayMetrics {
     private final MultiGauge byStatus;
     private final MultiGauge pending;
     private final MultiGauge streams;
+    private final MultiGauge attentionByReason;
     private final AtomicLong overdue = new AtomicLong();
+    private final AtomicLong attention = new AtomicLong();
     private final AtomicLong statsUp = new AtomicLong();
     private Instant refreshed = Instant.MIN;
 
@@ -55,6 +58,10 @@ public final class GatewayMetrics {
                 .description("1 for each ledger instance in its Kafka Streams state").register(registry);
         Gauge.builder("lethe.requests.overdue", overdue, AtomicLong::get)
                 .description("unfinished requests past their deadline").register(registry);
+        Gauge.builder("lethe.requests.attention", attention, AtomicLong::get)
+                .description("requests that need a person (unrouted, contradicted), cluster-wide").register(registry);
+        this.attentionByReason = MultiGauge.builder("lethe.requests.attention.by.reason")
+                .description("requests that need a person, by reason, cluster-wide").register(registry);
         Gauge.builder("lethe.ledger.stats.up", statsUp, AtomicLong::get)
                 .description("1 when the last read of the ledger's stats succeeded").register(registry);
     }
@@ -94,6 +101,8 @@ public final class GatewayMetrics {
                     "server", instance.path("server").asText(""), "state", instance.path("state").asText("")), 1)));
             streams.register(instances, true);
             overdue.set(stats.path("overdue").asLong(0));
+            attention.set(stats.path("needsAttention").asLong(0));
+            attentionByReason.register(rows(stats.path("attention"), "reason"), true);
             statsUp.set(1);
         } catch (RuntimeException e) {
             statsUp.set(0);

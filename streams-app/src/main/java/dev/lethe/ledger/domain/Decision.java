@@ -33,4 +33,8 @@ public record Decision(String eventId, String requestId, Instant at, String acto
     /** Another request for the same subject and scope was filed while this one is open. */
     public record DuplicateReceived(String source) implements Action {
     }
+
+    /** An officer has looked at what the request was flagged for (a contradicting callback) and clears it. */
+    public record Acknowledge(String reason) implements Action {
+    }
 }

@@ -28,14 +28,23 @@ import java.util.stream.Stream;
  * is kept and applied at dispatch.
  *
  * <p>Time-driven work happens on {@link LedgerEvent.Woken}: the end of a grace period, a reminder
- * to each system that has not answered within its {@code reminderHours} (until, after its
- * {@code maxAttempts} erasure events, it is FAILED and the request escalates), and the deadline
- * (audited OVERDUE once). Every transition asks to be woken at its next due time with a
- * {@link LedgerOutput.Wake}; a wake that finds nothing due changes nothing.
+ * to each system that has not answered (or, after PROGRESS, has had no news) within its
+ * {@code reminderHours} (until, after its {@code maxAttempts} erasure events, it is FAILED and
+ * the request escalates), each system's own deadline (audited SYSTEM_OVERDUE once) and the
+ * request's deadline (audited OVERDUE once). Every transition asks to be woken at its next due
+ * time with a {@link LedgerOutput.Wake}; a wake that finds nothing due changes nothing.
  *
  * <p>A request with a FAILED system stays IN_PROGRESS (never COMPLETED) until the system is
  * retried and answers; every change of the request's status is also emitted as a
  * {@link LedgerOutput.Notify}.
+ *
+ * <p>Some requests need a person ({@link Attention}): one that no system holds stays IN_PROGRESS,
+ * UNROUTED, until an officer routes it again (a retry, against the registry as it is then) or
+ * cancels it with a reason; it is never COMPLETED with no system. A callback that contradicts a
+ * system's settled answer is recorded (CALLBACK_CONTRADICTED, once per system and outcome) and
+ * flags the request CONTRADICTED until an officer acknowledges it; the settled answer is kept.
+ * Whether a late callback contradicts depends on arrival order, so the flag (unlike the statuses)
+ * does.
  */
 public final class Ledger {
 
@@ -81,15 +90,27 @@ public final class Ledger {
         if (chase != null && (before == null || !chase.equals(nextChase(before)))) {
             step.emit(new LedgerOutput.Wake(s.requestId(), chase));
         }
+        final Instant systemDue = nextSystemDeadline(s);
+        if (systemDue != null && (before == null || !systemDue.equals(nextSystemDeadline(before)))) {
+            step.emit(new LedgerOutput.Wake(s.requestId(), systemDue));
+        }
         if (s.deadline() != null && (before == null || !s.deadline().equals(before.deadline()))) {
             step.emit(new LedgerOutput.Wake(s.requestId(), s.deadline().plusMillis(1)));
         }
     }
 
     private static Instant nextChase(RequestState s) {
-        return s.systems().stream().filter(t -> t.status() == SystemStatus.DISPATCHED)
+        return s.systems().stream()
+                .filter(t -> t.status() == SystemStatus.DISPATCHED || t.status() == SystemStatus.IN_PROGRESS)
                 .map(SystemTarget::nextReminderAt).filter(Objects::nonNull).min(Comparator.naturalOrder())
                 .orElse(null);
+    }
+
+    /** Just past the earliest own deadline of a system that still owes an answer and was not audited overdue. */
+    private static Instant nextSystemDeadline(RequestState s) {
+        return s.systems().stream()
+                .filter(t -> !t.status().settled() && !t.overdueAudited() && t.deadline() != null)
+                .map(t -> t.deadline().plusMillis(1)).min(Comparator.naturalOrder()).orElse(null);
     }
 
     private static void notifyStatusChange(Step step, RequestState before) {
@@ -115,7 +136,7 @@ public final class Ledger {
                 r.identifiers(), r.objects(), namespaces, r.jurisdiction(), r.reason(), r.source(), r.scope(),
                 r.graceDays(), r.requestedAt(), step.ctx.policy().deadline(r.jurisdiction(), r.requestedAt()),
                 null, step.ctx.now(), List.of(), step.state.earlyCallbacks(), step.state.auditSeq(),
-                r.fingerprint(), step.state.auditHead(), null, 0, false);
+                r.fingerprint(), step.state.auditHead(), null, 0, false, List.of());
         step.audit("RECEIVED", r.submittedBy() == null ? r.source() : r.submittedBy(), null,
                 "jurisdiction " + r.jurisdiction() + ", reason " + r.reason() + ", source " + r.source());
         final ApprovalPolicy.Rule rule = step.ctx.policy().approval().match(r.jurisdiction(), r.source());
@@ -152,6 +173,7 @@ public final class Ledger {
             dispatch(step);
         } else if (s.status() == RequestStatus.IN_PROGRESS) {
             chase(step);
+            auditSystemsOverdue(step);
         }
         auditOverdue(step);
     }
@@ -163,17 +185,34 @@ public final class Ledger {
             if (!target.chaseDue(now)) {
                 continue;
             }
+            final boolean working = target.status() == SystemStatus.IN_PROGRESS;
             if (target.maxAttempts() > 0 && target.sent() >= target.maxAttempts()) {
-                final String why = "no answer after " + target.sent() + " attempts";
+                final String why = working ? "no news after " + target.sent() + " reminders since its last progress"
+                        : "no answer after " + target.sent() + " attempts";
                 step.replace(target.escalated(now, why));
                 step.audit("ESCALATED", LEDGER_ACTOR, target.name(), why);
                 step.notify(LedgerOutput.Notify.ESCALATED, step.state.status(), target.name(), why);
             } else {
                 final SystemTarget again = target.resent(now, false);
                 step.replace(again);
-                step.audit("REMINDED", LEDGER_ACTOR, target.name(), "no answer yet; attempt " + again.attempts());
+                step.audit("REMINDED", LEDGER_ACTOR, target.name(), (working ? "no news since its last progress"
+                        : "no answer yet") + "; attempt " + again.attempts());
                 step.emit(dispatchEvent(step, List.of(target.name()), again.attempts(), true));
             }
+        }
+    }
+
+    /** A system's own deadline passed while it still owes an answer: audited and notified once per system. */
+    private static void auditSystemsOverdue(Step step) {
+        final Instant now = step.ctx.now();
+        for (SystemTarget target : step.state.systems()) {
+            if (!target.overdueUnaudited(now)) {
+                continue;
+            }
+            final String why = "its own deadline " + target.deadline() + " passed in status " + target.status();
+            step.replace(target.withOverdueAudited());
+            step.audit("SYSTEM_OVERDUE", LEDGER_ACTOR, target.name(), why);
+            step.notify(LedgerOutput.Notify.SYSTEM_OVERDUE, step.state.status(), target.name(), why);
         }
     }
 
@@ -193,28 +232,54 @@ public final class Ledger {
     }
 
     private static void dispatch(Step step) {
-        final RequestState s = step.state;
-        final List<SystemInfo> routed = step.ctx.systems().stream()
-                .filter(system -> matches(system, s))
-                .sorted(Comparator.comparing(SystemInfo::name))
-                .toList();
-        final List<SystemTarget> targets = routed.stream()
-                .map(system -> SystemTarget.dispatched(system, step.ctx.now()))
-                .toList();
-        step.state = s.withSystems(targets, step.ctx.now()).withStatus(RequestStatus.IN_PROGRESS, step.ctx.now());
-        for (SystemInfo system : routed) {
-            step.audit("DISPATCHED", LEDGER_ACTOR, system.name(), reason(system, s));
+        final List<SystemInfo> routed = route(step);
+        step.state = step.state.withStatus(RequestStatus.IN_PROGRESS, step.ctx.now());
+        if (routed.isEmpty()) {
+            final String why = unrouted(step.state);
+            step.state = step.state.withAttention(Attention.UNROUTED, true);
+            step.audit("UNROUTED", LEDGER_ACTOR, null, why + "; it stays open until an officer routes it again "
+                    + "(retry) or cancels it with a reason");
+            step.notify(LedgerOutput.Notify.ATTENTION, step.state.status(), null, Attention.UNROUTED + ": " + why);
+            return; // callbacks that came early stay kept until it is routed
         }
-        if (targets.isEmpty()) {
-            step.audit("NO_SYSTEMS_MATCHED", LEDGER_ACTOR, null, "no registered system holds namespaces "
-                    + String.join(",", s.namespaces()));
-        } else {
-            step.emit(dispatchEvent(step, targets.stream().map(SystemTarget::name).toList(), 1, false));
-        }
+        dispatchTo(step, routed);
+        applyEarlyCallbacks(step);
+    }
+
+    /** Applies the callbacks kept until dispatch, then finishes the request if they settled every system. */
+    private static void applyEarlyCallbacks(Step step) {
         final List<Callback> early = step.state.earlyCallbacks();
         step.state = step.state.withEarlyCallbacks(List.of());
         early.forEach(callback -> applyCallback(step, callback));
         finishIfSettled(step);
+    }
+
+    /** The registered systems (as they are now) that the request is for, in name order. */
+    private static List<SystemInfo> route(Step step) {
+        final RequestState s = step.state;
+        return step.ctx.systems().stream()
+                .filter(system -> matches(system, s))
+                .sorted(Comparator.comparing(SystemInfo::name))
+                .toList();
+    }
+
+    /** Freezes {@code routed} into the request as its targets and sends them the erasure event. */
+    private static void dispatchTo(Step step, List<SystemInfo> routed) {
+        final RequestState s = step.state;
+        final List<SystemTarget> targets = routed.stream()
+                .map(system -> SystemTarget.dispatched(system, step.ctx.now()))
+                .toList();
+        step.state = s.withSystems(targets, step.ctx.now());
+        for (SystemInfo system : routed) {
+            step.audit("DISPATCHED", LEDGER_ACTOR, system.name(), reason(system, s));
+        }
+        step.emit(dispatchEvent(step, targets.stream().map(SystemTarget::name).toList(), 1, false));
+    }
+
+    /** Why no system was chosen: the namespaces, the jurisdiction and the scope routing looked for. */
+    private static String unrouted(RequestState s) {
+        return "no registered system holds namespaces " + String.join(",", s.namespaces()) + " for "
+                + s.jurisdiction() + (Scope.ALL.equals(s.scope()) ? "" : " within the request's scope");
     }
 
     private static boolean matches(SystemInfo system, RequestState s) {
@@ -262,10 +327,19 @@ public final class Ledger {
             end(step, decision, RequestStatus.REJECTED, reject.reason(),
                     s.status() == RequestStatus.RECEIVED || s.status() == RequestStatus.PENDING_APPROVAL);
         } else if (action instanceof Decision.Cancel cancel) {
-            end(step, decision, RequestStatus.CANCELLED, cancel.reason(), s.status().beforeDispatch());
+            if (s.needs(Attention.UNROUTED) && isBlank(cancel.reason())) {
+                step.emit(new Refused("cancelling unrouted request " + s.requestId() + " needs a reason"));
+                return;
+            }
+            end(step, decision, RequestStatus.CANCELLED, cancel.reason(),
+                    s.status().beforeDispatch() || s.needs(Attention.UNROUTED));
         } else if (action instanceof Decision.Retry retry) {
             retry(step, decision.actor(), retry.system());
         } else if (action instanceof Decision.RetryFailed retryFailed) {
+            if (s.needs(Attention.UNROUTED)) {
+                reroute(step, decision.actor(), retryFailed.note());
+                return;
+            }
             retryFailed(step, decision.actor(), retryFailed.note());
         } else if (action instanceof Decision.ExtendDeadline extend) {
             extend(step, decision.actor(), extend);
@@ -273,7 +347,39 @@ public final class Ledger {
             step.audit("DUPLICATE_RECEIVED", decision.actor(), null, "another request for the same subject and "
                     + "scope" + (duplicate.source() == null ? "" : " from " + duplicate.source())
                     + " was filed while this one is open");
+        } else if (action instanceof Decision.Acknowledge acknowledge) {
+            acknowledge(step, decision.actor(), acknowledge.reason());
         }
+    }
+
+    /** Routes an unrouted request again, against the registry as it is now; refused while still no system holds it. */
+    private static void reroute(Step step, String actor, String note) {
+        final List<SystemInfo> routed = route(step);
+        if (routed.isEmpty()) {
+            step.emit(new Refused("request " + step.state.requestId() + " is still routed to no system: "
+                    + unrouted(step.state)));
+            return;
+        }
+        step.state = step.state.withAttention(Attention.UNROUTED, false);
+        step.audit("REROUTED", actor, null, "routed again against the current registry: "
+                + String.join(",", routed.stream().map(SystemInfo::name).toList()) + (note == null ? "" : "; " + note));
+        dispatchTo(step, routed);
+        applyEarlyCallbacks(step);
+    }
+
+    /** An officer clears a CONTRADICTED flag, with a reason; the contradictions stay recorded. */
+    private static void acknowledge(Step step, String actor, String reason) {
+        final RequestState s = step.state;
+        if (!s.needs(Attention.CONTRADICTED)) {
+            step.emit(new Refused("request " + s.requestId() + " has no contradicting callback to acknowledge"));
+            return;
+        }
+        if (isBlank(reason)) {
+            step.emit(new Refused("acknowledging a contradiction needs a reason"));
+            return;
+        }
+        step.state = s.withAttention(Attention.CONTRADICTED, false);
+        step.audit("ACKNOWLEDGED", actor, null, "contradiction acknowledged: " + reason);
     }
 
     /** Sends the request again to every FAILED system, each with fresh attempts. */
@@ -337,7 +443,7 @@ public final class Ledger {
                     + step.state.status() + " to " + to));
             return;
         }
-        step.state = step.state.finish(to, step.ctx.now());
+        step.state = step.state.withAttention(Attention.UNROUTED, false).finish(to, step.ctx.now());
         step.audit(to.name(), decision.actor(), null, reason);
     }
 
@@ -368,7 +474,10 @@ public final class Ledger {
             return;
         }
         if (s.status().finished()) {
-            return; // a repeat after the end: harmless
+            // a repeat after the end is harmless; a contradiction of a settled answer is still recorded
+            s.system(callback.system()).filter(t -> contradicts(t, callback.outcome()))
+                    .ifPresent(target -> contradict(step, target, callback));
+            return;
         }
         applyCallback(step, callback);
         finishIfSettled(step);
@@ -399,6 +508,10 @@ public final class Ledger {
                     callback.outcome() + " from a system this request does not target; ignored");
             return;
         }
+        if (contradicts(target, callback.outcome())) {
+            contradict(step, target, callback);
+            return;
+        }
         if (target.manual() && callback.outcome() == Outcome.DONE && isBlank(callback.detail())) {
             step.emit(new Refused("system " + target.name() + " is completed by a person: DONE needs the evidence "
                     + "in detail"));
@@ -412,7 +525,31 @@ public final class Ledger {
             return;
         }
         step.replace(next);
+        if (next.sameAnswer(target)) {
+            return; // news without anything new (a repeated PROGRESS): only its chase starts again
+        }
         step.audit("SYSTEM_" + callback.outcome().name(), callback.actor(), callback.system(), detailOf(next, clean));
+    }
+
+    /**
+     * Whether {@code outcome} contradicts what {@code target} settled on (and was not recorded yet):
+     * a final answer or FAILED that differs from its settled status. A late PROGRESS is stale, not a
+     * contradiction; a repeat of the same outcome is no contradiction either.
+     */
+    private static boolean contradicts(SystemTarget target, Outcome outcome) {
+        return target.status().settled() && outcome != Outcome.PROGRESS && outcome.status() != target.status()
+                && !target.contradictions().contains(outcome);
+    }
+
+    /** Records a contradicting callback: audited, notified, the request flagged; the settled answer is kept. */
+    private static void contradict(Step step, SystemTarget target, Callback callback) {
+        final String why = callback.outcome() + " from " + callback.actor() + " contradicts " + target.status()
+                + " reported at " + target.updatedAt() + "; the first answer is kept";
+        step.replace(target.contradictedBy(callback.outcome()));
+        step.state = step.state.withAttention(Attention.CONTRADICTED, true);
+        step.audit("CALLBACK_CONTRADICTED", callback.actor(), target.name(), why);
+        step.notify(LedgerOutput.Notify.ATTENTION, step.state.status(), target.name(),
+                Attention.CONTRADICTED + ": " + why);
     }
 
     /** One system's status under one callback: settled is final, PROGRESS never overrides FAILED. */
@@ -423,13 +560,14 @@ public final class Ledger {
         final Long items = callback.itemsErased();
         return switch (callback.outcome()) {
             case PROGRESS -> {
-                final SystemStatus status = target.status() == SystemStatus.FAILED
-                        ? SystemStatus.FAILED : SystemStatus.IN_PROGRESS;
                 final Long most = max(target.itemsErased(), items);
-                if (status == target.status() && Objects.equals(most, target.itemsErased())) {
+                if (target.status() != SystemStatus.FAILED) {
+                    yield target.progressed(ctx.now(), most); // news: chased again from now on
+                }
+                if (Objects.equals(most, target.itemsErased())) {
                     yield target;
                 }
-                yield target.answered(status, ctx.now(), most, target.detail(), null);
+                yield target.answered(SystemStatus.FAILED, ctx.now(), most, target.detail(), null);
             }
             case FAILED -> target.status() == SystemStatus.FAILED ? target
                     : target.answered(SystemStatus.FAILED, ctx.now(), target.itemsErased(), detail, null);
@@ -455,7 +593,8 @@ public final class Ledger {
 
     private static void finishIfSettled(Step step) {
         final RequestState s = step.state;
-        if (s.status() != RequestStatus.IN_PROGRESS || !s.systems().stream().allMatch(t -> t.status().settled())) {
+        if (s.status() != RequestStatus.IN_PROGRESS || s.systems().isEmpty()
+                || !s.systems().stream().allMatch(t -> t.status().settled())) {
             return;
         }
         final boolean retained = s.systems().stream().anyMatch(t -> t.status() == SystemStatus.RETAINED);

@@ -25,20 +25,23 @@ public sealed interface LedgerOutput {
 
     /**
      * Wake the request at {@code at} with a {@link LedgerEvent.Woken}: the end of its grace period,
-     * a system's next reminder, or just past its deadline.
+     * a system's next reminder, or just past its own or a system's deadline.
      */
     record Wake(String requestId, Instant at) implements LedgerOutput {
     }
 
     /**
      * Tell whoever watches (the notification webhook): {@code type} is {@link #STATUS_CHANGED},
-     * {@link #OVERDUE} or {@link #ESCALATED}. Never carries raw identifiers.
+     * {@link #OVERDUE}, {@link #ESCALATED}, {@link #SYSTEM_OVERDUE} (a system passed its own
+     * deadline) or {@link #ATTENTION} (the request needs a person). Never carries raw identifiers.
      */
     record Notify(String requestId, String type, RequestStatus status, RequestStatus previousStatus, String system,
                   String jurisdiction, Instant deadline, String detail, Instant at) implements LedgerOutput {
         public static final String STATUS_CHANGED = "STATUS_CHANGED";
         public static final String OVERDUE = "OVERDUE";
         public static final String ESCALATED = "ESCALATED";
+        public static final String SYSTEM_OVERDUE = "SYSTEM_OVERDUE";
+        public static final String ATTENTION = "ATTENTION";
     }
 
     /** The input could not be applied; it goes to the dead-letter topic with this reason. */

@@ -1,6 +1,7 @@
 package dev.lethe.ledger.domain;
 
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -13,7 +14,8 @@ import java.util.Optional;
  *
  * <p>{@code deadline} is the current deadline; {@code baseDeadline} the one before any extension
  * and {@code extensions} how many were granted. {@code overdueAudited} says the breach of the
- * current deadline was audited (once; an extension clears it).
+ * current deadline was audited (once; an extension clears it). {@code attention} says why the
+ * request needs a person (empty when it does not).
  */
 public record RequestState(String requestId, RequestStatus status, String subjectKey, Identifier subject,
                            List<Identifier> identifiers, List<String> objects, List<String> namespaces,
@@ -21,7 +23,7 @@ public record RequestState(String requestId, RequestStatus status, String subjec
                            Instant requestedAt, Instant deadline, Instant finishedAt, Instant updatedAt,
                            List<SystemTarget> systems, List<Callback> earlyCallbacks, int auditSeq,
                            String fingerprint, String auditHead, Instant baseDeadline, int extensions,
-                           boolean overdueAudited) {
+                           boolean overdueAudited, List<Attention> attention) {
 
     public RequestState {
         identifiers = List.copyOf(identifiers);
@@ -30,12 +32,13 @@ public record RequestState(String requestId, RequestStatus status, String subjec
         systems = List.copyOf(systems);
         earlyCallbacks = List.copyOf(earlyCallbacks);
         scope = scope == null ? Scope.ALL : scope;
+        attention = attention == null ? List.of() : attention.stream().distinct().sorted().toList();
     }
 
     /** A state holding nothing but callbacks that arrived before their request. */
     public static RequestState awaiting(String requestId) {
         return new RequestState(requestId, null, null, null, List.of(), List.of(), List.of(), null, null, null,
-                Scope.ALL, 0, null, null, null, null, List.of(), List.of(), 0, null, null, null, 0, false);
+                Scope.ALL, 0, null, null, null, null, List.of(), List.of(), 0, null, null, null, 0, false, List.of());
     }
 
     /** The request itself has arrived. */
@@ -61,31 +64,34 @@ public record RequestState(String requestId, RequestStatus status, String subjec
     public RequestState withAuditHead(String head) {
         return new RequestState(requestId, status, subjectKey, subject, identifiers, objects, namespaces,
                 jurisdiction, reason, source, scope, graceDays, requestedAt, deadline, finishedAt, updatedAt,
-                systems, earlyCallbacks, auditSeq, fingerprint, head, baseDeadline, extensions, overdueAudited);
+                systems, earlyCallbacks, auditSeq, fingerprint, head, baseDeadline, extensions, overdueAudited,
+                attention);
     }
 
     RequestState withStatus(RequestStatus newStatus, Instant at) {
         return new RequestState(requestId, newStatus, subjectKey, subject, identifiers, objects, namespaces,
                 jurisdiction, reason, source, scope, graceDays, requestedAt, deadline, finishedAt, at, systems,
-                earlyCallbacks, auditSeq, fingerprint, auditHead, baseDeadline, extensions, overdueAudited);
+                earlyCallbacks, auditSeq, fingerprint, auditHead, baseDeadline, extensions, overdueAudited, attention);
     }
 
     RequestState withSystems(List<SystemTarget> newSystems, Instant at) {
         return new RequestState(requestId, status, subjectKey, subject, identifiers, objects, namespaces,
                 jurisdiction, reason, source, scope, graceDays, requestedAt, deadline, finishedAt, at, newSystems,
-                earlyCallbacks, auditSeq, fingerprint, auditHead, baseDeadline, extensions, overdueAudited);
+                earlyCallbacks, auditSeq, fingerprint, auditHead, baseDeadline, extensions, overdueAudited, attention);
     }
 
     RequestState withEarlyCallbacks(List<Callback> callbacks) {
         return new RequestState(requestId, status, subjectKey, subject, identifiers, objects, namespaces,
                 jurisdiction, reason, source, scope, graceDays, requestedAt, deadline, finishedAt, updatedAt,
-                systems, callbacks, auditSeq, fingerprint, auditHead, baseDeadline, extensions, overdueAudited);
+                systems, callbacks, auditSeq, fingerprint, auditHead, baseDeadline, extensions, overdueAudited,
+                attention);
     }
 
     RequestState withAuditSeq(int seq) {
         return new RequestState(requestId, status, subjectKey, subject, identifiers, objects, namespaces,
                 jurisdiction, reason, source, scope, graceDays, requestedAt, deadline, finishedAt, updatedAt,
-                systems, earlyCallbacks, seq, fingerprint, auditHead, baseDeadline, extensions, overdueAudited);
+                systems, earlyCallbacks, seq, fingerprint, auditHead, baseDeadline, extensions, overdueAudited,
+                attention);
     }
 
     /** The deadline moved to {@code newDeadline} by one more extension; its breach is not audited yet. */
@@ -93,20 +99,38 @@ public record RequestState(String requestId, RequestStatus status, String subjec
         return new RequestState(requestId, status, subjectKey, subject, identifiers, objects, namespaces,
                 jurisdiction, reason, source, scope, graceDays, requestedAt, newDeadline, finishedAt, at, systems,
                 earlyCallbacks, auditSeq, fingerprint, auditHead, baseDeadline == null ? deadline : baseDeadline,
-                extensions + 1, false);
+                extensions + 1, false, attention);
     }
 
     /** The breach of the current deadline was audited. */
     RequestState withOverdueAudited() {
         return new RequestState(requestId, status, subjectKey, subject, identifiers, objects, namespaces,
                 jurisdiction, reason, source, scope, graceDays, requestedAt, deadline, finishedAt, updatedAt,
-                systems, earlyCallbacks, auditSeq, fingerprint, auditHead, baseDeadline, extensions, true);
+                systems, earlyCallbacks, auditSeq, fingerprint, auditHead, baseDeadline, extensions, true, attention);
     }
 
     /** Finished at {@code at}: raw identifiers are dropped, evidence is kept. */
     RequestState finish(RequestStatus finalStatus, Instant at) {
         return new RequestState(requestId, finalStatus, subjectKey, null, List.of(), List.of(), namespaces,
                 jurisdiction, reason, source, scope, graceDays, requestedAt, deadline, at, at, systems,
-                List.of(), auditSeq, fingerprint, auditHead, baseDeadline, extensions, overdueAudited);
+                List.of(), auditSeq, fingerprint, auditHead, baseDeadline, extensions, overdueAudited, attention);
+    }
+
+    /** Whether it waits for a person for {@code why}. */
+    public boolean needs(Attention why) {
+        return attention.contains(why);
+    }
+
+    /** This state with {@code why} added to (or, when {@code on} is false, removed from) its attention. */
+    RequestState withAttention(Attention why, boolean on) {
+        final List<Attention> next = new ArrayList<>(attention);
+        next.remove(why);
+        if (on) {
+            next.add(why);
+        }
+        return new RequestState(requestId, status, subjectKey, subject, identifiers, objects, namespaces,
+                jurisdiction, reason, source, scope, graceDays, requestedAt, deadline, finishedAt, updatedAt,
+                systems, earlyCallbacks, auditSeq, fingerprint, auditHead, baseDeadline, extensions, overdueAudited,
+                next);
     }
 }

@@ -2,6 +2,7 @@ package dev.lethe.ledger.query;
 
 import dev.lethe.avro.AuditFact;
 import dev.lethe.ledger.domain.RequestState;
+import dev.lethe.ledger.domain.RequestStatus;
 import dev.lethe.ledger.domain.SystemTarget;
 import dev.lethe.ledger.topology.AuditChain;
 import java.time.Instant;
@@ -29,6 +30,41 @@ public record CertificateView(String requestId, String status, String subjectKey
      * chain verified ({@code problem} says where it breaks when not).
      */
     public record AuditSummary(int facts, String head, boolean verified, String problem, String algorithm) {
+    }
+
+    /** Why no certificate is issued: a machine code and a message for a person. */
+    public record Refusal(String error, String message) {
+    }
+
+    /**
+     * Why {@code state} gets no certificate, or null when it does: only a COMPLETED or
+     * COMPLETED_WITH_EXCEPTIONS request that some system answered and that needs no person is
+     * certified. A cancelled or rejected request erased nothing; an unfinished one (an unrouted
+     * one included) has not erased yet; one completed with no system (stored by an earlier version)
+     * erased nothing; a contradicted one waits until an officer acknowledges the contradiction.
+     */
+    public static Refusal refusal(RequestState state) {
+        final RequestStatus status = state.status();
+        if (status != RequestStatus.COMPLETED && status != RequestStatus.COMPLETED_WITH_EXCEPTIONS) {
+            return new Refusal("not_finished", "request " + state.requestId() + " is " + status
+                    + (state.attention().isEmpty() ? "" : " and needs a person (" + names(state) + ")")
+                    + "; a certificate of erasure is issued only once it has COMPLETED");
+        }
+        if (state.systems().isEmpty()) {
+            // finished with no system (only before unrouted requests stayed open): nothing was erased anywhere
+            return new Refusal("not_erased", "request " + state.requestId() + " was routed to no system, so "
+                    + "nothing was erased; no certificate of erasure is issued");
+        }
+        if (!state.attention().isEmpty()) {
+            return new Refusal("needs_attention", "request " + state.requestId() + " is " + status
+                    + " but needs a person (" + names(state) + "); a certificate is issued once an officer has "
+                    + "acknowledged it");
+        }
+        return null;
+    }
+
+    private static String names(RequestState state) {
+        return String.join(", ", state.attention().stream().map(Enum::name).toList());
     }
 
     public static CertificateView of(RequestState state, List<AuditFact> trail, Instant now) {

@@ -15,7 +15,7 @@ import java.util.Set;
  * The cursor is opaque to callers: the index key of the last item of the previous page.
  */
 public record ListQuery(Field field, String status, String system, String systemStatus, Boolean overdue,
-                        Instant from, Instant to, int limit, String after) {
+                        Instant from, Instant to, int limit, String after, Boolean attention) {
 
     public static final int DEFAULT_LIMIT = 50;
     public static final int MAX_LIMIT = 500;
@@ -49,11 +49,16 @@ public record ListQuery(Field field, String status, String system, String system
         if (overdue != null && !overdue.equals("true") && !overdue.equals("false")) {
             throw new BadQueryException("overdue", "overdue must be true or false");
         }
+        final String attention = first(params, "attention");
+        if (attention != null && !attention.equals("true") && !attention.equals("false")) {
+            throw new BadQueryException("attention", "attention must be true or false");
+        }
         final int limit = limit(first(params, "limit"));
         final String cursor = first(params, "cursor");
         return new ListQuery(field, status, first(params, "system"), systemStatus,
                 overdue == null ? null : Boolean.valueOf(overdue), time(params, "from"), time(params, "to"), limit,
-                cursor == null ? null : decodeCursor(field, cursor));
+                cursor == null ? null : decodeCursor(field, cursor),
+                attention == null ? null : Boolean.valueOf(attention));
     }
 
     /** The same query as URL parameters (for another instance). */
@@ -64,6 +69,7 @@ public record ListQuery(Field field, String status, String system, String system
         put(params, "system", system);
         put(params, "systemStatus", systemStatus);
         put(params, "overdue", overdue == null ? null : overdue.toString());
+        put(params, "attention", attention == null ? null : attention.toString());
         put(params, "from", from == null ? null : from.toString());
         put(params, "to", to == null ? null : to.toString());
         params.put("limit", Integer.toString(limit));

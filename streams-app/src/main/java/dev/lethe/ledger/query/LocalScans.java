@@ -82,6 +82,9 @@ final class LocalScans {
         if (query.overdue() != null && query.overdue() != AvroMapping.state(state).overdue(now)) {
             return false;
         }
+        if (query.attention() != null && query.attention() == state.getAttention().isEmpty()) {
+            return false;
+        }
         if (query.system() == null && query.systemStatus() == null) {
             return true;
         }

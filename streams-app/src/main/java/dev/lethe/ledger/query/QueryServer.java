@@ -155,10 +155,12 @@ public final class QueryServer implements AutoCloseable {
     private void certificate(Context ctx) throws InterruptedException {
         final String id = ctx.pathParam("id");
         final Lookup<LedgerQueries.Evidence> evidence = queries.evidence(id);
-        if (evidence instanceof Lookup.Found<LedgerQueries.Evidence> found && found.value().state().finishedAt() == null) {
-            error(ctx, 409, "not_finished", "request " + id + " is " + found.value().state().status()
-                    + "; a certificate is issued once it has finished", null);
-            return;
+        if (evidence instanceof Lookup.Found<LedgerQueries.Evidence> found) {
+            final CertificateView.Refusal refusal = CertificateView.refusal(found.value().state());
+            if (refusal != null) {
+                error(ctx, 409, refusal.error(), refusal.message(), null);
+                return;
+            }
         }
         answer(ctx, id, evidence, e -> CertificateView.of(e.state(), e.trail(), clock.instant()));
     }
@@ -238,7 +240,9 @@ public final class QueryServer implements AutoCloseable {
         }
         final Map<String, Long> byStatus = new TreeMap<>();
         final Map<String, Long> owed = new TreeMap<>();
+        final Map<String, Long> attention = new TreeMap<>();
         long overdue = 0;
+        long needsAttention = 0;
         final List<Map<String, String>> instances = new ArrayList<>();
         for (LocalStats part : parts) {
             instances.add(Map.of("server", part.server(), "state", part.state()));
@@ -249,6 +253,10 @@ public final class QueryServer implements AutoCloseable {
                     owed.merge(count.getKey().substring("owed|".length()), count.getValue(), Long::sum);
                 } else if (count.getKey().equals("overdue")) {
                     overdue += count.getValue();
+                } else if (count.getKey().startsWith("attention|")) {
+                    attention.merge(count.getKey().substring("attention|".length()), count.getValue(), Long::sum);
+                } else if (count.getKey().equals("attention")) {
+                    needsAttention += count.getValue();
                 }
             }
         }
@@ -256,6 +264,8 @@ public final class QueryServer implements AutoCloseable {
         body.put("byStatus", byStatus);
         body.put("overdue", overdue);
         body.put("pendingBySystem", owed);
+        body.put("needsAttention", needsAttention);
+        body.put("attention", attention);
         body.put("instances", instances);
         json(ctx, 200, body);
     }

@@ -1,5 +1,6 @@
 package dev.lethe.ledger.topology;
 
+import dev.lethe.avro.Acknowledged;
 import dev.lethe.avro.Approved;
 import dev.lethe.avro.AuditFact;
 import dev.lethe.avro.Cancelled;
@@ -17,6 +18,7 @@ import dev.lethe.avro.SystemMode;
 import dev.lethe.avro.SystemOutcome;
 import dev.lethe.avro.SystemRegistration;
 import dev.lethe.avro.SystemState;
+import dev.lethe.ledger.domain.Attention;
 import dev.lethe.ledger.domain.Callback;
 import dev.lethe.ledger.domain.Decision;
 import dev.lethe.ledger.domain.ErasureRequest;
@@ -73,6 +75,8 @@ public final class AvroMapping {
             mapped = new Decision.ExtendDeadline(extended.getReason(), extended.getDays());
         } else if (action instanceof DuplicateReceived duplicate) {
             mapped = new Decision.DuplicateReceived(duplicate.getSource());
+        } else if (action instanceof Acknowledged acknowledged) {
+            mapped = new Decision.Acknowledge(acknowledged.getReason());
         } else {
             throw new IllegalArgumentException("unknown decision " + action);
         }
@@ -92,7 +96,8 @@ public final class AvroMapping {
                 scope(a.getScope()), a.getGraceDays(), a.getRequestedAt(), a.getDeadline(), a.getFinishedAt(),
                 a.getUpdatedAt(), a.getSystems().stream().map(AvroMapping::target).toList(),
                 a.getEarlyCallbacks().stream().map(AvroMapping::callback).toList(), a.getAuditSeq(),
-                a.getFingerprint(), a.getAuditHead(), a.getBaseDeadline(), a.getExtensions(), a.getOverdueAudited());
+                a.getFingerprint(), a.getAuditHead(), a.getBaseDeadline(), a.getExtensions(), a.getOverdueAudited(),
+                a.getAttention().stream().map(Attention::valueOf).toList());
     }
 
     public static dev.lethe.avro.RequestState state(RequestState d) {
@@ -117,6 +122,7 @@ public final class AvroMapping {
                 .setBaseDeadline(d.baseDeadline())
                 .setExtensions(d.extensions())
                 .setOverdueAudited(d.overdueAudited())
+                .setAttention(d.attention().stream().map(Attention::name).toList())
                 .build();
     }
 
@@ -149,7 +155,8 @@ public final class AvroMapping {
     private static SystemTarget target(SystemState a) {
         return new SystemTarget(a.getName(), SystemStatus.valueOf(a.getStatus().name()), a.getAttempts(),
                 a.getUpdatedAt(), a.getItemsErased(), a.getDetail(), a.getLegalBasis(), a.getDeadline(),
-                a.getNextReminderAt(), a.getSent(), a.getReminderHours(), a.getMaxAttempts(), a.getManual());
+                a.getNextReminderAt(), a.getSent(), a.getReminderHours(), a.getMaxAttempts(), a.getManual(),
+                a.getOverdueAudited(), a.getContradictions().stream().map(Outcome::valueOf).toList());
     }
 
     private static SystemState target(SystemTarget d) {
@@ -158,7 +165,8 @@ public final class AvroMapping {
                 .setUpdatedAt(d.updatedAt()).setItemsErased(d.itemsErased()).setDetail(d.detail())
                 .setLegalBasis(d.legalBasis()).setDeadline(d.deadline()).setNextReminderAt(d.nextReminderAt())
                 .setSent(d.sent()).setReminderHours(d.reminderHours()).setMaxAttempts(d.maxAttempts())
-                .setManual(d.manual()).build();
+                .setManual(d.manual()).setOverdueAudited(d.overdueAudited())
+                .setContradictions(d.contradictions().stream().map(Outcome::name).toList()).build();
     }
 
     public static Notification notification(LedgerOutput.Notify d) {

@@ -7,6 +7,7 @@ import dev.lethe.avro.SystemState;
 import dev.lethe.avro.SystemStatus;
 import java.util.EnumSet;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -17,9 +18,9 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * Keeps the ledger's secondary indexes in step with the {@code ledger} store, from the
  * difference between a request's stored and next state: newest-first lists by requested and by
  * finished time, the unfinished requests by deadline (overdue = a range up to now), running
- * counts per status and of owed erasures per system, and, through {@code subjectEntries}, the
- * subject index. Every index lives in the same task as the request, so one transaction writes
- * the state and its indexes together.
+ * counts per status, of owed erasures per system and of requests that need a person (in all and
+ * per reason), and, through {@code subjectEntries}, the subject index. Every index lives in the
+ * same task as the request, so one transaction writes the state and its indexes together.
  */
 final class Indexes {
 
@@ -27,6 +28,8 @@ final class Indexes {
             RequestStatus.COMPLETED_WITH_EXCEPTIONS, RequestStatus.REJECTED, RequestStatus.CANCELLED);
     static final Set<SystemStatus> SETTLED = EnumSet.of(SystemStatus.DONE, SystemStatus.NOT_FOUND,
             SystemStatus.RETAINED);
+    /** The stats key counting requests that need a person, for any reason. */
+    static final String ATTENTION = "attention";
 
     private final KeyValueStore<String, String> byRequested;
     private final KeyValueStore<String, String> byFinished;
@@ -47,6 +50,11 @@ final class Indexes {
 
     static String owedKey(String system) {
         return "owed|" + system;
+    }
+
+    /** The count of requests that need a person for {@code reason}. */
+    static String attentionKey(String reason) {
+        return ATTENTION + "|" + reason;
     }
 
     /** Moves every index from {@code before} (null if new) to {@code after}. */
@@ -81,6 +89,12 @@ final class Indexes {
         final Map<String, Integer> owed = owed(after);
         owed(before).forEach((system, count) -> owed.merge(system, -count, Integer::sum));
         owed.forEach((system, delta) -> add(owedKey(system), delta));
+        final List<String> oldAttention = before == null ? List.of() : before.getAttention();
+        if (!oldAttention.equals(after.getAttention())) {
+            add(ATTENTION, (after.getAttention().isEmpty() ? 0 : 1) - (oldAttention.isEmpty() ? 0 : 1));
+            oldAttention.forEach(reason -> add(attentionKey(reason), -1));
+            after.getAttention().forEach(reason -> add(attentionKey(reason), 1));
+        }
         if (oldStatus != after.getStatus() && after.getSubjectKey() != null) {
             subjectEntries.accept(SubjectEntry.newBuilder()
                     .setSubjectKey(after.getSubjectKey()).setRequestId(id).setStatus(after.getStatus())

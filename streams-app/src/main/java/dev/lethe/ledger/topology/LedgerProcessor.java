@@ -59,7 +59,10 @@ final class LedgerProcessor extends ContextualProcessor<byte[], byte[], Object, 
     private static final Logger LOG = LoggerFactory.getLogger(LedgerProcessor.class);
     static final Duration DUE_SCAN_INTERVAL = Duration.ofSeconds(5);
     static final int MAX_WAKES = 500;
-    /** Overdue requests and escalated systems are counted as {@code overdue-total} / {@code escalated-total} in this scope. */
+    /**
+     * Overdue requests, escalated systems and systems past their own deadline are counted as
+     * {@code overdue-total}, {@code escalated-total} and {@code system_overdue-total} in this scope.
+     */
     static final String METRICS_SCOPE = "lethe";
 
     private final InputDecoder decoder;
@@ -74,6 +77,7 @@ final class LedgerProcessor extends ContextualProcessor<byte[], byte[], Object, 
     private Indexes indexes;
     private Sensor overdueSensor;
     private Sensor escalatedSensor;
+    private Sensor systemOverdueSensor;
 
     /** @param partitions the partition count of the input topics, which places every request */
     LedgerProcessor(dev.lethe.schemas.LetheSerdes serdes, InputDecoder decoder, LedgerPolicy policy,
@@ -102,6 +106,8 @@ final class LedgerProcessor extends ContextualProcessor<byte[], byte[], Object, 
                 Notify.OVERDUE.toLowerCase(Locale.ROOT), Sensor.RecordingLevel.INFO);
         escalatedSensor = context.metrics().addRateTotalSensor(METRICS_SCOPE, LedgerNames.LEDGER_PROCESSOR,
                 Notify.ESCALATED.toLowerCase(Locale.ROOT), Sensor.RecordingLevel.INFO);
+        systemOverdueSensor = context.metrics().addRateTotalSensor(METRICS_SCOPE, LedgerNames.LEDGER_PROCESSOR,
+                Notify.SYSTEM_OVERDUE.toLowerCase(Locale.ROOT), Sensor.RecordingLevel.INFO);
     }
 
     @Override
@@ -218,6 +224,8 @@ final class LedgerProcessor extends ContextualProcessor<byte[], byte[], Object, 
                 overdueSensor.record();
             } else if (Notify.ESCALATED.equals(notify.type())) {
                 escalatedSensor.record();
+            } else if (Notify.SYSTEM_OVERDUE.equals(notify.type())) {
+                systemOverdueSensor.record();
             }
             context().forward(new Record<>(notify.requestId(), AvroMapping.notification(notify), timestamp),
                     LedgerNames.NOTIFICATIONS_SINK);

@@ -40,11 +40,12 @@ class LedgerChaseTest {
     }
 
     @Test
-    void shouldAskToBeWokenAtTheFirstReminderAndJustPastTheDeadline() {
+    void shouldAskToBeWokenAtTheFirstReminderJustPastTheSystemsDeadlinesAndJustPastTheDeadline() {
         final Run run = run(ctx()).apply(received());
 
         final List<Instant> wakes = run.last(Wake.class).stream().map(Wake::at).toList();
-        assertEquals(List.of(hours(24), run.state().deadline().plusMillis(1)), wakes);
+        assertEquals(List.of(hours(24), NOW.plus(Duration.ofDays(30)).plusMillis(1),
+                run.state().deadline().plusMillis(1)), wakes);
         assertEquals(hours(24), run.system("search").nextReminderAt());
         assertEquals(NOW.plus(Duration.ofDays(30)), run.system("search").deadline());
     }
@@ -139,11 +140,111 @@ class LedgerChaseTest {
     }
 
     @Test
-    void shouldStopRemindingASystemThatReportedProgress() {
-        final Run run = onlySearchOpen().apply(progress("search", 10)).wakeAt(hours(200));
+    void shouldRemindASystemThatWentSilentAfterProgressCountingFromItsLastNews() {
+        // Given search reports progress 10 hours after dispatch
+        final Run run = onlySearchOpen().at(hours(10)).apply(progress("search", 10));
+        assertEquals(hours(34), run.system("search").nextReminderAt());
+        assertEquals(List.of(hours(34)), run.last(Wake.class).stream().map(Wake::at).toList());
 
+        // Then it is not reminded 24 hours after dispatch, but 24 hours after its news
+        run.wakeAt(hours(33));
         assertTrue(run.last(Dispatch.class).isEmpty());
+        run.wakeAt(hours(34));
+
+        final List<Dispatch> reminders = run.last(Dispatch.class);
+        assertEquals(1, reminders.size());
+        assertTrue(reminders.get(0).reminder());
+        assertEquals(List.of("search"), reminders.get(0).systems());
+        assertEquals(List.of("REMINDED"), run.lastAuditTypes());
+        assertTrue(run.last(Audit.class).get(0).detail().startsWith("no news since its last progress"));
+        // a reminder does not take back the progress it reported
         assertEquals(SystemStatus.IN_PROGRESS, run.system("search").status());
+        assertEquals(10L, run.system("search").itemsErased());
+    }
+
+    @Test
+    void shouldEscalateASystemSilentAfterProgressOnceItHadItsMaximumReminders() {
+        final Run run = onlySearchOpen().apply(progress("search", 10));
+        for (int h = 24; h <= 120; h += 24) {
+            run.wakeAt(hours(h));
+            assertEquals(1, run.last(Dispatch.class).size(), "reminder at +" + h + "h");
+        }
+
+        run.wakeAt(hours(144));
+
+        assertEquals(SystemStatus.FAILED, run.system("search").status());
+        assertEquals("no news after 5 reminders since its last progress", run.system("search").detail());
+        assertEquals(List.of("ESCALATED"), run.lastAuditTypes());
+        assertEquals(Notify.ESCALATED, run.last(Notify.class).get(0).type());
+        assertEquals(RequestStatus.IN_PROGRESS, run.state().status());
+    }
+
+    @Test
+    void shouldStartTheChaseAgainOnEveryNewsWithoutAuditingARepeatedProgress() {
+        final Run run = onlySearchOpen().apply(progress("search", 10));
+        run.wakeAt(hours(24)).wakeAt(hours(48));
+        assertEquals(2, run.system("search").sent());
+
+        // When the same progress is reported again at +50h: news, nothing new to audit
+        run.at(hours(50)).apply(progress("search", 10));
+
+        assertTrue(run.last(Audit.class).isEmpty(), run.last().toString());
+        assertEquals(0, run.system("search").sent());
+        assertEquals(hours(74), run.system("search").nextReminderAt());
+        assertEquals(List.of(hours(74)), run.last(Wake.class).stream().map(Wake::at).toList());
+    }
+
+    @Test
+    void shouldAuditASystemOnceWhenItsOwnDeadlinePassesWithoutAnAnswer() {
+        // Given legacy has 7 days, is never reminded, and the request's own deadline is a month away
+        final SystemInfo legacy = new SystemInfo("legacy", Set.of("user_id"), Set.of(), false, 7, 0, 5);
+        final Run run = run(new LedgerContext(NOW, List.of(legacy, LedgerFixtures.CRM), LedgerPolicy.defaults()))
+                .apply(received(), notFound("crm"));
+        final Instant due = NOW.plus(Duration.ofDays(7));
+        assertTrue(run.all(Wake.class).stream().anyMatch(w -> w.at().equals(due.plusMillis(1))));
+
+        run.wakeAt(due);
+        assertTrue(run.last().isEmpty());
+
+        run.wakeAt(due.plusMillis(1));
+
+        assertEquals(List.of("SYSTEM_OVERDUE"), run.lastAuditTypes());
+        final Audit fact = run.last(Audit.class).get(0);
+        assertEquals("legacy", fact.system());
+        assertTrue(fact.detail().contains(due.toString()), fact.detail());
+        final Notify notify = run.last(Notify.class).get(0);
+        assertEquals(Notify.SYSTEM_OVERDUE, notify.type());
+        assertEquals("legacy", notify.system());
+        assertTrue(run.system("legacy").overdue(due.plusMillis(1)));
+        assertFalse(run.state().overdue(due.plusMillis(1)));
+
+        // and only once
+        run.wakeAt(due.plus(Duration.ofDays(1)));
+        assertTrue(run.last(Audit.class).isEmpty());
+    }
+
+    @Test
+    void shouldAuditAnOverdueSystemThatWentSilentAfterProgressOrFailed() {
+        final SystemInfo legacy = new SystemInfo("legacy", Set.of("user_id"), Set.of(), false, 2, 0, 5);
+        final SystemInfo old = new SystemInfo("old", Set.of("email"), Set.of(), false, 2, 0, 5);
+        final Run run = run(new LedgerContext(NOW, List.of(legacy, old), LedgerPolicy.defaults()))
+                .apply(received(), progress("legacy", 3), LedgerFixtures.failed("old", "disk full"));
+
+        run.wakeAt(NOW.plus(Duration.ofDays(2)).plusMillis(1));
+
+        assertEquals(List.of("SYSTEM_OVERDUE", "SYSTEM_OVERDUE"), run.lastAuditTypes());
+        assertTrue(run.system("legacy").overdueAudited());
+        assertTrue(run.system("old").overdueAudited());
+    }
+
+    @Test
+    void shouldNotAuditASystemThatAnsweredBeforeItsDeadline() {
+        final Run run = run(ctx()).apply(received(), done("billing", 1L), notFound("crm"), notFound("search"));
+        assertEquals(RequestStatus.COMPLETED, run.state().status());
+
+        run.wakeAt(NOW.plus(Duration.ofDays(31)));
+
+        assertTrue(run.last().isEmpty());
     }
 
     @Test

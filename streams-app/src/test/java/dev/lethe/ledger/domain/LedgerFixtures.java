@@ -214,6 +214,14 @@ final class LedgerFixtures {
         return decision(new Decision.Retry(system));
     }
 
+    static LedgerEvent.Decided retryFailed(String note) {
+        return decision(new Decision.RetryFailed(note));
+    }
+
+    static LedgerEvent.Decided acknowledge(String reason) {
+        return decision(new Decision.Acknowledge(reason));
+    }
+
     // ---- folding
 
     static Run run(LedgerContext ctx) {
@@ -244,6 +252,12 @@ final class LedgerFixtures {
         /** From now on, events are applied at {@code now}. */
         Run at(Instant now) {
             ctx = new LedgerContext(now, ctx.registry(), ctx.policy());
+            return this;
+        }
+
+        /** From now on, routing reads {@code systems} as the registry. */
+        Run registry(Collection<SystemInfo> systems) {
+            ctx = new LedgerContext(ctx.now(), List.copyOf(systems), ctx.policy());
             return this;
         }
 

@@ -175,30 +175,29 @@ class LedgerReceiveTest {
     }
 
     @Test
-    void shouldCompleteAtOnceWhenNoSystemMatches() {
+    void shouldKeepARequestOpenAndUnroutedWhenNoSystemMatches() {
         // Given a registry where nothing holds user ids or e-mails
         final Run run = run(ctx(List.of(ADS))).apply(received());
 
-        // Then nothing is dispatched and the request is completed in the same transition
+        // Then nothing is dispatched and the request stays open for a person (LedgerAttentionTest)
         final RequestState s = run.state();
-        assertEquals(RequestStatus.COMPLETED, s.status());
+        assertEquals(RequestStatus.IN_PROGRESS, s.status());
+        assertEquals(List.of(Attention.UNROUTED), s.attention());
         assertTrue(s.systems().isEmpty());
-        assertEquals(NOW, s.finishedAt());
+        assertNull(s.finishedAt());
         assertTrue(run.all(Dispatch.class).isEmpty());
-        assertEquals(List.of("RECEIVED", "APPROVED", "NO_SYSTEMS_MATCHED", "COMPLETED"), run.auditTypes());
-        final List<Finished> finished = run.all(Finished.class);
-        assertEquals(1, finished.size());
-        assertEquals(RequestStatus.COMPLETED, finished.get(0).status());
-        assertTrue(finished.get(0).systems().isEmpty());
-        assertEquals(SUBJECT_KEY, finished.get(0).subjectKey());
+        assertEquals(List.of("RECEIVED", "APPROVED", "UNROUTED"), run.auditTypes());
+        assertTrue(run.all(Finished.class).isEmpty());
     }
 
     @Test
-    void shouldCompleteAtOnceWhenTheScopeExcludesEverySystem() {
+    void shouldKeepARequestOpenAndUnroutedWhenTheScopeExcludesEverySystem() {
         final Run run = run(ctx()).apply(request().exclude("billing", "crm", "search").received());
 
-        assertEquals(RequestStatus.COMPLETED, run.state().status());
-        assertTrue(run.auditTypes().contains("NO_SYSTEMS_MATCHED"));
+        assertEquals(RequestStatus.IN_PROGRESS, run.state().status());
+        assertTrue(run.auditTypes().contains("UNROUTED"));
+        assertTrue(run.last(Audit.class).get(run.last(Audit.class).size() - 1).detail()
+                .contains("within the request's scope"));
     }
 
     @Test
@@ -217,7 +216,7 @@ class LedgerReceiveTest {
 
     @Test
     void shouldIgnoreTheSameRequestIdReceivedAgainAfterItFinished() {
-        final Run run = run(ctx(List.of(ADS))).apply(received());
+        final Run run = run(ctx()).apply(request().only("billing").received(), LedgerFixtures.done("billing", 1L));
         assertEquals(RequestStatus.COMPLETED, run.state().status());
         final RequestState before = run.state();
 

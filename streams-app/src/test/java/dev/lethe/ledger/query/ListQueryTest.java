@@ -26,6 +26,15 @@ class ListQueryTest {
     }
 
     @Test
+    void shouldReadAndPassOnTheAttentionFilter() {
+        final ListQuery query = ListQuery.parse(params(Map.of("attention", "true")));
+
+        assertEquals(Boolean.TRUE, query.attention());
+        assertEquals("true", query.toParams().get("attention"));
+        assertThrows(ListQuery.BadQueryException.class, () -> ListQuery.parse(params(Map.of("attention", "yes"))));
+    }
+
+    @Test
     void shouldRoundTripItsCursorAndParameters() {
         final ListQuery first = ListQuery.parse(params(Map.of("field", "finishedAt", "limit", "5")));
         final String cursor = first.cursor("9223370264|some-id");

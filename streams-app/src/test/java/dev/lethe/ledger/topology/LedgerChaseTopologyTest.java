@@ -1,6 +1,7 @@
 package dev.lethe.ledger.topology;
 
 import static dev.lethe.avro.CallbackOutcome.DONE;
+import static dev.lethe.avro.CallbackOutcome.PROGRESS;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -88,9 +89,74 @@ class LedgerChaseTopologyTest {
     }
 
     @Test
+    void shouldRemindThenEscalateASystemThatWentSilentAfterProgress() {
+        try (LedgerDriver ledger = new LedgerDriver()) {
+            // Given billing, reminded after 24 hours without news and FAILED after 2 events without news
+            ledger.register(LedgerDriver.registration("billing", "user_id").setReminderHours(24).setMaxAttempts(2)
+                    .build());
+            ledger.file(ID);
+            ledger.events.readValuesToList();
+
+            // When it reports progress after 12 hours and then goes silent
+            ledger.driver.advanceWallClockTime(Duration.ofHours(12));
+            ledger.callBack(ledger.callback(ID, "billing", PROGRESS, 40L));
+            assertEquals(SystemStatus.IN_PROGRESS, system(ledger, "billing").getStatus());
+
+            // Then it is reminded 24 hours after its news (not after dispatch), still IN_PROGRESS
+            ledger.driver.advanceWallClockTime(Duration.ofHours(12).plusSeconds(5));
+            assertTrue(ledger.events.isEmpty());
+            ledger.driver.advanceWallClockTime(Duration.ofHours(12));
+            final ErasureEvent reminder = ledger.events.readValue();
+            assertTrue(reminder.getReminder());
+            assertEquals(SystemStatus.IN_PROGRESS, system(ledger, "billing").getStatus());
+            assertEquals(40L, system(ledger, "billing").getItemsErased());
+
+            // And after its second reminder without news it is FAILED and the request escalates
+            ledger.driver.advanceWallClockTime(Duration.ofHours(24));
+            assertTrue(ledger.events.readValue().getReminder());
+            ledger.driver.advanceWallClockTime(Duration.ofHours(24));
+            assertTrue(ledger.events.isEmpty());
+            assertEquals(SystemStatus.FAILED, system(ledger, "billing").getStatus());
+            assertTrue(auditTypes(ledger).contains("ESCALATED"));
+            assertEquals(1.0, metric(ledger, "escalated-total"));
+        }
+    }
+
+    @Test
+    void shouldAuditAndNotifyASystemOnceWhenItsOwnDeadlinePasses() {
+        try (LedgerDriver ledger = new LedgerDriver()) {
+            // Given billing must answer within 2 days, is never reminded, and the request has a month
+            ledger.register(LedgerDriver.registration("billing", "user_id").setReminderHours(0).setSlaDays(2)
+                    .build());
+            ledger.file(ID);
+            ledger.audit.readValuesToList();
+            ledger.notifications.readValuesToList();
+
+            // When the wall clock passes billing's own deadline
+            ledger.driver.advanceWallClockTime(Duration.ofDays(2).plusSeconds(10));
+
+            // Then it is audited and notified, and counted
+            final List<AuditFact> facts = ledger.audit.readValuesToList();
+            assertEquals(List.of("SYSTEM_OVERDUE"), facts.stream().map(AuditFact::getType).toList());
+            assertEquals("billing", facts.get(0).getSystem());
+            final Notification note = ledger.notifications.readValue();
+            assertEquals("SYSTEM_OVERDUE", note.getType());
+            assertEquals("billing", note.getSystem());
+            assertTrue(system(ledger, "billing").getOverdueAudited());
+            assertEquals(1.0, metric(ledger, "system_overdue-total"));
+            assertEquals(0.0, metric(ledger, "overdue-total"), "the request's own deadline is a month away");
+
+            // and only once
+            ledger.driver.advanceWallClockTime(Duration.ofDays(3));
+            assertTrue(ledger.audit.isEmpty());
+        }
+    }
+
+    @Test
     void shouldAuditOverdueOnceAtTheDeadlineAndAgainOnlyAfterAnExtensionRunsOut() {
         try (LedgerDriver ledger = new LedgerDriver()) {
-            ledger.register(LedgerDriver.registration("billing", "user_id").setReminderHours(0).build());
+            ledger.register(LedgerDriver.registration("billing", "user_id").setReminderHours(0).setSlaDays(120)
+                    .build());
             ledger.file(ID);
             assertEquals(GDPR_DEADLINE, ledger.state(ID).getDeadline());
 

@@ -1,0 +1,104 @@
+package dev.lethe.ledger.query;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.lethe.ledger.domain.Callback;
+import dev.lethe.ledger.domain.Decision;
+import dev.lethe.ledger.domain.ErasureRequest;
+import dev.lethe.ledger.domain.Identifier;
+import dev.lethe.ledger.domain.Ledger;
+import dev.lethe.ledger.domain.LedgerContext;
+import dev.lethe.ledger.domain.LedgerEvent;
+import dev.lethe.ledger.domain.LedgerPolicy;
+import dev.lethe.ledger.domain.Outcome;
+import dev.lethe.ledger.domain.RequestState;
+import dev.lethe.ledger.domain.RequestStatus;
+import dev.lethe.ledger.domain.Scope;
+import dev.lethe.ledger.domain.SystemInfo;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/** What the request view and the certificate show of requests that need a person and of overdue systems. */
+class RequestViewsTest {
+
+    private static final Instant NOW = Instant.parse("2026-03-02T09:00:00Z");
+    private static final SystemInfo BILLING = new SystemInfo("billing", Set.of("user_id"), Set.of(), false, 7, 0, 5);
+    private static final SystemInfo ADS = new SystemInfo("ads", Set.of("device_id"), Set.of());
+
+    private static RequestState fold(List<SystemInfo> registry, LedgerEvent... events) {
+        RequestState state = null;
+        for (LedgerEvent event : events) {
+            state = Ledger.apply(state, event, new LedgerContext(NOW, registry, LedgerPolicy.defaults())).state();
+        }
+        return state;
+    }
+
+    private static LedgerEvent received() {
+        return new LedgerEvent.Received(new ErasureRequest("r-1", new Identifier("user_id", "u-1"), List.of(), "GDPR",
+                "account_deleted", "accounts", Scope.ALL, List.of(), 0, NOW, "submitter"), "key");
+    }
+
+    private static LedgerEvent callback(String id, Outcome outcome) {
+        return new LedgerEvent.CalledBack(new Callback(id, "r-1", "billing", NOW, "partner:billing", outcome, null,
+                "evidence", outcome == Outcome.RETAINED ? "tax law" : null));
+    }
+
+    private static LedgerEvent decision(Decision.Action action) {
+        return new LedgerEvent.Decided(new Decision("d-1", "r-1", NOW, "approver", action));
+    }
+
+    @Test
+    void shouldShowWhyARequestNeedsAPersonAndNothingWhenItDoesNot() {
+        final RequestView unrouted = RequestView.of(fold(List.of(ADS), received()), NOW);
+        final RequestView routed = RequestView.of(fold(List.of(BILLING), received()), NOW);
+
+        assertEquals(List.of("UNROUTED"), unrouted.attention());
+        assertEquals("IN_PROGRESS", unrouted.status());
+        assertEquals(List.of(), routed.attention());
+    }
+
+    @Test
+    void shouldFlagASystemOverdueOnceItsOwnDeadlinePassesUnanswered() {
+        final RequestState state = fold(List.of(BILLING), received());
+
+        assertFalse(RequestView.of(state, NOW.plus(Duration.ofDays(7))).systems().get(0).overdue());
+        final RequestView late = RequestView.of(state, NOW.plus(Duration.ofDays(7)).plusMillis(1));
+        assertTrue(late.systems().get(0).overdue());
+        assertFalse(late.overdue(), "the request's own deadline is a month away");
+    }
+
+    @Test
+    void refusesACertificateForAnUnroutedACancelledOrAContradictedRequest() {
+        final RequestState unrouted = fold(List.of(ADS), received());
+        final RequestState cancelled = fold(List.of(ADS), received(), decision(new Decision.Cancel("typo")));
+        final RequestState contradicted = fold(List.of(BILLING), received(), callback("cb-1", Outcome.DONE),
+                callback("cb-2", Outcome.RETAINED));
+        final RequestState acknowledged = fold(List.of(BILLING), received(), callback("cb-1", Outcome.DONE),
+                callback("cb-2", Outcome.RETAINED), decision(new Decision.Acknowledge("stale report")));
+
+        final Map<String, CertificateView.Refusal> refusals = Map.of(
+                "unrouted", CertificateView.refusal(unrouted), "cancelled", CertificateView.refusal(cancelled),
+                "contradicted", CertificateView.refusal(contradicted));
+
+        assertEquals("not_finished", refusals.get("unrouted").error());
+        assertTrue(refusals.get("unrouted").message().contains("IN_PROGRESS and needs a person (UNROUTED)"),
+                refusals.get("unrouted").message());
+        assertEquals("not_finished", refusals.get("cancelled").error());
+        assertTrue(refusals.get("cancelled").message().contains("CANCELLED"));
+        assertEquals("needs_attention", refusals.get("contradicted").error());
+        assertNull(CertificateView.refusal(acknowledged));
+        // a request an earlier version completed with no system at all erased nothing
+        final RequestState empty = new RequestState("r-0", RequestStatus.COMPLETED, "key", null, List.of(), List.of(),
+                List.of("customer_id"), "GDPR", "x", "y", Scope.ALL, 0, NOW, NOW, NOW, NOW, List.of(), List.of(), 4,
+                null, "head", null, 0, false, List.of());
+        assertEquals("not_erased", CertificateView.refusal(empty).error());
+        assertEquals("COMPLETED", acknowledged.status().name());
+    }
+}
