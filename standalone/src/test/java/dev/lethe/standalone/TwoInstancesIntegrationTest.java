@@ -108,9 +108,12 @@ class TwoInstancesIntegrationTest {
         readAll(ids);
         // and the list, fanned out to both instances, holds each exactly once, newest first
         assertEquals(Set.copyOf(ids), Set.copyOf(listAll(100)));
-        final JsonNode stats = internalA.get("/internal/v1/stats").json();
-        assertEquals(2, stats.path("instances").size());
-        assertEquals(REQUESTS, stats.path("byStatus").path("IN_PROGRESS").asInt());
+        // (each goes on once the subject gate admitted it, a moment after it was filed)
+        await().atMost(SETTLED).untilAsserted(() -> {
+            final JsonNode stats = internalA.get("/internal/v1/stats").json();
+            assertEquals(2, stats.path("instances").size());
+            assertEquals(REQUESTS, stats.path("byStatus").path("IN_PROGRESS").asInt());
+        });
 
         // When the second instance stops, requests keep coming in and being read back
         ledgerB.close();

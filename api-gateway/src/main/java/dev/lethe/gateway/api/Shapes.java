@@ -21,10 +21,14 @@ public final class Shapes {
     public record ScopeView(List<String> systems, List<String> exclude) {
     }
 
-    /** A request as {@code GET /v1/erasures/{id}} answers it. */
+    /**
+     * A request as {@code GET /v1/erasures/{id}} answers it; {@code duplicateOf}, when set, is the open
+     * request of the same subject and scope that this one was judged a duplicate of (it ended CANCELLED).
+     */
     public record RequestView(String id, String status, String subjectKey, String jurisdiction, String reason,
                               String source, String requestedAt, String deadline, String finishedAt, Boolean overdue,
-                              ScopeView scope, List<SystemView> systems) {
+                              ScopeView scope, List<SystemView> systems,
+                              String duplicateOf) {
     }
 
     /** One page of a list. */

@@ -9,11 +9,13 @@ import java.util.List;
 /**
  * A request as API.md's {@code GET /v1/erasures/{id}} shows it, plus what the gateway needs
  * internally: the scope (duplicate detection) and the intake fingerprint (Idempotency-Key
- * replays; the gateway does not pass it on). No raw identifiers.
+ * replays; the gateway does not pass it on). No raw identifiers. {@code duplicateOf} is the open
+ * request this one was judged a duplicate of by the subject gate (it then ended CANCELLED), or null.
  */
 public record RequestView(String id, String status, String subjectKey, String jurisdiction, String reason,
                           String source, Instant requestedAt, Instant deadline, Instant finishedAt,
-                          boolean overdue, List<SystemView> systems, ScopeView scope, String fingerprint) {
+                          boolean overdue, List<SystemView> systems, ScopeView scope, String fingerprint,
+                          String duplicateOf) {
 
     /** The request's scope as filed; null when it reaches every matching system. */
     public record ScopeView(List<String> systems, List<String> exclude) {
@@ -28,7 +30,7 @@ public record RequestView(String id, String status, String subjectKey, String ju
         return new RequestView(state.requestId(), state.status().name(), state.subjectKey(), state.jurisdiction(),
                 state.reason(), state.source(), state.requestedAt(), state.deadline(), state.finishedAt(),
                 state.overdue(now), state.systems().stream().map(RequestView::system).toList(), scope(state.scope()),
-                state.fingerprint());
+                state.fingerprint(), state.duplicateOf());
     }
 
     private static ScopeView scope(Scope scope) {

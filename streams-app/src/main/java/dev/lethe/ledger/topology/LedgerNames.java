@@ -35,6 +35,8 @@ public final class LedgerNames {
     static final String SUBJECT_INDEX_SOURCE = "subject-index-source";
     static final String SUBJECTS_PROCESSOR = "subjects-processor";
     static final String NOTIFICATIONS_SINK = "notifications-sink";
+    static final String ADMISSIONS_SINK = "admissions-sink";
+    static final String ADMISSIONS_SOURCE = "admissions-source";
 
     private LedgerNames() {
     }

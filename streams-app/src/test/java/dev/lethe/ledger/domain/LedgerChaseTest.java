@@ -43,7 +43,8 @@ class LedgerChaseTest {
     void shouldAskToBeWokenAtTheFirstReminderAndJustPastTheDeadline() {
         final Run run = run(ctx()).apply(received());
 
-        final List<Instant> wakes = run.last(Wake.class).stream().map(Wake::at).toList();
+        // (the deadline's wake is asked for at receipt, the reminder's once the gate admits it: order is no matter)
+        final List<Instant> wakes = run.last(Wake.class).stream().map(Wake::at).sorted().toList();
         assertEquals(List.of(hours(24), run.state().deadline().plusMillis(1)), wakes);
         assertEquals(hours(24), run.system("search").nextReminderAt());
         assertEquals(NOW.plus(Duration.ofDays(30)), run.system("search").deadline());

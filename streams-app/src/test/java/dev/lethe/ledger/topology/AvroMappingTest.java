@@ -4,18 +4,24 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.lethe.avro.Admission;
+import dev.lethe.avro.Admitted;
 import dev.lethe.avro.DeadlineExtended;
+import dev.lethe.avro.DuplicateFiled;
+import dev.lethe.avro.DuplicateOf;
 import dev.lethe.avro.DuplicateReceived;
 import dev.lethe.avro.RetryFailed;
 import dev.lethe.avro.SystemMode;
 import dev.lethe.ledger.domain.Decision;
 import dev.lethe.ledger.domain.Identifier;
+import dev.lethe.ledger.domain.LedgerEvent;
 import dev.lethe.ledger.domain.RequestState;
 import dev.lethe.ledger.domain.RequestStatus;
 import dev.lethe.ledger.domain.Scope;
 import dev.lethe.ledger.domain.SystemInfo;
 import dev.lethe.ledger.domain.SystemStatus;
 import dev.lethe.ledger.domain.SystemTarget;
+import dev.lethe.ledger.domain.Verdict;
 import java.time.Instant;
 import java.util.List;
 import java.util.Set;
@@ -32,7 +38,8 @@ class AvroMappingTest {
                 null, T.plusSeconds(86_400), T.plusSeconds(3_600), 3, 12, 3, true);
         final RequestState state = new RequestState("r-1", RequestStatus.IN_PROGRESS, "key", new Identifier("user_id", "u"),
                 List.of(), List.of(), List.of("user_id"), "GDPR", "account_deleted", "accounts", Scope.ALL, 0, T,
-                T.plusSeconds(99), null, T, List.of(target), List.of(), 7, "fp", "head", T.plusSeconds(9), 1, true);
+                T.plusSeconds(99), null, T, List.of(target), List.of(), 7, "fp", "head", T.plusSeconds(9), 1, true,
+                "r-0");
 
         assertEquals(state, AvroMapping.state(AvroMapping.state(state)));
     }
@@ -46,12 +53,25 @@ class AvroMappingTest {
     }
 
     @Test
+    void shouldMapEverySubjectGateVerdict() {
+        assertEquals(new LedgerEvent.Gated("r", new Verdict.Admitted()), gated(new Admitted()));
+        assertEquals(new LedgerEvent.Gated("r", new Verdict.DuplicateOf("r-0")), gated(new DuplicateOf("r-0")));
+        assertEquals(new LedgerEvent.Gated("r", new Verdict.DuplicateFiled("r-2", "portal")),
+                gated(new DuplicateFiled("r-2", "portal")));
+    }
+
+    @Test
     void shouldMapTheChaseSettingsOfARegistration() {
         final SystemInfo info = AvroMapping.system(LedgerDriver.registration("archive", "user_id")
                 .setMode(SystemMode.MANUAL).setSlaDays(14).setReminderHours(6).setMaxAttempts(3).build());
 
         assertEquals(new SystemInfo("archive", Set.of("user_id"), Set.of(), true, 14, 6, 3), info);
         assertTrue(info.manual());
+    }
+
+    private static LedgerEvent.Gated gated(Object verdict) {
+        return AvroMapping.gated(Admission.newBuilder().setRequestId("r").setSubjectKey("key").setAt(T)
+                .setVerdict(verdict).build());
     }
 
     private static Decision.Action decision(Object action) {
