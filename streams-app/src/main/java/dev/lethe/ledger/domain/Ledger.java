@@ -22,6 +22,10 @@ import java.util.stream.Stream;
  * no clock, no I/O: the caller supplies the time and the system registry in a
  * {@link LedgerContext}.
  *
+ * <p>A new request is held in RECEIVED until the subject gate's {@link LedgerEvent.Gated} verdict:
+ * admitted, it meets the approval policy; a duplicate of an open request of the same subject and
+ * scope, it ends CANCELLED with {@code duplicateOf} set and nothing dispatched.
+ *
  * <p>Callbacks commute: whatever order they arrive in, early, late or twice, the request ends in
  * the same state. A settled system (DONE, NOT_FOUND, RETAINED) never changes again; PROGRESS
  * never overrides FAILED; a callback for a request that has not arrived (or not been dispatched)
