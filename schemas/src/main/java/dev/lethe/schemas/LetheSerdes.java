@@ -1,5 +1,6 @@
 package dev.lethe.schemas;
 
+import dev.lethe.avro.Admission;
 import dev.lethe.avro.AuditFact;
 import dev.lethe.avro.DeadLetter;
 import dev.lethe.avro.Decision;
@@ -39,6 +40,7 @@ public final class LetheSerdes {
     private final ConfluentAvroSerde<DeadLetter> deadLetter;
     private final ConfluentAvroSerde<SubjectEntry> subjectEntry;
     private final ConfluentAvroSerde<Notification> notification;
+    private final ConfluentAvroSerde<Admission> admission;
 
     public LetheSerdes(SchemaRegistryClient registry) {
         this.key = new KeySerde(registry);
@@ -54,6 +56,7 @@ public final class LetheSerdes {
         this.deadLetter = value(registry, DeadLetter.class);
         this.subjectEntry = value(registry, SubjectEntry.class);
         this.notification = value(registry, Notification.class);
+        this.admission = value(registry, Admission.class);
     }
 
     private static <T extends SpecificRecord> ConfluentAvroSerde<T> value(SchemaRegistryClient registry, Class<T> type) {
@@ -116,5 +119,9 @@ public final class LetheSerdes {
 
     public ConfluentAvroSerde<Notification> notification() {
         return notification;
+    }
+
+    public ConfluentAvroSerde<Admission> admission() {
+        return admission;
     }
 }

@@ -28,6 +28,12 @@ public final class Topics {
     public static final String SUBJECT_INDEX = "erasure.subject-index";
     /** Status changes, overdue requests and escalations, for the notification webhook (key: request id). */
     public static final String NOTIFICATIONS = "erasure.notifications";
+    /**
+     * The ledger's own feed of subject-gate verdicts (value {@code Admission}, key: request id),
+     * written by the subject index and read back by the ledger: co-partitioned with the input
+     * topics, so it shares their partition count. Holds pseudonyms and ids only.
+     */
+    public static final String ADMISSIONS = "erasure.admissions";
 
     private Topics() {
     }
@@ -73,7 +79,8 @@ public final class Topics {
                 spec(settings, DATASET, compacted),
                 spec(settings, DLQ, retained(settings, settings.dlqRetention())),
                 spec(settings, SUBJECT_INDEX, work),
-                spec(settings, NOTIFICATIONS, work));
+                spec(settings, NOTIFICATIONS, work),
+                spec(settings, ADMISSIONS, work));
     }
 
     private static TopicSpec spec(Settings settings, String name, Map<String, String> configs) {

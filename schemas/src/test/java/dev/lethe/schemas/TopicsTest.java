@@ -25,17 +25,18 @@ class TopicsTest {
             .collect(Collectors.toMap(TopicSpec::name, Function.identity()));
 
     @Test
-    void shouldListTenTopics() {
-        assertEquals(10, specs.size());
+    void shouldListElevenTopics() {
+        assertEquals(11, specs.size());
         assertEquals(Set.of("erasure.requests", "erasure.decisions", "erasure.callbacks", "erasure.systems",
                 "erasure.events", "erasure.audit", "erasure.dataset", "erasure.dlq", "erasure.subject-index",
-                "erasure.notifications"),
+                "erasure.notifications", "erasure.admissions"),
                 byName.keySet());
     }
 
     @Test
     void shouldCoPartitionInputTopics() {
-        final Set<Integer> counts = Set.of(Topics.REQUESTS, Topics.DECISIONS, Topics.CALLBACKS).stream()
+        final Set<Integer> counts = Set.of(Topics.REQUESTS, Topics.DECISIONS, Topics.CALLBACKS, Topics.ADMISSIONS)
+                .stream()
                 .map(name -> byName.get(name).partitions()).collect(Collectors.toSet());
 
         assertEquals(Set.of(6), counts);
@@ -68,7 +69,8 @@ class TopicsTest {
                 Topics.AUDIT, Duration.ofDays(3650),
                 Topics.DLQ, Duration.ofDays(120),
                 Topics.NOTIFICATIONS, Duration.ofDays(120),
-                Topics.SUBJECT_INDEX, Duration.ofDays(120)));
+                Topics.SUBJECT_INDEX, Duration.ofDays(120),
+                Topics.ADMISSIONS, Duration.ofDays(120)));
 
         specs.stream().filter(spec -> !COMPACTED.contains(spec.name())).forEach(spec -> {
             assertEquals(TopicConfig.CLEANUP_POLICY_DELETE, spec.configs().get(TopicConfig.CLEANUP_POLICY_CONFIG),

@@ -1,5 +1,8 @@
 package dev.lethe.standalone;
 
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -46,6 +49,22 @@ final class ApiClient {
 
     Response get(String path) {
         return send(request(path).GET().build());
+    }
+
+    /**
+     * Reads request {@code id} until it shows {@code status}, and returns that view: a new request
+     * waits in RECEIVED for the subject gate for a moment before the approval policy moves it on.
+     */
+    JsonNode awaitStatus(String id, String status) {
+        final JsonNode[] seen = new JsonNode[1];
+        await("request " + id + " in status " + status).atMost(TIMEOUT).pollInterval(Duration.ofMillis(50))
+                .untilAsserted(() -> {
+                    final Response response = get("/v1/erasures/" + id);
+                    assertEquals(200, response.status(), response.body());
+                    seen[0] = response.json();
+                    assertEquals(status, seen[0].path("status").asText(), response.body());
+                });
+        return seen[0];
     }
 
     Response post(String path, String jsonBody) {

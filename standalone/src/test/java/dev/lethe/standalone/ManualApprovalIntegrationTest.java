@@ -104,15 +104,13 @@ class ManualApprovalIntegrationTest {
         final String id = filed.json().path("id").asText();
 
         // Then it waits for an approver and nothing is dispatched
-        final JsonNode pending = api.get("/v1/erasures/" + id).json();
-        assertEquals("PENDING_APPROVAL", pending.path("status").asText(), pending.toString());
+        final JsonNode pending = api.awaitStatus(id, "PENDING_APPROVAL");
         assertEquals(0, pending.path("systems").size());
 
         // while a CCPA request (no manual rule matches it: auto) goes straight on
         final Response ccpa = api.post("/v1/erasures", FullFlowIntegrationTest.requestBody("u-" + UUID.randomUUID(),
                 "ccpa-" + UUID.randomUUID().toString().substring(0, 8) + "@example.com", "CCPA"));
-        assertEquals("IN_PROGRESS", api.get("/v1/erasures/" + ccpa.json().path("id").asText()).json()
-                .path("status").asText());
+        api.awaitStatus(ccpa.json().path("id").asText(), "IN_PROGRESS");
 
         // When an approver approves it
         final Response approval = api.post("/v1/erasures/" + id + "/approve",

@@ -109,9 +109,12 @@ class TwoInstancesIntegrationTest {
         readAll(ids);
         // and the list, fanned out to both instances, holds each exactly once, newest first
         assertEquals(Set.copyOf(ids), Set.copyOf(listAll(100)));
-        final JsonNode stats = internalA.get("/internal/v1/stats").json();
-        assertEquals(2, stats.path("instances").size());
-        assertEquals(REQUESTS, stats.path("byStatus").path("IN_PROGRESS").asInt());
+        // (each goes on once the subject gate admitted it, a moment after it was filed)
+        await().atMost(SETTLED).untilAsserted(() -> {
+            final JsonNode stats = internalA.get("/internal/v1/stats").json();
+            assertEquals(2, stats.path("instances").size());
+            assertEquals(REQUESTS, stats.path("byStatus").path("IN_PROGRESS").asInt());
+        });
         // and every one reads back from instance A with the internal secret, half of them forwarded to B,
         // while neither instance answers a caller without it, or with another secret
         readAllInternally(ids.subList(0, 100));

@@ -23,11 +23,13 @@ public final class Shapes {
 
     /**
      * A request as {@code GET /v1/erasures/{id}} answers it; {@code attention} says why it needs a
-     * person (UNROUTED, CONTRADICTED), empty when nothing.
+     * person (UNROUTED, CONTRADICTED), empty when nothing; {@code duplicateOf}, when set, is the open
+     * request of the same subject and scope that this one was judged a duplicate of (it ended CANCELLED).
      */
     public record RequestView(String id, String status, String subjectKey, String jurisdiction, String reason,
                               String source, String requestedAt, String deadline, String finishedAt, Boolean overdue,
-                              ScopeView scope, List<SystemView> systems, List<String> attention) {
+                              ScopeView scope, List<SystemView> systems, List<String> attention,
+                              String duplicateOf) {
     }
 
     /** One page of a list. */

@@ -34,8 +34,10 @@ import org.slf4j.LoggerFactory;
  *       the first answer again and another body a 422 {@code idempotency_key_reused};</li>
  *   <li>if the subject has an open request with the same scope, a {@code DuplicateReceived}
  *       decision is written to it and the answer is {@code 200 {"id", "status", "duplicate": true}}
- *       (two submissions racing within the same instant may both be accepted; a ledger without
- *       the look-up route, e.g. an older version during a rolling upgrade, skips this check);</li>
+ *       (a ledger without the look-up route, e.g. an older version during a rolling upgrade, skips
+ *       this check). The look-up cannot see a submission still in flight: two that race are both
+ *       accepted here, and the ledger's subject gate, which sees a subject's requests in one order,
+ *       dispatches the first and ends the other as its {@code duplicateOf};</li>
  *   <li>else an {@link ErasureRequested} is written, the ledger is waited for, and the answer is
  *       {@code 202 {"id", "status": "RECEIVED"}} with its {@code Location}.</li>
  * </ol>

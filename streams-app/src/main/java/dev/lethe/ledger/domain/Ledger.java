@@ -22,6 +22,10 @@ import java.util.stream.Stream;
  * no clock, no I/O: the caller supplies the time and the system registry in a
  * {@link LedgerContext}.
  *
+ * <p>A new request is held in RECEIVED until the subject gate's {@link LedgerEvent.Gated} verdict:
+ * admitted, it meets the approval policy; a duplicate of an open request of the same subject and
+ * scope, it ends CANCELLED with {@code duplicateOf} set and nothing dispatched.
+ *
  * <p>Callbacks commute: whatever order they arrive in, early, late or twice, the request ends in
  * the same state. A settled system (DONE, NOT_FOUND, RETAINED) never changes again; PROGRESS
  * never overrides FAILED; a callback for a request that has not arrived (or not been dispatched)
@@ -74,6 +78,8 @@ public final class Ledger {
             callBack(step, calledBack.callback());
         } else if (event instanceof LedgerEvent.Woken) {
             wake(step);
+        } else if (event instanceof LedgerEvent.Gated gated) {
+            gate(step, gated.verdict());
         }
         scheduleWakes(step, current);
         notifyStatusChange(step, current);
@@ -113,10 +119,11 @@ public final class Ledger {
                 .map(t -> t.deadline().plusMillis(1)).min(Comparator.naturalOrder()).orElse(null);
     }
 
+    /** A request waiting at the subject gate is not news yet: watchers first hear of it once it is judged. */
     private static void notifyStatusChange(Step step, RequestState before) {
-        final RequestStatus was = before == null ? null : before.status();
+        final RequestStatus was = before == null || before.status() == RequestStatus.RECEIVED ? null : before.status();
         final RequestState s = step.state;
-        if (s.status() == null || s.status() == was) {
+        if (s.status() == null || s.status() == RequestStatus.RECEIVED || s.status() == was) {
             return;
         }
         final String why = step.outputs.stream().filter(Audit.class::isInstance).map(Audit.class::cast)
@@ -125,6 +132,11 @@ public final class Ledger {
         step.notify(LedgerOutput.Notify.STATUS_CHANGED, was, null, why);
     }
 
+    /**
+     * A new request is recorded and held in RECEIVED: it waits for the subject gate's verdict
+     * ({@link #gate}), which comes back within a few hundred milliseconds, before any approval
+     * rule or dispatch applies.
+     */
     private static void receive(Step step, LedgerEvent.Received event) {
         if (step.state.received()) {
             return; // the same request id again: a replay, never a second request
@@ -136,9 +148,46 @@ public final class Ledger {
                 r.identifiers(), r.objects(), namespaces, r.jurisdiction(), r.reason(), r.source(), r.scope(),
                 r.graceDays(), r.requestedAt(), step.ctx.policy().deadline(r.jurisdiction(), r.requestedAt()),
                 null, step.ctx.now(), List.of(), step.state.earlyCallbacks(), step.state.auditSeq(),
-                r.fingerprint(), step.state.auditHead(), null, 0, false, List.of());
+                r.fingerprint(), step.state.auditHead(), null, 0, false, List.of(), null);
         step.audit("RECEIVED", r.submittedBy() == null ? r.source() : r.submittedBy(), null,
                 "jurisdiction " + r.jurisdiction() + ", reason " + r.reason() + ", source " + r.source());
+    }
+
+    /**
+     * The subject gate's verdict. Only a request held in RECEIVED is judged: a verdict for one
+     * already judged (a replay), ended meanwhile, or filed before the gate existed changes nothing.
+     * Admitted, it meets the approval policy; a duplicate of an open request ends CANCELLED without
+     * dispatching anything, linked to that request, which records the duplicate in its trail.
+     */
+    private static void gate(Step step, Verdict verdict) {
+        final RequestState s = step.state;
+        if (!s.received()) {
+            step.emit(new Refused("subject gate verdict for unknown request " + s.requestId()));
+        } else if (verdict instanceof Verdict.DuplicateFiled filed) {
+            step.audit("DUPLICATE_RECEIVED", LEDGER_ACTOR, null, "another request for the same subject and scope ("
+                    + filed.duplicate() + (filed.source() == null ? "" : " from " + filed.source())
+                    + ") was filed while this one is open");
+        } else if (s.status() == RequestStatus.RECEIVED) {
+            judge(step, verdict);
+        }
+    }
+
+    private static void judge(Step step, Verdict verdict) {
+        if (verdict instanceof Verdict.Admitted) {
+            admit(step);
+        } else if (verdict instanceof Verdict.DuplicateOf duplicate) {
+            step.state = step.state.withDuplicateOf(duplicate.first()).finish(RequestStatus.CANCELLED,
+                    step.ctx.now());
+            step.audit("DUPLICATE", LEDGER_ACTOR, null, "duplicate of request " + duplicate.first()
+                    + ", open for the same subject and scope; nothing was dispatched");
+        } else {
+            throw new IllegalArgumentException("unknown verdict " + verdict);
+        }
+    }
+
+    /** Admitted by the subject gate: the approval policy decides what comes next. */
+    private static void admit(Step step) {
+        final RequestState r = step.state;
         final ApprovalPolicy.Rule rule = step.ctx.policy().approval().match(r.jurisdiction(), r.source());
         if (rule != null && rule.manual()) {
             step.transitionTo(RequestStatus.PENDING_APPROVAL, AUTO_ACTOR, "awaiting an approver (rule " + rule + ")");

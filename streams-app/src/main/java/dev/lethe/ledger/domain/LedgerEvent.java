@@ -30,4 +30,11 @@ public sealed interface LedgerEvent {
             return callback.requestId();
         }
     }
+
+    /**
+     * The subject gate's {@code verdict} about the request: a new request waits in RECEIVED until
+     * it is {@link Verdict.Admitted} or a {@link Verdict.DuplicateOf} an open one.
+     */
+    record Gated(String requestId, Verdict verdict) implements LedgerEvent {
+    }
 }

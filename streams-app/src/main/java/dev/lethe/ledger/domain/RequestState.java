@@ -15,7 +15,9 @@ import java.util.Optional;
  * <p>{@code deadline} is the current deadline; {@code baseDeadline} the one before any extension
  * and {@code extensions} how many were granted. {@code overdueAudited} says the breach of the
  * current deadline was audited (once; an extension clears it). {@code attention} says why the
- * request needs a person (empty when it does not).
+ * request needs a person (empty when it does not). {@code duplicateOf} names the open request of
+ * the same subject and scope that the subject gate found before this one (which then ended
+ * CANCELLED without dispatching anything); null otherwise.
  */
 public record RequestState(String requestId, RequestStatus status, String subjectKey, Identifier subject,
                            List<Identifier> identifiers, List<String> objects, List<String> namespaces,
@@ -23,7 +25,8 @@ public record RequestState(String requestId, RequestStatus status, String subjec
                            Instant requestedAt, Instant deadline, Instant finishedAt, Instant updatedAt,
                            List<SystemTarget> systems, List<Callback> earlyCallbacks, int auditSeq,
                            String fingerprint, String auditHead, Instant baseDeadline, int extensions,
-                           boolean overdueAudited, List<Attention> attention) {
+                           boolean overdueAudited, List<Attention> attention,
+                           String duplicateOf) {
 
     public RequestState {
         identifiers = List.copyOf(identifiers);
@@ -38,7 +41,8 @@ public record RequestState(String requestId, RequestStatus status, String subjec
     /** A state holding nothing but callbacks that arrived before their request. */
     public static RequestState awaiting(String requestId) {
         return new RequestState(requestId, null, null, null, List.of(), List.of(), List.of(), null, null, null,
-                Scope.ALL, 0, null, null, null, null, List.of(), List.of(), 0, null, null, null, 0, false, List.of());
+                Scope.ALL, 0, null, null, null, null, List.of(), List.of(), 0, null, null, null, 0, false, List.of(),
+                null);
     }
 
     /** The request itself has arrived. */
@@ -65,33 +69,35 @@ public record RequestState(String requestId, RequestStatus status, String subjec
         return new RequestState(requestId, status, subjectKey, subject, identifiers, objects, namespaces,
                 jurisdiction, reason, source, scope, graceDays, requestedAt, deadline, finishedAt, updatedAt,
                 systems, earlyCallbacks, auditSeq, fingerprint, head, baseDeadline, extensions, overdueAudited,
-                attention);
+                attention, duplicateOf);
     }
 
     RequestState withStatus(RequestStatus newStatus, Instant at) {
         return new RequestState(requestId, newStatus, subjectKey, subject, identifiers, objects, namespaces,
                 jurisdiction, reason, source, scope, graceDays, requestedAt, deadline, finishedAt, at, systems,
-                earlyCallbacks, auditSeq, fingerprint, auditHead, baseDeadline, extensions, overdueAudited, attention);
+                earlyCallbacks, auditSeq, fingerprint, auditHead, baseDeadline, extensions, overdueAudited,
+                attention, duplicateOf);
     }
 
     RequestState withSystems(List<SystemTarget> newSystems, Instant at) {
         return new RequestState(requestId, status, subjectKey, subject, identifiers, objects, namespaces,
                 jurisdiction, reason, source, scope, graceDays, requestedAt, deadline, finishedAt, at, newSystems,
-                earlyCallbacks, auditSeq, fingerprint, auditHead, baseDeadline, extensions, overdueAudited, attention);
+                earlyCallbacks, auditSeq, fingerprint, auditHead, baseDeadline, extensions, overdueAudited,
+                attention, duplicateOf);
     }
 
     RequestState withEarlyCallbacks(List<Callback> callbacks) {
         return new RequestState(requestId, status, subjectKey, subject, identifiers, objects, namespaces,
                 jurisdiction, reason, source, scope, graceDays, requestedAt, deadline, finishedAt, updatedAt,
                 systems, callbacks, auditSeq, fingerprint, auditHead, baseDeadline, extensions, overdueAudited,
-                attention);
+                attention, duplicateOf);
     }
 
     RequestState withAuditSeq(int seq) {
         return new RequestState(requestId, status, subjectKey, subject, identifiers, objects, namespaces,
                 jurisdiction, reason, source, scope, graceDays, requestedAt, deadline, finishedAt, updatedAt,
                 systems, earlyCallbacks, seq, fingerprint, auditHead, baseDeadline, extensions, overdueAudited,
-                attention);
+                attention, duplicateOf);
     }
 
     /** The deadline moved to {@code newDeadline} by one more extension; its breach is not audited yet. */
@@ -99,21 +105,31 @@ public record RequestState(String requestId, RequestStatus status, String subjec
         return new RequestState(requestId, status, subjectKey, subject, identifiers, objects, namespaces,
                 jurisdiction, reason, source, scope, graceDays, requestedAt, newDeadline, finishedAt, at, systems,
                 earlyCallbacks, auditSeq, fingerprint, auditHead, baseDeadline == null ? deadline : baseDeadline,
-                extensions + 1, false, attention);
+                extensions + 1, false, attention, duplicateOf);
     }
 
     /** The breach of the current deadline was audited. */
     RequestState withOverdueAudited() {
         return new RequestState(requestId, status, subjectKey, subject, identifiers, objects, namespaces,
                 jurisdiction, reason, source, scope, graceDays, requestedAt, deadline, finishedAt, updatedAt,
-                systems, earlyCallbacks, auditSeq, fingerprint, auditHead, baseDeadline, extensions, true, attention);
+                systems, earlyCallbacks, auditSeq, fingerprint, auditHead, baseDeadline, extensions, true,
+                attention, duplicateOf);
+    }
+
+    /** Judged by the subject gate a duplicate of the open request {@code first}. */
+    RequestState withDuplicateOf(String first) {
+        return new RequestState(requestId, status, subjectKey, subject, identifiers, objects, namespaces,
+                jurisdiction, reason, source, scope, graceDays, requestedAt, deadline, finishedAt, updatedAt,
+                systems, earlyCallbacks, auditSeq, fingerprint, auditHead, baseDeadline, extensions, overdueAudited,
+                attention, first);
     }
 
     /** Finished at {@code at}: raw identifiers are dropped, evidence is kept. */
     RequestState finish(RequestStatus finalStatus, Instant at) {
         return new RequestState(requestId, finalStatus, subjectKey, null, List.of(), List.of(), namespaces,
                 jurisdiction, reason, source, scope, graceDays, requestedAt, deadline, at, at, systems,
-                List.of(), auditSeq, fingerprint, auditHead, baseDeadline, extensions, overdueAudited, attention);
+                List.of(), auditSeq, fingerprint, auditHead, baseDeadline, extensions, overdueAudited,
+                attention, duplicateOf);
     }
 
     /** Whether it waits for a person for {@code why}. */
@@ -131,6 +147,6 @@ public record RequestState(String requestId, RequestStatus status, String subjec
         return new RequestState(requestId, status, subjectKey, subject, identifiers, objects, namespaces,
                 jurisdiction, reason, source, scope, graceDays, requestedAt, deadline, finishedAt, updatedAt,
                 systems, earlyCallbacks, auditSeq, fingerprint, auditHead, baseDeadline, extensions, overdueAudited,
-                next);
+                next, duplicateOf);
     }
 }

@@ -11,12 +11,13 @@ import java.util.List;
  * internally: the scope (duplicate detection) and the intake fingerprint (Idempotency-Key
  * replays; the gateway does not pass it on). No raw identifiers. {@code attention} lists why it
  * needs a person (UNROUTED, CONTRADICTED; empty when nothing); a system is {@code overdue} once
- * its own deadline passed while it still owes an answer.
+ * its own deadline passed while it still owes an answer. {@code duplicateOf} is the open request
+ * this one was judged a duplicate of by the subject gate (it then ended CANCELLED), or null.
  */
 public record RequestView(String id, String status, String subjectKey, String jurisdiction, String reason,
                           String source, Instant requestedAt, Instant deadline, Instant finishedAt,
                           boolean overdue, List<String> attention, List<SystemView> systems, ScopeView scope,
-                          String fingerprint) {
+                          String fingerprint, String duplicateOf) {
 
     /** The request's scope as filed; null when it reaches every matching system. */
     public record ScopeView(List<String> systems, List<String> exclude) {
@@ -32,7 +33,7 @@ public record RequestView(String id, String status, String subjectKey, String ju
                 state.reason(), state.source(), state.requestedAt(), state.deadline(), state.finishedAt(),
                 state.overdue(now), state.attention().stream().map(Enum::name).toList(),
                 state.systems().stream().map(t -> system(t, now)).toList(), scope(state.scope()),
-                state.fingerprint());
+                state.fingerprint(), state.duplicateOf());
     }
 
     private static ScopeView scope(Scope scope) {

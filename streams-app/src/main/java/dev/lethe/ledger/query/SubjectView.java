@@ -11,7 +11,8 @@ import java.util.Set;
 
 /**
  * What the ledger knows about one subject (by pseudonym): whether an erasure of it completed and
- * when last, its requests newest first, and the open ones with their scope (duplicate detection).
+ * when last, its requests newest first, and the open ones with their scope (duplicate detection;
+ * a request the subject gate judged a duplicate is never one of them).
  */
 public record SubjectView(String subjectKey, boolean erased, Instant lastErasedAt, List<String> requests,
                           List<OpenRequest> open) {
@@ -32,7 +33,8 @@ public record SubjectView(String subjectKey, boolean erased, Instant lastErasedA
         final Instant lastErased = newestFirst.stream().filter(e -> ERASED.contains(e.getStatus()))
                 .map(SubjectEntry::getFinishedAt).filter(Objects::nonNull).max(Comparator.naturalOrder()).orElse(null);
         final boolean erased = newestFirst.stream().anyMatch(e -> ERASED.contains(e.getStatus()));
-        final List<OpenRequest> open = newestFirst.stream().filter(e -> !CLOSED.contains(e.getStatus()))
+        final List<OpenRequest> open = newestFirst.stream()
+                .filter(e -> !CLOSED.contains(e.getStatus()) && e.getDuplicateOf() == null)
                 .map(e -> new OpenRequest(e.getRequestId(), e.getStatus().name(), scope(e))).toList();
         return new SubjectView(subjectKey, erased, lastErased,
                 newestFirst.stream().map(SubjectEntry::getRequestId).toList(), open);

@@ -1,10 +1,14 @@
 package dev.lethe.ledger.topology;
 
 import dev.lethe.avro.Acknowledged;
+import dev.lethe.avro.Admission;
+import dev.lethe.avro.Admitted;
 import dev.lethe.avro.Approved;
 import dev.lethe.avro.AuditFact;
 import dev.lethe.avro.Cancelled;
 import dev.lethe.avro.DeadlineExtended;
+import dev.lethe.avro.DuplicateFiled;
+import dev.lethe.avro.DuplicateOf;
 import dev.lethe.avro.DuplicateReceived;
 import dev.lethe.avro.ErasureEvent;
 import dev.lethe.avro.ErasureRecord;
@@ -23,6 +27,7 @@ import dev.lethe.ledger.domain.Callback;
 import dev.lethe.ledger.domain.Decision;
 import dev.lethe.ledger.domain.ErasureRequest;
 import dev.lethe.ledger.domain.Identifier;
+import dev.lethe.ledger.domain.LedgerEvent;
 import dev.lethe.ledger.domain.LedgerOutput;
 import dev.lethe.ledger.domain.Outcome;
 import dev.lethe.ledger.domain.RequestState;
@@ -31,6 +36,7 @@ import dev.lethe.ledger.domain.Scope;
 import dev.lethe.ledger.domain.SystemInfo;
 import dev.lethe.ledger.domain.SystemStatus;
 import dev.lethe.ledger.domain.SystemTarget;
+import dev.lethe.ledger.domain.Verdict;
 import java.util.HashSet;
 import java.util.List;
 
@@ -83,6 +89,22 @@ public final class AvroMapping {
         return new Decision(a.getEventId(), a.getRequestId(), a.getAt(), a.getActor(), mapped);
     }
 
+    /** A subject-gate record as the event it is for its request. */
+    public static LedgerEvent.Gated gated(Admission a) {
+        final Object verdict = a.getVerdict();
+        final Verdict mapped;
+        if (verdict instanceof Admitted) {
+            mapped = new Verdict.Admitted();
+        } else if (verdict instanceof DuplicateOf duplicate) {
+            mapped = new Verdict.DuplicateOf(duplicate.getFirst());
+        } else if (verdict instanceof DuplicateFiled filed) {
+            mapped = new Verdict.DuplicateFiled(filed.getDuplicate(), filed.getSource());
+        } else {
+            throw new IllegalArgumentException("unknown verdict " + verdict);
+        }
+        return new LedgerEvent.Gated(a.getRequestId(), mapped);
+    }
+
     public static SystemInfo system(SystemRegistration a) {
         return new SystemInfo(a.getName(), new HashSet<>(a.getNamespaces()), new HashSet<>(a.getJurisdictions()),
                 a.getMode() == SystemMode.MANUAL, a.getSlaDays(), a.getReminderHours(), a.getMaxAttempts());
@@ -97,7 +119,8 @@ public final class AvroMapping {
                 a.getUpdatedAt(), a.getSystems().stream().map(AvroMapping::target).toList(),
                 a.getEarlyCallbacks().stream().map(AvroMapping::callback).toList(), a.getAuditSeq(),
                 a.getFingerprint(), a.getAuditHead(), a.getBaseDeadline(), a.getExtensions(), a.getOverdueAudited(),
-                a.getAttention().stream().map(Attention::valueOf).toList());
+                a.getAttention().stream().map(Attention::valueOf).toList(),
+                a.getDuplicateOf());
     }
 
     public static dev.lethe.avro.RequestState state(RequestState d) {
@@ -123,6 +146,7 @@ public final class AvroMapping {
                 .setExtensions(d.extensions())
                 .setOverdueAudited(d.overdueAudited())
                 .setAttention(d.attention().stream().map(Attention::name).toList())
+                .setDuplicateOf(d.duplicateOf())
                 .build();
     }
 

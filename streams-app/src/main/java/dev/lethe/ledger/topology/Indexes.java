@@ -99,7 +99,8 @@ final class Indexes {
             subjectEntries.accept(SubjectEntry.newBuilder()
                     .setSubjectKey(after.getSubjectKey()).setRequestId(id).setStatus(after.getStatus())
                     .setRequestedAt(after.getRequestedAt()).setFinishedAt(after.getFinishedAt())
-                    .setScope(after.getScope()).build());
+                    .setScope(after.getScope()).setSource(after.getSource())
+                    .setDuplicateOf(after.getDuplicateOf()).build());
         }
     }
 

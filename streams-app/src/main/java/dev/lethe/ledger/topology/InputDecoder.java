@@ -39,6 +39,7 @@ final class InputDecoder {
                     serdes.decision().deserialize(topic, valueBytes)));
             case Topics.CALLBACKS -> new LedgerEvent.CalledBack(AvroMapping.callback(
                     serdes.callback().deserialize(topic, valueBytes)));
+            case Topics.ADMISSIONS -> AvroMapping.gated(serdes.admission().deserialize(topic, valueBytes));
             default -> throw new InvalidInputException("the ledger does not read topic " + topic);
         };
         if (!key.equals(event.requestId())) {

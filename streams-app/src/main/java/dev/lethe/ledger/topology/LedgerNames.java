@@ -41,6 +41,8 @@ public final class LedgerNames {
     static final String CALLBACKS_REROUTE_SINK = "callbacks-reroute-sink";
     /** Header on a re-routed input record: the partition it first landed on (decimal text). */
     public static final String REROUTED_FROM_HEADER = "lethe-rerouted-from";
+    static final String ADMISSIONS_SINK = "admissions-sink";
+    static final String ADMISSIONS_SOURCE = "admissions-source";
 
     private LedgerNames() {
     }

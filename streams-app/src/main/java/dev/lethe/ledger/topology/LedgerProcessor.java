@@ -121,11 +121,14 @@ final class LedgerProcessor extends ContextualProcessor<byte[], byte[], Object, 
             applied.record(source.topic(), source.partition(), source.offset());
             return;
         }
-        final boolean rerouted = record.headers().lastHeader(LedgerNames.REROUTED_FROM_HEADER) != null;
+        // The subject gate writes admissions on their canonical partition itself: one elsewhere is never re-routed.
+        final boolean rerouted = record.headers().lastHeader(LedgerNames.REROUTED_FROM_HEADER) != null
+                || Topics.ADMISSIONS.equals(source.topic());
         switch (Placement.of(source.partition(), event.requestId(), partitions, rerouted)) {
             case HERE -> apply(event, reason -> deadLetter(record, source, reason));
             case REROUTE -> reroute(record, source, event.requestId());
-            case LOOP -> deadLetter(record, source, "re-routed once already, yet on partition " + source.partition()
+            case LOOP -> deadLetter(record, source, "re-routed once already (or written by the ledger itself), yet on"
+                    + " partition " + source.partition()
                     + ", not on request " + event.requestId() + "'s canonical partition "
                     + CanonicalPartition.of(event.requestId(), partitions) + " of " + partitions);
         }

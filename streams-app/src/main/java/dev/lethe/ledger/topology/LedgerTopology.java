@@ -24,7 +24,9 @@ import org.apache.kafka.streams.state.Stores;
  * input topic for records re-routed to their canonical partition. Every topic key is written as
  * UTF-8 text ({@code LetheSerdes#key}). The processor also keeps
  * the list and overdue indexes and counts ({@link Indexes}) and feeds status changes, re-keyed by
- * subject key, to a second sub-topology that keeps the subject index.
+ * subject key, to a second sub-topology that keeps the subject index. That sub-topology is also the
+ * subject gate ({@link SubjectsProcessor}): its verdicts on new requests, keyed by request id on
+ * {@code erasure.admissions}, are the ledger processor's fourth input.
  */
 public final class LedgerTopology {
 
@@ -44,9 +46,11 @@ public final class LedgerTopology {
         topology.addSource(LedgerNames.REQUESTS_SOURCE, bytes, bytes, Topics.REQUESTS);
         topology.addSource(LedgerNames.DECISIONS_SOURCE, bytes, bytes, Topics.DECISIONS);
         topology.addSource(LedgerNames.CALLBACKS_SOURCE, bytes, bytes, Topics.CALLBACKS);
+        topology.addSource(LedgerNames.ADMISSIONS_SOURCE, bytes, bytes, Topics.ADMISSIONS);
         topology.addProcessor(LedgerNames.LEDGER_PROCESSOR,
                 new LedgerSupplier(serdes, subjectKeys, policy, applied, partitions),
-                LedgerNames.REQUESTS_SOURCE, LedgerNames.DECISIONS_SOURCE, LedgerNames.CALLBACKS_SOURCE);
+                LedgerNames.REQUESTS_SOURCE, LedgerNames.DECISIONS_SOURCE, LedgerNames.CALLBACKS_SOURCE,
+                LedgerNames.ADMISSIONS_SOURCE);
         topology.addSink(LedgerNames.REQUESTS_REROUTE_SINK, Topics.REQUESTS, serdes.key().serializer(),
                 Serdes.ByteArray().serializer(), new CanonicalPartitioner(), LedgerNames.LEDGER_PROCESSOR);
         topology.addSink(LedgerNames.DECISIONS_REROUTE_SINK, Topics.DECISIONS, serdes.key().serializer(),
@@ -69,6 +73,8 @@ public final class LedgerTopology {
                 serdes.subjectEntry().deserializer(), Topics.SUBJECT_INDEX);
         topology.addProcessor(LedgerNames.SUBJECTS_PROCESSOR, new SubjectsSupplier(serdes),
                 LedgerNames.SUBJECT_INDEX_SOURCE);
+        topology.addSink(LedgerNames.ADMISSIONS_SINK, Topics.ADMISSIONS, serdes.key().serializer(),
+                serdes.admission().serializer(), LedgerNames.SUBJECTS_PROCESSOR);
         topology.addGlobalStore(systemsStore(serdes), LedgerNames.SYSTEMS_SOURCE, bytes, bytes, Topics.SYSTEMS,
                 LedgerNames.SYSTEMS_PROCESSOR, () -> new SystemsUpdater(serdes));
         return topology;
@@ -123,10 +129,10 @@ public final class LedgerTopology {
 
     /** Supplies the subject-index processor and declares its store. */
     private record SubjectsSupplier(LetheSerdes serdes)
-            implements ProcessorSupplier<String, dev.lethe.avro.SubjectEntry, Void, Void> {
+            implements ProcessorSupplier<String, dev.lethe.avro.SubjectEntry, String, dev.lethe.avro.Admission> {
 
         @Override
-        public Processor<String, dev.lethe.avro.SubjectEntry, Void, Void> get() {
+        public Processor<String, dev.lethe.avro.SubjectEntry, String, dev.lethe.avro.Admission> get() {
             return new SubjectsProcessor();
         }
 

@@ -25,6 +25,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Set;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /** Reminders to systems that have not answered, escalation after their maximum attempts, retries. */
@@ -43,9 +44,10 @@ class LedgerChaseTest {
     void shouldAskToBeWokenAtTheFirstReminderJustPastTheSystemsDeadlinesAndJustPastTheDeadline() {
         final Run run = run(ctx()).apply(received());
 
-        final List<Instant> wakes = run.last(Wake.class).stream().map(Wake::at).toList();
-        assertEquals(List.of(hours(24), NOW.plus(Duration.ofDays(30)).plusMillis(1),
-                run.state().deadline().plusMillis(1)), wakes);
+        // (the deadline's wake is asked for at receipt, the others once the gate admits it: order is no matter)
+        final List<Instant> wakes = run.last(Wake.class).stream().map(Wake::at).sorted().toList();
+        assertEquals(Stream.of(hours(24), NOW.plus(Duration.ofDays(30)).plusMillis(1),
+                run.state().deadline().plusMillis(1)).sorted().toList(), wakes);
         assertEquals(hours(24), run.system("search").nextReminderAt());
         assertEquals(NOW.plus(Duration.ofDays(30)), run.system("search").deadline());
     }

@@ -222,31 +222,66 @@ final class LedgerFixtures {
         return decision(new Decision.Acknowledge(reason));
     }
 
-    // ---- folding
+    // ---- the subject gate
 
-    static Run run(LedgerContext ctx) {
-        return new Run(ctx);
+    static LedgerEvent.Gated admitted(String requestId) {
+        return new LedgerEvent.Gated(requestId, new Verdict.Admitted());
     }
 
-    /** Folds events one after the other, keeping the state, every output and the last transition's outputs. */
+    static LedgerEvent.Gated duplicateOf(String requestId, String first) {
+        return new LedgerEvent.Gated(requestId, new Verdict.DuplicateOf(first));
+    }
+
+    static LedgerEvent.Gated duplicateFiled(String requestId, String duplicate, String source) {
+        return new LedgerEvent.Gated(requestId, new Verdict.DuplicateFiled(duplicate, source));
+    }
+
+    // ---- folding
+
+    /** A run in which the subject gate admits every request right after it is received. */
+    static Run run(LedgerContext ctx) {
+        return new Run(ctx, true);
+    }
+
+    /** A run without the gate: a received request waits in RECEIVED until a verdict is applied. */
+    static Run held(LedgerContext ctx) {
+        return new Run(ctx, false);
+    }
+
+    /**
+     * Folds events one after the other, keeping the state, every output and the last transition's outputs.
+     * With {@code gate}, every {@link LedgerEvent.Received} is followed by an explicit
+     * {@link Verdict.Admitted} for its request, as the subject gate answers a subject's only open
+     * request; the outputs of both count as the last transition's.
+     */
     static final class Run {
         private LedgerContext ctx;
+        private final boolean gate;
         private final List<LedgerOutput> all = new ArrayList<>();
         private RequestState state;
         private List<LedgerOutput> last = List.of();
 
-        private Run(LedgerContext ctx) {
+        private Run(LedgerContext ctx, boolean gate) {
             this.ctx = ctx;
+            this.gate = gate;
         }
 
         Run apply(LedgerEvent... events) {
             for (LedgerEvent event : events) {
-                final Ledger.Transition t = Ledger.apply(state, event, ctx);
-                state = t.state();
-                last = t.outputs();
+                final List<LedgerOutput> outputs = new ArrayList<>(fold(event));
+                if (gate && event instanceof LedgerEvent.Received received) {
+                    outputs.addAll(fold(admitted(received.requestId())));
+                }
+                last = List.copyOf(outputs);
                 all.addAll(last);
             }
             return this;
+        }
+
+        private List<LedgerOutput> fold(LedgerEvent event) {
+            final Ledger.Transition t = Ledger.apply(state, event, ctx);
+            state = t.state();
+            return t.outputs();
         }
 
         /** From now on, events are applied at {@code now}. */

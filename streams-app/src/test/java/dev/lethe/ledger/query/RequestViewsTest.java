@@ -18,6 +18,7 @@ import dev.lethe.ledger.domain.RequestState;
 import dev.lethe.ledger.domain.RequestStatus;
 import dev.lethe.ledger.domain.Scope;
 import dev.lethe.ledger.domain.SystemInfo;
+import dev.lethe.ledger.domain.Verdict;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -32,10 +33,16 @@ class RequestViewsTest {
     private static final SystemInfo BILLING = new SystemInfo("billing", Set.of("user_id"), Set.of(), false, 7, 0, 5);
     private static final SystemInfo ADS = new SystemInfo("ads", Set.of("device_id"), Set.of());
 
+    /** Folds the events, the subject gate admitting the request right after it is received. */
     private static RequestState fold(List<SystemInfo> registry, LedgerEvent... events) {
+        final LedgerContext ctx = new LedgerContext(NOW, registry, LedgerPolicy.defaults());
         RequestState state = null;
         for (LedgerEvent event : events) {
-            state = Ledger.apply(state, event, new LedgerContext(NOW, registry, LedgerPolicy.defaults())).state();
+            state = Ledger.apply(state, event, ctx).state();
+            if (event instanceof LedgerEvent.Received) {
+                state = Ledger.apply(state, new LedgerEvent.Gated(event.requestId(), new Verdict.Admitted()), ctx)
+                        .state();
+            }
         }
         return state;
     }
@@ -97,7 +104,7 @@ class RequestViewsTest {
         // a request an earlier version completed with no system at all erased nothing
         final RequestState empty = new RequestState("r-0", RequestStatus.COMPLETED, "key", null, List.of(), List.of(),
                 List.of("customer_id"), "GDPR", "x", "y", Scope.ALL, 0, NOW, NOW, NOW, NOW, List.of(), List.of(), 4,
-                null, "head", null, 0, false, List.of());
+                null, "head", null, 0, false, List.of(), null);
         assertEquals("not_erased", CertificateView.refusal(empty).error());
         assertEquals("COMPLETED", acknowledged.status().name());
     }

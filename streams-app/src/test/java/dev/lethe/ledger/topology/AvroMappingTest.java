@@ -5,7 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.lethe.avro.Acknowledged;
+import dev.lethe.avro.Admission;
+import dev.lethe.avro.Admitted;
 import dev.lethe.avro.DeadlineExtended;
+import dev.lethe.avro.DuplicateFiled;
+import dev.lethe.avro.DuplicateOf;
 import dev.lethe.avro.DuplicateReceived;
 import dev.lethe.avro.RetryFailed;
 import dev.lethe.avro.SystemMode;
@@ -13,6 +17,7 @@ import dev.lethe.ledger.domain.Attention;
 import dev.lethe.ledger.domain.Decision;
 import dev.lethe.ledger.domain.Identifier;
 import dev.lethe.ledger.domain.Outcome;
+import dev.lethe.ledger.domain.LedgerEvent;
 import dev.lethe.ledger.domain.RequestState;
 import dev.lethe.ledger.domain.RequestStatus;
 import dev.lethe.ledger.domain.Scope;
@@ -21,6 +26,7 @@ import dev.lethe.ledger.domain.SystemStatus;
 import dev.lethe.ledger.domain.SystemTarget;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import dev.lethe.ledger.domain.Verdict;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -47,14 +53,14 @@ class AvroMappingTest {
         final RequestState state = new RequestState("r-1", RequestStatus.IN_PROGRESS, "key", new Identifier("user_id", "u"),
                 List.of(), List.of(), List.of("user_id"), "GDPR", "account_deleted", "accounts", Scope.ALL, 0, T,
                 T.plusSeconds(99), null, T, List.of(target), List.of(), 7, "fp", "head", T.plusSeconds(9), 1, true,
-                List.of(Attention.UNROUTED, Attention.CONTRADICTED));
+                List.of(Attention.UNROUTED, Attention.CONTRADICTED), "r-0");
 
         assertEquals(state, AvroMapping.state(AvroMapping.state(state)));
     }
 
     @Test
     void shouldReadAStateStoredByThePreviousVersionWithNothingFlagged() throws IOException {
-        // Given a state written with the schema before attention, per-system overdue and contradictions
+        // Given a state written with the schema before attention, duplicateOf, per-system overdue and contradictions
         final Schema previous = previousStateSchema();
         final Schema current = dev.lethe.avro.RequestState.getClassSchema();
         assertEquals(SchemaCompatibility.SchemaCompatibilityType.COMPATIBLE,
@@ -63,7 +69,7 @@ class AvroMappingTest {
                 T.plusSeconds(60), null, 1, 24, 5, false, false, List.of());
         final RequestState stored = new RequestState("r-1", RequestStatus.COMPLETED, "key", null, List.of(), List.of(),
                 List.of("user_id"), "GDPR", "account_deleted", "accounts", Scope.ALL, 0, T, T.plusSeconds(99), T, T,
-                List.of(target), List.of(), 4, "fp", "head", null, 0, false, List.of());
+                List.of(target), List.of(), 4, "fp", "head", null, 0, false, List.of(), null);
         final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         final BinaryEncoder encoder = EncoderFactory.get().binaryEncoder(bytes, null);
         new SpecificDatumWriter<dev.lethe.avro.RequestState>(previous).write(AvroMapping.state(stored), encoder);
@@ -83,7 +89,7 @@ class AvroMappingTest {
         final Schema current = dev.lethe.avro.RequestState.getClassSchema();
         final Schema system = current.getField("systems").schema().getElementType();
         final Schema previousSystem = without(system, Set.of("overdueAudited", "contradictions"), Map.of());
-        return without(current, Set.of("attention"), Map.of("systems", Schema.createArray(previousSystem)));
+        return without(current, Set.of("attention", "duplicateOf"), Map.of("systems", Schema.createArray(previousSystem)));
     }
 
     private static Schema without(Schema record, Set<String> dropped, Map<String, Schema> replaced) {
@@ -104,12 +110,25 @@ class AvroMappingTest {
     }
 
     @Test
+    void shouldMapEverySubjectGateVerdict() {
+        assertEquals(new LedgerEvent.Gated("r", new Verdict.Admitted()), gated(new Admitted()));
+        assertEquals(new LedgerEvent.Gated("r", new Verdict.DuplicateOf("r-0")), gated(new DuplicateOf("r-0")));
+        assertEquals(new LedgerEvent.Gated("r", new Verdict.DuplicateFiled("r-2", "portal")),
+                gated(new DuplicateFiled("r-2", "portal")));
+    }
+
+    @Test
     void shouldMapTheChaseSettingsOfARegistration() {
         final SystemInfo info = AvroMapping.system(LedgerDriver.registration("archive", "user_id")
                 .setMode(SystemMode.MANUAL).setSlaDays(14).setReminderHours(6).setMaxAttempts(3).build());
 
         assertEquals(new SystemInfo("archive", Set.of("user_id"), Set.of(), true, 14, 6, 3), info);
         assertTrue(info.manual());
+    }
+
+    private static LedgerEvent.Gated gated(Object verdict) {
+        return AvroMapping.gated(Admission.newBuilder().setRequestId("r").setSubjectKey("key").setAt(T)
+                .setVerdict(verdict).build());
     }
 
     private static Decision.Action decision(Object action) {

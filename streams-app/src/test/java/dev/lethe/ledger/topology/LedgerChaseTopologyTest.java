@@ -223,8 +223,8 @@ class LedgerChaseTopologyTest {
             assertEquals(List.of("billing"), reminder.getSystems());
             assertEquals(List.of("billing"), ledger.state(ID).getSystems().stream().map(SystemState::getName).toList());
 
-            // And a new request routes by the registry as it is now
-            ledger.file("other-request");
+            // And a new request (for another subject) routes by the registry as it is now
+            ledger.file("other-request", "u-2");
             assertEquals(List.of("crm"), ledger.events.readValue().getSystems());
         }
     }
@@ -285,8 +285,8 @@ class LedgerChaseTopologyTest {
             final int count = LedgerProcessor.MAX_WAKES + 20;
             for (int i = 0; i < count; i++) {
                 final String id = "grace-" + i;
-                ledger.requests.pipeInput(id, ErasureRequested.newBuilder(LedgerDriver.request(id)).setGraceDays(1)
-                        .build());
+                ledger.requests.pipeInput(id, ErasureRequested.newBuilder(LedgerDriver.request(id, "u-" + i))
+                        .setGraceDays(1).build());
             }
 
             // When the grace period ends, one punctuation dispatches only the first MAX_WAKES

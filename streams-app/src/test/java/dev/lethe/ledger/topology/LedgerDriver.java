@@ -156,6 +156,15 @@ final class LedgerDriver implements AutoCloseable {
         requests.pipeInput(id, request(id));
     }
 
+    /** The same request for another subject, user_id={@code userId}: the subject gate judges each subject alone. */
+    static ErasureRequested request(String id, String userId) {
+        return ErasureRequested.newBuilder(request(id)).setSubject(new Identifier("user_id", userId)).build();
+    }
+
+    void file(String id, String userId) {
+        requests.pipeInput(id, request(id, userId));
+    }
+
     SystemCallback callback(String id, String system, CallbackOutcome outcome, Long items) {
         return SystemCallback.newBuilder().setEventId("cb-" + (++callbackSeq)).setRequestId(id).setSystem(system)
                 .setAt(START).setActor("partner:" + system).setOutcome(outcome).setItemsErased(items)

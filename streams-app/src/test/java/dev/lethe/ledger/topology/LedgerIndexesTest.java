@@ -69,9 +69,10 @@ class LedgerIndexesTest {
     void shouldListRequestsNewestFirstAndFinishedOnesByFinishTime() {
         try (LedgerDriver ledger = new LedgerDriver()) {
             ledger.register("billing", "user_id");
-            ledger.requests.pipeInput(FIRST, LedgerDriver.request(FIRST));
-            ledger.requests.pipeInput(SECOND, withMinutes(SECOND, 5));
-            ledger.requests.pipeInput(THIRD, withMinutes(THIRD, 2));
+            // three subjects, so the subject gate admits each request
+            ledger.requests.pipeInput(FIRST, LedgerDriver.request(FIRST, "u-1"));
+            ledger.requests.pipeInput(SECOND, withMinutes(SECOND, "u-2", 5));
+            ledger.requests.pipeInput(THIRD, withMinutes(THIRD, "u-3", 2));
             ledger.callBack(ledger.callback(THIRD, "billing", DONE, 1L));
 
             assertEquals(List.of(SECOND, THIRD, FIRST), values(ledger.driver.getKeyValueStore(LedgerNames.BY_REQUESTED_STORE)));
@@ -86,8 +87,8 @@ class LedgerIndexesTest {
         try (LedgerDriver ledger = new LedgerDriver()) {
             ledger.register("billing", "user_id");
             ledger.register("crm", "email");
-            ledger.file(FIRST);
-            ledger.file(SECOND);
+            ledger.file(FIRST, "u-1");
+            ledger.file(SECOND, "u-2");
             final KeyValueStore<String, Long> stats = ledger.driver.getKeyValueStore(LedgerNames.STATS_STORE);
             assertEquals(2L, stats.get("status|IN_PROGRESS"));
             assertEquals(2L, stats.get("owed|billing"));
@@ -108,8 +109,9 @@ class LedgerIndexesTest {
         try (LedgerDriver ledger = new LedgerDriver()) {
             ledger.register("billing", "user_id");
             ledger.file(FIRST);
-            ledger.file(SECOND);
             ledger.callBack(ledger.callback(FIRST, "billing", DONE, 1L));
+            // filed once the first finished, so the subject gate admits it
+            ledger.file(SECOND);
 
             final KeyValueStore<String, SubjectEntry> subjects = ledger.driver.getKeyValueStore(LedgerNames.SUBJECTS_STORE);
             final SubjectEntry done = subjects.get(IndexKeys.subject(ledger.subjectKey(), FIRST));
@@ -122,8 +124,8 @@ class LedgerIndexesTest {
         }
     }
 
-    private static dev.lethe.avro.ErasureRequested withMinutes(String id, int minutes) {
-        final dev.lethe.avro.ErasureRequested request = LedgerDriver.request(id);
+    private static dev.lethe.avro.ErasureRequested withMinutes(String id, String userId, int minutes) {
+        final dev.lethe.avro.ErasureRequested request = LedgerDriver.request(id, userId);
         request.setRequestedAt(LedgerDriver.START.plusSeconds(60L * minutes));
         return request;
     }

@@ -121,7 +121,7 @@ class LedgerTopologyTest {
             final String other = "0b4a7d3c-1111-4c2e-8d3f-5a6b7c8d9e0f";
             ledger.register("billing", "user_id");
             ledger.file(ID);
-            ledger.file(other);
+            ledger.file(other, "u-2");
             ledger.callBack(ledger.callback(ID, "billing", DONE, 2L));
             final List<AuditFact> published = ledger.audit.readValuesToList().stream()
                     .filter(f -> f.getRequestId().equals(ID)).toList();
