@@ -12,6 +12,7 @@ import dev.lethe.schemas.systems.SystemsJson;
 import dev.lethe.ledger.topology.AppliedOffsets;
 import dev.lethe.ledger.topology.LedgerTopology;
 import dev.lethe.schemas.LetheSerdes;
+import dev.lethe.schemas.TopicContracts;
 import dev.lethe.schemas.TopicProvisioner;
 import dev.lethe.schemas.Topics;
 import dev.lethe.schemas.registry.RestSchemaRegistryClient;
@@ -37,7 +38,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One running streams-app instance: provisions the topics, publishes the systems file (if any),
+ * One running streams-app instance: provisions the topics, registers their schemas and
+ * compatibility ({@link TopicContracts}; a registry that refuses stops the start), publishes the systems file (if any),
  * starts the ledger topology, waits until it is RUNNING, then serves interactive queries, starts
  * the executors enabled in its configuration and, when {@code LETHE_NOTIFY_URL} is set, calls the
  * notification webhook. {@link #close()} stops the executors, the notifier, the query server and
@@ -72,8 +74,10 @@ public final class LedgerApp implements AutoCloseable {
 
     /** Starts an instance and returns once it is RUNNING and answering queries. */
     public static LedgerApp start(LedgerConfig config) {
-        final LetheSerdes serdes = new LetheSerdes(new RestSchemaRegistryClient(config.schemaRegistryUrl()));
+        final RestSchemaRegistryClient registry = new RestSchemaRegistryClient(config.schemaRegistryUrl());
+        final LetheSerdes serdes = new LetheSerdes(registry);
         provisionTopics(config);
+        registerContracts(registry);
         config.systemsFile().ifPresent(file -> publishSystems(config, serdes, SystemsJson.readFile(file)));
         final LedgerPolicy policy = config.policy();
         final AppliedOffsets appliedOffsets = new AppliedOffsets();
@@ -115,6 +119,13 @@ public final class LedgerApp implements AutoCloseable {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers()))) {
             new TopicProvisioner(admin, config.startTimeout()).ensure(Topics.all(config.topicSettings()));
         }
+    }
+
+    /** Lethe's schemas and compatibility on every subject of its topics, before anything is written. */
+    private static void registerContracts(RestSchemaRegistryClient registry) {
+        final List<String> subjects = TopicContracts.register(registry);
+        LOG.info("registered the schemas of {} subjects at compatibility {} or stricter", subjects.size(),
+                TopicContracts.COMPATIBILITY);
     }
 
     private static void publishSystems(LedgerConfig config, LetheSerdes serdes, List<SystemRegistration> systems) {
