@@ -5,6 +5,7 @@ import dev.lethe.ledger.LedgerConfig;
 import dev.lethe.ledger.domain.LedgerPolicy;
 import dev.lethe.schemas.systems.SystemsJson;
 import dev.lethe.ledger.topology.LedgerNames;
+import dev.lethe.ledger.topology.AppliedOffsets;
 import dev.lethe.ledger.topology.LedgerTopology;
 import dev.lethe.schemas.LetheSerdes;
 import dev.lethe.schemas.Topics;
@@ -44,7 +45,8 @@ public final class BenchLedger implements AutoCloseable {
                                     Duration timeout) {
         final AtomicLong restored = new AtomicLong();
         final KafkaStreams streams = new KafkaStreams(LedgerTopology.buildTopology(cluster.serdes(),
-                config.subjectKeys(), LedgerPolicy.defaults()), config.streamsProperties());
+                config.subjectKeys(), LedgerPolicy.defaults(), new AppliedOffsets(), config.topicSettings().partitions()),
+                config.streamsProperties());
         streams.setGlobalStateRestoreListener(new Counting(restored));
         final long t0 = System.nanoTime();
         Running.start(streams, timeout);

@@ -68,7 +68,7 @@ public final class StorePreloader {
                         .setRequestedAt(now).setDeadline(now.plus(Duration.ofDays(30))).setFinishedAt(now)
                         .setUpdatedAt(now).setSystems(systems).setAuditSeq(BenchCluster.SYSTEMS + 2)
                         .setAuditHead(hash).build();
-                sent.add(producer.send(new ProducerRecord<>(topic, serdes.key().serialize(topic, id),
+                sent.add(producer.send(new ProducerRecord<>(topic, serdes.storeKey().serialize(topic, id),
                         serdes.state().serialize(topic, state))));
                 if (sent.size() == 100_000) {
                     awaitAll(producer, sent);

@@ -14,15 +14,20 @@ import dev.lethe.avro.SystemRegistration;
 import dev.lethe.schemas.registry.SchemaRegistryClient;
 import dev.lethe.schemas.serde.AvroCodec;
 import dev.lethe.schemas.serde.ConfluentAvroSerde;
+import dev.lethe.schemas.serde.KeySerde;
 import org.apache.avro.specific.SpecificRecord;
 
 /**
  * The one typed registry of Lethe's serdes, built once from a schema registry client and
- * immutable. Every key is an Avro {@code "string"}; every value a generated Avro record.
+ * immutable. Every topic key is the id as UTF-8 text ({@link KeySerde}, which also reads
+ * Confluent-Avro string keys); every value a generated Avro record in the Confluent wire format.
+ * The keys of the ledger's own state stores stay Avro strings ({@link #storeKey()}), so stores
+ * and changelogs written before keys became text stay readable.
  */
 public final class LetheSerdes {
 
-    private final ConfluentAvroSerde<String> key;
+    private final KeySerde key;
+    private final ConfluentAvroSerde<String> storeKey;
     private final ConfluentAvroSerde<ErasureRequested> request;
     private final ConfluentAvroSerde<Decision> decision;
     private final ConfluentAvroSerde<SystemCallback> callback;
@@ -36,7 +41,8 @@ public final class LetheSerdes {
     private final ConfluentAvroSerde<Notification> notification;
 
     public LetheSerdes(SchemaRegistryClient registry) {
-        this.key = new ConfluentAvroSerde<>(registry, AvroCodec.string(), true);
+        this.key = new KeySerde(registry);
+        this.storeKey = new ConfluentAvroSerde<>(registry, AvroCodec.string(), true);
         this.request = value(registry, ErasureRequested.class);
         this.decision = value(registry, Decision.class);
         this.callback = value(registry, SystemCallback.class);
@@ -54,9 +60,18 @@ public final class LetheSerdes {
         return new ConfluentAvroSerde<>(registry, AvroCodec.specific(type), false);
     }
 
-    /** The key of every topic and store: a request id, a subject key or a system name. */
-    public ConfluentAvroSerde<String> key() {
+    /** The key of every topic: a request id, a subject key or a system name, as UTF-8 text. */
+    public KeySerde key() {
         return key;
+    }
+
+    /**
+     * The key of the {@code ledger} and {@code systems} stores: an Avro string, as it always was
+     * (changing a store's key serde would make its existing RocksDB data and changelog unreadable).
+     * Never a topic key, and never used to pick a partition.
+     */
+    public ConfluentAvroSerde<String> storeKey() {
+        return storeKey;
     }
 
     public ConfluentAvroSerde<ErasureRequested> request() {

@@ -1,5 +1,6 @@
 package dev.lethe.schemas;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -13,6 +14,8 @@ import dev.lethe.avro.RequestState;
 import dev.lethe.avro.RetryRequested;
 import dev.lethe.schemas.registry.RecordingSchemaRegistryClient;
 import dev.lethe.schemas.serde.ConfluentAvroSerde;
+import dev.lethe.schemas.serde.KeySerde;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
@@ -61,11 +64,23 @@ class LetheSerdesTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"req-0001", "9f3a", "photos", "요청-1", ""})
-    void shouldRoundTripKeys(String key) {
-        final ConfluentAvroSerde<String> serde = serdes.key();
+    void shouldRoundTripKeysAsUtf8Text(String key) {
+        final KeySerde serde = serdes.key();
 
-        assertEquals(key, serde.deserialize(Topics.REQUESTS, serde.serialize(Topics.REQUESTS, key)));
-        assertEquals(List.of("erasure.requests-key"), registry.subjects());
+        final byte[] written = serde.serialize(Topics.REQUESTS, key);
+
+        assertArrayEquals(key.getBytes(StandardCharsets.UTF_8), written);
+        assertEquals(key, serde.deserialize(Topics.REQUESTS, written));
+        assertEquals(List.of(), registry.subjects());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"req-0001", "요청-1"})
+    void shouldKeepStoreKeysAvroStrings(String key) {
+        final ConfluentAvroSerde<String> serde = serdes.storeKey();
+
+        assertEquals(key, serde.deserialize("lethe-ledger-changelog", serde.serialize("lethe-ledger-changelog", key)));
+        assertEquals(List.of("lethe-ledger-changelog-key"), registry.subjects());
     }
 
     @Test

@@ -38,8 +38,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One running streams-app instance: provisions the topics, registers their schemas and
- * compatibility ({@link TopicContracts}; a registry that refuses stops the start), publishes the systems file (if any),
+ * One running streams-app instance: provisions the topics, refuses data laid out by a version that
+ * keyed topics as Avro ({@link KeyLayoutCheck}), registers the topics' schemas and compatibility
+ * ({@link TopicContracts}; a registry that refuses stops the start), publishes the systems file (if any),
  * starts the ledger topology, waits until it is RUNNING, then serves interactive queries, starts
  * the executors enabled in its configuration and, when {@code LETHE_NOTIFY_URL} is set, calls the
  * notification webhook. {@link #close()} stops the executors, the notifier, the query server and
@@ -77,12 +78,14 @@ public final class LedgerApp implements AutoCloseable {
         final RestSchemaRegistryClient registry = new RestSchemaRegistryClient(config.schemaRegistryUrl());
         final LetheSerdes serdes = new LetheSerdes(registry);
         provisionTopics(config);
+        KeyLayoutCheck.verify(config.bootstrapServers(), config.startTimeout());
         registerContracts(registry);
         config.systemsFile().ifPresent(file -> publishSystems(config, serdes, SystemsJson.readFile(file)));
         final LedgerPolicy policy = config.policy();
         final AppliedOffsets appliedOffsets = new AppliedOffsets();
         final KafkaStreams streams = new KafkaStreams(
-                LedgerTopology.buildTopology(serdes, config.subjectKeys(), policy, appliedOffsets),
+                LedgerTopology.buildTopology(serdes, config.subjectKeys(), policy, appliedOffsets,
+                        config.topicSettings().partitions()),
                 config.streamsProperties());
         streams.setUncaughtExceptionHandler(exception -> {
             LOG.error("a ledger stream thread failed; shutting this instance down", exception);

@@ -27,6 +27,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.errors.NotEnoughReplicasException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.Test;
 
 class KafkaEventWriterTest {
@@ -87,6 +88,22 @@ class KafkaEventWriterTest {
         final ProducerRecord<byte[], byte[]> sent = producer.history().get(0);
         assertEquals(ID, serdes.key().deserialize(Topics.DECISIONS, sent.key()));
         assertEquals(decision, serdes.decision().deserialize(Topics.DECISIONS, sent.value()));
+    }
+
+    @Test
+    void shouldKeyEveryRecordByItsIdAsPlainUtf8Text() {
+        final MockProducer<byte[], byte[]> producer = producer(true);
+        final KafkaEventWriter writer = new KafkaEventWriter(producer, serdes, Duration.ofSeconds(1));
+
+        writer.write(request());
+        writer.write(new SystemCallback("e-1", ID, "billing", NOW, "partner:billing", CallbackOutcome.DONE, 12L,
+                null, null));
+        writer.write(new Decision("e-2", ID, NOW, "approver", new DeadlineExtended("complex", 30)));
+        writer.retire("media");
+
+        final StringDeserializer text = new StringDeserializer();
+        final List<String> keys = producer.history().stream().map(r -> text.deserialize(r.topic(), r.key())).toList();
+        assertEquals(List.of(ID, ID, ID, "media"), keys);
     }
 
     @Test

@@ -6,11 +6,14 @@ import dev.lethe.ledger.domain.LedgerEvent;
 import dev.lethe.schemas.LetheSerdes;
 import dev.lethe.schemas.SubjectKeys;
 import dev.lethe.schemas.Topics;
+import dev.lethe.schemas.serde.KeySerde;
 
 /**
- * Turns the raw bytes of the three input topics into ledger events, or says why it cannot: not
- * Confluent Avro, no key, a key that is not the request id, a required field blank. Messages
- * name fields and request ids, never identifier values.
+ * Turns the raw bytes of the three input topics into ledger events, or says why it cannot: no
+ * key, a key that is neither UTF-8 text nor a Confluent-Avro string, a value not in Confluent
+ * Avro, a key that is not the request id in the value, a required field blank. The key is the
+ * request id in either encoding ({@link dev.lethe.schemas.serde.KeySerde}). Messages name fields
+ * and request ids, never identifier values (nor a key that is not the request id).
  */
 final class InputDecoder {
 
@@ -39,9 +42,14 @@ final class InputDecoder {
             default -> throw new InvalidInputException("the ledger does not read topic " + topic);
         };
         if (!key.equals(event.requestId())) {
-            throw new InvalidInputException("key " + key + " is not the record's request id " + event.requestId());
+            throw new InvalidInputException("the key (" + describe(keyBytes) + ") is not the record's request id "
+                    + event.requestId() + "; the key must be the request id, as UTF-8 text or a Confluent-Avro string");
         }
         return event;
+    }
+
+    private static String describe(byte[] keyBytes) {
+        return KeySerde.form(keyBytes) == KeySerde.Form.TEXT ? "UTF-8 text" : "a Confluent-Avro string";
     }
 
     private LedgerEvent.Received received(ErasureRequested request) {

@@ -35,6 +35,12 @@ public final class LedgerNames {
     static final String SUBJECT_INDEX_SOURCE = "subject-index-source";
     static final String SUBJECTS_PROCESSOR = "subjects-processor";
     static final String NOTIFICATIONS_SINK = "notifications-sink";
+    /** Sinks that put an input record that landed on another partition back on its canonical one. */
+    static final String REQUESTS_REROUTE_SINK = "requests-reroute-sink";
+    static final String DECISIONS_REROUTE_SINK = "decisions-reroute-sink";
+    static final String CALLBACKS_REROUTE_SINK = "callbacks-reroute-sink";
+    /** Header on a re-routed input record: the partition it first landed on (decimal text). */
+    public static final String REROUTED_FROM_HEADER = "lethe-rerouted-from";
 
     private LedgerNames() {
     }

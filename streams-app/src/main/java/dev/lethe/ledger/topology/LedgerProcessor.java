@@ -9,7 +9,10 @@ import dev.lethe.ledger.domain.LedgerOutput.Notify;
 import dev.lethe.ledger.domain.LedgerPolicy;
 import dev.lethe.ledger.domain.RequestState;
 import dev.lethe.ledger.domain.SystemInfo;
+import dev.lethe.schemas.Topics;
+import dev.lethe.schemas.serde.CanonicalPartition;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -19,6 +22,8 @@ import java.util.function.Consumer;
 import java.util.List;
 import java.util.Locale;
 import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.metrics.Sensor;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
@@ -41,8 +46,13 @@ import org.slf4j.LoggerFactory;
  * the {@code due} index: a wall-clock punctuator range-scans it up to now, never the whole
  * ledger, and wakes at most {@link #MAX_WAKES} requests per punctuation.
  *
+ * <p>Every record about a request is applied on its request id's canonical partition, where its
+ * state lives; one that landed on another partition is re-routed there in the same transaction
+ * and applied nothing where it landed ({@link Placement}).
+ *
  * <p>After each input record it notes the record's offset in {@link AppliedOffsets}, once the
- * store holds its effect, so the gateway can read its own writes.
+ * store holds its effect (or the record was re-routed or refused), so the gateway can read its
+ * own writes.
  */
 final class LedgerProcessor extends ContextualProcessor<byte[], byte[], Object, Object> {
 
@@ -56,6 +66,7 @@ final class LedgerProcessor extends ContextualProcessor<byte[], byte[], Object, 
     private final dev.lethe.schemas.LetheSerdes serdes;
     private final LedgerPolicy policy;
     private final AppliedOffsets applied;
+    private final int partitions;
     private KeyValueStore<String, dev.lethe.avro.RequestState> ledger;
     private KeyValueStore<String, dev.lethe.avro.AuditFact> audit;
     private KeyValueStore<String, String> dueIndex;
@@ -64,12 +75,14 @@ final class LedgerProcessor extends ContextualProcessor<byte[], byte[], Object, 
     private Sensor overdueSensor;
     private Sensor escalatedSensor;
 
+    /** @param partitions the partition count of the input topics, which places every request */
     LedgerProcessor(dev.lethe.schemas.LetheSerdes serdes, InputDecoder decoder, LedgerPolicy policy,
-                    AppliedOffsets applied) {
+                    AppliedOffsets applied, int partitions) {
         this.serdes = serdes;
         this.decoder = decoder;
         this.policy = policy;
         this.applied = applied;
+        this.partitions = partitions;
     }
 
     @Override
@@ -102,8 +115,39 @@ final class LedgerProcessor extends ContextualProcessor<byte[], byte[], Object, 
             applied.record(source.topic(), source.partition(), source.offset());
             return;
         }
-        apply(event, reason -> deadLetter(record, source, reason));
+        final boolean rerouted = record.headers().lastHeader(LedgerNames.REROUTED_FROM_HEADER) != null;
+        switch (Placement.of(source.partition(), event.requestId(), partitions, rerouted)) {
+            case HERE -> apply(event, reason -> deadLetter(record, source, reason));
+            case REROUTE -> reroute(record, source, event.requestId());
+            case LOOP -> deadLetter(record, source, "re-routed once already, yet on partition " + source.partition()
+                    + ", not on request " + event.requestId() + "'s canonical partition "
+                    + CanonicalPartition.of(event.requestId(), partitions) + " of " + partitions);
+        }
         applied.record(source.topic(), source.partition(), source.offset());
+    }
+
+    /**
+     * Puts a record that landed on another partition than its request id's canonical one back on
+     * the same topic with the canonical key (UTF-8 text) and its original value bytes, in this
+     * transaction; it is applied when it arrives there, never here.
+     */
+    private void reroute(Record<byte[], byte[]> record, RecordMetadata source, String requestId) {
+        final Headers headers = new RecordHeaders(record.headers().toArray());
+        headers.add(LedgerNames.REROUTED_FROM_HEADER,
+                Integer.toString(source.partition()).getBytes(StandardCharsets.UTF_8));
+        LOG.debug("re-routing {}-{}@{} to request {}'s canonical partition", source.topic(), source.partition(),
+                source.offset(), requestId);
+        context().forward(new Record<Object, Object>(requestId, record.value(), record.timestamp(), headers),
+                rerouteSink(source.topic()));
+    }
+
+    private static String rerouteSink(String topic) {
+        return switch (topic) {
+            case Topics.REQUESTS -> LedgerNames.REQUESTS_REROUTE_SINK;
+            case Topics.DECISIONS -> LedgerNames.DECISIONS_REROUTE_SINK;
+            case Topics.CALLBACKS -> LedgerNames.CALLBACKS_REROUTE_SINK;
+            default -> throw new IllegalStateException("the ledger does not read topic " + topic);
+        };
     }
 
     /**

@@ -20,7 +20,9 @@ import org.apache.kafka.streams.state.Stores;
  * folded by one processor into the {@code ledger} store (and each request's audit trail into the
  * {@code audit} store, and the times requests asked to be woken at into the {@code due} index);
  * the system registry as a global store;
- * sinks for partner events, audit facts, the erasure dataset, notifications and the DLQ. The processor also keeps
+ * sinks for partner events, audit facts, the erasure dataset, notifications and the DLQ, and one per
+ * input topic for records re-routed to their canonical partition. Every topic key is written as
+ * UTF-8 text ({@code LetheSerdes#key}). The processor also keeps
  * the list and overdue indexes and counts ({@link Indexes}) and feeds status changes, re-keyed by
  * subject key, to a second sub-topology that keeps the subject index.
  */
@@ -29,20 +31,28 @@ public final class LedgerTopology {
     private LedgerTopology() {
     }
 
-    public static Topology buildTopology(LetheSerdes serdes, SubjectKeys subjectKeys, LedgerPolicy policy) {
-        return buildTopology(serdes, subjectKeys, policy, new AppliedOffsets());
-    }
-
-    /** The topology, recording what it applies into {@code applied} (read by this instance's queries). */
+    /**
+     * The topology, recording what it applies into {@code applied} (read by this instance's
+     * queries). {@code partitions} is the partition count of the input topics (provisioned and
+     * checked before the topology starts): the ledger re-routes an input record that is not on its
+     * request id's canonical partition ({@link Placement}).
+     */
     public static Topology buildTopology(LetheSerdes serdes, SubjectKeys subjectKeys, LedgerPolicy policy,
-                                         AppliedOffsets applied) {
+                                         AppliedOffsets applied, int partitions) {
         final Deserializer<byte[]> bytes = Serdes.ByteArray().deserializer();
         final Topology topology = new Topology();
         topology.addSource(LedgerNames.REQUESTS_SOURCE, bytes, bytes, Topics.REQUESTS);
         topology.addSource(LedgerNames.DECISIONS_SOURCE, bytes, bytes, Topics.DECISIONS);
         topology.addSource(LedgerNames.CALLBACKS_SOURCE, bytes, bytes, Topics.CALLBACKS);
-        topology.addProcessor(LedgerNames.LEDGER_PROCESSOR, new LedgerSupplier(serdes, subjectKeys, policy, applied),
+        topology.addProcessor(LedgerNames.LEDGER_PROCESSOR,
+                new LedgerSupplier(serdes, subjectKeys, policy, applied, partitions),
                 LedgerNames.REQUESTS_SOURCE, LedgerNames.DECISIONS_SOURCE, LedgerNames.CALLBACKS_SOURCE);
+        topology.addSink(LedgerNames.REQUESTS_REROUTE_SINK, Topics.REQUESTS, serdes.key().serializer(),
+                Serdes.ByteArray().serializer(), new CanonicalPartitioner(), LedgerNames.LEDGER_PROCESSOR);
+        topology.addSink(LedgerNames.DECISIONS_REROUTE_SINK, Topics.DECISIONS, serdes.key().serializer(),
+                Serdes.ByteArray().serializer(), new CanonicalPartitioner(), LedgerNames.LEDGER_PROCESSOR);
+        topology.addSink(LedgerNames.CALLBACKS_REROUTE_SINK, Topics.CALLBACKS, serdes.key().serializer(),
+                Serdes.ByteArray().serializer(), new CanonicalPartitioner(), LedgerNames.LEDGER_PROCESSOR);
         topology.addSink(LedgerNames.EVENTS_SINK, Topics.EVENTS, serdes.key().serializer(),
                 serdes.event().serializer(), LedgerNames.LEDGER_PROCESSOR);
         topology.addSink(LedgerNames.AUDIT_SINK, Topics.AUDIT, serdes.key().serializer(),
@@ -66,7 +76,7 @@ public final class LedgerTopology {
 
     static StoreBuilder<KeyValueStore<String, dev.lethe.avro.RequestState>> ledgerStore(LetheSerdes serdes) {
         return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(LedgerNames.LEDGER_STORE),
-                serdes.key(), serdes.state());
+                serdes.storeKey(), serdes.state());
     }
 
     static StoreBuilder<KeyValueStore<String, dev.lethe.avro.AuditFact>> auditStore(LetheSerdes serdes) {
@@ -90,17 +100,17 @@ public final class LedgerTopology {
 
     private static StoreBuilder<KeyValueStore<String, byte[]>> systemsStore(LetheSerdes serdes) {
         return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(LedgerNames.SYSTEMS_STORE),
-                serdes.key(), Serdes.ByteArray()).withLoggingDisabled();
+                serdes.storeKey(), Serdes.ByteArray()).withLoggingDisabled();
     }
 
     /** Supplies a new processor per task and declares the store it owns. */
     private record LedgerSupplier(LetheSerdes serdes, SubjectKeys subjectKeys, LedgerPolicy policy,
-                                  AppliedOffsets applied)
+                                  AppliedOffsets applied, int partitions)
             implements ProcessorSupplier<byte[], byte[], Object, Object> {
 
         @Override
         public Processor<byte[], byte[], Object, Object> get() {
-            return new LedgerProcessor(serdes, new InputDecoder(serdes, subjectKeys), policy, applied);
+            return new LedgerProcessor(serdes, new InputDecoder(serdes, subjectKeys), policy, applied, partitions);
         }
 
         @Override

@@ -17,12 +17,15 @@ import dev.lethe.schemas.LetheSerdes;
 import dev.lethe.schemas.SubjectKeys;
 import dev.lethe.schemas.Topics;
 import dev.lethe.schemas.registry.InMemorySchemaRegistryClient;
+import dev.lethe.schemas.serde.AvroCodec;
+import dev.lethe.schemas.serde.ConfluentAvroSerde;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Properties;
 import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
@@ -35,7 +38,10 @@ final class LedgerDriver implements AutoCloseable {
     static final Instant START = Instant.parse("2026-03-01T09:00:00Z");
     static final String SECRET = "a-test-secret-of-at-least-thirty-two-bytes";
 
-    final LetheSerdes serdes = new LetheSerdes(new InMemorySchemaRegistryClient());
+    final InMemorySchemaRegistryClient registry = new InMemorySchemaRegistryClient();
+    final LetheSerdes serdes = new LetheSerdes(registry);
+    /** Keys as Confluent's Avro serializers (and Lethe before keys became text) write them. */
+    final ConfluentAvroSerde<String> avroKeys = new ConfluentAvroSerde<>(registry, AvroCodec.string(), true);
     final SubjectKeys subjectKeys = SubjectKeys.ofSecret(SECRET.getBytes(StandardCharsets.UTF_8));
     final TopologyTestDriver driver;
     final TestInputTopic<String, ErasureRequested> requests;
@@ -43,6 +49,10 @@ final class LedgerDriver implements AutoCloseable {
     final TestInputTopic<String, dev.lethe.avro.Decision> decisions;
     final TestInputTopic<String, SystemRegistration> systems;
     final TestInputTopic<byte[], byte[]> rawRequests;
+    final TestInputTopic<byte[], byte[]> rawCallbacks;
+    final TestInputTopic<String, ErasureRequested> textKeyedRequests;
+    final TestInputTopic<String, ErasureRequested> avroKeyedRequests;
+    final TestInputTopic<String, SystemCallback> avroKeyedCallbacks;
     final TestOutputTopic<String, ErasureEvent> events;
     final TestOutputTopic<String, AuditFact> audit;
     final TestOutputTopic<String, ErasureRecord> dataset;
@@ -59,11 +69,20 @@ final class LedgerDriver implements AutoCloseable {
     }
 
     LedgerDriver(LedgerPolicy policy, AppliedOffsets applied) {
+        this(policy, applied, 1);
+    }
+
+    /**
+     * A driver whose ledger believes the input topics have {@code partitions} partitions; the
+     * driver itself feeds every record on partition 0, so with more than one partition a record
+     * whose request id's canonical partition is not 0 is re-routed.
+     */
+    LedgerDriver(LedgerPolicy policy, AppliedOffsets applied, int partitions) {
         final Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "ledger-test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-        driver = new TopologyTestDriver(LedgerTopology.buildTopology(serdes, subjectKeys, policy, applied), props,
-                START);
+        driver = new TopologyTestDriver(LedgerTopology.buildTopology(serdes, subjectKeys, policy, applied,
+                partitions), props, START);
         final var key = serdes.key().serializer();
         requests = driver.createInputTopic(Topics.REQUESTS, key, serdes.request().serializer(), START, Duration.ZERO);
         callbacks = driver.createInputTopic(Topics.CALLBACKS, key, serdes.callback().serializer());
@@ -71,6 +90,14 @@ final class LedgerDriver implements AutoCloseable {
         systems = driver.createInputTopic(Topics.SYSTEMS, key, serdes.system().serializer());
         rawRequests = driver.createInputTopic(Topics.REQUESTS, Serdes.ByteArray().serializer(),
                 Serdes.ByteArray().serializer());
+        rawCallbacks = driver.createInputTopic(Topics.CALLBACKS, Serdes.ByteArray().serializer(),
+                Serdes.ByteArray().serializer());
+        textKeyedRequests = driver.createInputTopic(Topics.REQUESTS, new StringSerializer(),
+                serdes.request().serializer(), START, Duration.ZERO);
+        avroKeyedRequests = driver.createInputTopic(Topics.REQUESTS, avroKeys.serializer(),
+                serdes.request().serializer(), START, Duration.ZERO);
+        avroKeyedCallbacks = driver.createInputTopic(Topics.CALLBACKS, avroKeys.serializer(),
+                serdes.callback().serializer());
         final var keyIn = serdes.key().deserializer();
         events = driver.createOutputTopic(Topics.EVENTS, keyIn, serdes.event().deserializer());
         audit = driver.createOutputTopic(Topics.AUDIT, keyIn, serdes.audit().deserializer());
