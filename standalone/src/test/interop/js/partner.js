@@ -3,7 +3,8 @@
 // @kafkajs/confluent-schema-registry, with the schemas Lethe registered at start (no
 // auto-registration: the latest id of each subject is fetched). See docs/partners.md.
 //
-// It files PARTNER_REQUESTS requests on erasure.requests, keyed by request id as plain text
+// It files a request for each id of PARTNER_REQUEST_IDS (comma-separated; default two fresh
+// UUIDs) on erasure.requests, keyed by request id as plain text
 // (PARTNER_KEY=text) or as a schema-registry-encoded Avro string (PARTNER_KEY=avro); reads
 // erasure.events (text key, registry-decoded value); and answers DONE on erasure.callbacks for
 // every system an event of its own requests names, keyed the same way. One JSON line on stdout
@@ -24,7 +25,8 @@ function setting(name, fallback) {
 const BOOTSTRAP = setting('LETHE_BOOTSTRAP_SERVERS').split(',');
 const REGISTRY = setting('LETHE_SCHEMA_REGISTRY_URL');
 const KEY = setting('PARTNER_KEY', 'text');
-const COUNT = Number(setting('PARTNER_REQUESTS', '2'));
+const IDS = process.env.PARTNER_REQUEST_IDS
+  ? process.env.PARTNER_REQUEST_IDS.split(',') : [crypto.randomUUID(), crypto.randomUUID()];
 const TIMEOUT_MS = Number(setting('PARTNER_TIMEOUT_MS', '90000'));
 const PARTNER = `partner-js-${KEY}`;
 
@@ -78,8 +80,7 @@ async function main() {
     },
   });
 
-  for (let i = 0; i < COUNT; i++) {
-    const requestId = crypto.randomUUID();
+  for (const requestId of IDS) {
     const userId = `u-${PARTNER}-${crypto.randomUUID()}`;
     open.add(requestId);
     const request = {

@@ -3,7 +3,8 @@
 and python3-avro, using the schemas Lethe registered at start (no auto-registration: the latest
 version of each subject is fetched and looked up). See docs/partners.md.
 
-It files PARTNER_REQUESTS requests on erasure.requests, keyed by request id as plain text
+It files a request for each id of PARTNER_REQUEST_IDS (comma-separated; default two fresh UUIDs)
+on erasure.requests, keyed by request id as plain text
 (PARTNER_KEY=text) or as a Confluent-Avro string (PARTNER_KEY=avro), with librdkafka's default
 partitioner (consistent_random: CRC32 of the key, not Kafka's murmur2, so a text key may land on
 another partition than Lethe's canonical one: Lethe re-routes it); reads erasure.events (text
@@ -27,7 +28,8 @@ from confluent_kafka.schema_registry import Schema, SchemaRegistryClient
 
 BOOTSTRAP = os.environ["LETHE_BOOTSTRAP_SERVERS"]
 KEY = os.environ.get("PARTNER_KEY", "text")
-COUNT = int(os.environ.get("PARTNER_REQUESTS", "2"))
+IDS = os.environ.get("PARTNER_REQUEST_IDS", "").split(",") if os.environ.get("PARTNER_REQUEST_IDS") \
+    else [str(uuid.uuid4()), str(uuid.uuid4())]
 TIMEOUT_S = int(os.environ.get("PARTNER_TIMEOUT_MS", "90000")) / 1000
 PARTNER = "partner-py-" + KEY
 MAGIC = b"\x00"
@@ -90,8 +92,7 @@ def main():
     consumer.subscribe(["erasure.events"])
 
     open_ids = set()
-    for _ in range(COUNT):
-        request_id = str(uuid.uuid4())
+    for request_id in IDS:
         user_id = "u-%s-%s" % (PARTNER, uuid.uuid4())
         open_ids.add(request_id)
         request = {
