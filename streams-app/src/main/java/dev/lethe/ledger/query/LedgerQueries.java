@@ -71,7 +71,8 @@ public final class LedgerQueries {
         this.applied = applied;
         this.subjectKeys = subjectKeys;
         this.scans = new LocalScans(streams);
-        // Serialise keys exactly as producers to erasure.requests do, so the partition matches.
+        // The owner of a key is found with the bytes the input topics are partitioned by: the id as UTF-8
+        // text (the canonical key), so the partition matches where the ledger keeps the request.
         this.keySerializer = (topic, key) -> serdes.key().serialize(Topics.REQUESTS, key);
         this.subjectKeySerializer = (topic, key) -> serdes.key().serialize(Topics.SUBJECT_INDEX, key);
     }

@@ -19,7 +19,11 @@ import dev.lethe.schemas.Topics;
 import dev.lethe.schemas.registry.InMemorySchemaRegistryClient;
 import dev.lethe.schemas.serde.AvroCodec;
 import dev.lethe.schemas.serde.ConfluentAvroSerde;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -81,6 +85,8 @@ final class LedgerDriver implements AutoCloseable {
         final Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "ledger-test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+        // A state folder of its own: drivers in other JVMs on the machine use the same application id.
+        props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir().toString());
         driver = new TopologyTestDriver(LedgerTopology.buildTopology(serdes, subjectKeys, policy, applied,
                 partitions), props, START);
         final var key = serdes.key().serializer();
@@ -104,6 +110,16 @@ final class LedgerDriver implements AutoCloseable {
         dataset = driver.createOutputTopic(Topics.DATASET, keyIn, serdes.record().deserializer());
         dlq = driver.createOutputTopic(Topics.DLQ, Serdes.ByteArray().deserializer(), serdes.deadLetter().deserializer());
         notifications = driver.createOutputTopic(Topics.NOTIFICATIONS, keyIn, serdes.notification().deserializer());
+    }
+
+    private static Path stateDir() {
+        try {
+            final Path dir = Files.createTempDirectory("ledger-driver");
+            dir.toFile().deleteOnExit();
+            return dir;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     void register(String name, String... namespaces) {
