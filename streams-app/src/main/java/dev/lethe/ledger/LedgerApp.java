@@ -12,6 +12,7 @@ import dev.lethe.schemas.systems.SystemsJson;
 import dev.lethe.ledger.topology.AppliedOffsets;
 import dev.lethe.ledger.topology.LedgerTopology;
 import dev.lethe.schemas.LetheSerdes;
+import dev.lethe.schemas.TopicContracts;
 import dev.lethe.schemas.TopicProvisioner;
 import dev.lethe.schemas.Topics;
 import dev.lethe.schemas.registry.RestSchemaRegistryClient;
@@ -38,7 +39,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One running streams-app instance: provisions the topics, refuses data laid out by a version that
- * keyed topics as Avro ({@link KeyLayoutCheck}), publishes the systems file (if any),
+ * keyed topics as Avro ({@link KeyLayoutCheck}), registers the topics' schemas and compatibility
+ * ({@link TopicContracts}; a registry that refuses stops the start), publishes the systems file (if any),
  * starts the ledger topology, waits until it is RUNNING, then serves interactive queries, starts
  * the executors enabled in its configuration and, when {@code LETHE_NOTIFY_URL} is set, calls the
  * notification webhook. {@link #close()} stops the executors, the notifier, the query server and
@@ -73,9 +75,11 @@ public final class LedgerApp implements AutoCloseable {
 
     /** Starts an instance and returns once it is RUNNING and answering queries. */
     public static LedgerApp start(LedgerConfig config) {
-        final LetheSerdes serdes = new LetheSerdes(new RestSchemaRegistryClient(config.schemaRegistryUrl()));
+        final RestSchemaRegistryClient registry = new RestSchemaRegistryClient(config.schemaRegistryUrl());
+        final LetheSerdes serdes = new LetheSerdes(registry);
         provisionTopics(config);
         KeyLayoutCheck.verify(config.bootstrapServers(), config.startTimeout());
+        registerContracts(registry);
         config.systemsFile().ifPresent(file -> publishSystems(config, serdes, SystemsJson.readFile(file)));
         final LedgerPolicy policy = config.policy();
         final AppliedOffsets appliedOffsets = new AppliedOffsets();
@@ -118,6 +122,13 @@ public final class LedgerApp implements AutoCloseable {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers()))) {
             new TopicProvisioner(admin, config.startTimeout()).ensure(Topics.all(config.topicSettings()));
         }
+    }
+
+    /** Lethe's schemas and compatibility on every subject of its topics, before anything is written. */
+    private static void registerContracts(RestSchemaRegistryClient registry) {
+        final List<String> subjects = TopicContracts.register(registry);
+        LOG.info("registered the schemas of {} subjects at compatibility {} or stricter", subjects.size(),
+                TopicContracts.COMPATIBILITY);
     }
 
     private static void publishSystems(LedgerConfig config, LetheSerdes serdes, List<SystemRegistration> systems) {

@@ -13,13 +13,15 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.avro.Schema;
 
 /**
  * A client of any Confluent-compatible schema registry over its REST API
- * ({@code POST /subjects/{subject}/versions}, {@code GET /schemas/ids/{id}}), caching both ways
- * so that a running serde calls the registry once per schema.
+ * ({@code POST /subjects/{subject}/versions}, {@code GET /schemas/ids/{id}},
+ * {@code GET/PUT /config/{subject}}), caching schemas and ids both ways so that a running serde
+ * calls the registry once per schema.
  */
 public final class RestSchemaRegistryClient implements SchemaRegistryClient {
 
@@ -62,6 +64,33 @@ public final class RestSchemaRegistryClient implements SchemaRegistryClient {
             final JsonNode answer = call(HttpRequest.newBuilder(uri("/schemas/ids/" + missing)).GET());
             return new Schema.Parser().parse(answer.path("schema").asText());
         });
+    }
+
+    @Override
+    public Optional<Compatibility> compatibility(String subject) {
+        final JsonNode answer;
+        try {
+            answer = call(HttpRequest.newBuilder(uri("/config/" + encode(subject))).GET());
+        } catch (SchemaRegistryException e) {
+            if (e.status() == 404) {
+                return Optional.empty();
+            }
+            throw e;
+        }
+        final String level = answer.path("compatibilityLevel").asText(answer.path("compatibility").asText(""));
+        try {
+            return Optional.of(Compatibility.valueOf(level));
+        } catch (IllegalArgumentException e) {
+            throw new SchemaRegistryException("schema registry answered an unknown compatibility level '" + level
+                    + "' for subject " + subject, 500);
+        }
+    }
+
+    @Override
+    public void setCompatibility(String subject, Compatibility level) {
+        final ObjectNode body = JSON.createObjectNode().put("compatibility", level.name());
+        call(HttpRequest.newBuilder(uri("/config/" + encode(subject)))
+                .PUT(HttpRequest.BodyPublishers.ofString(body.toString())));
     }
 
     private JsonNode call(HttpRequest.Builder request) {

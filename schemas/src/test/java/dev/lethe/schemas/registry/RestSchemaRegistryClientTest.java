@@ -18,6 +18,7 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -103,6 +104,24 @@ class RestSchemaRegistryClientTest {
         assertEquals(1, server.requests().size());
     }
 
+    @Test
+    void shouldPutASubjectsCompatibilityLevel() throws IOException {
+        client.setCompatibility("erasure.requests-value", Compatibility.BACKWARD_TRANSITIVE);
+
+        final Request request = server.requests().get(0);
+        assertEquals("PUT", request.method());
+        assertEquals("/config/erasure.requests-value", request.path());
+        assertEquals(CONTENT_TYPE, request.contentType());
+        assertEquals("{\"compatibility\":\"BACKWARD_TRANSITIVE\"}", JSON.readTree(request.body()).toString());
+        assertEquals(Optional.of(Compatibility.BACKWARD_TRANSITIVE), client.compatibility("erasure.requests-value"));
+        assertEquals("/config/erasure.requests-value", server.requests().get(1).path());
+    }
+
+    @Test
+    void shouldReadNoLevelForASubjectWithoutOneOfItsOwn() {
+        assertEquals(Optional.empty(), client.compatibility("erasure.callbacks-value"));
+    }
+
     @ParameterizedTest
     @ValueSource(ints = {409, 422, 500})
     void shouldTurnErrorAnswerIntoExceptionWithStatus(int status) {
@@ -177,8 +196,8 @@ class RestSchemaRegistryClientTest {
     }
 
     /**
-     * Just enough of the Confluent REST API: {@code POST /subjects/{subject}/versions} and
-     * {@code GET /schemas/ids/{id}}, one global id per distinct schema, every request recorded.
+     * Just enough of the Confluent REST API: {@code POST /subjects/{subject}/versions},
+     * {@code GET /schemas/ids/{id}} and {@code GET/PUT /config/{subject}}, one global id per distinct schema, every request recorded.
      */
     private static final class FakeRegistry {
 
@@ -186,6 +205,7 @@ class RestSchemaRegistryClientTest {
         private final List<Request> requests = new CopyOnWriteArrayList<>();
         private final Map<String, Integer> idsBySchema = new ConcurrentHashMap<>();
         private final Map<Integer, String> schemasById = new ConcurrentHashMap<>();
+        private final Map<String, String> levels = new ConcurrentHashMap<>();
         private final AtomicInteger nextId = new AtomicInteger(100);
         private volatile int failStatus;
         private volatile String failBody;
@@ -240,6 +260,16 @@ class RestSchemaRegistryClientTest {
             } else if ("POST".equals(exchange.getRequestMethod()) && path.matches("/subjects/[^/]+/versions")) {
                 final String schema = JSON.readTree(body).get("schema").asText();
                 answer(exchange, 200, "{\"id\": " + idOf(new Schema.Parser().parse(schema)) + "}");
+            } else if ("PUT".equals(exchange.getRequestMethod()) && path.startsWith("/config/")) {
+                levels.put(path.substring("/config/".length()), JSON.readTree(body).get("compatibility").asText());
+                answer(exchange, 200, body);
+            } else if ("GET".equals(exchange.getRequestMethod()) && path.startsWith("/config/")) {
+                final String level = levels.get(path.substring("/config/".length()));
+                if (level == null) {
+                    answer(exchange, 404, "{\"error_code\": 40408, \"message\": \"no subject-level config\"}");
+                } else {
+                    answer(exchange, 200, JSON.createObjectNode().put("compatibilityLevel", level).toString());
+                }
             } else if ("GET".equals(exchange.getRequestMethod()) && path.startsWith("/schemas/ids/")) {
                 final String schema = schemasById.get(Integer.parseInt(path.substring("/schemas/ids/".length())));
                 if (schema == null) {

@@ -1,5 +1,7 @@
 package dev.lethe.standalone.registry;
 
+import dev.lethe.schemas.registry.Compatibility;
+import java.util.ArrayList;
 import java.util.List;
 import org.apache.avro.AvroRuntimeException;
 import org.apache.avro.Schema;
@@ -8,9 +10,9 @@ import org.apache.avro.SchemaCompatibility.Incompatibility;
 import org.apache.avro.SchemaCompatibility.SchemaPairCompatibility;
 
 /**
- * Parsing and the one compatibility rule the embedded registry enforces: BACKWARD, as Confluent's
- * default: a consumer using the new schema must be able to read data written with the latest
- * registered one.
+ * Parsing, and the compatibility rules of Confluent's levels between a candidate schema and one
+ * registered version: BACKWARD (a consumer using the candidate reads data written with the
+ * registered one), FORWARD (the other way round), FULL (both), NONE.
  */
 final class AvroSchemas {
 
@@ -30,6 +32,18 @@ final class AvroSchemas {
             // Avro 1.12 reports a reference to an undefined type this way (ParseContext.resolve).
             throw RegistryException.invalidSchema("undefined type name: " + e.getMessage(), e);
         }
+    }
+
+    /** What stops {@code candidate} and {@code registered} from being compatible at {@code level}; empty when nothing. */
+    static List<String> incompatibilities(Compatibility level, Schema candidate, Schema registered) {
+        final List<String> problems = new ArrayList<>();
+        if (level.backward()) {
+            problems.addAll(backwardIncompatibilities(candidate, registered));
+        }
+        if (level.forward()) {
+            problems.addAll(backwardIncompatibilities(registered, candidate));
+        }
+        return problems;
     }
 
     /** What stops {@code reader} from reading data written with {@code writer}; empty when it can. */

@@ -11,8 +11,9 @@ import org.slf4j.LoggerFactory;
  * any Confluent client work without a separate registry. Its state is the compacted Kafka topic
  * {@code _schemas}: on start it replays the whole topic, then serves; a registration is written
  * to the topic and acknowledged before the id is answered, so ids survive restarts. Ids are
- * global (one id per distinct schema, whatever the subject) and new versions must be BACKWARD
- * compatible with the latest one, as with Confluent's defaults. Avro only.
+ * global (one id per distinct schema, whatever the subject) and a new version must be compatible
+ * at the subject's own level ({@code PUT /config/{subject}}, kept in the same topic), BACKWARD
+ * with the latest one by default, as with Confluent's defaults. Avro only.
  *
  * <p>Contract: {@link #start()} once, {@link #close()} once. Listens on 127.0.0.1.
  */
@@ -42,7 +43,7 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
             throw new IllegalStateException("the embedded schema registry is already started");
         }
         final SchemaLog schemaLog = new SchemaLog(bootstrapServers, KAFKA_TIMEOUT);
-        final List<SchemaRecord> records;
+        final List<LogRecord> records;
         try {
             schemaLog.provision();
             final SchemaStore store = new SchemaStore();

@@ -33,6 +33,16 @@ final class RegistryException extends RuntimeException {
         return new RegistryException(404, 40403, "Schema not found: " + what);
     }
 
+    static RegistryException subjectLevelNotFound(String subject) {
+        return new RegistryException(404, 40408, "Subject '" + subject
+                + "' does not have subject-level compatibility configured");
+    }
+
+    static RegistryException invalidCompatibility(String level) {
+        return new RegistryException(422, 42203, "Invalid compatibility level '" + level + "'. Valid values are"
+                + " NONE, BACKWARD, BACKWARD_TRANSITIVE, FORWARD, FORWARD_TRANSITIVE, FULL, FULL_TRANSITIVE");
+    }
+
     static RegistryException invalidSchema(String why) {
         return new RegistryException(422, 42201, "Invalid schema: " + why);
     }

@@ -5,11 +5,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.lethe.schemas.registry.Compatibility;
 import dev.lethe.standalone.registry.SchemaStore.SubjectVersion;
 import io.javalin.config.JavalinConfig;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.util.List;
+import java.util.Optional;
 import org.apache.avro.Schema;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,7 +38,10 @@ final class RegistryRoutes {
     void configure(JavalinConfig config) {
         final RoutesConfig routes = config.routes;
         routes.get("/", ctx -> answer(ctx, JSON.createObjectNode()));
-        routes.get("/config", ctx -> answer(ctx, JSON.createObjectNode().put("compatibilityLevel", "BACKWARD")));
+        routes.get("/config", ctx -> answer(ctx, JSON.createObjectNode()
+                .put("compatibilityLevel", SchemaService.DEFAULT_LEVEL.name())));
+        routes.get("/config/{subject}", this::subjectLevel);
+        routes.put("/config/{subject}", this::setSubjectLevel);
         routes.get("/schemas/types", ctx -> answer(ctx, List.of(AVRO)));
         routes.get("/schemas/ids/{id}", ctx -> answer(ctx, JSON.createObjectNode()
                 .put("schema", service.schema(id(ctx)).toString())));
@@ -54,6 +59,29 @@ final class RegistryRoutes {
         routes.post("/compatibility/subjects/{subject}/versions/{version}", this::compatibility);
         routes.exception(RegistryException.class, RegistryRoutes::refuse);
         routes.exception(Exception.class, RegistryRoutes::fail);
+    }
+
+    /** The subject's own level; the global one instead only with {@code ?defaultToGlobal=true}. */
+    private void subjectLevel(Context ctx) throws JsonProcessingException {
+        final String subject = subject(ctx);
+        final boolean defaultToGlobal = Boolean.parseBoolean(ctx.queryParam("defaultToGlobal"));
+        final Compatibility level = service.compatibility(subject)
+                .or(() -> defaultToGlobal ? Optional.of(SchemaService.DEFAULT_LEVEL) : Optional.empty())
+                .orElseThrow(() -> RegistryException.subjectLevelNotFound(subject));
+        answer(ctx, JSON.createObjectNode().put("compatibilityLevel", level.name()));
+    }
+
+    /** {@code {"compatibility": "BACKWARD_TRANSITIVE"}}, answered as it was set. */
+    private void setSubjectLevel(Context ctx) throws JsonProcessingException {
+        final String level = json(ctx).path("compatibility").asText("");
+        final Compatibility parsed;
+        try {
+            parsed = Compatibility.valueOf(level);
+        } catch (IllegalArgumentException e) {
+            throw RegistryException.invalidCompatibility(level);
+        }
+        service.setCompatibility(subject(ctx), parsed);
+        answer(ctx, JSON.createObjectNode().put("compatibility", parsed.name()));
     }
 
     private void versionsOfId(Context ctx) throws JsonProcessingException {
@@ -88,12 +116,7 @@ final class RegistryRoutes {
 
     /** The Avro schema in a request body {@code {"schema": "...", "schemaType": "AVRO"}}. */
     private static Schema schema(Context ctx) {
-        final JsonNode body;
-        try {
-            body = JSON.readTree(ctx.body());
-        } catch (JsonProcessingException e) {
-            throw RegistryException.badRequest("the request body is not JSON: " + e.getOriginalMessage(), e);
-        }
+        final JsonNode body = json(ctx);
         final String type = body.path("schemaType").asText(AVRO);
         if (!AVRO.equals(type)) {
             throw RegistryException.invalidSchema("schema type " + type + " is not supported, only " + AVRO);
@@ -102,6 +125,14 @@ final class RegistryRoutes {
             throw RegistryException.invalidSchema("schema references are not supported");
         }
         return AvroSchemas.parse(body.path("schema").asText(null));
+    }
+
+    private static JsonNode json(Context ctx) {
+        try {
+            return JSON.readTree(ctx.body());
+        } catch (JsonProcessingException e) {
+            throw RegistryException.badRequest("the request body is not JSON: " + e.getOriginalMessage(), e);
+        }
     }
 
     private static ObjectNode describe(SubjectVersion version) {

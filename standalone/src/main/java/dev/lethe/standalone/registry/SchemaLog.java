@@ -25,8 +25,8 @@ import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
  * The registry's durable state: a compacted, single-partition Kafka topic holding one record per
- * subject version. {@link #readAll()} replays it from the beginning to its current end;
- * {@link #append(SchemaRecord)} returns only once the broker has acknowledged the write
+ * subject version and one per subject's compatibility level. {@link #readAll()} replays it from
+ * the beginning to its current end; {@link #append(LogRecord)} returns only once the broker has acknowledged the write
  * ({@code acks=all}), so an id handed out has been stored first.
  */
 final class SchemaLog implements AutoCloseable {
@@ -63,8 +63,8 @@ final class SchemaLog implements AutoCloseable {
     }
 
     /** Every record from the beginning of the topic up to its end as of this call, in order. */
-    List<SchemaRecord> readAll() {
-        final List<SchemaRecord> records = new ArrayList<>();
+    List<LogRecord> readAll() {
+        final List<LogRecord> records = new ArrayList<>();
         try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class,
@@ -80,7 +80,7 @@ final class SchemaLog implements AutoCloseable {
                             + " within " + timeout);
                 }
                 for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(200))) {
-                    SchemaRecord.parse(record.key(), record.value()).ifPresent(records::add);
+                    LogRecord.parse(record.key(), record.value()).ifPresent(records::add);
                 }
             }
         }
@@ -88,15 +88,15 @@ final class SchemaLog implements AutoCloseable {
     }
 
     /** Writes {@code record} and waits for the broker's acknowledgement. */
-    void append(SchemaRecord record) {
+    void append(LogRecord record) {
         try {
             producer.send(new ProducerRecord<>(TOPIC, record.key(), record.value()))
                     .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
-            throw new IllegalStateException("could not store the schema for " + record.subject()
+            throw new IllegalStateException("could not store " + record.key()
                     + " in topic " + TOPIC + ": " + e.getCause().getMessage(), e.getCause());
         } catch (TimeoutException e) {
-            throw new IllegalStateException("storing the schema for " + record.subject() + " in topic " + TOPIC
+            throw new IllegalStateException("storing " + record.key() + " in topic " + TOPIC
                     + " was not acknowledged within " + timeout, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

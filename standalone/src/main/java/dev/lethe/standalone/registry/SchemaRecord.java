@@ -18,13 +18,14 @@ import java.util.Optional;
  * @param schema  the schema in Avro canonical JSON ({@code Schema.toString()})
  * @param deleted whether this version was deleted
  */
-record SchemaRecord(String subject, int version, int id, String schema, boolean deleted) {
+record SchemaRecord(String subject, int version, int id, String schema, boolean deleted) implements LogRecord {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final String KEY_TYPE = "SCHEMA";
+    static final String KEY_TYPE = "SCHEMA";
 
     /** The compaction key: one per subject version. */
-    String key() {
+    @Override
+    public String key() {
         final ObjectNode key = JSON.createObjectNode()
                 .put("keytype", KEY_TYPE)
                 .put("subject", subject)
@@ -33,7 +34,8 @@ record SchemaRecord(String subject, int version, int id, String schema, boolean 
         return key.toString();
     }
 
-    String value() {
+    @Override
+    public String value() {
         final ObjectNode value = JSON.createObjectNode()
                 .put("subject", subject)
                 .put("version", version)

@@ -1,5 +1,6 @@
 package dev.lethe.standalone.registry;
 
+import dev.lethe.schemas.registry.Compatibility;
 import dev.lethe.standalone.registry.SchemaStore.SubjectVersion;
 import java.util.List;
 import java.util.Optional;
@@ -9,13 +10,15 @@ import org.apache.avro.Schema;
 
 /**
  * What the registry does, without HTTP: registers schemas (global ids, a new version only for a
- * schema new to the subject, BACKWARD compatibility against the latest version), looks them up,
- * and checks compatibility. A registration is stored in the {@link SchemaLog} before the state
- * changes and before the caller gets the id. Registrations are serialised so ids and versions
- * never collide.
+ * schema new to the subject, compatible at the subject's own level, {@link #DEFAULT_LEVEL} when it
+ * has none), looks them up, checks compatibility and keeps the subjects' levels. A registration
+ * or a level is stored in the {@link SchemaLog} before the state changes and before the caller
+ * gets an answer. Changes are serialised so ids and versions never collide.
  */
 final class SchemaService {
 
+    /** The global level, as Confluent's default. */
+    static final Compatibility DEFAULT_LEVEL = Compatibility.BACKWARD;
     private static final String LATEST = "latest";
     private static final Pattern POSITIVE_NUMBER = Pattern.compile("[1-9][0-9]{0,9}");
 
@@ -33,7 +36,7 @@ final class SchemaService {
         if (existing.isPresent()) {
             return existing.get().id();
         }
-        store.latest(subject).ifPresent(latest -> requireCompatible(subject, schema, latest));
+        requireCompatible(subject, schema);
         final int id = store.idOf(schema).orElseGet(store::nextId);
         final int version = store.latest(subject).map(v -> v.version() + 1).orElse(1);
         final SchemaRecord record = new SchemaRecord(subject, version, id, schema.toString(), false);
@@ -49,9 +52,25 @@ final class SchemaService {
                 .orElseThrow(() -> RegistryException.schemaNotFound("not registered under subject '" + subject + "'"));
     }
 
-    /** Why {@code schema} could not read data written with the given version; empty when it can. */
+    /** Why {@code schema} is not compatible with the given version at the subject's level; empty when it is. */
     List<String> incompatibilities(String subject, String version, Schema schema) {
-        return AvroSchemas.backwardIncompatibilities(schema, version(subject, version).schema());
+        return AvroSchemas.incompatibilities(level(subject), schema, version(subject, version).schema());
+    }
+
+    /** The level set on {@code subject} itself, if any. */
+    Optional<Compatibility> compatibility(String subject) {
+        return store.compatibility(subject);
+    }
+
+    /** Sets {@code subject}'s own level (the subject need not exist yet, as in Confluent's registry). */
+    synchronized void setCompatibility(String subject, Compatibility level) {
+        final ConfigRecord record = new ConfigRecord(subject, level);
+        log.append(record);
+        store.apply(record);
+    }
+
+    private Compatibility level(String subject) {
+        return store.compatibility(subject).orElse(DEFAULT_LEVEL);
     }
 
     Schema schema(int id) {
@@ -81,11 +100,20 @@ final class SchemaService {
         return found.orElseThrow(() -> RegistryException.versionNotFound(subject, version));
     }
 
-    private void requireCompatible(String subject, Schema schema, SubjectVersion latest) {
-        final List<String> problems = AvroSchemas.backwardIncompatibilities(schema, latest.schema());
-        if (!problems.isEmpty()) {
-            throw RegistryException.incompatible(subject, problems + " (checked against version "
-                    + latest.version() + ", compatibility BACKWARD)");
+    /** Checks {@code schema} against the latest version, or every version at a transitive level. */
+    private void requireCompatible(String subject, Schema schema) {
+        final Compatibility level = level(subject);
+        final List<Integer> versions = store.versions(subject);
+        final List<Integer> checked = level.transitive() || versions.isEmpty()
+                ? versions
+                : List.of(versions.get(versions.size() - 1));
+        for (int version : checked) {
+            final SubjectVersion registered = store.version(subject, version).orElseThrow();
+            final List<String> problems = AvroSchemas.incompatibilities(level, schema, registered.schema());
+            if (!problems.isEmpty()) {
+                throw RegistryException.incompatible(subject, problems + " (checked against version "
+                        + version + ", compatibility " + level + ")");
+            }
         }
     }
 

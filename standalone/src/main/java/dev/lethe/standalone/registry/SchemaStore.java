@@ -1,5 +1,6 @@
 package dev.lethe.standalone.registry;
 
+import dev.lethe.schemas.registry.Compatibility;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -9,8 +10,8 @@ import java.util.TreeMap;
 import org.apache.avro.Schema;
 
 /**
- * The registry's state in memory, folded from {@link SchemaRecord}s: global ids to schemas, and
- * per subject its versions in order. A schema's id is global: the same canonical schema has the
+ * The registry's state in memory, folded from {@link LogRecord}s: global ids to schemas, per
+ * subject its versions in order, and the subjects' own compatibility levels. A schema's id is global: the same canonical schema has the
  * same id under every subject, as in Confluent's registry. Ids and schemas are never forgotten,
  * even when a version is deleted, so bytes written with an id stay readable.
  *
@@ -25,9 +26,28 @@ final class SchemaStore {
     private final Map<Integer, Schema> schemasById = new HashMap<>();
     private final Map<String, Integer> idsByCanonical = new HashMap<>();
     private final Map<String, TreeMap<Integer, Integer>> idsBySubjectVersion = new TreeMap<>();
+    private final Map<String, Compatibility> levels = new HashMap<>();
 
     /** Folds one record of the schemas topic into the state. */
-    synchronized void apply(SchemaRecord record) {
+    synchronized void apply(LogRecord record) {
+        if (record instanceof SchemaRecord schema) {
+            applySchema(schema);
+        } else if (record instanceof ConfigRecord config) {
+            applyConfig(config);
+        } else {
+            throw new IllegalArgumentException("unknown record of the schemas topic: " + record);
+        }
+    }
+
+    private void applyConfig(ConfigRecord record) {
+        if (record.level() == null) {
+            levels.remove(record.subject());
+        } else {
+            levels.put(record.subject(), record.level());
+        }
+    }
+
+    private void applySchema(SchemaRecord record) {
         if (record.deleted()) {
             final TreeMap<Integer, Integer> versions = idsBySubjectVersion.get(record.subject());
             if (versions != null) {
@@ -42,6 +62,11 @@ final class SchemaStore {
         schemasById.putIfAbsent(record.id(), schema);
         idsByCanonical.putIfAbsent(schema.toString(), record.id());
         idsBySubjectVersion.computeIfAbsent(record.subject(), s -> new TreeMap<>()).put(record.version(), record.id());
+    }
+
+    /** The level set on {@code subject} itself, if any. */
+    synchronized Optional<Compatibility> compatibility(String subject) {
+        return Optional.ofNullable(levels.get(subject));
     }
 
     synchronized Optional<Schema> schema(int id) {

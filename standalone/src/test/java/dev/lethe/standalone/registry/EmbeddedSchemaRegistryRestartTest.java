@@ -4,10 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.lethe.avro.ErasureRequested;
+import dev.lethe.schemas.registry.Compatibility;
 import dev.lethe.schemas.registry.RestSchemaRegistryClient;
 import dev.lethe.standalone.kafka.EmbeddedKafkaBroker;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.avro.Schema;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -23,7 +25,7 @@ class EmbeddedSchemaRegistryRestartTest {
     Path dataDir;
 
     @Test
-    void shouldServeTheSameIdsAfterTheRegistryAndTheBrokerRestart() throws Exception {
+    void shouldServeTheSameIdsAndLevelsAfterTheRegistryAndTheBrokerRestart() throws Exception {
         // Given schemas registered before a restart
         final int clientPort;
         final int controllerPort;
@@ -37,6 +39,7 @@ class EmbeddedSchemaRegistryRestartTest {
             requestedId = client.register("erasure.requests-value", REQUESTED);
             stringId = client.register("erasure.requests-key", STRING);
             client.register("erasure.decisions-key", STRING);
+            client.setCompatibility("erasure.requests-value", Compatibility.BACKWARD_TRANSITIVE);
         }
 
         // When both start again on the same data
@@ -57,6 +60,8 @@ class EmbeddedSchemaRegistryRestartTest {
             final int newId = client.register("erasure.requests-value",
                     EmbeddedSchemaRegistryTest.withField(REQUESTED, "channel", true));
             assertTrue(newId > Math.max(requestedId, stringId), "new id " + newId);
+            assertEquals(Optional.of(Compatibility.BACKWARD_TRANSITIVE), client.compatibility("erasure.requests-value"));
+            assertEquals(Optional.empty(), client.compatibility("erasure.requests-key"));
         }
     }
 }

@@ -10,7 +10,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lethe.avro.ErasureRequested;
 import dev.lethe.avro.Identifier;
+import dev.lethe.schemas.TopicContracts;
 import dev.lethe.schemas.Topics;
+import dev.lethe.schemas.registry.Compatibility;
 import dev.lethe.schemas.registry.RestSchemaRegistryClient;
 import dev.lethe.schemas.registry.SchemaRegistryException;
 import dev.lethe.schemas.serde.AvroCodec;
@@ -20,6 +22,8 @@ import dev.lethe.standalone.registry.RegistryHttp.Response;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
 import org.apache.avro.Schema;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -183,6 +187,93 @@ class EmbeddedSchemaRegistryTest {
         assertEquals("{}", http.get("/").body().toString());
         assertEquals("BACKWARD", http.get("/config").body().path("compatibilityLevel").asText());
         assertEquals(404, http.get("/no-such-path").status());
+    }
+
+    @Test
+    void shouldKeepASubjectsOwnLevelAndAnswerConfluentsErrorsAboutLevels() throws Exception {
+        final Response set = http.put("/config/levels-value", "{\"compatibility\": \"FULL_TRANSITIVE\"}");
+
+        assertEquals(200, set.status(), set.body().toString());
+        assertEquals("FULL_TRANSITIVE", set.body().path("compatibility").asText());
+        assertEquals("FULL_TRANSITIVE", http.get("/config/levels-value").body().path("compatibilityLevel").asText());
+        assertEquals(Optional.of(Compatibility.FULL_TRANSITIVE),
+                new RestSchemaRegistryClient(registry.url()).compatibility("levels-value"));
+        assertError(http.get("/config/no-level-value"), 404, 40408);
+        assertEquals("BACKWARD", http.get("/config/no-level-value?defaultToGlobal=true").body()
+                .path("compatibilityLevel").asText());
+        assertError(http.put("/config/levels-value", "{\"compatibility\": \"SIDEWAYS\"}"), 422, 42203);
+        assertEquals("FULL_TRANSITIVE", http.get("/config/levels-value").body().path("compatibilityLevel").asText());
+    }
+
+    @Test
+    void shouldHonourTheSubjectsLevelWhenRegistering() throws Exception {
+        final RestSchemaRegistryClient client = new RestSchemaRegistryClient(registry.url());
+        final Schema withoutDefault = withField(REQUESTED, "channel", false);
+        // a new field without a default: old readers can read it (FORWARD), new readers cannot read old data
+        client.setCompatibility("forward-value", Compatibility.FORWARD);
+        client.register("forward-value", REQUESTED);
+        client.setCompatibility("none-value", Compatibility.NONE);
+        client.register("none-value", REQUESTED);
+        client.setCompatibility("full-value", Compatibility.FULL);
+        client.register("full-value", REQUESTED);
+
+        client.register("forward-value", withoutDefault);
+        client.register("none-value", STRING);
+        final SchemaRegistryException refused = assertThrows(SchemaRegistryException.class,
+                () -> client.register("full-value", withoutDefault));
+
+        assertEquals(409, refused.status());
+        assertEquals("[1,2]", http.get("/subjects/forward-value/versions").body().toString());
+        assertEquals("[1,2]", http.get("/subjects/none-value/versions").body().toString());
+        assertFalse(isCompatible("full-value", "latest", withoutDefault));
+        assertTrue(isCompatible("forward-value", "1", withoutDefault));
+    }
+
+    @Test
+    void shouldCheckEveryVersionAtATransitiveLevelAndOnlyTheLatestOtherwise() throws Exception {
+        final Schema first = record("{\"name\": \"a\", \"type\": \"string\"}, {\"name\": \"b\", \"type\": \"string\"}");
+        final Schema second = record("{\"name\": \"a\", \"type\": \"string\"}");
+        // reads the second (b from its default) but not the first (b is a string there)
+        final Schema third = record("{\"name\": \"a\", \"type\": \"string\"},"
+                + " {\"name\": \"b\", \"type\": \"int\", \"default\": 0}");
+        final RestSchemaRegistryClient client = new RestSchemaRegistryClient(registry.url());
+        client.setCompatibility("transitive-value", Compatibility.BACKWARD_TRANSITIVE);
+        for (String subject : List.of("transitive-value", "latest-only-value")) {
+            client.register(subject, first);
+            client.register(subject, second);
+        }
+
+        final Response refused = http.postSchema("/subjects/transitive-value/versions", third);
+        client.register("latest-only-value", third);
+
+        assertError(refused, 409, 409);
+        assertTrue(refused.body().path("message").asText().contains("version 1"), refused.body().toString());
+        assertEquals("[1,2]", http.get("/subjects/transitive-value/versions").body().toString());
+        assertEquals("[1,2,3]", http.get("/subjects/latest-only-value/versions").body().toString());
+    }
+
+    @Test
+    void shouldTakeLethesContractTwiceWithoutNewVersionsAndRefuseAnIncompatibleChangeToIt() throws Exception {
+        final RestSchemaRegistryClient client = new RestSchemaRegistryClient(registry.url());
+
+        final List<String> subjects = TopicContracts.register(client);
+        TopicContracts.register(new RestSchemaRegistryClient(registry.url()));
+
+        assertEquals(20, subjects.size());
+        for (String subject : subjects) {
+            assertEquals("[1]", http.get("/subjects/" + subject + "/versions").body().toString(), subject);
+            assertEquals("BACKWARD_TRANSITIVE", http.get("/config/" + subject).body().path("compatibilityLevel")
+                    .asText(), subject);
+        }
+        assertEquals(STRING, new Schema.Parser().parse(http.get("/subjects/erasure.requests-key/versions/latest")
+                .body().path("schema").asText()));
+        final Response refused = http.postSchema("/subjects/erasure.requests-value/versions",
+                withField(REQUESTED, "channel", false));
+        assertError(refused, 409, 409);
+    }
+
+    private static Schema record(String fields) {
+        return new Schema.Parser().parse("{\"type\": \"record\", \"name\": \"Levels\", \"fields\": [" + fields + "]}");
     }
 
     private static boolean isCompatible(String subject, String version, Schema schema) throws Exception {

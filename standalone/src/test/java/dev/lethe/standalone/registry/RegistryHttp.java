@@ -37,6 +37,12 @@ final class RegistryHttp {
                 .POST(HttpRequest.BodyPublishers.ofString(body)));
     }
 
+    Response put(String path, String body) throws IOException, InterruptedException {
+        return send(HttpRequest.newBuilder(URI.create(baseUrl + path))
+                .header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofString(body)));
+    }
+
     /** POSTs {@code {"schema": "<schema>"}}. */
     Response postSchema(String path, Schema schema) throws IOException, InterruptedException {
         return post(path, JSON.createObjectNode().put("schema", schema.toString()).toString());
