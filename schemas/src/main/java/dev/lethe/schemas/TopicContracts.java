@@ -1,5 +1,6 @@
 package dev.lethe.schemas;
 
+import dev.lethe.avro.Admission;
 import dev.lethe.avro.AuditFact;
 import dev.lethe.avro.DeadLetter;
 import dev.lethe.avro.Decision;
@@ -65,7 +66,8 @@ public final class TopicContracts {
             new Contract(Topics.NOTIFICATIONS, Notification.getClassSchema()),
             new Contract(Topics.DLQ, DeadLetter.getClassSchema()),
             new Contract(Topics.SYSTEMS, SystemRegistration.getClassSchema()),
-            new Contract(Topics.SUBJECT_INDEX, SubjectEntry.getClassSchema()));
+            new Contract(Topics.SUBJECT_INDEX, SubjectEntry.getClassSchema()),
+            new Contract(Topics.ADMISSIONS, Admission.getClassSchema()));
 
     private TopicContracts() {
     }
