@@ -10,6 +10,7 @@ import dev.lethe.gateway.http.JsonBody;
 import dev.lethe.gateway.http.RoleHandler;
 import dev.lethe.gateway.ledger.LedgerClient;
 import dev.lethe.gateway.ledger.LedgerJson;
+import dev.lethe.gateway.ledger.RegisteredSystem;
 import io.javalin.http.Context;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -57,7 +58,8 @@ public final class BulkRetryHandler implements RoleHandler {
         final Filter filter = JsonBody.readOptional(ctx, Filter.class, new Filter(null, null, null, null, null, null));
         final String note = Fields.optionalText(filter.note(), "note", DecisionHandler.TEXT_MAX);
         ListQuery query = ListQuery.of(filter.status(), filter.system(), null, null, filter.from(), filter.to(),
-                ListQuery.LIMIT_MAX, filter.cursor(), "FAILED");
+                ListQuery.LIMIT_MAX, filter.cursor(), "FAILED")
+                .requireRegistered(() -> ledger.systems().stream().map(RegisteredSystem::name).toList());
         final List<String> ids = new ArrayList<>();
         int scanned = 0;
         String next;

@@ -1,18 +1,27 @@
 package dev.lethe.gateway.erasure;
 
 import dev.lethe.gateway.http.ApiException;
+import dev.lethe.gateway.http.Text;
 import dev.lethe.schemas.systems.SystemsValidator;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.Base64;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Supplier;
+import java.util.regex.Pattern;
 
 /**
  * The checked filters of a request list ({@code GET /v1/erasures} and the bulk retry): each
- * known parameter checked, an unknown one refused, all with the parameter's name as
- * {@code field}. {@link #toLedger()} gives the ledger's query parameters.
+ * known parameter checked (times within what the ledger indexes, a cursor in the ledger's shape
+ * and of the same list), an unknown one refused, all with the parameter's name as {@code field}. {@link #toLedger()} gives the ledger's query parameters.
  */
 public record ListQuery(String status, String system, Boolean overdue, String field, Instant from, Instant to,
                         int limit, String cursor, String systemStatus) {
@@ -22,6 +31,11 @@ public record ListQuery(String status, String system, Boolean overdue, String fi
     public static final int LIMIT_MAX = 500;
     public static final int DEFAULT_LIMIT = 50;
     static final int CURSOR_MAX = 1024;
+    /** The times a list can be bounded by: what the ledger's index keys (epoch milliseconds) can hold. */
+    static final Instant EARLIEST = Instant.EPOCH;
+    static final Instant LATEST = Instant.parse("9999-12-31T23:59:59.999Z");
+    private static final Pattern BASE64URL = Pattern.compile("[A-Za-z0-9_-]+");
+    private static final Pattern CURSOR_KEY = Pattern.compile("\\d{19}\\|[^|]{1,200}");
     private static final Set<String> PARAMETERS = Set.of("status", "system", "overdue", "field", "from", "to",
             "limit", "cursor");
 
@@ -63,10 +77,43 @@ public record ListQuery(String status, String system, Boolean overdue, String fi
         if (limit < 1 || limit > LIMIT_MAX) {
             throw invalid("limit", "limit must be between 1 and " + LIMIT_MAX);
         }
-        if (cursor != null && (cursor.isEmpty() || cursor.length() > CURSOR_MAX)) {
-            throw invalid("cursor", "cursor must be a cursor from an earlier page");
+        if (cursor != null && !isCursor(cursor, "finishedAt".equals(field) ? 'f' : 'r')) {
+            throw invalid("cursor", "cursor must be the next cursor of an earlier page of the same list (same field)");
         }
         return new ListQuery(status, system, overdue, field, fromTime, toTime, limit, cursor, systemStatus);
+    }
+
+    /** Refuses a {@code system} filter that names no registered system. */
+    public ListQuery requireRegistered(Supplier<Collection<String>> registered) {
+        if (system != null && !registered.get().contains(system)) {
+            throw ApiException.badRequest("unknown_system", "system names no registered system", "system");
+        }
+        return this;
+    }
+
+    /**
+     * Whether {@code cursor} has the shape of the ledger's cursors: URL-safe base64 (unpadded) of
+     * {@code kind ':' 19 digits '|' request id}, {@code kind} {@code r} (requestedAt) or {@code f}.
+     */
+    static boolean isCursor(String cursor, char kind) {
+        if (cursor.isEmpty() || cursor.length() > CURSOR_MAX || !BASE64URL.matcher(cursor).matches()) {
+            return false;
+        }
+        final byte[] bytes;
+        try {
+            bytes = Base64.getUrlDecoder().decode(cursor);
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+        final String text;
+        try {
+            text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(bytes)).toString();
+        } catch (CharacterCodingException e) {
+            return false;
+        }
+        return text.length() > 2 && text.charAt(0) == kind && CURSOR_KEY.matcher(text.substring(2)).matches()
+                && text.charAt(1) == ':' && Text.problemInValue(text) == null;
     }
 
     /** This query on another page and with another limit. */
@@ -120,11 +167,16 @@ public record ListQuery(String status, String system, Boolean overdue, String fi
         if (text == null) {
             return null;
         }
+        final Instant instant;
         try {
-            return Instant.parse(text);
+            instant = Instant.parse(text);
         } catch (DateTimeParseException e) {
             throw invalid(field, field + " must be an RFC 3339 UTC time such as 2026-03-01T00:00:00Z");
         }
+        if (instant.isBefore(EARLIEST) || instant.isAfter(LATEST)) {
+            throw invalid(field, field + " must be between " + EARLIEST + " and " + LATEST);
+        }
+        return instant;
     }
 
     private static ApiException invalid(String field, String message) {
