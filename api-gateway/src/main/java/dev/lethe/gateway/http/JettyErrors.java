@@ -19,6 +19,12 @@ import org.eclipse.jetty.util.Callback;
  */
 public final class JettyErrors extends ErrorHandler {
 
+    /** Every method gets the body, not only GET, POST and HEAD. */
+    @Override
+    public boolean errorPageForMethod(String method) {
+        return true;
+    }
+
     @Override
     protected void generateResponse(Request request, Response response, int code, String message, Throwable cause,
                                     Callback callback) {
