@@ -143,10 +143,10 @@ public final class GatewayRoutes {
         routes.add(Route.of(PUT, "/v1/systems/{name}", Access.ADMIN,
                         "Register or change a system (202 when the ledger has not shown it yet)", systems.register())
                 .withBody(Shapes.Registration.class, false).answering(200, Shapes.Registration.class, false)
-                .errors(400, 503));
+                .alsoAnswering(202).errors(400, 503));
         routes.add(Route.of(DELETE, "/v1/systems/{name}", Access.ADMIN,
                         "Retire a system (its open obligations stay)", systems.retire())
-                .answering(200, SystemsHandler.Retired.class, false).errors(400, 404, 503));
+                .answering(200, SystemsHandler.Retired.class, false).alsoAnswering(202).errors(400, 404, 503));
     }
 
     private static String resource(String name) {

@@ -4,6 +4,9 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.lethe.avro.Decision;
 import dev.lethe.avro.RetryFailed;
+import dev.lethe.gateway.api.ApiOptional;
+import dev.lethe.gateway.api.OneOf;
+import dev.lethe.gateway.api.Shapes;
 import dev.lethe.gateway.auth.Role;
 import dev.lethe.gateway.events.EventWriter;
 import dev.lethe.gateway.http.JsonBody;
@@ -38,12 +41,14 @@ public final class BulkRetryHandler implements RoleHandler {
     private final int maxPerCall;
 
     /** The filter: each field optional; {@code cursor} continues a truncated earlier call. */
-    public record Filter(String system, String from, String to, String status, String cursor, String note) {
+    public record Filter(@ApiOptional String system, @ApiOptional String from, @ApiOptional String to,
+                         @ApiOptional @OneOf(Shapes.RequestStatus.class) String status, @ApiOptional String cursor,
+                         @ApiOptional String note) {
     }
 
     /** The answer. */
     @JsonInclude(JsonInclude.Include.ALWAYS)
-    public record Accepted(int requests, List<String> ids, boolean truncated, String next) {
+    public record Accepted(int requests, List<String> ids, boolean truncated, @ApiOptional String next) {
     }
 
     public BulkRetryHandler(EventWriter events, LedgerClient ledger, Clock clock, int maxPerCall) {
