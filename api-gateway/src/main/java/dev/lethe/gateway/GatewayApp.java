@@ -6,7 +6,9 @@ import dev.lethe.gateway.erasure.Vocabulary;
 import dev.lethe.gateway.events.EventWriter;
 import dev.lethe.gateway.http.ErrorMapper;
 import dev.lethe.gateway.http.Guard;
+import dev.lethe.gateway.http.JettyErrors;
 import dev.lethe.gateway.http.Json;
+import dev.lethe.gateway.http.RequestChecks;
 import dev.lethe.gateway.http.Route;
 import dev.lethe.gateway.ledger.LedgerClient;
 import dev.lethe.gateway.ops.BrokerCheck;
@@ -19,8 +21,9 @@ import java.time.Duration;
 
 /**
  * Builds (does not start) the gateway's Javalin app from its collaborators: the routes of
- * {@link GatewayRoutes}, each behind its {@link Guard} check and timed for {@code /metrics},
- * and the one exception mapping ({@link ErrorMapper}). Tests build the same app with fakes.
+ * {@link GatewayRoutes}, each behind its {@link Guard} check and the {@link RequestChecks} of
+ * its query and body (every request target checked first) and timed for {@code /metrics}, and the
+ * one exception mapping ({@link ErrorMapper}), also for the server's own refusals ({@link JettyErrors}). Tests build the same app with fakes.
  */
 public final class GatewayApp {
 
@@ -52,12 +55,16 @@ public final class GatewayApp {
         config.startup.showJavalinBanner = false;
         config.startup.showOldJavalinVersionWarning = false;
         config.jsonMapper(new JavalinJackson(Json.strict(), false));
+        config.jetty.modifyServer(server -> server.setErrorHandler(new JettyErrors()));
         final GatewayMetrics metrics = new GatewayMetrics(c.ledger(), c.clock());
         final Guard guard = new Guard(c.authenticator(), metrics.registry());
+        config.routes.before(RequestChecks::wellFormed);
         for (final Route route : GatewayRoutes.of(c, guard, metrics)) {
             config.routes.addHttpHandler(route.method(), route.path(), ctx -> {
                 ctx.attribute(Guard.ROUTE_ATTRIBUTE, route.path());
                 final Role role = guard.authorize(ctx, route.access());
+                RequestChecks.knownQuery(ctx, route);
+                RequestChecks.jsonBody(ctx, route);
                 route.handler().handle(ctx, role);
             });
         }

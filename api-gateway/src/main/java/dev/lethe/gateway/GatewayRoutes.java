@@ -94,7 +94,8 @@ public final class GatewayRoutes {
                 .errors(400, 422, 503));
         routes.add(Route.of(GET, "/v1/erasures", Access.ANY_ROLE, "List requests, newest first, cluster-wide",
                         new ListHandler(c.ledger()))
-                .withQuery("status", "system", "overdue", "field", "from", "to", "limit", "cursor", "attention")
+                .withQuery("status", "system", "systemStatus", "overdue", "field", "from", "to", "limit", "cursor",
+                        "attention")
                 .answering(200, Shapes.Page.class, false).errors(400, 503));
         routes.add(Route.of(POST, "/v1/erasures/retry", Access.APPROVER,
                         "Retry the FAILED systems of every matching request (at most 10,000 a call)",
@@ -146,10 +147,10 @@ public final class GatewayRoutes {
         routes.add(Route.of(PUT, "/v1/systems/{name}", Access.ADMIN,
                         "Register or change a system (202 when the ledger has not shown it yet)", systems.register())
                 .withBody(Shapes.Registration.class, false).answering(200, Shapes.Registration.class, false)
-                .errors(400, 503));
+                .alsoAnswering(202).errors(400, 503));
         routes.add(Route.of(DELETE, "/v1/systems/{name}", Access.ADMIN,
                         "Retire a system (its open obligations stay)", systems.retire())
-                .answering(200, SystemsHandler.Retired.class, false).errors(400, 404, 503));
+                .answering(200, SystemsHandler.Retired.class, false).alsoAnswering(202).errors(400, 404, 503));
     }
 
     private static String resource(String name) {

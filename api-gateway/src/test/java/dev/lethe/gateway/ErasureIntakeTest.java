@@ -211,6 +211,7 @@ class ErasureIntakeTest {
             final Response response = client.request("/v1/erasures", builder -> builder
                     .post(java.net.http.HttpRequest.BodyPublishers.ofInputStream(
                             () -> new java.io.ByteArrayInputStream(body)))
+                    .header("Content-Type", "application/json")
                     .header("Authorization", "Bearer " + SUBMITTER));
 
             assertError(response, 400, "body_too_large", null);
@@ -320,7 +321,7 @@ class ErasureIntakeTest {
                         java.util.Collections.nCopies(10_001, "\"a\"")) + "]"), "invalid_value", "objects"),
                 invalid("an object over 2048 characters", with("\"objects\": [\"" + "o".repeat(2049) + "\"]"),
                         "invalid_value", "objects[0]"),
-                invalid("a blank object", with("\"objects\": [\"ok\", \" \"]"), "invalid_value", "objects[1]"));
+                invalid("a blank object", with("\"objects\": [\"s3://b/k\", \" \"]"), "invalid_value", "objects[1]"));
     }
 
     private static Arguments invalid(String description, String body, String code, String field) {

@@ -98,6 +98,15 @@ final class Fixture {
         });
     }
 
+    /** {@code text} as a JSON string literal. */
+    static String quote(String text) {
+        try {
+            return JSON.writeValueAsString(text);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     static JsonNode parse(String text) {
         try {
             return JSON.readTree(text);

@@ -24,13 +24,17 @@ class ListsAndReadsTest {
 
     private final Fixture fixture = new Fixture();
 
+    /** A cursor in the ledger's shape: URL-safe base64 of "f:" (a finishedAt list), 19 digits, '|', an id. */
+    static final String FINISHED_CURSOR = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(
+            ("f:9223370271138275807|" + REQUEST_ID).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+
     @Test
     void shouldPassTheFiltersToTheLedgerAndStripInternalFields() {
         fixture.ledger.pages = query -> "{\"items\": [" + FakeLedgerClient.requestJson(REQUEST_ID, "billing")
                 + "], \"next\": \"c2\"}";
         JavalinTest.test(fixture.app(), (server, client) -> {
             final Response response = get(client, "/v1/erasures?status=IN_PROGRESS&system=billing&overdue=true"
-                    + "&field=finishedAt&from=2026-01-01T00:00:00Z&to=2026-02-01T00:00:00Z&limit=20&cursor=c1",
+                    + "&field=finishedAt&from=2026-01-01T00:00:00Z&to=2026-02-01T00:00:00Z&limit=20&cursor=" + FINISHED_CURSOR,
                     BILLING);
 
             final JsonNode body = json(response);
@@ -40,7 +44,18 @@ class ListsAndReadsTest {
             assertEquals("c2", body.path("next").asText());
             assertEquals(Map.of("status", "IN_PROGRESS", "system", "billing", "overdue", "true", "field",
                     "finishedAt", "from", "2026-01-01T00:00:00Z", "to", "2026-02-01T00:00:00Z", "limit", "20",
-                    "cursor", "c1"), fixture.ledger.listQueries.get(0));
+                    "cursor", FINISHED_CURSOR), fixture.ledger.listQueries.get(0));
+        });
+    }
+
+    @Test
+    void shouldPassTheSystemStatusFilterOfTheContractToTheLedger() {
+        JavalinTest.test(fixture.app(), (server, client) -> {
+            final Response response = get(client, "/v1/erasures?system=billing&systemStatus=FAILED", SUBMITTER);
+
+            assertEquals(200, response.code(), response.body().string());
+            assertEquals(Map.of("system", "billing", "systemStatus", "FAILED", "limit", "50"),
+                    fixture.ledger.listQueries.get(0));
         });
     }
 
@@ -55,6 +70,7 @@ class ListsAndReadsTest {
     @ParameterizedTest(name = "{0}")
     @CsvSource({
         "status=DONE, status",
+        "systemStatus=COMPLETED, systemStatus",
         "system=Bad!, system",
         "overdue=yes, overdue",
         "field=deadline, field",

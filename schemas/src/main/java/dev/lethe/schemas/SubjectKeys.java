@@ -47,8 +47,15 @@ public final class SubjectKeys {
         }
     }
 
-    /** The subject key of one identifier, as 64 lower-case hex digits. */
+    /**
+     * The subject key of one identifier, as 64 lower-case hex digits.
+     *
+     * @throws IllegalArgumentException when the namespace or the value holds a lone UTF-16 surrogate:
+     *         it is not text, and as UTF-8 it would become {@code ?}, merging two subjects
+     */
     public String of(String namespace, String value) {
+        requireText(namespace, "namespace");
+        requireText(value, "value");
         try {
             final Mac mac = Mac.getInstance(ALGORITHM);
             mac.init(key);
@@ -56,6 +63,17 @@ public final class SubjectKeys {
             return HexFormat.of().formatHex(mac.doFinal(input.getBytes(StandardCharsets.UTF_8)));
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("HMAC-SHA-256 is not available", e);
+        }
+    }
+
+    private static void requireText(String text, String what) {
+        for (int i = 0; i < text.length(); i++) {
+            final char c = text.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                throw new IllegalArgumentException("the identifier's " + what + " holds a lone UTF-16 surrogate");
+            }
         }
     }
 

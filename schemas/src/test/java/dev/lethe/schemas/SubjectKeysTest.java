@@ -32,6 +32,17 @@ class SubjectKeysTest {
     }
 
     @Test
+    void refusesALoneSurrogateInsteadOfMergingItWithAQuestionMark() {
+        // "x\ud800" would be encoded as "x?" and share the subject key of "x?".
+        assertThrows(IllegalArgumentException.class, () -> keys.of("user_id", "x\ud800"));
+        assertThrows(IllegalArgumentException.class, () -> keys.of("user_id", "\udc00x"));
+        assertThrows(IllegalArgumentException.class, () -> keys.of("user_id", "\udc00\ud800"));
+        assertThrows(IllegalArgumentException.class, () -> keys.of("user\ud800", "x"));
+        assertEquals(keys.of("user_id", "x?"), keys.of("user_id", "x?"));
+        assertEquals(64, keys.of("user_id", "x\ud83d\ude00").length());
+    }
+
+    @Test
     void shouldBe64LowerCaseHexDigits() {
         final String key = keys.of("email", "kim@example.com");
 

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.lethe.gateway.contract.OpenApiContract;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -15,16 +16,26 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 
-/** The public HTTP API as a client sees it: real HTTP, a bearer token, JSON bodies. */
+/**
+ * The public HTTP API as a client sees it: real HTTP, a bearer token, JSON bodies. Every answer is
+ * checked against the served {@code /openapi.json} ({@link OpenApiContract}): an answer whose status
+ * is not documented for its route, or whose body does not match the documented schema, fails the
+ * test that received it, so the contract cannot drift from what is served. Calls to the ledger's
+ * internal endpoint ({@code /internal/...}) are not checked.
+ */
 final class ApiClient {
 
     static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
+    /** The ledger's internal query endpoint, which some tests also call: not part of the public contract. */
+    private static final String INTERNAL = "/internal/";
 
     private final String base;
     private final String token;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private OpenApiContract contract;
 
     ApiClient(int port, String token) {
         this.base = "http://127.0.0.1:" + port;
@@ -79,6 +90,31 @@ final class ApiClient {
     }
 
     private Response send(HttpRequest request) {
+        final Response response = exchange(request);
+        if (request.uri().getRawPath().startsWith(INTERNAL)) {
+            return response;
+        }
+        final List<String> violations = contract().violations(request.method(), request.uri().getRawPath(),
+                response.status(), response.header("Content-Type"), response.body());
+        if (!violations.isEmpty()) {
+            throw new AssertionError("the answer breaks /openapi.json: " + violations + "\nanswer: " + response.body());
+        }
+        return response;
+    }
+
+    /** The served document, read once per client. */
+    private OpenApiContract contract() {
+        if (contract == null) {
+            final Response document = exchange(request("/openapi.json").GET().build());
+            if (document.status() != 200) {
+                throw new AssertionError("/openapi.json answered " + document.status());
+            }
+            contract = OpenApiContract.parse(document.body());
+        }
+        return contract;
+    }
+
+    private Response exchange(HttpRequest request) {
         try {
             final HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
             return new Response(response.statusCode(), response.headers(), response.body());

@@ -20,7 +20,10 @@ import java.util.regex.Pattern;
 /**
  * Builds the OpenAPI 3 document of the gateway from the same route table that registers the
  * handlers, so every route appears in it. Body schemas are generated from the body records by
- * reflection (strings, integers, booleans, lists, maps, nested records as {@code $ref}s).
+ * reflection (strings, integers, booleans, lists, maps, nested records as {@code $ref}s), strictly:
+ * every field is required and not null unless marked {@link ApiOptional}, a record takes no field
+ * it does not declare ({@code additionalProperties: false}), and a field marked {@link OneOf} is an
+ * {@code enum}. Every answer, success or error, has a schema.
  */
 public final class OpenApiDocument {
 
@@ -32,6 +35,7 @@ public final class OpenApiDocument {
             "Not ready (store migrating, ledger catching up, broker down); see Retry-After");
 
     private final ObjectNode schemas = JSON.objectNode();
+    private final Map<String, Class<?>> named = new java.util.HashMap<>();
 
     private OpenApiDocument() {
     }
@@ -86,15 +90,8 @@ public final class OpenApiDocument {
     }
 
     private void responses(Route route, ObjectNode responses) {
-        final ObjectNode success = responses.putObject(Integer.toString(route.status()));
-        success.put("description", REASONS.getOrDefault(route.status(), "OK"));
-        if (route.responseBody() != null) {
-            final JsonNode schema = route.responseIsList()
-                    ? JSON.objectNode().put("type", "array").set("items", schema(route.responseBody()))
-                    : schema(route.responseBody());
-            final String type = route.responseBody() == String.class ? "text/plain" : "application/json";
-            success.putObject("content").putObject(type).set("schema", schema);
-        }
+        success(route, route.status(), responses);
+        route.alsoStatuses().forEach(status -> success(route, status, responses));
         final List<Integer> errors = new java.util.ArrayList<>(route.errors());
         if (route.access() != Access.PUBLIC) {
             errors.add(401);
@@ -105,6 +102,20 @@ public final class OpenApiDocument {
             error.put("description", REASONS.getOrDefault(status, "Error"));
             error.putObject("content").putObject("application/json").putObject("schema")
                     .put("$ref", "#/components/schemas/ErrorBody");
+        }
+    }
+
+    private void success(Route route, int status, ObjectNode responses) {
+        final ObjectNode success = responses.putObject(Integer.toString(status));
+        success.put("description", REASONS.getOrDefault(status, "OK"));
+        if (route.responseBody() == Object.class) {
+            success.putObject("content").putObject("application/json").putObject("schema").put("type", "object");
+        } else if (route.responseBody() != null) {
+            final JsonNode schema = route.responseIsList()
+                    ? JSON.objectNode().put("type", "array").set("items", schema(route.responseBody()))
+                    : schema(route.responseBody());
+            final String type = route.responseBody() == String.class ? "text/plain" : "application/json";
+            success.putObject("content").putObject(type).set("schema", schema);
         }
     }
 
@@ -141,15 +152,63 @@ public final class OpenApiDocument {
     }
 
     private ObjectNode record(Class<?> record) {
-        final String name = record.getSimpleName();
+        final String name = name(record);
+        final Class<?> known = named.putIfAbsent(name, record);
+        if (known != null && known != record) {
+            throw new IllegalStateException(record.getName() + " and " + known.getName() + " would share the schema "
+                    + name);
+        }
         if (!schemas.has(name)) {
             final ObjectNode schema = schemas.putObject(name);
             schema.put("type", "object");
             final ObjectNode properties = schema.putObject("properties");
+            final ArrayNode required = JSON.arrayNode();
             for (final RecordComponent component : record.getRecordComponents()) {
-                properties.set(component.getName(), schema(component.getGenericType()));
+                properties.set(component.getName(), property(component));
+                if (!component.isAnnotationPresent(ApiOptional.class)) {
+                    required.add(component.getName());
+                }
             }
+            if (!required.isEmpty()) {
+                schema.set("required", required);
+            }
+            schema.put("additionalProperties", false);
         }
         return JSON.objectNode().put("$ref", "#/components/schemas/" + name);
+    }
+
+    /**
+     * A record's schema name: its simple name, prefixed by its handler's name when it is nested in
+     * one ({@code IntakeHandler.Accepted} is {@code IntakeAccepted}), so that answers never share one.
+     */
+    static String name(Class<?> record) {
+        final Class<?> enclosing = record.getEnclosingClass();
+        if (enclosing == null || !enclosing.getSimpleName().endsWith("Handler")) {
+            return record.getSimpleName();
+        }
+        final String prefix = enclosing.getSimpleName().substring(0, enclosing.getSimpleName().length()
+                - "Handler".length());
+        return record.getSimpleName().startsWith(prefix) ? record.getSimpleName() : prefix + record.getSimpleName();
+    }
+
+    /** A field's schema: its type's, with its enum, and nullable when it is optional. */
+    private ObjectNode property(RecordComponent component) {
+        ObjectNode property = schema(component.getGenericType());
+        final OneOf oneOf = component.getAnnotation(OneOf.class);
+        if (oneOf != null) {
+            final ArrayNode values = property.putArray("enum");
+            for (final Enum<?> constant : oneOf.value().getEnumConstants()) {
+                values.add(constant.name());
+            }
+        }
+        if (component.isAnnotationPresent(ApiOptional.class)) {
+            if (property.has("$ref")) {
+                // In OpenAPI 3.0 a $ref takes no sibling keywords: wrap it to make it nullable.
+                property = JSON.objectNode().put("nullable", true).set("allOf", JSON.arrayNode().add(property));
+            } else {
+                property.put("nullable", true);
+            }
+        }
+        return property;
     }
 }

@@ -6,15 +6,30 @@ import java.util.Map;
 /**
  * The shapes of answers the gateway relays from the ledger and of the registry body, as records
  * so that {@code /openapi.json} can describe them; the handlers relay the ledger's JSON itself.
+ * Each field is required and not null unless marked {@link ApiOptional}; the contract tests check
+ * every answer of the integration tests against them, so a field the ledger adds must be added
+ * here too.
  */
 public final class Shapes {
 
     private Shapes() {
     }
 
-    /** One target system of a request. */
-    public record SystemView(String name, String status, Integer attempts, String updatedAt, Long itemsErased,
-                             String detail, String legalBasis, Boolean overdue) {
+    /** A request's status. */
+    public enum RequestStatus { RECEIVED, PENDING_APPROVAL, SCHEDULED, IN_PROGRESS, COMPLETED,
+        COMPLETED_WITH_EXCEPTIONS, REJECTED, CANCELLED }
+
+    /** A target system's status. */
+    public enum SystemStatus { PENDING, DISPATCHED, IN_PROGRESS, DONE, NOT_FOUND, RETAINED, FAILED }
+
+    /** How a system erases. */
+    public enum Mode { event, http, s3, manual }
+
+    /** One target system of a request ({@code overdue}: once its own deadline passed unanswered). */
+    public record SystemView(String name, @OneOf(SystemStatus.class) String status, Integer attempts,
+                             @ApiOptional String updatedAt, @ApiOptional Long itemsErased,
+                             @ApiOptional String detail, @ApiOptional String legalBasis,
+                             @ApiOptional String deadline, @ApiOptional Boolean overdue) {
     }
 
     /** The scope a request was filed with. */
@@ -22,26 +37,28 @@ public final class Shapes {
     }
 
     /**
-     * A request as {@code GET /v1/erasures/{id}} answers it; {@code attention} says why it needs a
-     * person (UNROUTED, CONTRADICTED), empty when nothing; {@code duplicateOf}, when set, is the open
-     * request of the same subject and scope that this one was judged a duplicate of (it ended CANCELLED).
+     * A request as {@code GET /v1/erasures/{id}} answers it; {@code attention} lists why it needs a
+     * person, {@code duplicateOf} the open request it duplicates.
      */
-    public record RequestView(String id, String status, String subjectKey, String jurisdiction, String reason,
-                              String source, String requestedAt, String deadline, String finishedAt, Boolean overdue,
-                              ScopeView scope, List<SystemView> systems, List<String> attention,
-                              String duplicateOf) {
+    public record RequestView(String id, @OneOf(RequestStatus.class) String status, String subjectKey,
+                              String jurisdiction, @ApiOptional String reason, @ApiOptional String source,
+                              String requestedAt, @ApiOptional String deadline, @ApiOptional String finishedAt,
+                              Boolean overdue, @ApiOptional ScopeView scope, List<SystemView> systems,
+                              @ApiOptional List<String> attention, @ApiOptional String duplicateOf) {
     }
 
-    /** One page of a list. */
-    public record Page(List<RequestView> items, String next) {
+    /** One page of a list; {@code next} is the cursor of the following page, null on the last. */
+    public record Page(List<RequestView> items, @ApiOptional String next) {
     }
 
-    /** One fact of the audit trail. */
-    public record AuditEntry(String at, String type, String actor, String system, String detail) {
+    /** One fact of the audit trail: a hash chain ({@code prevHash} null on the first fact). */
+    public record AuditEntry(Integer seq, String at, String type, @ApiOptional @OneOf(RequestStatus.class) String status,
+                             String actor, @ApiOptional String system, @ApiOptional String detail,
+                             @ApiOptional String prevHash, String hash) {
     }
 
     /** {@code http} settings of a registration. */
-    public record HttpSettingsBody(String url, Integer timeoutMs, Integer maxAttempts) {
+    public record HttpSettingsBody(String url, @ApiOptional Integer timeoutMs, @ApiOptional Integer maxAttempts) {
     }
 
     /** The processing window of an {@code s3} system. */
@@ -49,13 +66,16 @@ public final class Shapes {
     }
 
     /** {@code s3} settings of a registration. */
-    public record S3SettingsBody(List<String> buckets, List<String> prefixes, Map<String, String> cdnDomains,
-                                 Integer deletesPerSecond, Boolean allVersions, WindowBody window) {
+    public record S3SettingsBody(List<String> buckets, @ApiOptional List<String> prefixes,
+                                 @ApiOptional Map<String, String> cdnDomains, @ApiOptional Integer deletesPerSecond,
+                                 @ApiOptional Boolean allVersions, @ApiOptional WindowBody window) {
     }
 
     /** The body of {@code PUT /v1/systems/{name}} (and, with {@code name}, the registry's answers). */
-    public record Registration(String name, String owner, String contact, String mode, List<String> namespaces,
-                               List<String> jurisdictions, List<String> tags, Integer slaDays, Integer reminderHours,
-                               Integer maxAttempts, HttpSettingsBody http, S3SettingsBody s3) {
+    public record Registration(@ApiOptional String name, String owner, String contact, @OneOf(Mode.class) String mode,
+                               List<String> namespaces, @ApiOptional List<String> jurisdictions,
+                               @ApiOptional List<String> tags, @ApiOptional Integer slaDays,
+                               @ApiOptional Integer reminderHours, @ApiOptional Integer maxAttempts,
+                               @ApiOptional HttpSettingsBody http, @ApiOptional S3SettingsBody s3) {
     }
 }

@@ -4,12 +4,16 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.lethe.avro.Decision;
 import dev.lethe.avro.RetryFailed;
+import dev.lethe.gateway.api.ApiOptional;
+import dev.lethe.gateway.api.OneOf;
+import dev.lethe.gateway.api.Shapes;
 import dev.lethe.gateway.auth.Role;
 import dev.lethe.gateway.events.EventWriter;
 import dev.lethe.gateway.http.JsonBody;
 import dev.lethe.gateway.http.RoleHandler;
 import dev.lethe.gateway.ledger.LedgerClient;
 import dev.lethe.gateway.ledger.LedgerJson;
+import dev.lethe.gateway.ledger.RegisteredSystem;
 import io.javalin.http.Context;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -37,12 +41,14 @@ public final class BulkRetryHandler implements RoleHandler {
     private final int maxPerCall;
 
     /** The filter: each field optional; {@code cursor} continues a truncated earlier call. */
-    public record Filter(String system, String from, String to, String status, String cursor, String note) {
+    public record Filter(@ApiOptional String system, @ApiOptional String from, @ApiOptional String to,
+                         @ApiOptional @OneOf(Shapes.RequestStatus.class) String status, @ApiOptional String cursor,
+                         @ApiOptional String note) {
     }
 
     /** The answer. */
     @JsonInclude(JsonInclude.Include.ALWAYS)
-    public record Accepted(int requests, List<String> ids, boolean truncated, String next) {
+    public record Accepted(int requests, List<String> ids, boolean truncated, @ApiOptional String next) {
     }
 
     public BulkRetryHandler(EventWriter events, LedgerClient ledger, Clock clock, int maxPerCall) {
@@ -57,7 +63,8 @@ public final class BulkRetryHandler implements RoleHandler {
         final Filter filter = JsonBody.readOptional(ctx, Filter.class, new Filter(null, null, null, null, null, null));
         final String note = Fields.optionalText(filter.note(), "note", DecisionHandler.TEXT_MAX);
         ListQuery query = ListQuery.of(filter.status(), filter.system(), null, null, filter.from(), filter.to(),
-                ListQuery.LIMIT_MAX, filter.cursor(), "FAILED");
+                ListQuery.LIMIT_MAX, filter.cursor(), "FAILED")
+                .requireRegistered(() -> ledger.systems().stream().map(RegisteredSystem::name).toList());
         final List<String> ids = new ArrayList<>();
         int scanned = 0;
         String next;

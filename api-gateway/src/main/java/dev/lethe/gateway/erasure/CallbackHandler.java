@@ -1,6 +1,8 @@
 package dev.lethe.gateway.erasure;
 
+import dev.lethe.avro.CallbackOutcome;
 import dev.lethe.avro.SystemCallback;
+import dev.lethe.gateway.api.OneOf;
 import dev.lethe.gateway.auth.Role;
 import dev.lethe.gateway.events.EventWriter;
 import dev.lethe.gateway.events.Written;
@@ -31,7 +33,7 @@ public final class CallbackHandler implements RoleHandler {
     private final Clock clock;
 
     /** The answer to an accepted callback. */
-    public record Accepted(String id, String system, String outcome) {
+    public record Accepted(String id, String system, @OneOf(CallbackOutcome.class) String outcome) {
     }
 
     public CallbackHandler(Guard guard, EventWriter events, LedgerClient ledger, Confirmation confirmation,

@@ -1,5 +1,7 @@
 package dev.lethe.gateway.erasure;
 
+import dev.lethe.gateway.api.ApiOptional;
+
 /** The bodies of the decision routes, exactly as sent. */
 public final class DecisionBodies {
 
@@ -7,7 +9,7 @@ public final class DecisionBodies {
     }
 
     /** {@code approve} and {@code retry}: an optional note. */
-    public record NoteBody(String note) {
+    public record NoteBody(@ApiOptional String note) {
     }
 
     /** {@code reject} and {@code cancel}: a required reason. */
@@ -15,7 +17,7 @@ public final class DecisionBodies {
     }
 
     /** {@code extend}: a required reason and, optionally, how many days (else the jurisdiction's standard). */
-    public record ExtendBody(String reason, Integer days) {
+    public record ExtendBody(String reason, @ApiOptional Integer days) {
     }
 
     /** A route that takes no body (an empty body or {@code {}}). */

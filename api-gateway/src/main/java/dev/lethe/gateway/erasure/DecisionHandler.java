@@ -9,6 +9,8 @@ import dev.lethe.avro.Decision;
 import dev.lethe.avro.Rejected;
 import dev.lethe.avro.RetryFailed;
 import dev.lethe.avro.RetryRequested;
+import dev.lethe.gateway.api.OneOf;
+import dev.lethe.gateway.api.Shapes;
 import dev.lethe.gateway.auth.Role;
 import dev.lethe.gateway.erasure.DecisionBodies.ExtendBody;
 import dev.lethe.gateway.erasure.DecisionBodies.NoBody;
@@ -53,7 +55,7 @@ public final class DecisionHandler implements RoleHandler {
     private final Clock clock;
 
     /** The answer to an accepted decision: the request's status once the ledger applied it. */
-    public record Accepted(String id, String status) {
+    public record Accepted(String id, @OneOf(Shapes.RequestStatus.class) String status) {
     }
 
     public DecisionHandler(Kind kind, EventWriter events, LedgerClient ledger, Confirmation confirmation,

@@ -1,6 +1,7 @@
 package dev.lethe.gateway.erasure;
 
 import dev.lethe.gateway.http.ApiException;
+import dev.lethe.gateway.http.Text;
 import java.util.Collection;
 import java.util.List;
 
@@ -19,6 +20,16 @@ final class Fields {
             throw missing(field);
         }
         return optionalText(value, field, max);
+    }
+
+    /** A required, non-blank identifier value of at most {@code max} characters, without control characters. */
+    static String value(String value, String field, int max) {
+        final String present = text(value, field, max);
+        final String problem = Text.problemInValue(present);
+        if (problem != null) {
+            throw invalid(field, field + " " + problem);
+        }
+        return present;
     }
 
     /** Null, or a non-blank string of at most {@code max} characters. */

@@ -6,6 +6,9 @@ import dev.lethe.avro.Decision;
 import dev.lethe.avro.DuplicateReceived;
 import dev.lethe.avro.ErasureRequested;
 import dev.lethe.avro.Scope;
+import dev.lethe.gateway.api.ApiOptional;
+import dev.lethe.gateway.api.OneOf;
+import dev.lethe.gateway.api.Shapes;
 import dev.lethe.gateway.auth.Role;
 import dev.lethe.gateway.events.EventWriter;
 import dev.lethe.gateway.events.Written;
@@ -57,7 +60,7 @@ public final class IntakeHandler implements RoleHandler {
 
     /** The answer: {@code duplicate} only when the request was a duplicate of an open one. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record Accepted(String id, String status, Boolean duplicate) {
+    public record Accepted(String id, @OneOf(Shapes.RequestStatus.class) String status, @ApiOptional Boolean duplicate) {
     }
 
     public IntakeHandler(EventWriter events, LedgerClient ledger, Vocabulary vocabulary, Confirmation confirmation,

@@ -15,8 +15,10 @@ import java.util.function.Supplier;
 
 /**
  * Turns a request body into an {@link ErasureRequested}, or refuses it with a 400 naming the
- * field: required strings present and non-blank, namespaces and jurisdictions from the
- * {@link Vocabulary}, scoped systems registered, lists and numbers within their limits.
+ * field: required strings present and non-blank, identifier values without control characters,
+ * namespaces and jurisdictions from the {@link Vocabulary}, scoped systems registered, object
+ * references in a shape the S3 executor reads ({@link ObjectReferences}), lists and numbers within
+ * their limits.
  * The registry is asked only when the body names systems.
  */
 final class IntakeValidator {
@@ -56,7 +58,7 @@ final class IntakeValidator {
     private Identifier identifier(IdentifierBody body, String field) {
         final String namespace = Fields.oneOf(body.namespace(), field + ".namespace", vocabulary.namespaces(),
                 "unknown_namespace");
-        final String value = Fields.text(body.value(), field + ".value", VALUE_MAX);
+        final String value = Fields.value(body.value(), field + ".value", VALUE_MAX);
         return new Identifier(namespace, value);
     }
 
@@ -95,7 +97,11 @@ final class IntakeValidator {
     private static List<String> objects(List<String> bodies) {
         final List<String> objects = Fields.list(bodies, "objects", OBJECTS_MAX);
         for (int i = 0; i < objects.size(); i++) {
-            Fields.text(objects.get(i), "objects[" + i + "]", OBJECT_MAX);
+            final String field = "objects[" + i + "]";
+            final String problem = ObjectReferences.problem(Fields.text(objects.get(i), field, OBJECT_MAX));
+            if (problem != null) {
+                throw Fields.invalid(field, field + " " + problem);
+            }
         }
         return List.copyOf(objects);
     }

@@ -4,6 +4,7 @@ import dev.lethe.gateway.auth.Role;
 import dev.lethe.gateway.http.RoleHandler;
 import dev.lethe.gateway.ledger.LedgerClient;
 import dev.lethe.gateway.ledger.LedgerJson;
+import dev.lethe.gateway.ledger.RegisteredSystem;
 import io.javalin.http.Context;
 
 /**
@@ -20,7 +21,8 @@ public final class ListHandler implements RoleHandler {
 
     @Override
     public void handle(Context ctx, Role role) {
-        final ListQuery query = ListQuery.fromParameters(ctx.queryParamMap());
+        final ListQuery query = ListQuery.fromParameters(ctx.queryParamMap())
+                .requireRegistered(() -> ledger.systems().stream().map(RegisteredSystem::name).toList());
         ctx.json(LedgerJson.publicList(LedgerJson.parse(ledger.list(query.toLedger()))));
     }
 }

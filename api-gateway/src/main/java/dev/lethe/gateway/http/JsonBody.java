@@ -2,6 +2,7 @@ package dev.lethe.gateway.http;
 
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.exc.InputCoercionException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.exc.InvalidDefinitionException;
@@ -13,13 +14,17 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Collection;
+import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Reads a request body of at most {@link #MAX_BYTES} and maps it strictly onto a record.
  * An oversized body is refused before any of it is parsed ({@code body_too_large}); malformed
  * JSON is {@code malformed_json}; an unknown field is {@code unknown_field} and a wrong type
- * {@code invalid_type}, both with the field's JSON path ({@code identifiers[1].value}).
+ * {@code invalid_type}, both with the field's JSON path ({@code identifiers[1].value}); a number
+ * past its field's type ({@code 2147483648} for an int) and a string that is not valid Unicode text
+ * (a lone surrogate, a control character other than tab and line breaks) are {@code invalid_value}.
  * Messages never repeat the caller's values.
  */
 public final class JsonBody {
@@ -75,6 +80,13 @@ public final class JsonBody {
             throw ApiException.badRequest("unknown_field", "unknown field " + path, path);
         } catch (MismatchedInputException e) {
             throw mismatched(e);
+        } catch (JsonMappingException e) {
+            if (!(e.getCause() instanceof InputCoercionException)) {
+                throw new IllegalStateException("cannot map a JSON tree onto " + type.getSimpleName(), e);
+            }
+            final String path = path(e.getPath());
+            throw ApiException.badRequest("invalid_value", (path.isEmpty() ? "a number" : path)
+                    + " is out of range", path.isEmpty() ? null : path);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot map a JSON tree onto " + type.getSimpleName(), e);
         }
@@ -95,7 +107,33 @@ public final class JsonBody {
         if (!tree.isObject()) {
             throw ApiException.badRequest("invalid_type", "the body must be a JSON object", null);
         }
+        requireText(tree, "");
         return tree;
+    }
+
+    /** Refuses a field name or string anywhere in {@code node} that is not valid Unicode text. */
+    private static void requireText(JsonNode node, String path) {
+        if (node.isTextual()) {
+            final String problem = Text.problemInFreeText(node.textValue());
+            if (problem != null) {
+                throw ApiException.badRequest("invalid_value", (path.isEmpty() ? "the body" : path) + " " + problem,
+                        path.isEmpty() ? null : path);
+            }
+        } else if (node.isArray()) {
+            for (int i = 0; i < node.size(); i++) {
+                requireText(node.get(i), path + "[" + i + "]");
+            }
+        } else if (node.isObject()) {
+            for (final Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+                final Map.Entry<String, JsonNode> field = it.next();
+                if (Text.problemInValue(field.getKey()) != null) {
+                    throw ApiException.badRequest("unknown_field", "a field name "
+                            + (path.isEmpty() ? "" : "in " + path + " ") + "is not valid Unicode text",
+                            path.isEmpty() ? null : path);
+                }
+                requireText(field.getValue(), path.isEmpty() ? field.getKey() : path + "." + field.getKey());
+            }
+        }
     }
 
     private static ApiException mismatched(MismatchedInputException e) {

@@ -20,10 +20,11 @@ import java.util.Objects;
  * @param errors       the error statuses it may answer besides 401/403
  * @param query        the names of its query parameters
  * @param handler      what it does
+ * @param alsoStatuses other success statuses answered with the same body (202 for a registry write not yet shown)
  */
 public record Route(HandlerType method, String path, Access access, String summary, Class<?> requestBody,
                     boolean bodyOptional, Class<?> responseBody, boolean responseIsList, int status,
-                    List<Integer> errors, List<String> query, RoleHandler handler) {
+                    List<Integer> errors, List<String> query, RoleHandler handler, List<Integer> alsoStatuses) {
 
     public Route {
         Objects.requireNonNull(method, "method");
@@ -32,30 +33,38 @@ public record Route(HandlerType method, String path, Access access, String summa
         Objects.requireNonNull(handler, "handler");
         errors = List.copyOf(errors);
         query = List.copyOf(query);
+        alsoStatuses = List.copyOf(alsoStatuses);
     }
 
     /** A route with no body and no declared errors, to be refined with the {@code with...} copies. */
     public static Route of(HandlerType method, String path, Access access, String summary, RoleHandler handler) {
-        return new Route(method, path, access, summary, null, false, null, false, 200, List.of(), List.of(), handler);
+        return new Route(method, path, access, summary, null, false, null, false, 200, List.of(), List.of(), handler,
+                List.of());
     }
 
     public Route withBody(Class<?> type, boolean optional) {
         return new Route(method, path, access, summary, type, optional, responseBody, responseIsList, status, errors,
-                query, handler);
+                query, handler, alsoStatuses);
     }
 
     public Route answering(int successStatus, Class<?> type, boolean list) {
         return new Route(method, path, access, summary, requestBody, bodyOptional, type, list, successStatus, errors,
-                query, handler);
+                query, handler, alsoStatuses);
     }
 
     public Route errors(Integer... statuses) {
         return new Route(method, path, access, summary, requestBody, bodyOptional, responseBody, responseIsList, status,
-                List.of(statuses), query, handler);
+                List.of(statuses), query, handler, alsoStatuses);
     }
 
     public Route withQuery(String... names) {
         return new Route(method, path, access, summary, requestBody, bodyOptional, responseBody, responseIsList, status,
-                errors, List.of(names), handler);
+                errors, List.of(names), handler, alsoStatuses);
+    }
+
+    /** The same body is also answered with {@code statuses} (e.g. 202 besides 200). */
+    public Route alsoAnswering(Integer... statuses) {
+        return new Route(method, path, access, summary, requestBody, bodyOptional, responseBody, responseIsList, status,
+                errors, query, handler, List.of(statuses));
     }
 }

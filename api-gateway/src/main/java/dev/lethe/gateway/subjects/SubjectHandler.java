@@ -2,6 +2,7 @@ package dev.lethe.gateway.subjects;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.lethe.gateway.api.ApiOptional;
 import dev.lethe.gateway.auth.Role;
 import dev.lethe.gateway.erasure.Vocabulary;
 import dev.lethe.gateway.http.ApiException;
@@ -26,7 +27,7 @@ public final class SubjectHandler implements RoleHandler {
 
     /** The answer. */
     @JsonInclude(JsonInclude.Include.ALWAYS)
-    public record Subject(String subjectKey, boolean erased, String lastErasedAt, List<String> requests) {
+    public record Subject(String subjectKey, boolean erased, @ApiOptional String lastErasedAt, List<String> requests) {
     }
 
     public SubjectHandler(LedgerClient ledger, Vocabulary vocabulary) {

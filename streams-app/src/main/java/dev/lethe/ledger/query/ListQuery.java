@@ -8,17 +8,25 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * One page request of {@code GET /internal/v1/requests}: filters, the time field the list is
  * ordered by (newest first), its range, a page size and the cursor after which to continue.
- * The cursor is opaque to callers: the index key of the last item of the previous page.
+ * The cursor is opaque to callers: the index key of the last item of the previous page. A cursor
+ * that is not one (another list's, or garbage) and a time outside what the index keys hold are
+ * refused with the parameter's name (400), never passed to a store.
  */
 public record ListQuery(Field field, String status, String system, String systemStatus, Boolean overdue,
                         Instant from, Instant to, int limit, String after, Boolean attention) {
 
     public static final int DEFAULT_LIMIT = 50;
     public static final int MAX_LIMIT = 500;
+    /** The times a list can be bounded by: what the index keys (epoch milliseconds, 19 digits) can hold. */
+    static final Instant EARLIEST = Instant.EPOCH;
+    static final Instant LATEST = Instant.parse("9999-12-31T23:59:59.999Z");
+    /** An index key ({@code IndexKeys}): 19 digits, {@code |}, a request id. */
+    private static final Pattern SORT_KEY = Pattern.compile("\\d{19}\\|[^|\\p{Cntrl}]+");
     private static final Set<String> STATUSES = Set.of("RECEIVED", "PENDING_APPROVAL", "SCHEDULED", "IN_PROGRESS",
             "COMPLETED", "COMPLETED_WITH_EXCEPTIONS", "REJECTED", "CANCELLED");
     private static final Set<String> SYSTEM_STATUSES = Set.of("PENDING", "DISPATCHED", "IN_PROGRESS", "DONE",
@@ -94,7 +102,11 @@ public record ListQuery(Field field, String status, String system, String system
         if (!text.startsWith(prefix) || text.length() <= prefix.length()) {
             throw new BadQueryException("cursor", "cursor belongs to another list (field) or is not one this API returned");
         }
-        return text.substring(prefix.length());
+        final String sortKey = text.substring(prefix.length());
+        if (!SORT_KEY.matcher(sortKey).matches()) {
+            throw new BadQueryException("cursor", "cursor is not one this API returned");
+        }
+        return sortKey;
     }
 
     private static Field field(String value) {
@@ -135,11 +147,16 @@ public record ListQuery(Field field, String status, String system, String system
         if (value == null) {
             return null;
         }
+        final Instant time;
         try {
-            return Instant.parse(value);
+            time = Instant.parse(value);
         } catch (DateTimeParseException e) {
             throw new BadQueryException(name, name + " must be an RFC 3339 UTC time such as 2026-05-01T00:00:00Z");
         }
+        if (time.isBefore(EARLIEST) || time.isAfter(LATEST)) {
+            throw new BadQueryException(name, name + " must be between " + EARLIEST + " and " + LATEST);
+        }
+        return time;
     }
 
     private static String first(Map<String, List<String>> params, String name) {

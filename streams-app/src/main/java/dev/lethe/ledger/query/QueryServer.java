@@ -351,7 +351,13 @@ public final class QueryServer implements AutoCloseable {
                     namespace.isBlank() ? "namespace" : "value");
             return;
         }
-        final LedgerQueries.Subject subject = queries.subject(namespace, value);
+        final LedgerQueries.Subject subject;
+        try {
+            subject = queries.subject(namespace, value);
+        } catch (IllegalArgumentException e) {
+            error(ctx, 400, "invalid_field", e.getMessage(), "value");
+            return;
+        }
         answer(ctx, "", subject.entries(), entries -> SubjectView.of(subject.subjectKey(), entries));
     }
 

@@ -37,11 +37,11 @@ class ListQueryTest {
     @Test
     void shouldRoundTripItsCursorAndParameters() {
         final ListQuery first = ListQuery.parse(params(Map.of("field", "finishedAt", "limit", "5")));
-        final String cursor = first.cursor("9223370264|some-id");
+        final String cursor = first.cursor("9223370264493775807|some-id");
 
         final ListQuery next = ListQuery.parse(params(Map.of("field", "finishedAt", "limit", "5", "cursor", cursor)));
 
-        assertEquals("9223370264|some-id", next.after());
+        assertEquals("9223370264493775807|some-id", next.after());
         assertEquals(next, ListQuery.parse(next.toParams().entrySet().stream()
                 .collect(Collectors.toMap(Map.Entry::getKey, e -> List.of(e.getValue())))));
     }
@@ -58,6 +58,16 @@ class ListQueryTest {
         assertEquals("cursor", refused(Map.of("cursor", "%%%")));
         final String requestedCursor = ListQuery.parse(Map.of()).cursor("x");
         assertEquals("cursor", refused(Map.of("field", "finishedAt", "cursor", requestedCursor)));
+    }
+
+    @Test
+    void refusesACursorThatIsNotAnIndexKeyAndTimesTheIndexCannotHold() {
+        assertEquals("cursor", refused(Map.of("cursor", "garbage")));
+        assertEquals("cursor", refused(Map.of("cursor", ListQuery.parse(Map.of()).cursor("not-an-index-key"))));
+        assertEquals("cursor", refused(Map.of("cursor", ListQuery.parse(Map.of()).cursor("9223370264|x"))));
+        assertEquals("from", refused(Map.of("from", "-999999999-01-01T00:00:00Z")));
+        assertEquals("to", refused(Map.of("to", "+1000000000-12-31T23:59:59Z")));
+        assertEquals("from", refused(Map.of("from", "1969-12-31T23:59:59Z")));
     }
 
     private static String refused(Map<String, String> params) {
