@@ -245,9 +245,8 @@ class FullFlowIntegrationTest {
         assertEquals(202, filed.status(), filed.body());
         final String id = filed.json().path("id").asText();
 
-        // Then it stays open, flagged for a person, and has no certificate
-        final JsonNode request = api.get("/v1/erasures/" + id).json();
-        assertEquals("IN_PROGRESS", request.path("status").asText(), request.toString());
+        // Then, once the subject gate admitted it, it stays open, flagged for a person, and has no certificate
+        final JsonNode request = api.awaitStatus(id, "IN_PROGRESS");
         assertEquals("[\"UNROUTED\"]", request.path("attention").toString());
         final Response certificate = api.get("/v1/erasures/" + id + "/certificate");
         assertEquals(409, certificate.status(), certificate.body());
