@@ -173,6 +173,30 @@ class SystemCallbackTest {
         });
     }
 
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"RECEIVED", "PENDING_APPROVAL", "SCHEDULED"})
+    void shouldKeepACallbackThatArrivesBeforeTheRequestIsRouted(String status) {
+        // Given a request not routed yet: waiting at the subject gate, for an approver, or in its grace period
+        fixture.ledger.requests.put(REQUEST_ID, FakeLedgerClient.requestInState(REQUEST_ID, status, "PENDING"));
+        JavalinTest.test(fixture.app(), (server, client) -> {
+            // When its partner answers early, Then the callback is written for the ledger to keep until dispatch
+            final Response response = post(client, BILLING_PATH, BILLING, DONE);
+
+            assertEquals(202, response.code(), response.body().string());
+            assertEquals(1, fixture.events.callbacks.size());
+        });
+    }
+
+    @Test
+    void shouldAnswer409WhenAFinishedOrUnroutedRequestDoesNotTargetTheSystem() {
+        for (String status : List.of("CANCELLED", "REJECTED", "IN_PROGRESS")) {
+            fixture.ledger.requests.put(REQUEST_ID, FakeLedgerClient.requestInState(REQUEST_ID, status, "PENDING"));
+            JavalinTest.test(fixture.app(), (server, client) ->
+                    assertError(post(client, BILLING_PATH, BILLING, DONE), 409, "conflict", null));
+        }
+        assertTrue(fixture.events.wroteNothing());
+    }
+
     @Test
     void shouldAnswer503WithRetryAfterWhenTheLedgerCannotAnswerWithoutWriting() {
         fixture.ledger.readFailure = ApiException.unavailable("ledger unreachable", 5);

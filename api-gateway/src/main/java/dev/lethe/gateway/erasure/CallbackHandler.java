@@ -1,5 +1,6 @@
 package dev.lethe.gateway.erasure;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.lethe.avro.CallbackOutcome;
 import dev.lethe.avro.SystemCallback;
 import dev.lethe.gateway.api.OneOf;
@@ -16,15 +17,18 @@ import dev.lethe.gateway.ledger.RegisteredSystem;
 import io.javalin.http.Context;
 import java.time.Clock;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * {@code POST /v1/erasures/{id}/systems/{system}/callback} (the partner of that system, admin,
  * or an approver when the system's mode is {@code manual}, where a DONE or NOT_FOUND needs its
  * evidence in {@code detail}): validates the body, checks that the system is registered (400), that the request
- * exists (404) and that the system is one of its targets (409), writes a {@link SystemCallback},
+ * exists (404) and, once it is routed, that the system is one of its targets (409), writes a {@link SystemCallback},
  * waits for the ledger to apply it and answers {@code 202 {"id", "system", "outcome"}}.
  */
 public final class CallbackHandler implements RoleHandler {
+
+    private static final Set<String> BEFORE_ROUTING = Set.of("RECEIVED", "PENDING_APPROVAL", "SCHEDULED");
 
     private final Guard guard;
     private final EventWriter events;
@@ -71,8 +75,17 @@ public final class CallbackHandler implements RoleHandler {
         return ledger.systems().stream().filter(registered -> registered.name().equals(system)).findFirst();
     }
 
+    /**
+     * A routed request must target the system. One not routed yet (at the subject gate, waiting for
+     * an approver, in its grace period) has no targets to check: the ledger keeps an early callback
+     * and applies it at dispatch, or audits it as not targeted.
+     */
     private void requireTarget(String id, String system) {
-        if (LedgerJson.systemStatus(LedgerJson.parse(ledger.request(id)), system) == null) {
+        final JsonNode request = LedgerJson.parse(ledger.request(id));
+        if (BEFORE_ROUTING.contains(request.path("status").asText())) {
+            return;
+        }
+        if (LedgerJson.systemStatus(request, system) == null) {
             throw ApiException.conflict("system " + system + " is not a target of request " + id);
         }
     }
