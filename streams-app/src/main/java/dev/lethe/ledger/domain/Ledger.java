@@ -164,12 +164,28 @@ public final class Ledger {
         if (!s.received()) {
             step.emit(new Refused("subject gate verdict for unknown request " + s.requestId()));
         } else if (verdict instanceof Verdict.DuplicateFiled filed) {
-            step.audit("DUPLICATE_RECEIVED", LEDGER_ACTOR, null, "another request for the same subject and scope ("
-                    + filed.duplicate() + (filed.source() == null ? "" : " from " + filed.source())
-                    + ") was filed while this one is open");
+            duplicateFiled(step, filed);
         } else if (s.status() == RequestStatus.RECEIVED) {
             judge(step, verdict);
         }
+    }
+
+    /**
+     * A later request of the same subject and scope was filed while the gate saw this one open. The
+     * gate's view is one hop behind the ledger, so this request, which knows its own state, decides:
+     * still open, the later one is its duplicate; ended meanwhile (rejected, cancelled, or erased
+     * already), the later one goes on as a request of its own.
+     */
+    private static void duplicateFiled(Step step, Verdict.DuplicateFiled filed) {
+        final RequestState s = step.state;
+        if (s.status().finished()) {
+            step.emit(new LedgerOutput.Judged(filed.duplicate(), s.subjectKey(), new Verdict.Admitted()));
+            return;
+        }
+        step.audit("DUPLICATE_RECEIVED", LEDGER_ACTOR, null, "another request for the same subject and scope ("
+                + filed.duplicate() + (filed.source() == null ? "" : " from " + filed.source())
+                + ") was filed while this one is open");
+        step.emit(new LedgerOutput.Judged(filed.duplicate(), s.subjectKey(), new Verdict.DuplicateOf(s.requestId())));
     }
 
     private static void judge(Step step, Verdict verdict) {

@@ -47,4 +47,11 @@ public sealed interface LedgerOutput {
     /** The input could not be applied; it goes to the dead-letter topic with this reason. */
     record Refused(String reason) implements LedgerOutput {
     }
+
+    /**
+     * A verdict for another request of the same subject ({@code requestId}): the first request,
+     * told that a later one was filed, answers whether that one is its duplicate.
+     */
+    record Judged(String requestId, String subjectKey, Verdict verdict) implements LedgerOutput {
+    }
 }

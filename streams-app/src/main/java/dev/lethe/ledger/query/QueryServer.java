@@ -122,7 +122,9 @@ public final class QueryServer implements AutoCloseable {
         if (HEALTH.equals(ctx.path()) || InternalToken.carries(ctx.header(InternalToken.HEADER), internalToken)) {
             return;
         }
-        LOG.warn("refused a {} {} from {}: no valid internal secret", ctx.method().name(), ctx.path(), ctx.ip());
+        // Not the path: a mistaken caller may have put an identifier in it.
+        LOG.warn("refused a {} to the internal endpoint from {}: no valid internal secret", ctx.method().name(),
+                ctx.ip());
         throw new Unauthorized();
     }
 

@@ -37,6 +37,7 @@ import dev.lethe.ledger.domain.SystemInfo;
 import dev.lethe.ledger.domain.SystemStatus;
 import dev.lethe.ledger.domain.SystemTarget;
 import dev.lethe.ledger.domain.Verdict;
+import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
 
@@ -87,6 +88,23 @@ public final class AvroMapping {
             throw new IllegalArgumentException("unknown decision " + action);
         }
         return new Decision(a.getEventId(), a.getRequestId(), a.getAt(), a.getActor(), mapped);
+    }
+
+    /** A verdict the ledger sends to another request, as the subject-gate record it travels as. */
+    public static Admission admission(LedgerOutput.Judged judged, Instant at) {
+        final Verdict verdict = judged.verdict();
+        final Object mapped;
+        if (verdict instanceof Verdict.Admitted) {
+            mapped = new Admitted();
+        } else if (verdict instanceof Verdict.DuplicateOf duplicate) {
+            mapped = new DuplicateOf(duplicate.first());
+        } else if (verdict instanceof Verdict.DuplicateFiled filed) {
+            mapped = new DuplicateFiled(filed.duplicate(), filed.source());
+        } else {
+            throw new IllegalArgumentException("unknown verdict " + verdict);
+        }
+        return Admission.newBuilder().setRequestId(judged.requestId()).setSubjectKey(judged.subjectKey())
+                .setAt(at).setVerdict(mapped).build();
     }
 
     /** A subject-gate record as the event it is for its request. */

@@ -7,6 +7,8 @@ import dev.lethe.schemas.LetheSerdes;
 import dev.lethe.schemas.SubjectKeys;
 import dev.lethe.schemas.Topics;
 import dev.lethe.schemas.serde.KeySerde;
+import java.time.Instant;
+import java.util.regex.Pattern;
 
 /**
  * Turns the raw bytes of the three input topics into ledger events, or says why it cannot: no
@@ -16,6 +18,15 @@ import dev.lethe.schemas.serde.KeySerde;
  * and request ids, never identifier values (nor a key that is not the request id).
  */
 final class InputDecoder {
+
+    /** What the gateway issues and serves: a UUID in lower-case canonical text. */
+    static final Pattern REQUEST_ID = Pattern.compile(
+            "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
+    /** The times an index key (epoch milliseconds, newest first) and a deadline after it can hold. */
+    static final Instant EARLIEST = Instant.EPOCH;
+    static final Instant LATEST = Instant.parse("9999-12-31T23:59:59.999Z");
+    /** Ten years: far past what the gateway allows (365 days), and safe for the deadline arithmetic. */
+    static final int MAX_GRACE_DAYS = 3650;
 
     private final LetheSerdes serdes;
     private final SubjectKeys subjectKeys;
@@ -46,6 +57,11 @@ final class InputDecoder {
             throw new InvalidInputException("the key (" + describe(keyBytes) + ") is not the record's request id "
                     + event.requestId() + "; the key must be the request id, as UTF-8 text or a Confluent-Avro string");
         }
+        if (!REQUEST_ID.matcher(event.requestId()).matches()) {
+            // Never echo it: a partner might have put an identifier there.
+            throw new InvalidInputException("the request id is not a UUID in lower-case canonical form"
+                    + " (e.g. 7f6c3c1e-4b8e-4a57-9e51-0c7a6f1d2b9a), the only form the HTTP API serves");
+        }
         return event;
     }
 
@@ -62,11 +78,21 @@ final class InputDecoder {
         for (int i = 0; i < request.getIdentifiers().size(); i++) {
             identifier(request.getIdentifiers().get(i), "identifiers[" + i + "]");
         }
-        if (request.getGraceDays() < 0) {
-            throw new InvalidInputException("graceDays must not be negative");
+        if (request.getGraceDays() < 0 || request.getGraceDays() > MAX_GRACE_DAYS) {
+            throw new InvalidInputException("graceDays must be between 0 and " + MAX_GRACE_DAYS);
+        }
+        final Instant requestedAt = request.getRequestedAt();
+        if (requestedAt == null || requestedAt.isBefore(EARLIEST) || requestedAt.isAfter(LATEST)) {
+            throw new InvalidInputException("requestedAt must lie between " + EARLIEST + " and " + LATEST
+                    + ", the times the ledger's indexes and deadlines can hold");
         }
         final Identifier subject = request.getSubject();
-        final String subjectKey = subjectKeys.of(subject.getNamespace(), subject.getValue());
+        final String subjectKey;
+        try {
+            subjectKey = subjectKeys.of(subject.getNamespace(), subject.getValue());
+        } catch (IllegalArgumentException e) {
+            throw new InvalidInputException("subject: " + e.getMessage());
+        }
         return new LedgerEvent.Received(AvroMapping.request(request), subjectKey);
     }
 

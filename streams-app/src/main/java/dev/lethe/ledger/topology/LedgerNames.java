@@ -43,6 +43,8 @@ public final class LedgerNames {
     public static final String REROUTED_FROM_HEADER = "lethe-rerouted-from";
     static final String ADMISSIONS_SINK = "admissions-sink";
     static final String ADMISSIONS_SOURCE = "admissions-source";
+    /** The ledger's own verdicts for a later request of a subject (see {@code Ledger}'s DuplicateFiled). */
+    static final String VERDICTS_SINK = "verdicts-sink";
 
     private LedgerNames() {
     }

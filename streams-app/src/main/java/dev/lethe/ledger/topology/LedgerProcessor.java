@@ -234,6 +234,11 @@ final class LedgerProcessor extends ContextualProcessor<byte[], byte[], Object, 
                     LedgerNames.NOTIFICATIONS_SINK);
         } else if (output instanceof LedgerOutput.Refused refused) {
             refuse.accept(refused.reason());
+        } else if (output instanceof LedgerOutput.Judged judged) {
+            context().forward(new Record<>(judged.requestId(), AvroMapping.admission(judged, now), timestamp),
+                    LedgerNames.VERDICTS_SINK);
+        } else {
+            throw new IllegalStateException("the ledger does not know how to forward " + output);
         }
     }
 

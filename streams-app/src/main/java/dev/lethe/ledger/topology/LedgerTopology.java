@@ -57,6 +57,8 @@ public final class LedgerTopology {
                 Serdes.ByteArray().serializer(), new CanonicalPartitioner(), LedgerNames.LEDGER_PROCESSOR);
         topology.addSink(LedgerNames.CALLBACKS_REROUTE_SINK, Topics.CALLBACKS, serdes.key().serializer(),
                 Serdes.ByteArray().serializer(), new CanonicalPartitioner(), LedgerNames.LEDGER_PROCESSOR);
+        topology.addSink(LedgerNames.VERDICTS_SINK, Topics.ADMISSIONS, serdes.key().serializer(),
+                serdes.admission().serializer(), LedgerNames.LEDGER_PROCESSOR);
         topology.addSink(LedgerNames.EVENTS_SINK, Topics.EVENTS, serdes.key().serializer(),
                 serdes.event().serializer(), LedgerNames.LEDGER_PROCESSOR);
         topology.addSink(LedgerNames.AUDIT_SINK, Topics.AUDIT, serdes.key().serializer(),

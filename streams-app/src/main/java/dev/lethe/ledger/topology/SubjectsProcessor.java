@@ -3,7 +3,6 @@ package dev.lethe.ledger.topology;
 import dev.lethe.avro.Admission;
 import dev.lethe.avro.Admitted;
 import dev.lethe.avro.DuplicateFiled;
-import dev.lethe.avro.DuplicateOf;
 import dev.lethe.avro.RequestStatus;
 import dev.lethe.avro.Scope;
 import dev.lethe.avro.SubjectEntry;
@@ -24,9 +23,11 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * <p>It is also the <b>subject gate</b>. Every request of one subject passes here in one order,
  * whatever instant or gateway it was filed through, so this is where "which came first" is
  * decided. The first time it sees a request (its RECEIVED entry), it looks for another open request
- * of the subject with the same scope that is not itself a duplicate, and writes its verdict, keyed
- * by request id, to {@code erasure.admissions} in the same transaction as the entry: Admitted, or
- * DuplicateOf that first request (which is told of it with a DuplicateFiled).
+ * of the subject with the same scope that is not itself a duplicate, and writes, keyed by request
+ * id, to {@code erasure.admissions} in the same transaction as the entry: Admitted for the new
+ * request, or DuplicateFiled for that first request. This store learns of a request's end one hop
+ * after the ledger, so the first request's own ledger decides (see {@code Ledger}): still open, it
+ * answers the new one DuplicateOf; ended meanwhile, Admitted.
  */
 final class SubjectsProcessor extends ContextualProcessor<String, SubjectEntry, String, Admission> {
 
@@ -62,8 +63,8 @@ final class SubjectsProcessor extends ContextualProcessor<String, SubjectEntry, 
             verdict(entry.getRequestId(), entry, new Admitted(), timestamp);
             return;
         }
+        // The first request's ledger knows whether it is still open, and answers the new one itself.
         entry.setDuplicateOf(first.getRequestId());
-        verdict(entry.getRequestId(), entry, new DuplicateOf(first.getRequestId()), timestamp);
         verdict(first.getRequestId(), entry, new DuplicateFiled(entry.getRequestId(), entry.getSource()), timestamp);
     }
 

@@ -20,6 +20,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.lethe.ledger.domain.LedgerFixtures.Run;
 import dev.lethe.ledger.domain.LedgerOutput.Audit;
 import dev.lethe.ledger.domain.LedgerOutput.Dispatch;
+import dev.lethe.ledger.domain.LedgerOutput.Judged;
 import dev.lethe.ledger.domain.LedgerOutput.Notify;
 import dev.lethe.ledger.domain.LedgerOutput.Refused;
 import java.util.List;
@@ -101,7 +102,7 @@ class LedgerGateTest {
     }
 
     @Test
-    void shouldRecordTheDuplicateOnTheFirstRequestAndChangeNothingElse() {
+    void shouldRecordTheDuplicateOnTheFirstRequestAndJudgeTheLaterOneItsDuplicate() {
         final Run run = held(ctx()).apply(received(), admitted(ID));
         final RequestState before = run.state();
 
@@ -113,7 +114,35 @@ class LedgerGateTest {
         assertTrue(fact.detail().contains("req-2"), fact.detail());
         assertTrue(fact.detail().contains("support-tool"), fact.detail());
         assertEquals(before.withAuditSeq(before.auditSeq() + 1), run.state());
-        assertEquals(1, run.last().size());
+        assertEquals(List.of(new Judged("req-2", before.subjectKey(), new Verdict.DuplicateOf(ID))),
+                run.last(Judged.class));
+        assertEquals(2, run.last().size());
+    }
+
+    @Test
+    void shouldAdmitTheLaterRequestWhenTheFirstEndedBeforeItHeardOfIt() {
+        // Given a first request rejected (or cancelled) a moment ago, which the gate, one hop behind, still saw open
+        final Run run = held(ctx(manual())).apply(received(), admitted(ID), reject("filed by mistake"));
+        assertEquals(RequestStatus.REJECTED, run.state().status());
+        final RequestState before = run.state();
+
+        // When it is told a later request of its subject was judged its duplicate
+        run.apply(duplicateFiled(ID, "req-2", "support-tool"));
+
+        // Then it answers that the later request goes on, and changes nothing of its own
+        assertEquals(List.of(new Judged("req-2", before.subjectKey(), new Verdict.Admitted())), run.last());
+        assertSame(before, run.state());
+    }
+
+    @Test
+    void shouldAdmitTheLaterRequestWhenTheFirstIsAlreadyErased() {
+        final Run run = held(ctx()).apply(received(), admitted(ID));
+        run.state().systems().forEach(target -> run.apply(done(target.name(), 1L)));
+        assertEquals(RequestStatus.COMPLETED, run.state().status());
+
+        run.apply(duplicateFiled(ID, "req-2", null));
+
+        assertEquals(List.of(new Judged("req-2", run.state().subjectKey(), new Verdict.Admitted())), run.last());
     }
 
     @Test

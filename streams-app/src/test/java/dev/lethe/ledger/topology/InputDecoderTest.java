@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.lethe.avro.CallbackOutcome;
+import dev.lethe.avro.ErasureRequested;
 import dev.lethe.avro.SystemCallback;
 import dev.lethe.ledger.domain.LedgerEvent;
 import dev.lethe.schemas.LetheSerdes;
@@ -15,9 +16,12 @@ import dev.lethe.schemas.registry.InMemorySchemaRegistryClient;
 import dev.lethe.schemas.serde.AvroCodec;
 import dev.lethe.schemas.serde.ConfluentAvroSerde;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** The key of an input record is the request id, as UTF-8 text or as a Confluent-Avro string; nothing else. */
 class InputDecoderTest {
@@ -98,6 +102,55 @@ class InputDecoderTest {
                 () -> decoder.decode(Topics.REQUESTS, null, request()));
 
         assertTrue(e.getMessage().contains("no key"), e.getMessage());
+    }
+
+    @ParameterizedTest(name = "requestedAt {0}")
+    @ValueSource(strings = {"1969-12-31T23:59:59Z", "-200000-01-01T00:00:00Z", "+10000-01-01T00:00:00Z"})
+    void shouldRefuseARequestedAtTheLedgerCannotIndexInsteadOfFailing(String at) {
+        final ErasureRequested request = LedgerDriver.request(ID);
+        request.setRequestedAt(Instant.parse(at));
+        final byte[] value = serdes.request().serialize(Topics.REQUESTS, request);
+
+        final InvalidInputException e = assertThrows(InvalidInputException.class,
+                () -> decoder.decode(Topics.REQUESTS, key(ID), value));
+
+        assertTrue(e.getMessage().contains("requestedAt"), e.getMessage());
+    }
+
+    @Test
+    void shouldRefuseAGracePeriodPastTenYears() {
+        final ErasureRequested request = LedgerDriver.request(ID);
+        request.setGraceDays(Integer.MAX_VALUE);
+        final byte[] value = serdes.request().serialize(Topics.REQUESTS, request);
+
+        final InvalidInputException e = assertThrows(InvalidInputException.class,
+                () -> decoder.decode(Topics.REQUESTS, key(ID), value));
+
+        assertTrue(e.getMessage().contains("graceDays"), e.getMessage());
+    }
+
+    @ParameterizedTest(name = "request id {0}")
+    @ValueSource(strings = {"a|b", "tab\tid", "x\u0000y"})
+    void shouldRefuseARequestIdThatIsNotAnId(String id) {
+        final ErasureRequested request = LedgerDriver.request(id);
+        final byte[] value = serdes.request().serialize(Topics.REQUESTS, request);
+
+        final InvalidInputException e = assertThrows(InvalidInputException.class,
+                () -> decoder.decode(Topics.REQUESTS, key(id), value));
+
+        assertTrue(e.getMessage().contains("request id"), e.getMessage());
+    }
+
+    @Test
+    void shouldRefuseARequestIdLongerThan200Characters() {
+        final String id = "r".repeat(201);
+        final byte[] value = serdes.request().serialize(Topics.REQUESTS, LedgerDriver.request(id));
+
+        assertThrows(InvalidInputException.class, () -> decoder.decode(Topics.REQUESTS, key(id), value));
+    }
+
+    private static byte[] key(String id) {
+        return new StringSerializer().serialize(Topics.REQUESTS, id);
     }
 
     private byte[] request() {

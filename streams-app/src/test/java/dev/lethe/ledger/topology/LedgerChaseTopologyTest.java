@@ -224,7 +224,7 @@ class LedgerChaseTopologyTest {
             assertEquals(List.of("billing"), ledger.state(ID).getSystems().stream().map(SystemState::getName).toList());
 
             // And a new request (for another subject) routes by the registry as it is now
-            ledger.file("other-request", "u-2");
+            ledger.file("3c9d1e7f-2a4b-4c6d-8e0f-1a2b3c4d5e6f", "u-2");
             assertEquals(List.of("crm"), ledger.events.readValue().getSystems());
         }
     }
@@ -284,7 +284,7 @@ class LedgerChaseTopologyTest {
             ledger.register(LedgerDriver.registration("billing", "user_id").setReminderHours(0).build());
             final int count = LedgerProcessor.MAX_WAKES + 20;
             for (int i = 0; i < count; i++) {
-                final String id = "grace-" + i;
+                final String id = String.format("00000000-0000-4000-8000-%012d", i);
                 ledger.requests.pipeInput(id, ErasureRequested.newBuilder(LedgerDriver.request(id, "u-" + i))
                         .setGraceDays(1).build());
             }

@@ -22,6 +22,7 @@ import dev.lethe.avro.SystemState;
 import dev.lethe.avro.SystemStatus;
 import dev.lethe.schemas.Topics;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -268,6 +269,23 @@ class LedgerTopologyTest {
             final DeadLetter dead = ledger.dlq.readValue();
             assertTrue(dead.getReason().contains("is not the record's request id"), dead.getReason());
             assertNull(ledger.state(ID));
+        }
+    }
+
+    @Test
+    void shouldSendARequestFiledBeforeTheEpochToTheDlqAndKeepRunning() {
+        try (LedgerDriver ledger = new LedgerDriver()) {
+            // Given a producer's request whose requestedAt no index key can hold (it used to stop the ledger)
+            final ErasureRequested early = LedgerDriver.request(ID);
+            early.setRequestedAt(Instant.parse("1969-12-31T23:59:59Z"));
+            ledger.requests.pipeInput(ID, early);
+
+            final DeadLetter dead = ledger.dlq.readValue();
+            assertTrue(dead.getReason().contains("requestedAt"), dead.getReason());
+            assertNull(ledger.state(ID));
+            // And the ledger still applies the same request filed at a sane time
+            ledger.file(ID);
+            assertEquals(RequestStatus.IN_PROGRESS, ledger.state(ID).getStatus());
         }
     }
 
