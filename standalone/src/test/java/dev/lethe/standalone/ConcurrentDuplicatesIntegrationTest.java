@@ -6,10 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.lethe.avro.ErasureEvent;
-import dev.lethe.gateway.GatewayConfig;
-import dev.lethe.gateway.GatewayServer;
-import dev.lethe.ledger.LedgerApp;
-import dev.lethe.ledger.LedgerConfig;
 import dev.lethe.schemas.SubjectKeys;
 import dev.lethe.schemas.Topics;
 import dev.lethe.standalone.ApiClient.Response;
@@ -51,32 +47,21 @@ class ConcurrentDuplicatesIntegrationTest {
     @TempDir
     static Path dir;
 
+    private static ItLethe lethe;
     private static ItCluster cluster;
-    private static LedgerApp ledger;
-    private static GatewayServer gateway;
     private static ApiClient api;
 
     @BeforeAll
     static void start() {
-        cluster = ItCluster.withRegistry(dir);
-        final int queryPort = LetheEnv.freePort();
-        ledger = LedgerApp.start(LedgerConfig.fromEnvironment(LetheEnv.ledger(cluster, APPLICATION_ID,
-                dir.resolve("streams"), queryPort, LetheEnv.systemsFile(dir))));
-        gateway = new GatewayServer(GatewayConfig.fromEnvironment(LetheEnv.gateway(cluster, ledger.queryPort())))
-                .start();
-        api = new ApiClient(gateway.port(), LetheEnv.ADMIN_TOKEN);
+        lethe = ItLethe.start(dir, APPLICATION_ID);
+        cluster = lethe.cluster();
+        api = lethe.api();
     }
 
     @AfterAll
     static void stop() {
-        if (gateway != null) {
-            gateway.close();
-        }
-        if (ledger != null) {
-            ledger.close();
-        }
-        if (cluster != null) {
-            cluster.close();
+        if (lethe != null) {
+            lethe.close();
         }
     }
 
