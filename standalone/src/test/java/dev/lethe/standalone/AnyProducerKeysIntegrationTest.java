@@ -20,7 +20,6 @@ import dev.lethe.schemas.registry.RestSchemaRegistryClient;
 import dev.lethe.schemas.serde.AvroCodec;
 import dev.lethe.schemas.serde.CanonicalPartition;
 import dev.lethe.schemas.serde.ConfluentAvroSerde;
-import dev.lethe.standalone.ApiClient.Response;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -122,7 +121,7 @@ class AnyProducerKeysIntegrationTest {
 
         // Then both complete, the status found where the gateway looks for it
         for (String id : List.of(onDefault, onCrc32)) {
-            final JsonNode completed = awaitStatus(id, "COMPLETED");
+            final JsonNode completed = api.awaitStatus(id, "COMPLETED", COMPLETED);
             assertEquals(ROUTED, FullFlowIntegrationTest.names(completed));
             completed.path("systems").forEach(system -> assertEquals("DONE", system.path("status").asText()));
         }
@@ -214,19 +213,5 @@ class AnyProducerKeysIntegrationTest {
         return cluster.serdes().callback().serialize(Topics.CALLBACKS, new SystemCallback(
                 UUID.randomUUID().toString(), id, system, Instant.now(), "partner:" + system, CallbackOutcome.DONE,
                 items, "erased by " + system, null));
-    }
-
-    private static JsonNode awaitStatus(String id, String status) {
-        final JsonNode[] last = new JsonNode[1];
-        await("request " + id + " is " + status).atMost(COMPLETED).pollInterval(Duration.ofMillis(200))
-                .until(() -> {
-                    final Response response = api.get("/v1/erasures/" + id);
-                    if (response.status() != 200) {
-                        return false;
-                    }
-                    last[0] = response.json();
-                    return status.equals(last[0].path("status").asText());
-                });
-        return last[0];
     }
 }

@@ -67,8 +67,16 @@ final class ApiClient {
      * waits in RECEIVED for the subject gate for a moment before the approval policy moves it on.
      */
     JsonNode awaitStatus(String id, String status) {
+        return awaitStatus(id, status, TIMEOUT);
+    }
+
+    /**
+     * Reads request {@code id} until it shows {@code status}, for at most {@code atMost}; an answer
+     * other than 200 (a 503 while the ledger restarts or rebalances) is read again.
+     */
+    JsonNode awaitStatus(String id, String status, Duration atMost) {
         final JsonNode[] seen = new JsonNode[1];
-        await("request " + id + " in status " + status).atMost(TIMEOUT).pollInterval(Duration.ofMillis(50))
+        await("request " + id + " in status " + status).atMost(atMost).pollInterval(Duration.ofMillis(50))
                 .untilAsserted(() -> {
                     final Response response = get("/v1/erasures/" + id);
                     assertEquals(200, response.status(), response.body());

@@ -1,6 +1,5 @@
 package dev.lethe.standalone;
 
-import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertAll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -148,7 +147,7 @@ class LedgerRestartIntegrationTest {
         ledger = startLedger();
 
         // Then the request completes
-        final JsonNode completed = awaitStatus(id, "COMPLETED");
+        final JsonNode completed = api.awaitStatus(id, "COMPLETED", COMPLETED);
         assertEquals(ROUTED, FullFlowIntegrationTest.names(completed));
         completed.path("systems").forEach(system -> assertEquals("DONE", system.path("status").asText()));
 
@@ -200,20 +199,6 @@ class LedgerRestartIntegrationTest {
         }
     }
 
-    /** Polls the gateway (which answers 503 while the ledger is away or rebalancing) until the status shows. */
-    private static JsonNode awaitStatus(String id, String status) {
-        final JsonNode[] last = new JsonNode[1];
-        await("request " + id + " is " + status).atMost(COMPLETED).pollInterval(Duration.ofMillis(200))
-                .until(() -> {
-                    final Response response = api.get("/v1/erasures/" + id);
-                    if (response.status() != 200) {
-                        return false;
-                    }
-                    last[0] = response.json();
-                    return status.equals(last[0].path("status").asText());
-                });
-        return last[0];
-    }
 
     private static void assertOneCompletedRecord(LedgerOutputs outputs, Map<String, Long> items) {
         assertEquals(1, outputs.dataset().size(), "dataset records: " + outputs.dataset());
