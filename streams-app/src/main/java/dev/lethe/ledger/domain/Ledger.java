@@ -1,26 +1,19 @@
 package dev.lethe.ledger.domain;
 
-import dev.lethe.ledger.domain.LedgerOutput.Audit;
-import dev.lethe.ledger.domain.LedgerOutput.Dispatch;
-import dev.lethe.ledger.domain.LedgerOutput.Finished;
-import dev.lethe.ledger.domain.LedgerOutput.Refused;
 import java.time.Instant;
 import java.time.Period;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.TreeMap;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
- * The request aggregate as a pure function: {@code state × event → state × outputs}. No Kafka,
- * no clock, no I/O: the caller supplies the time and the system registry in a
- * {@link LedgerContext}.
+ * The request aggregate as pure functions: {@link #decide} ({@code state × input → facts}) and
+ * {@link #evolve} ({@code state × fact → state}); {@link #apply} runs both and maps the facts to
+ * what the world learns ({@link FactOutputs}). No Kafka, no clock, no I/O: the caller supplies
+ * the time and the system registry in a {@link LedgerContext}.
  *
  * <p>A new request is held in RECEIVED until the subject gate's {@link LedgerEvent.Gated} verdict:
  * admitted, it meets the approval policy; a duplicate of an open request of the same subject and
@@ -54,8 +47,6 @@ public final class Ledger {
 
     static final String AUTO_ACTOR = "policy:auto";
     static final String LEDGER_ACTOR = "lethe";
-    private static final int MAX_DETAIL = 2_000;
-    private static final String REDACTED = "[redacted]";
 
     private Ledger() {
     }
@@ -67,554 +58,98 @@ public final class Ledger {
         }
     }
 
-    /** Applies {@code event} to {@code current} (null when the ledger has never seen the request). */
+    /**
+     * Applies {@code event} to {@code current} (null when the ledger has never seen the request):
+     * decides the facts, folds them, and maps them to outputs.
+     */
     public static Transition apply(RequestState current, LedgerEvent event, LedgerContext ctx) {
-        final Step step = new Step(current == null ? RequestState.awaiting(event.requestId()) : current, ctx);
-        if (event instanceof LedgerEvent.Received received) {
-            receive(step, received);
-        } else if (event instanceof LedgerEvent.Decided decided) {
-            decide(step, decided.decision());
-        } else if (event instanceof LedgerEvent.CalledBack calledBack) {
-            callBack(step, calledBack.callback());
-        } else if (event instanceof LedgerEvent.Woken) {
-            wake(step);
-        } else if (event instanceof LedgerEvent.Gated gated) {
-            gate(step, gated.verdict());
+        final Decider decider = new Decider(start(current, event), ctx);
+        decider.decide(event);
+        final FactOutputs outputs = new FactOutputs(ctx.now(), decider.redactor);
+        RequestState state = decider.start;
+        for (int i = 0; i < decider.facts.size(); i++) {
+            final RequestState next = decider.states.get(i);
+            outputs.add(decider.facts.get(i), state, next);
+            state = next;
         }
-        scheduleWakes(step, current);
-        notifyStatusChange(step, current);
-        return step.transition();
+        outputs.scheduleWakes(current, state);
+        outputs.notifyStatusChange(current, state);
+        return new Transition(state, outputs.all());
     }
 
-    /** Asks to be woken at the next reminder and just past a new deadline, when those changed. */
-    private static void scheduleWakes(Step step, RequestState before) {
-        final RequestState s = step.state;
-        if (!s.received() || s.status().finished()) {
-            return;
-        }
-        final Instant chase = nextChase(s);
-        if (chase != null && (before == null || !chase.equals(nextChase(before)))) {
-            step.emit(new LedgerOutput.Wake(s.requestId(), chase));
-        }
-        final Instant systemDue = nextSystemDeadline(s);
-        if (systemDue != null && (before == null || !systemDue.equals(nextSystemDeadline(before)))) {
-            step.emit(new LedgerOutput.Wake(s.requestId(), systemDue));
-        }
-        if (s.deadline() != null && (before == null || !s.deadline().equals(before.deadline()))) {
-            step.emit(new LedgerOutput.Wake(s.requestId(), s.deadline().plusMillis(1)));
-        }
+    /** What {@code input} makes happen to {@code state} (null when the ledger has never seen the request). */
+    public static List<Fact> decide(RequestState state, LedgerEvent input, LedgerContext ctx) {
+        final Decider decider = new Decider(start(state, input), ctx);
+        decider.decide(input);
+        return List.copyOf(decider.facts);
     }
 
-    private static Instant nextChase(RequestState s) {
-        return s.systems().stream()
-                .filter(t -> t.status() == SystemStatus.DISPATCHED || t.status() == SystemStatus.IN_PROGRESS)
-                .map(SystemTarget::nextReminderAt).filter(Objects::nonNull).min(Comparator.naturalOrder())
-                .orElse(null);
+    private static RequestState start(RequestState current, LedgerEvent event) {
+        return current == null ? RequestState.awaiting(event.requestId()) : current;
     }
 
-    /** Just past the earliest own deadline of a system that still owes an answer and was not audited overdue. */
-    private static Instant nextSystemDeadline(RequestState s) {
-        return s.systems().stream()
-                .filter(t -> !t.status().settled() && !t.overdueAudited() && t.deadline() != null)
-                .map(t -> t.deadline().plusMillis(1)).min(Comparator.naturalOrder()).orElse(null);
+    /** {@code state} after {@code fact}: the only way a state changes. */
+    public static RequestState evolve(RequestState state, Fact fact) {
+        final RequestState next = changed(state, fact);
+        final int audits = FactOutputs.audits(fact, state);
+        return audits == 0 ? next : next.withAuditSeq(state.auditSeq() + audits);
     }
 
-    /** A request waiting at the subject gate is not news yet: watchers first hear of it once it is judged. */
-    private static void notifyStatusChange(Step step, RequestState before) {
-        final RequestStatus was = before == null || before.status() == RequestStatus.RECEIVED ? null : before.status();
-        final RequestState s = step.state;
-        if (s.status() == null || s.status() == RequestStatus.RECEIVED || s.status() == was) {
-            return;
+    private static RequestState changed(RequestState s, Fact fact) {
+        final Instant at = fact.at();
+        if (fact instanceof Fact.Received f) {
+            return RequestState.received(s, f.request(), f.subjectKey(), f.namespaces(), f.deadline(), at);
+        } else if (fact instanceof Fact.AwaitingApproval) {
+            return s.withStatus(RequestStatus.PENDING_APPROVAL, at);
+        } else if (fact instanceof Fact.Scheduled) {
+            return s.withStatus(RequestStatus.SCHEDULED, at);
+        } else if (fact instanceof Fact.Unrouted) {
+            return s.withStatus(RequestStatus.IN_PROGRESS, at).withAttention(Attention.UNROUTED, true);
+        } else if (fact instanceof Fact.Rerouted) {
+            return s.withAttention(Attention.UNROUTED, false);
+        } else if (fact instanceof Fact.Dispatched f) {
+            // the callbacks kept until now are applied right after, as facts of their own
+            return s.withStatus(RequestStatus.IN_PROGRESS, at).withSystems(f.targets(), at)
+                    .withEarlyCallbacks(List.of());
+        } else if (fact instanceof Fact.CallbackKept f) {
+            final List<Callback> kept = new ArrayList<>(s.earlyCallbacks());
+            kept.add(f.callback());
+            return s.withEarlyCallbacks(kept);
+        } else if (fact instanceof Fact.SystemAnswered f) {
+            return s.replace(f.target(), at);
+        } else if (fact instanceof Fact.ChaseRestarted f) {
+            return s.replace(f.target(), at);
+        } else if (fact instanceof Fact.Contradicted f) {
+            return s.replace(f.settled().contradictedBy(f.callback().outcome()), at)
+                    .withAttention(Attention.CONTRADICTED, true);
+        } else if (fact instanceof Fact.Reminded f) {
+            return s.replace(f.target(), at);
+        } else if (fact instanceof Fact.Escalated f) {
+            return s.replace(f.target(), at);
+        } else if (fact instanceof Fact.SystemOverdue f) {
+            return s.replace(f.target().withOverdueAudited(), at);
+        } else if (fact instanceof Fact.Overdue) {
+            return s.withOverdueAudited();
+        } else if (fact instanceof Fact.Completed f) {
+            return s.finish(f.status(), at);
+        } else if (fact instanceof Fact.Rejected) {
+            return s.withAttention(Attention.UNROUTED, false).finish(RequestStatus.REJECTED, at);
+        } else if (fact instanceof Fact.Cancelled) {
+            return s.withAttention(Attention.UNROUTED, false).finish(RequestStatus.CANCELLED, at);
+        } else if (fact instanceof Fact.Duplicate f) {
+            return s.withDuplicateOf(f.first()).finish(RequestStatus.CANCELLED, at);
+        } else if (fact instanceof Fact.Retried f) {
+            return s.replace(f.target(), at);
+        } else if (fact instanceof Fact.DeadlineExtended f) {
+            return s.extended(f.to(), at);
+        } else if (fact instanceof Fact.Acknowledged) {
+            return s.withAttention(Attention.CONTRADICTED, false);
+        } else if (fact instanceof Fact.Approved || fact instanceof Fact.GraceEnded
+                || fact instanceof Fact.CallbackIgnored || fact instanceof Fact.DuplicateReceived
+                || fact instanceof Fact.Refused || fact instanceof Fact.Judged) {
+            return s; // recorded (or answered), nothing in the state changes
         }
-        final String why = step.outputs.stream().filter(Audit.class::isInstance).map(Audit.class::cast)
-                .filter(a -> a.type().equals(s.status().name())).reduce((a, b) -> b).map(Audit::detail)
-                .orElse(null);
-        step.notify(LedgerOutput.Notify.STATUS_CHANGED, was, null, why);
-    }
-
-    /**
-     * A new request is recorded and held in RECEIVED: it waits for the subject gate's verdict
-     * ({@link #gate}), which comes back within a few hundred milliseconds, before any approval
-     * rule or dispatch applies.
-     */
-    private static void receive(Step step, LedgerEvent.Received event) {
-        if (step.state.received()) {
-            return; // the same request id again: a replay, never a second request
-        }
-        final ErasureRequest r = event.request();
-        final List<String> namespaces = Stream.concat(Stream.of(r.subject()), r.identifiers().stream())
-                .map(Identifier::namespace).distinct().sorted().toList();
-        step.state = new RequestState(r.requestId(), RequestStatus.RECEIVED, event.subjectKey(), r.subject(),
-                r.identifiers(), r.objects(), namespaces, r.jurisdiction(), r.reason(), r.source(), r.scope(),
-                r.graceDays(), r.requestedAt(), step.ctx.policy().deadline(r.jurisdiction(), r.requestedAt()),
-                null, step.ctx.now(), List.of(), step.state.earlyCallbacks(), step.state.auditSeq(),
-                r.fingerprint(), step.state.auditHead(), null, 0, false, List.of(), null);
-        step.audit("RECEIVED", r.submittedBy() == null ? r.source() : r.submittedBy(), null,
-                "jurisdiction " + r.jurisdiction() + ", reason " + r.reason() + ", source " + r.source());
-    }
-
-    /**
-     * The subject gate's verdict. Only a request held in RECEIVED is judged: a verdict for one
-     * already judged (a replay), ended meanwhile, or filed before the gate existed changes nothing.
-     * Admitted, it meets the approval policy; a duplicate of an open request ends CANCELLED without
-     * dispatching anything, linked to that request, which records the duplicate in its trail.
-     */
-    private static void gate(Step step, Verdict verdict) {
-        final RequestState s = step.state;
-        if (!s.received()) {
-            step.emit(new Refused("subject gate verdict for unknown request " + s.requestId()));
-        } else if (verdict instanceof Verdict.DuplicateFiled filed) {
-            duplicateFiled(step, filed);
-        } else if (s.status() == RequestStatus.RECEIVED) {
-            judge(step, verdict);
-        }
-    }
-
-    /**
-     * A later request of the same subject and scope was filed while the gate saw this one open. The
-     * gate's view is one hop behind the ledger, so this request, which knows its own state, decides:
-     * still open, the later one is its duplicate; ended meanwhile (rejected, cancelled, or erased
-     * already), the later one goes on as a request of its own.
-     */
-    private static void duplicateFiled(Step step, Verdict.DuplicateFiled filed) {
-        final RequestState s = step.state;
-        if (s.status().finished()) {
-            step.emit(new LedgerOutput.Judged(filed.duplicate(), s.subjectKey(), new Verdict.Admitted()));
-            return;
-        }
-        step.audit("DUPLICATE_RECEIVED", LEDGER_ACTOR, null, "another request for the same subject and scope ("
-                + filed.duplicate() + (filed.source() == null ? "" : " from " + filed.source())
-                + ") was filed while this one is open");
-        step.emit(new LedgerOutput.Judged(filed.duplicate(), s.subjectKey(), new Verdict.DuplicateOf(s.requestId())));
-    }
-
-    private static void judge(Step step, Verdict verdict) {
-        if (verdict instanceof Verdict.Admitted) {
-            admit(step);
-        } else if (verdict instanceof Verdict.DuplicateOf duplicate) {
-            step.state = step.state.withDuplicateOf(duplicate.first()).finish(RequestStatus.CANCELLED,
-                    step.ctx.now());
-            step.audit("DUPLICATE", LEDGER_ACTOR, null, "duplicate of request " + duplicate.first()
-                    + ", open for the same subject and scope; nothing was dispatched");
-        } else {
-            throw new IllegalArgumentException("unknown verdict " + verdict);
-        }
-    }
-
-    /** Admitted by the subject gate: the approval policy decides what comes next. */
-    private static void admit(Step step) {
-        final RequestState r = step.state;
-        final ApprovalPolicy.Rule rule = step.ctx.policy().approval().match(r.jurisdiction(), r.source());
-        if (rule != null && rule.manual()) {
-            step.transitionTo(RequestStatus.PENDING_APPROVAL, AUTO_ACTOR, "awaiting an approver (rule " + rule + ")");
-        } else {
-            approve(step, AUTO_ACTOR, rule == null ? "approved by policy" : "approved by policy (rule " + rule + ")");
-        }
-    }
-
-    private static void approve(Step step, String actor, String note) {
-        step.audit("APPROVED", actor, null, note);
-        final Instant graceEnds = step.state.graceEnds();
-        if (step.state.graceDays() > 0 && step.ctx.now().isBefore(graceEnds)) {
-            step.transitionTo(RequestStatus.SCHEDULED, actor,
-                    "grace period of " + step.state.graceDays() + " days, dispatch at " + graceEnds);
-            step.emit(new LedgerOutput.Wake(step.state.requestId(), graceEnds));
-            return;
-        }
-        dispatch(step);
-    }
-
-    /**
-     * Whatever is due now: the end of the grace period (dispatch, unless the request was cancelled
-     * or rejected meanwhile), reminders and escalations, and the deadline.
-     */
-    private static void wake(Step step) {
-        final RequestState s = step.state;
-        if (!s.received() || s.status().finished()) {
-            return;
-        }
-        if (s.status() == RequestStatus.SCHEDULED && !step.ctx.now().isBefore(s.graceEnds())) {
-            step.audit("GRACE_ENDED", LEDGER_ACTOR, null, "grace period of " + s.graceDays() + " days is over");
-            dispatch(step);
-        } else if (s.status() == RequestStatus.IN_PROGRESS) {
-            chase(step);
-            auditSystemsOverdue(step);
-        }
-        auditOverdue(step);
-    }
-
-    /** Reminds every system whose reminder is due, or escalates it once it has had its maximum attempts. */
-    private static void chase(Step step) {
-        final Instant now = step.ctx.now();
-        for (SystemTarget target : step.state.systems()) {
-            if (!target.chaseDue(now)) {
-                continue;
-            }
-            final boolean working = target.status() == SystemStatus.IN_PROGRESS;
-            if (target.maxAttempts() > 0 && target.sent() >= target.maxAttempts()) {
-                final String why = working ? "no news after " + target.sent() + " reminders since its last progress"
-                        : "no answer after " + target.sent() + " attempts";
-                step.replace(target.escalated(now, why));
-                step.audit("ESCALATED", LEDGER_ACTOR, target.name(), why);
-                step.notify(LedgerOutput.Notify.ESCALATED, step.state.status(), target.name(), why);
-            } else {
-                final SystemTarget again = target.resent(now, false);
-                step.replace(again);
-                step.audit("REMINDED", LEDGER_ACTOR, target.name(), (working ? "no news since its last progress"
-                        : "no answer yet") + "; attempt " + again.attempts());
-                step.emit(dispatchEvent(step, List.of(target.name()), again.attempts(), true));
-            }
-        }
-    }
-
-    /** A system's own deadline passed while it still owes an answer: audited and notified once per system. */
-    private static void auditSystemsOverdue(Step step) {
-        final Instant now = step.ctx.now();
-        for (SystemTarget target : step.state.systems()) {
-            if (!target.overdueUnaudited(now)) {
-                continue;
-            }
-            final String why = "its own deadline " + target.deadline() + " passed in status " + target.status();
-            step.replace(target.withOverdueAudited());
-            step.audit("SYSTEM_OVERDUE", LEDGER_ACTOR, target.name(), why);
-            step.notify(LedgerOutput.Notify.SYSTEM_OVERDUE, step.state.status(), target.name(), why);
-        }
-    }
-
-    /** The deadline passed unfinished: audited and notified once per deadline; the request stays tracked. */
-    private static void auditOverdue(Step step) {
-        final RequestState s = step.state;
-        if (s.overdueAudited() || !s.overdue(step.ctx.now())) {
-            return;
-        }
-        final List<String> open = s.systems().stream().filter(t -> !t.status().settled()).map(SystemTarget::name)
-                .toList();
-        final String why = "deadline " + s.deadline() + " passed in status " + s.status()
-                + (open.isEmpty() ? "" : "; waiting for " + String.join(",", open));
-        step.state = s.withOverdueAudited();
-        step.audit("OVERDUE", LEDGER_ACTOR, null, why);
-        step.notify(LedgerOutput.Notify.OVERDUE, s.status(), null, why);
-    }
-
-    private static void dispatch(Step step) {
-        final List<SystemInfo> routed = route(step);
-        step.state = step.state.withStatus(RequestStatus.IN_PROGRESS, step.ctx.now());
-        if (routed.isEmpty()) {
-            final String why = unrouted(step.state);
-            step.state = step.state.withAttention(Attention.UNROUTED, true);
-            step.audit("UNROUTED", LEDGER_ACTOR, null, why + "; it stays open until an officer routes it again "
-                    + "(retry) or cancels it with a reason");
-            step.notify(LedgerOutput.Notify.ATTENTION, step.state.status(), null, Attention.UNROUTED + ": " + why);
-            return; // callbacks that came early stay kept until it is routed
-        }
-        dispatchTo(step, routed);
-        applyEarlyCallbacks(step);
-    }
-
-    /** Applies the callbacks kept until dispatch, then finishes the request if they settled every system. */
-    private static void applyEarlyCallbacks(Step step) {
-        final List<Callback> early = step.state.earlyCallbacks();
-        step.state = step.state.withEarlyCallbacks(List.of());
-        early.forEach(callback -> applyCallback(step, callback));
-        finishIfSettled(step);
-    }
-
-    /** The registered systems (as they are now) that the request is for, in name order. */
-    private static List<SystemInfo> route(Step step) {
-        final RequestState s = step.state;
-        return step.ctx.systems().stream()
-                .filter(system -> matches(system, s))
-                .sorted(Comparator.comparing(SystemInfo::name))
-                .toList();
-    }
-
-    /** Freezes {@code routed} into the request as its targets and sends them the erasure event. */
-    private static void dispatchTo(Step step, List<SystemInfo> routed) {
-        final RequestState s = step.state;
-        final List<SystemTarget> targets = routed.stream()
-                .map(system -> SystemTarget.dispatched(system, step.ctx.now()))
-                .toList();
-        step.state = s.withSystems(targets, step.ctx.now());
-        for (SystemInfo system : routed) {
-            step.audit("DISPATCHED", LEDGER_ACTOR, system.name(), reason(system, s));
-        }
-        step.emit(dispatchEvent(step, targets.stream().map(SystemTarget::name).toList(), 1, false));
-    }
-
-    /** Why no system was chosen: the namespaces, the jurisdiction and the scope routing looked for. */
-    private static String unrouted(RequestState s) {
-        return "no registered system holds namespaces " + String.join(",", s.namespaces()) + " for "
-                + s.jurisdiction() + (Scope.ALL.equals(s.scope()) ? "" : " within the request's scope");
-    }
-
-    private static boolean matches(SystemInfo system, RequestState s) {
-        return s.scope().admits(system.name())
-                && !intersection(system.namespaces(), s.namespaces()).isEmpty()
-                && (system.jurisdictions().isEmpty() || system.jurisdictions().contains(s.jurisdiction()));
-    }
-
-    /** Why routing chose {@code system}: the namespaces it holds, its jurisdictions, the scope. */
-    private static String reason(SystemInfo system, RequestState s) {
-        return "holds namespaces " + String.join(",", intersection(system.namespaces(), s.namespaces()))
-                + (system.jurisdictions().isEmpty() ? "; all jurisdictions" : "; covers " + s.jurisdiction())
-                + (s.scope().systems().isEmpty() ? "" : "; named in the request's scope")
-                + (system.manual() ? "; manual system" : "")
-                + "; due within " + system.slaDays() + " days";
-    }
-
-    private static List<String> intersection(Set<String> held, List<String> wanted) {
-        return wanted.stream().filter(held::contains).toList();
-    }
-
-    private static Dispatch dispatchEvent(Step step, List<String> systems, int attempt, boolean reminder) {
-        final RequestState s = step.state;
-        final String eventId = s.requestId() + "/" + String.join(",", systems) + "/" + attempt;
-        return new Dispatch(eventId, s.requestId(), s.subjectKey(), systems, s.subject(), s.identifiers(),
-                s.objects(), s.jurisdiction(), s.deadline(), reminder, attempt, step.ctx.now());
-    }
-
-    private static void decide(Step step, Decision decision) {
-        final RequestState s = step.state;
-        if (!s.received()) {
-            step.emit(new Refused("decision for unknown request " + decision.requestId()));
-            return;
-        }
-        final Decision.Action action = decision.action();
-        if (action instanceof Decision.Approve approve) {
-            if (s.status() != RequestStatus.PENDING_APPROVAL) {
-                step.refuseUnlessIdempotent(s.status() == RequestStatus.IN_PROGRESS
-                        || s.status() == RequestStatus.SCHEDULED || s.status() == RequestStatus.COMPLETED
-                        || s.status() == RequestStatus.COMPLETED_WITH_EXCEPTIONS, "approve", s);
-                return;
-            }
-            approve(step, decision.actor(), approve.note() == null ? "approved" : approve.note());
-        } else if (action instanceof Decision.Reject reject) {
-            end(step, decision, RequestStatus.REJECTED, reject.reason(),
-                    s.status() == RequestStatus.RECEIVED || s.status() == RequestStatus.PENDING_APPROVAL);
-        } else if (action instanceof Decision.Cancel cancel) {
-            if (s.needs(Attention.UNROUTED) && isBlank(cancel.reason())) {
-                step.emit(new Refused("cancelling unrouted request " + s.requestId() + " needs a reason"));
-                return;
-            }
-            end(step, decision, RequestStatus.CANCELLED, cancel.reason(),
-                    s.status().beforeDispatch() || s.needs(Attention.UNROUTED));
-        } else if (action instanceof Decision.Retry retry) {
-            retry(step, decision.actor(), retry.system());
-        } else if (action instanceof Decision.RetryFailed retryFailed) {
-            if (s.needs(Attention.UNROUTED)) {
-                reroute(step, decision.actor(), retryFailed.note());
-                return;
-            }
-            retryFailed(step, decision.actor(), retryFailed.note());
-        } else if (action instanceof Decision.ExtendDeadline extend) {
-            extend(step, decision.actor(), extend);
-        } else if (action instanceof Decision.DuplicateReceived duplicate) {
-            step.audit("DUPLICATE_RECEIVED", decision.actor(), null, "another request for the same subject and "
-                    + "scope" + (duplicate.source() == null ? "" : " from " + duplicate.source())
-                    + " was filed while this one is open");
-        } else if (action instanceof Decision.Acknowledge acknowledge) {
-            acknowledge(step, decision.actor(), acknowledge.reason());
-        }
-    }
-
-    /** Routes an unrouted request again, against the registry as it is now; refused while still no system holds it. */
-    private static void reroute(Step step, String actor, String note) {
-        final List<SystemInfo> routed = route(step);
-        if (routed.isEmpty()) {
-            step.emit(new Refused("request " + step.state.requestId() + " is still routed to no system: "
-                    + unrouted(step.state)));
-            return;
-        }
-        step.state = step.state.withAttention(Attention.UNROUTED, false);
-        step.audit("REROUTED", actor, null, "routed again against the current registry: "
-                + String.join(",", routed.stream().map(SystemInfo::name).toList()) + (note == null ? "" : "; " + note));
-        dispatchTo(step, routed);
-        applyEarlyCallbacks(step);
-    }
-
-    /** An officer clears a CONTRADICTED flag, with a reason; the contradictions stay recorded. */
-    private static void acknowledge(Step step, String actor, String reason) {
-        final RequestState s = step.state;
-        if (!s.needs(Attention.CONTRADICTED)) {
-            step.emit(new Refused("request " + s.requestId() + " has no contradicting callback to acknowledge"));
-            return;
-        }
-        if (isBlank(reason)) {
-            step.emit(new Refused("acknowledging a contradiction needs a reason"));
-            return;
-        }
-        step.state = s.withAttention(Attention.CONTRADICTED, false);
-        step.audit("ACKNOWLEDGED", actor, null, "contradiction acknowledged: " + reason);
-    }
-
-    /** Sends the request again to every FAILED system, each with fresh attempts. */
-    private static void retryFailed(Step step, String actor, String note) {
-        final List<SystemTarget> failed = step.state.systems().stream()
-                .filter(t -> t.status() == SystemStatus.FAILED).toList();
-        if (step.state.status() != RequestStatus.IN_PROGRESS || failed.isEmpty()) {
-            step.emit(new Refused("request " + step.state.requestId() + " in status " + step.state.status()
-                    + " has no FAILED system to retry"));
-            return;
-        }
-        for (SystemTarget target : failed) {
-            redispatch(step, actor, target, note);
-        }
-    }
-
-    private static void extend(Step step, String actor, Decision.ExtendDeadline extend) {
-        final RequestState s = step.state;
-        final LedgerPolicy.Extension allowed = step.ctx.policy().extensions().get(s.jurisdiction());
-        final String refusal = extensionRefusal(s, extend, allowed);
-        if (refusal != null) {
-            step.emit(new Refused("cannot extend the deadline of request " + s.requestId() + ": " + refusal));
-            return;
-        }
-        final Period by = extend.days() == null ? allowed.standard() : Period.ofDays(extend.days());
-        final Instant to = LedgerPolicy.plus(s.deadline(), by);
-        step.state = s.extended(to, step.ctx.now());
-        step.audit("DEADLINE_EXTENDED", actor, null, "by " + by + " to " + to + ": " + extend.reason());
-    }
-
-    private static String extensionRefusal(RequestState s, Decision.ExtendDeadline extend,
-                                           LedgerPolicy.Extension allowed) {
-        if (s.status().finished()) {
-            return "it is " + s.status();
-        }
-        if (isBlank(extend.reason())) {
-            return "an extension needs a reason";
-        }
-        if (allowed == null) {
-            return s.jurisdiction() + " deadlines cannot be extended";
-        }
-        if (extend.days() != null && extend.days() < 1) {
-            return "days must be at least 1";
-        }
-        final Period by = extend.days() == null ? allowed.standard() : Period.ofDays(extend.days());
-        final Instant base = s.baseDeadline() == null ? s.deadline() : s.baseDeadline();
-        final Instant limit = LedgerPolicy.plus(base, allowed.maximum());
-        if (LedgerPolicy.plus(s.deadline(), by).isAfter(limit)) {
-            return "extending by " + by + " passes " + limit + ", the most " + s.jurisdiction() + " allows ("
-                    + allowed.maximum() + " after the original deadline " + base + ")";
-        }
-        return null;
-    }
-
-    private static void end(Step step, Decision decision, RequestStatus to, String reason, boolean allowed) {
-        if (step.state.status() == to) {
-            return;
-        }
-        if (!allowed) {
-            step.emit(new Refused("cannot move request " + step.state.requestId() + " from "
-                    + step.state.status() + " to " + to));
-            return;
-        }
-        step.state = step.state.withAttention(Attention.UNROUTED, false).finish(to, step.ctx.now());
-        step.audit(to.name(), decision.actor(), null, reason);
-    }
-
-    private static void retry(Step step, String actor, String system) {
-        final SystemTarget target = step.state.system(system).orElse(null);
-        if (target == null || step.state.status() != RequestStatus.IN_PROGRESS || target.status().settled()) {
-            step.emit(new Refused("cannot retry system " + system + " of request " + step.state.requestId()));
-            return;
-        }
-        redispatch(step, actor, target, null);
-    }
-
-    private static void redispatch(Step step, String actor, SystemTarget target, String note) {
-        final SystemTarget again = target.resent(step.ctx.now(), true);
-        step.replace(again);
-        step.audit("RETRY", actor, target.name(), "attempt " + again.attempts() + (note == null ? "" : ": " + note));
-        step.emit(dispatchEvent(step, List.of(target.name()), again.attempts(), false));
-    }
-
-    private static void callBack(Step step, Callback callback) {
-        final RequestState s = step.state;
-        if (callback.outcome() == Outcome.RETAINED && isBlank(callback.legalBasis())) {
-            step.emit(new Refused("a RETAINED callback needs a legal basis"));
-            return;
-        }
-        if (!s.received() || s.status().beforeDispatch()) {
-            keepEarly(step, callback);
-            return;
-        }
-        if (s.status().finished()) {
-            // a repeat after the end is harmless; a contradiction of a settled answer is still recorded
-            s.system(callback.system()).filter(t -> contradicts(t, callback.outcome()))
-                    .ifPresent(target -> contradict(step, target, callback));
-            return;
-        }
-        applyCallback(step, callback);
-        finishIfSettled(step);
-    }
-
-    private static void keepEarly(Step step, Callback callback) {
-        final List<Callback> early = step.state.earlyCallbacks();
-        if (early.stream().anyMatch(c -> c.eventId().equals(callback.eventId()))) {
-            return;
-        }
-        if (early.size() >= step.ctx.policy().maxEarlyCallbacks()) {
-            step.emit(new Refused("too many callbacks waiting for request " + callback.requestId()));
-            return;
-        }
-        final List<Callback> kept = new ArrayList<>(early);
-        kept.add(callback);
-        step.state = step.state.withEarlyCallbacks(kept);
-        if (step.state.received()) {
-            step.audit("CALLBACK_KEPT", callback.actor(), callback.system(),
-                    callback.outcome() + " kept until the request is dispatched");
-        }
-    }
-
-    private static void applyCallback(Step step, Callback callback) {
-        final SystemTarget target = step.state.system(callback.system()).orElse(null);
-        if (target == null) {
-            step.audit("CALLBACK_NOT_TARGETED", callback.actor(), callback.system(),
-                    callback.outcome() + " from a system this request does not target; ignored");
-            return;
-        }
-        if (contradicts(target, callback.outcome())) {
-            contradict(step, target, callback);
-            return;
-        }
-        if (target.manual() && callback.outcome() == Outcome.DONE && isBlank(callback.detail())) {
-            step.emit(new Refused("system " + target.name() + " is completed by a person: DONE needs the evidence "
-                    + "in detail"));
-            return;
-        }
-        final Callback clean = new Callback(callback.eventId(), callback.requestId(), callback.system(),
-                callback.at(), callback.actor(), callback.outcome(), callback.itemsErased(),
-                step.redact(callback.detail()), step.redact(callback.legalBasis()));
-        final SystemTarget next = evolve(target, clean, clean.detail(), step.ctx);
-        if (next.equals(target)) {
-            return;
-        }
-        step.replace(next);
-        if (next.sameAnswer(target)) {
-            return; // news without anything new (a repeated PROGRESS): only its chase starts again
-        }
-        step.audit("SYSTEM_" + callback.outcome().name(), callback.actor(), callback.system(), detailOf(next, clean));
-    }
-
-    /**
-     * Whether {@code outcome} contradicts what {@code target} settled on (and was not recorded yet):
-     * a final answer or FAILED that differs from its settled status. A late PROGRESS is stale, not a
-     * contradiction; a repeat of the same outcome is no contradiction either.
-     */
-    private static boolean contradicts(SystemTarget target, Outcome outcome) {
-        return target.status().settled() && outcome != Outcome.PROGRESS && outcome.status() != target.status()
-                && !target.contradictions().contains(outcome);
-    }
-
-    /** Records a contradicting callback: audited, notified, the request flagged; the settled answer is kept. */
-    private static void contradict(Step step, SystemTarget target, Callback callback) {
-        final String why = callback.outcome() + " from " + callback.actor() + " contradicts " + target.status()
-                + " reported at " + target.updatedAt() + "; the first answer is kept";
-        step.replace(target.contradictedBy(callback.outcome()));
-        step.state = step.state.withAttention(Attention.CONTRADICTED, true);
-        step.audit("CALLBACK_CONTRADICTED", callback.actor(), target.name(), why);
-        step.notify(LedgerOutput.Notify.ATTENTION, step.state.status(), target.name(),
-                Attention.CONTRADICTED + ": " + why);
+        throw new IllegalStateException("unhandled fact " + fact.getClass().getSimpleName());
     }
 
     /** One system's status under one callback: settled is final, PROGRESS never overrides FAILED. */
@@ -642,34 +177,6 @@ public final class Ledger {
         };
     }
 
-    private static String detailOf(SystemTarget next, Callback callback) {
-        final StringBuilder text = new StringBuilder();
-        if (next.itemsErased() != null) {
-            text.append(next.itemsErased()).append(" items erased");
-        }
-        if (callback.legalBasis() != null && callback.outcome() == Outcome.RETAINED) {
-            text.append(text.isEmpty() ? "" : "; ").append("legal basis: ").append(next.legalBasis());
-        }
-        if (next.detail() != null && callback.outcome() != Outcome.PROGRESS) {
-            text.append(text.isEmpty() ? "" : "; ").append(next.detail());
-        }
-        return text.isEmpty() ? null : text.toString();
-    }
-
-    private static void finishIfSettled(Step step) {
-        final RequestState s = step.state;
-        if (s.status() != RequestStatus.IN_PROGRESS || s.systems().isEmpty()
-                || !s.systems().stream().allMatch(t -> t.status().settled())) {
-            return;
-        }
-        final boolean retained = s.systems().stream().anyMatch(t -> t.status() == SystemStatus.RETAINED);
-        final RequestStatus end = retained ? RequestStatus.COMPLETED_WITH_EXCEPTIONS : RequestStatus.COMPLETED;
-        step.state = s.finish(end, step.ctx.now());
-        step.audit(end.name(), LEDGER_ACTOR, null, s.systems().size() + " systems answered");
-        step.emit(new Finished(s.subjectKey(), s.requestId(), end, s.jurisdiction(), s.namespaces(),
-                s.requestedAt(), step.ctx.now(), s.systems()));
-    }
-
     private static Long max(Long a, Long b) {
         if (a == null) {
             return b;
@@ -677,84 +184,471 @@ public final class Ledger {
         return b == null ? a : Math.max(a, b);
     }
 
-    private static boolean isBlank(String text) {
+    static boolean isBlank(String text) {
         return text == null || text.isBlank();
     }
 
-    /** One transition under construction: the evolving state and what it has emitted so far. */
-    private static final class Step {
+    /**
+     * One decision under way: the facts found so far and the state after each, so that a later
+     * step (the callbacks kept until dispatch, the end once every system settled) decides on the
+     * state the earlier facts made.
+     */
+    private static final class Decider {
+        private final RequestState start;
         private final LedgerContext ctx;
-        private final List<LedgerOutput> outputs = new ArrayList<>();
-        /**
-         * Raw identifier values seen in this step (still known after {@link RequestState#finish}), as
-         * patterns, longest first: a value that contains another is redacted whole.
-         */
-        private final Map<String, Pattern> secrets = new TreeMap<>(
-                Comparator.comparingInt(String::length).reversed().thenComparing(Comparator.naturalOrder()));
+        private final Redactor redactor = new Redactor();
+        private final List<Fact> facts = new ArrayList<>();
+        private final List<RequestState> states = new ArrayList<>();
         private RequestState state;
 
-        Step(RequestState state, LedgerContext ctx) {
-            this.state = state;
+        Decider(RequestState start, LedgerContext ctx) {
+            this.start = start;
+            this.state = start;
             this.ctx = ctx;
-            remember(state);
+            redactor.remember(start);
         }
 
-        private void remember(RequestState s) {
-            Stream.concat(Stream.ofNullable(s.subject()), s.identifiers().stream())
-                    .map(Identifier::value).filter(Objects::nonNull).map(String::strip)
-                    .filter(value -> value.length() >= 3 && !secrets.containsKey(value))
-                    .forEach(value -> secrets.put(value, Pattern.compile(Pattern.quote(value),
-                            Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE)));
+        private Instant now() {
+            return ctx.now();
         }
 
-        void emit(LedgerOutput output) {
-            outputs.add(output);
+        private void record(Fact fact) {
+            state = evolve(state, fact);
+            redactor.remember(state);
+            facts.add(fact);
+            states.add(state);
         }
 
-        void audit(String type, String actor, String system, String detail) {
-            final int seq = state.auditSeq() + 1;
-            state = state.withAuditSeq(seq);
-            emit(new Audit(state.requestId(), seq, ctx.now(), type, redact(actor), system, redact(detail),
-                    state.subjectKey(), state.status()));
+        private void refuse(String reason) {
+            record(new Fact.Refused(now(), reason));
         }
 
-        void notify(String type, RequestStatus previous, String system, String detail) {
-            emit(new LedgerOutput.Notify(state.requestId(), type, state.status(), previous, system,
-                    state.jurisdiction(), state.deadline(), redact(detail), ctx.now()));
+        void decide(LedgerEvent event) {
+            if (event instanceof LedgerEvent.Received received) {
+                receive(received);
+            } else if (event instanceof LedgerEvent.Decided decided) {
+                decide(decided.decision());
+            } else if (event instanceof LedgerEvent.CalledBack calledBack) {
+                callBack(calledBack.callback());
+            } else if (event instanceof LedgerEvent.Woken) {
+                wake();
+            } else if (event instanceof LedgerEvent.Gated gated) {
+                gate(gated.verdict());
+            } else {
+                throw new IllegalStateException("unhandled input " + event.getClass().getSimpleName());
+            }
         }
 
-        void transitionTo(RequestStatus status, String actor, String detail) {
-            state = state.withStatus(status, ctx.now());
-            audit(status.name(), actor, null, detail);
+        /**
+         * A new request is recorded and held in RECEIVED: it waits for the subject gate's verdict
+         * ({@link #gate}), which comes back within a few hundred milliseconds, before any approval
+         * rule or dispatch applies.
+         */
+        private void receive(LedgerEvent.Received event) {
+            if (state.received()) {
+                return; // the same request id again: a replay, never a second request
+            }
+            final ErasureRequest r = event.request();
+            final List<String> namespaces = Stream.concat(Stream.of(r.subject()), r.identifiers().stream())
+                    .map(Identifier::namespace).distinct().sorted().toList();
+            record(new Fact.Received(now(), r, event.subjectKey(), namespaces,
+                    ctx.policy().deadline(r.jurisdiction(), r.requestedAt())));
         }
 
-        void replace(SystemTarget target) {
-            state = state.withSystems(state.systems().stream()
-                    .map(t -> t.name().equals(target.name()) ? target : t).toList(), ctx.now());
+        /**
+         * The subject gate's verdict. Only a request held in RECEIVED is judged: a verdict for one
+         * already judged (a replay), ended meanwhile, or filed before the gate existed changes nothing.
+         * Admitted, it meets the approval policy; a duplicate of an open request ends CANCELLED without
+         * dispatching anything, linked to that request, which records the duplicate in its trail.
+         */
+        private void gate(Verdict verdict) {
+            if (!state.received()) {
+                refuse("subject gate verdict for unknown request " + state.requestId());
+            } else if (verdict instanceof Verdict.DuplicateFiled filed) {
+                duplicateFiled(filed);
+            } else if (state.status() == RequestStatus.RECEIVED) {
+                judge(verdict);
+            }
         }
 
-        void refuseUnlessIdempotent(boolean idempotent, String what, RequestState s) {
+        /**
+         * A later request of the same subject and scope was filed while the gate saw this one open. The
+         * gate's view is one hop behind the ledger, so this request, which knows its own state, decides:
+         * still open, the later one is its duplicate; ended meanwhile (rejected, cancelled, or erased
+         * already), the later one goes on as a request of its own.
+         */
+        private void duplicateFiled(Verdict.DuplicateFiled filed) {
+            if (state.status().finished()) {
+                record(new Fact.Judged(now(), filed.duplicate(), new Verdict.Admitted()));
+                return;
+            }
+            record(new Fact.DuplicateReceived(now(), LEDGER_ACTOR, filed.duplicate(), filed.source()));
+            record(new Fact.Judged(now(), filed.duplicate(), new Verdict.DuplicateOf(state.requestId())));
+        }
+
+        private void judge(Verdict verdict) {
+            if (verdict instanceof Verdict.Admitted) {
+                admit();
+            } else if (verdict instanceof Verdict.DuplicateOf duplicate) {
+                record(new Fact.Duplicate(now(), duplicate.first()));
+            } else {
+                throw new IllegalArgumentException("unknown verdict " + verdict);
+            }
+        }
+
+        /** Admitted by the subject gate: the approval policy decides what comes next. */
+        private void admit() {
+            final ApprovalPolicy.Rule rule = ctx.policy().approval().match(state.jurisdiction(), state.source());
+            if (rule != null && rule.manual()) {
+                record(new Fact.AwaitingApproval(now(), AUTO_ACTOR, String.valueOf(rule)));
+            } else {
+                approve(AUTO_ACTOR, rule == null ? "approved by policy" : "approved by policy (rule " + rule + ")");
+            }
+        }
+
+        private void approve(String actor, String note) {
+            record(new Fact.Approved(now(), actor, note));
+            final Instant graceEnds = state.graceEnds();
+            if (state.graceDays() > 0 && now().isBefore(graceEnds)) {
+                record(new Fact.Scheduled(now(), actor, state.graceDays(), graceEnds));
+                return;
+            }
+            dispatch();
+        }
+
+        /**
+         * Whatever is due now: the end of the grace period (dispatch, unless the request was cancelled
+         * or rejected meanwhile), reminders and escalations, and the deadline.
+         */
+        private void wake() {
+            if (!state.received() || state.status().finished()) {
+                return;
+            }
+            if (state.status() == RequestStatus.SCHEDULED && !now().isBefore(state.graceEnds())) {
+                record(new Fact.GraceEnded(now(), state.graceDays()));
+                dispatch();
+            } else if (state.status() == RequestStatus.IN_PROGRESS) {
+                chase();
+                systemsOverdue();
+            }
+            overdue();
+        }
+
+        /** Reminds every system whose reminder is due, or escalates it once it has had its maximum attempts. */
+        private void chase() {
+            for (SystemTarget target : state.systems()) {
+                if (!target.chaseDue(now())) {
+                    continue;
+                }
+                final boolean working = target.status() == SystemStatus.IN_PROGRESS;
+                if (target.maxAttempts() > 0 && target.sent() >= target.maxAttempts()) {
+                    final String why = working ? "no news after " + target.sent() + " reminders since its last progress"
+                            : "no answer after " + target.sent() + " attempts";
+                    record(new Fact.Escalated(now(), target.escalated(now(), why)));
+                } else {
+                    record(new Fact.Reminded(now(), target.resent(now(), false), working));
+                }
+            }
+        }
+
+        /** A system's own deadline passed while it still owes an answer: once per system. */
+        private void systemsOverdue() {
+            for (SystemTarget target : state.systems()) {
+                if (target.overdueUnaudited(now())) {
+                    record(new Fact.SystemOverdue(now(), target));
+                }
+            }
+        }
+
+        /** The deadline passed unfinished: once per deadline; the request stays tracked. */
+        private void overdue() {
+            if (state.overdueAudited() || !state.overdue(now())) {
+                return;
+            }
+            final List<String> open = state.systems().stream().filter(t -> !t.status().settled())
+                    .map(SystemTarget::name).toList();
+            record(new Fact.Overdue(now(), state.deadline(), state.status(), open));
+        }
+
+        private void dispatch() {
+            final List<SystemInfo> routed = route();
+            if (routed.isEmpty()) {
+                // callbacks that came early stay kept until it is routed
+                record(new Fact.Unrouted(now(), unrouted(state)));
+                return;
+            }
+            dispatchTo(routed);
+        }
+
+        /** The registered systems (as they are now) that the request is for, in name order. */
+        private List<SystemInfo> route() {
+            return ctx.systems().stream()
+                    .filter(system -> matches(system, state))
+                    .sorted(Comparator.comparing(SystemInfo::name))
+                    .toList();
+        }
+
+        /**
+         * Freezes {@code routed} into the request as its targets and sends them the erasure event,
+         * then applies the callbacks kept until now and finishes the request if they settled it.
+         */
+        private void dispatchTo(List<SystemInfo> routed) {
+            final List<Callback> early = state.earlyCallbacks();
+            final RequestState s = state;
+            record(new Fact.Dispatched(now(), routed.stream()
+                    .map(system -> new Fact.Route(SystemTarget.dispatched(system, now()), reason(system, s)))
+                    .toList()));
+            early.forEach(this::applyCallback);
+            finishIfSettled();
+        }
+
+        private void decide(Decision decision) {
+            final RequestState s = state;
+            if (!s.received()) {
+                refuse("decision for unknown request " + decision.requestId());
+                return;
+            }
+            final Decision.Action action = decision.action();
+            final String actor = decision.actor();
+            if (action instanceof Decision.Approve approve) {
+                if (s.status() != RequestStatus.PENDING_APPROVAL) {
+                    refuseUnlessIdempotent(s.status() == RequestStatus.IN_PROGRESS
+                            || s.status() == RequestStatus.SCHEDULED || s.status() == RequestStatus.COMPLETED
+                            || s.status() == RequestStatus.COMPLETED_WITH_EXCEPTIONS, "approve");
+                    return;
+                }
+                approve(actor, approve.note() == null ? "approved" : approve.note());
+            } else if (action instanceof Decision.Reject reject) {
+                end(RequestStatus.REJECTED, s.status() == RequestStatus.RECEIVED
+                                || s.status() == RequestStatus.PENDING_APPROVAL,
+                        new Fact.Rejected(now(), actor, reject.reason()));
+            } else if (action instanceof Decision.Cancel cancel) {
+                if (s.needs(Attention.UNROUTED) && isBlank(cancel.reason())) {
+                    refuse("cancelling unrouted request " + s.requestId() + " needs a reason");
+                    return;
+                }
+                end(RequestStatus.CANCELLED, s.status().beforeDispatch() || s.needs(Attention.UNROUTED),
+                        new Fact.Cancelled(now(), actor, cancel.reason()));
+            } else if (action instanceof Decision.Retry retry) {
+                retry(actor, retry.system());
+            } else if (action instanceof Decision.RetryFailed retryFailed) {
+                if (s.needs(Attention.UNROUTED)) {
+                    reroute(actor, retryFailed.note());
+                    return;
+                }
+                retryFailed(actor, retryFailed.note());
+            } else if (action instanceof Decision.ExtendDeadline extend) {
+                extend(actor, extend);
+            } else if (action instanceof Decision.DuplicateReceived duplicate) {
+                record(new Fact.DuplicateReceived(now(), actor, null, duplicate.source()));
+            } else if (action instanceof Decision.Acknowledge acknowledge) {
+                acknowledge(actor, acknowledge.reason());
+            } else {
+                throw new IllegalStateException("unhandled decision " + action.getClass().getSimpleName());
+            }
+        }
+
+        private void refuseUnlessIdempotent(boolean idempotent, String what) {
             if (!idempotent) {
-                emit(new Refused("cannot " + what + " request " + s.requestId() + " in status " + s.status()));
+                refuse("cannot " + what + " request " + state.requestId() + " in status " + state.status());
             }
         }
 
-        /** Partner text may quote an identifier; the ledger never keeps one. */
-        String redact(String text) {
-            if (text == null) {
-                return null;
+        /** Routes an unrouted request again, against the registry as it is now; refused while still no system holds it. */
+        private void reroute(String actor, String note) {
+            final List<SystemInfo> routed = route();
+            if (routed.isEmpty()) {
+                refuse("request " + state.requestId() + " is still routed to no system: " + unrouted(state));
+                return;
             }
-            remember(state);
-            String clean = text;
-            for (Pattern secret : secrets.values()) {
-                clean = secret.matcher(clean).replaceAll(Matcher.quoteReplacement(REDACTED));
-            }
-            // cut after redacting, so the cut never leaves a piece of an identifier behind
-            return clean.length() > MAX_DETAIL ? clean.substring(0, MAX_DETAIL) : clean;
+            record(new Fact.Rerouted(now(), actor, routed.stream().map(SystemInfo::name).toList(), note));
+            dispatchTo(routed);
         }
 
-        Transition transition() {
-            return new Transition(state, outputs);
+        /** An officer clears a CONTRADICTED flag, with a reason; the contradictions stay recorded. */
+        private void acknowledge(String actor, String reason) {
+            if (!state.needs(Attention.CONTRADICTED)) {
+                refuse("request " + state.requestId() + " has no contradicting callback to acknowledge");
+            } else if (isBlank(reason)) {
+                refuse("acknowledging a contradiction needs a reason");
+            } else {
+                record(new Fact.Acknowledged(now(), actor, reason));
+            }
         }
+
+        /** Sends the request again to every FAILED system, each with fresh attempts. */
+        private void retryFailed(String actor, String note) {
+            final List<SystemTarget> failed = state.systems().stream()
+                    .filter(t -> t.status() == SystemStatus.FAILED).toList();
+            if (state.status() != RequestStatus.IN_PROGRESS || failed.isEmpty()) {
+                refuse("request " + state.requestId() + " in status " + state.status()
+                        + " has no FAILED system to retry");
+                return;
+            }
+            failed.forEach(target -> redispatch(actor, target, note));
+        }
+
+        private void extend(String actor, Decision.ExtendDeadline extend) {
+            final LedgerPolicy.Extension allowed = ctx.policy().extensions().get(state.jurisdiction());
+            final String refusal = extensionRefusal(state, extend, allowed);
+            if (refusal != null) {
+                refuse("cannot extend the deadline of request " + state.requestId() + ": " + refusal);
+                return;
+            }
+            final Period by = extend.days() == null ? allowed.standard() : Period.ofDays(extend.days());
+            record(new Fact.DeadlineExtended(now(), actor, by, LedgerPolicy.plus(state.deadline(), by),
+                    extend.reason()));
+        }
+
+        private void end(RequestStatus to, boolean allowed, Fact ended) {
+            if (state.status() == to) {
+                return;
+            }
+            if (!allowed) {
+                refuse("cannot move request " + state.requestId() + " from " + state.status() + " to " + to);
+                return;
+            }
+            record(ended);
+        }
+
+        private void retry(String actor, String system) {
+            final SystemTarget target = state.system(system).orElse(null);
+            if (target == null || state.status() != RequestStatus.IN_PROGRESS || target.status().settled()) {
+                refuse("cannot retry system " + system + " of request " + state.requestId());
+                return;
+            }
+            redispatch(actor, target, null);
+        }
+
+        private void redispatch(String actor, SystemTarget target, String note) {
+            record(new Fact.Retried(now(), actor, target.resent(now(), true), note));
+        }
+
+        private void callBack(Callback callback) {
+            if (callback.outcome() == Outcome.RETAINED && isBlank(callback.legalBasis())) {
+                refuse("a RETAINED callback needs a legal basis");
+                return;
+            }
+            if (!state.received() || state.status().beforeDispatch()) {
+                keepEarly(callback);
+                return;
+            }
+            if (state.status().finished()) {
+                // a repeat after the end is harmless; a contradiction of a settled answer is still recorded
+                state.system(callback.system()).filter(t -> contradicts(t, callback.outcome()))
+                        .ifPresent(target -> record(new Fact.Contradicted(now(), callback, target)));
+                return;
+            }
+            applyCallback(callback);
+            finishIfSettled();
+        }
+
+        private void keepEarly(Callback callback) {
+            final List<Callback> early = state.earlyCallbacks();
+            if (early.stream().anyMatch(c -> c.eventId().equals(callback.eventId()))) {
+                return;
+            }
+            if (early.size() >= ctx.policy().maxEarlyCallbacks()) {
+                refuse("too many callbacks waiting for request " + callback.requestId());
+                return;
+            }
+            record(new Fact.CallbackKept(now(), callback));
+        }
+
+        private void applyCallback(Callback callback) {
+            final SystemTarget target = state.system(callback.system()).orElse(null);
+            if (target == null) {
+                record(new Fact.CallbackIgnored(now(), callback));
+                return;
+            }
+            if (contradicts(target, callback.outcome())) {
+                record(new Fact.Contradicted(now(), callback, target));
+                return;
+            }
+            if (target.manual() && callback.outcome() == Outcome.DONE && isBlank(callback.detail())) {
+                refuse("system " + target.name() + " is completed by a person: DONE needs the evidence in detail");
+                return;
+            }
+            final Callback clean = new Callback(callback.eventId(), callback.requestId(), callback.system(),
+                    callback.at(), callback.actor(), callback.outcome(), callback.itemsErased(),
+                    redactor.redact(callback.detail()), redactor.redact(callback.legalBasis()));
+            final SystemTarget next = Ledger.evolve(target, clean, clean.detail(), ctx);
+            if (next.equals(target)) {
+                return;
+            }
+            // news without anything new (a repeated PROGRESS): only its chase starts again
+            record(next.sameAnswer(target) ? new Fact.ChaseRestarted(now(), next)
+                    : new Fact.SystemAnswered(now(), clean, next));
+        }
+
+        private void finishIfSettled() {
+            final RequestState s = state;
+            if (s.status() != RequestStatus.IN_PROGRESS || s.systems().isEmpty()
+                    || !s.systems().stream().allMatch(t -> t.status().settled())) {
+                return;
+            }
+            final boolean retained = s.systems().stream().anyMatch(t -> t.status() == SystemStatus.RETAINED);
+            record(new Fact.Completed(now(), retained ? RequestStatus.COMPLETED_WITH_EXCEPTIONS
+                    : RequestStatus.COMPLETED, s.systems().size()));
+        }
+    }
+
+    /**
+     * Whether {@code outcome} contradicts what {@code target} settled on (and was not recorded yet):
+     * a final answer or FAILED that differs from its settled status. A late PROGRESS is stale, not a
+     * contradiction; a repeat of the same outcome is no contradiction either.
+     */
+    private static boolean contradicts(SystemTarget target, Outcome outcome) {
+        return target.status().settled() && outcome != Outcome.PROGRESS && outcome.status() != target.status()
+                && !target.contradictions().contains(outcome);
+    }
+
+    /** Why no system was chosen: the namespaces, the jurisdiction and the scope routing looked for. */
+    private static String unrouted(RequestState s) {
+        return "no registered system holds namespaces " + String.join(",", s.namespaces()) + " for "
+                + s.jurisdiction() + (Scope.ALL.equals(s.scope()) ? "" : " within the request's scope");
+    }
+
+    private static boolean matches(SystemInfo system, RequestState s) {
+        return s.scope().admits(system.name())
+                && !intersection(system.namespaces(), s.namespaces()).isEmpty()
+                && (system.jurisdictions().isEmpty() || system.jurisdictions().contains(s.jurisdiction()));
+    }
+
+    /** Why routing chose {@code system}: the namespaces it holds, its jurisdictions, the scope. */
+    private static String reason(SystemInfo system, RequestState s) {
+        return "holds namespaces " + String.join(",", intersection(system.namespaces(), s.namespaces()))
+                + (system.jurisdictions().isEmpty() ? "; all jurisdictions" : "; covers " + s.jurisdiction())
+                + (s.scope().systems().isEmpty() ? "" : "; named in the request's scope")
+                + (system.manual() ? "; manual system" : "")
+                + "; due within " + system.slaDays() + " days";
+    }
+
+    private static List<String> intersection(Set<String> held, List<String> wanted) {
+        return wanted.stream().filter(held::contains).toList();
+    }
+
+    private static String extensionRefusal(RequestState s, Decision.ExtendDeadline extend,
+                                           LedgerPolicy.Extension allowed) {
+        if (s.status().finished()) {
+            return "it is " + s.status();
+        }
+        if (isBlank(extend.reason())) {
+            return "an extension needs a reason";
+        }
+        if (allowed == null) {
+            return s.jurisdiction() + " deadlines cannot be extended";
+        }
+        if (extend.days() != null && extend.days() < 1) {
+            return "days must be at least 1";
+        }
+        final Period by = extend.days() == null ? allowed.standard() : Period.ofDays(extend.days());
+        final Instant base = s.baseDeadline() == null ? s.deadline() : s.baseDeadline();
+        final Instant limit = LedgerPolicy.plus(base, allowed.maximum());
+        if (LedgerPolicy.plus(s.deadline(), by).isAfter(limit)) {
+            return "extending by " + by + " passes " + limit + ", the most " + s.jurisdiction() + " allows ("
+                    + allowed.maximum() + " after the original deadline " + base + ")";
+        }
+        return null;
     }
 }

@@ -45,6 +45,23 @@ public record RequestState(String requestId, RequestStatus status, String subjec
                 null);
     }
 
+    /**
+     * {@code waiting} (the callbacks kept so far and the audit chain) once the request itself
+     * arrived at {@code at}: RECEIVED, with the request's fields and its {@code deadline}.
+     */
+    static RequestState received(RequestState waiting, ErasureRequest r, String subjectKey, List<String> namespaces,
+                                 Instant deadline, Instant at) {
+        return new RequestState(r.requestId(), RequestStatus.RECEIVED, subjectKey, r.subject(), r.identifiers(),
+                r.objects(), namespaces, r.jurisdiction(), r.reason(), r.source(), r.scope(), r.graceDays(),
+                r.requestedAt(), deadline, null, at, List.of(), waiting.earlyCallbacks(), waiting.auditSeq(),
+                r.fingerprint(), waiting.auditHead(), null, 0, false, List.of(), null);
+    }
+
+    /** This state with {@code target} in place of the system of the same name. */
+    RequestState replace(SystemTarget target, Instant at) {
+        return withSystems(systems.stream().map(t -> t.name().equals(target.name()) ? target : t).toList(), at);
+    }
+
     /** The request itself has arrived. */
     public boolean received() {
         return status != null;

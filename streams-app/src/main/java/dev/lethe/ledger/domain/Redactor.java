@@ -1,0 +1,48 @@
+package dev.lethe.ledger.domain;
+
+import java.util.Comparator;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * Keeps raw identifier values out of every text the ledger keeps or emits: partner text may
+ * quote an identifier, the ledger never keeps one. It remembers the values of every state it is
+ * shown (still known after a request finishes and drops them), longest first, so a value that
+ * contains another is redacted whole; texts are cut to {@link #MAX_DETAIL} after redacting.
+ */
+final class Redactor {
+
+    static final int MAX_DETAIL = 2_000;
+    private static final String REDACTED = "[redacted]";
+
+    private final Map<String, Pattern> secrets = new TreeMap<>(
+            Comparator.comparingInt(String::length).reversed().thenComparing(Comparator.naturalOrder()));
+
+    /** Remembers the identifier values {@code state} holds. */
+    void remember(RequestState state) {
+        if (state.subject() == null && state.identifiers().isEmpty()) {
+            return;
+        }
+        Stream.concat(Stream.ofNullable(state.subject()), state.identifiers().stream())
+                .map(Identifier::value).filter(Objects::nonNull).map(String::strip)
+                .filter(value -> value.length() >= 3 && !secrets.containsKey(value))
+                .forEach(value -> secrets.put(value, Pattern.compile(Pattern.quote(value),
+                        Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE)));
+    }
+
+    String redact(String text) {
+        if (text == null) {
+            return null;
+        }
+        String clean = text;
+        for (Pattern secret : secrets.values()) {
+            clean = secret.matcher(clean).replaceAll(Matcher.quoteReplacement(REDACTED));
+        }
+        // cut after redacting, so the cut never leaves a piece of an identifier behind
+        return clean.length() > MAX_DETAIL ? clean.substring(0, MAX_DETAIL) : clean;
+    }
+}
