@@ -43,7 +43,7 @@ public interface AvroCodec<T> {
 
             @Override
             public DatumWriter<T> writer() {
-                return new SpecificDatumWriter<>(schema, model);
+                return new NullableUnionWriter<>(schema, model);
             }
 
             @Override

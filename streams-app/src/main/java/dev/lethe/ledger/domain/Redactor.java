@@ -30,8 +30,7 @@ final class Redactor {
         Stream.concat(Stream.ofNullable(state.subject()), state.identifiers().stream())
                 .map(Identifier::value).filter(Objects::nonNull).map(String::strip)
                 .filter(value -> value.length() >= 3 && !secrets.containsKey(value))
-                .forEach(value -> secrets.put(value, Pattern.compile(Pattern.quote(value),
-                        Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE)));
+                .forEach(value -> secrets.put(value, null)); // compiled when a text first holds it
     }
 
     String redact(String text) {
@@ -39,10 +38,34 @@ final class Redactor {
             return null;
         }
         String clean = text;
-        for (Pattern secret : secrets.values()) {
-            clean = secret.matcher(clean).replaceAll(Matcher.quoteReplacement(REDACTED));
+        for (Map.Entry<String, Pattern> secret : secrets.entrySet()) {
+            if (containsIgnoringCase(clean, secret.getKey())) {
+                clean = pattern(secret).matcher(clean).replaceAll(Matcher.quoteReplacement(REDACTED));
+            }
         }
         // cut after redacting, so the cut never leaves a piece of an identifier behind
         return clean.length() > MAX_DETAIL ? clean.substring(0, MAX_DETAIL) : clean;
+    }
+
+    private static Pattern pattern(Map.Entry<String, Pattern> secret) {
+        if (secret.getValue() == null) {
+            secret.setValue(Pattern.compile(Pattern.quote(secret.getKey()),
+                    Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE));
+        }
+        return secret.getValue();
+    }
+
+    /**
+     * A cheap first look (most texts hold no identifier): whether {@code value} occurs in {@code text}
+     * ignoring case, char by char as {@link String#regionMatches(boolean, int, String, int, int)}
+     * compares, which folds case as the pattern's Unicode-case matching does.
+     */
+    private static boolean containsIgnoringCase(String text, String value) {
+        for (int i = 0; i + value.length() <= text.length(); i++) {
+            if (text.regionMatches(true, i, value, 0, value.length())) {
+                return true;
+            }
+        }
+        return false;
     }
 }

@@ -27,6 +27,11 @@ import org.apache.kafka.streams.state.Stores;
  * subject key, to a second sub-topology that keeps the subject index. That sub-topology is also the
  * subject gate ({@link SubjectsProcessor}): its verdicts on new requests, keyed by request id on
  * {@code erasure.admissions}, are the ledger processor's fourth input.
+ *
+ * <p>The ledger's own stores whose keys are written again and again (the requests, the due index,
+ * the list indexes and, above all, the counts) are cached: a key written many times between two
+ * commits reaches RocksDB and its changelog once per commit. The audit store is not (its keys are
+ * written once). Reads, queries included, go through the cache, so they see every write.
  */
 public final class LedgerTopology {
 
@@ -84,7 +89,7 @@ public final class LedgerTopology {
 
     static StoreBuilder<KeyValueStore<String, dev.lethe.avro.RequestState>> ledgerStore(LetheSerdes serdes) {
         return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(LedgerNames.LEDGER_STORE),
-                serdes.storeKey(), serdes.state());
+                serdes.storeKey(), serdes.state()).withCachingEnabled();
     }
 
     static StoreBuilder<KeyValueStore<String, dev.lethe.avro.AuditFact>> auditStore(LetheSerdes serdes) {
@@ -94,16 +99,17 @@ public final class LedgerTopology {
 
     static StoreBuilder<KeyValueStore<String, String>> dueStore() {
         return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(LedgerNames.DUE_STORE),
-                Serdes.String(), Serdes.String());
+                Serdes.String(), Serdes.String()).withCachingEnabled();
     }
 
     private static StoreBuilder<KeyValueStore<String, String>> indexStore(String name) {
-        return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(name), Serdes.String(), Serdes.String());
+        return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(name), Serdes.String(), Serdes.String())
+                .withCachingEnabled();
     }
 
     static StoreBuilder<KeyValueStore<String, Long>> statsStore() {
         return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(LedgerNames.STATS_STORE),
-                Serdes.String(), Serdes.Long());
+                Serdes.String(), Serdes.Long()).withCachingEnabled();
     }
 
     private static StoreBuilder<KeyValueStore<String, byte[]>> systemsStore(LetheSerdes serdes) {
