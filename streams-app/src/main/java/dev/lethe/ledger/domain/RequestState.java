@@ -1,6 +1,7 @@
 package dev.lethe.ledger.domain;
 
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -18,6 +19,8 @@ import java.util.Optional;
  * request needs a person (empty when it does not). {@code duplicateOf} names the open request of
  * the same subject and scope that the subject gate found before this one (which then ended
  * CANCELLED without dispatching anything); null otherwise.
+ *
+ * <p>Every change goes through {@link #toBuilder()}: a wither names only what it changes.
  */
 public record RequestState(String requestId, RequestStatus status, String subjectKey, Identifier subject,
                            List<Identifier> identifiers, List<String> objects, List<String> namespaces,
@@ -35,14 +38,13 @@ public record RequestState(String requestId, RequestStatus status, String subjec
         systems = List.copyOf(systems);
         earlyCallbacks = List.copyOf(earlyCallbacks);
         scope = scope == null ? Scope.ALL : scope;
-        attention = attention == null ? List.of() : attention.stream().distinct().sorted().toList();
+        attention = attention == null || attention.isEmpty() ? List.of()
+                : attention.stream().distinct().sorted().toList();
     }
 
     /** A state holding nothing but callbacks that arrived before their request. */
     public static RequestState awaiting(String requestId) {
-        return new RequestState(requestId, null, null, null, List.of(), List.of(), List.of(), null, null, null,
-                Scope.ALL, 0, null, null, null, null, List.of(), List.of(), 0, null, null, null, 0, false, List.of(),
-                null);
+        return new Builder(requestId).build();
     }
 
     /**
@@ -51,15 +53,23 @@ public record RequestState(String requestId, RequestStatus status, String subjec
      */
     static RequestState received(RequestState waiting, ErasureRequest r, String subjectKey, List<String> namespaces,
                                  Instant deadline, Instant at) {
-        return new RequestState(r.requestId(), RequestStatus.RECEIVED, subjectKey, r.subject(), r.identifiers(),
-                r.objects(), namespaces, r.jurisdiction(), r.reason(), r.source(), r.scope(), r.graceDays(),
-                r.requestedAt(), deadline, null, at, List.of(), waiting.earlyCallbacks(), waiting.auditSeq(),
-                r.fingerprint(), waiting.auditHead(), null, 0, false, List.of(), null);
-    }
-
-    /** This state with {@code target} in place of the system of the same name. */
-    RequestState replace(SystemTarget target, Instant at) {
-        return withSystems(systems.stream().map(t -> t.name().equals(target.name()) ? target : t).toList(), at);
+        final Builder b = waiting.toBuilder();
+        b.status = RequestStatus.RECEIVED;
+        b.subjectKey = subjectKey;
+        b.subject = r.subject();
+        b.identifiers = r.identifiers();
+        b.objects = r.objects();
+        b.namespaces = namespaces;
+        b.jurisdiction = r.jurisdiction();
+        b.reason = r.reason();
+        b.source = r.source();
+        b.scope = r.scope();
+        b.graceDays = r.graceDays();
+        b.requestedAt = r.requestedAt();
+        b.deadline = deadline;
+        b.updatedAt = at;
+        b.fingerprint = r.fingerprint();
+        return b.build();
     }
 
     /** The request itself has arrived. */
@@ -73,7 +83,7 @@ public record RequestState(String requestId, RequestStatus status, String subjec
 
     /** When its grace period ends: {@code graceDays} calendar days (UTC) after it was requested. */
     public Instant graceEnds() {
-        return requestedAt.atZone(java.time.ZoneOffset.UTC).plusDays(graceDays).toInstant();
+        return requestedAt.atZone(ZoneOffset.UTC).plusDays(graceDays).toInstant();
     }
 
     /** Past its deadline and still unfinished. */
@@ -81,77 +91,90 @@ public record RequestState(String requestId, RequestStatus status, String subjec
         return status != null && !status.finished() && deadline != null && now.isAfter(deadline);
     }
 
+    /** Whether it waits for a person for {@code why}. */
+    public boolean needs(Attention why) {
+        return attention.contains(why);
+    }
+
+    /** A builder holding this state's fields, to change some of them. */
+    Builder toBuilder() {
+        return new Builder(this);
+    }
+
     /** This state with the hash of its latest audit fact (set by the processor, kept by every transition). */
     public RequestState withAuditHead(String head) {
-        return new RequestState(requestId, status, subjectKey, subject, identifiers, objects, namespaces,
-                jurisdiction, reason, source, scope, graceDays, requestedAt, deadline, finishedAt, updatedAt,
-                systems, earlyCallbacks, auditSeq, fingerprint, head, baseDeadline, extensions, overdueAudited,
-                attention, duplicateOf);
+        final Builder b = toBuilder();
+        b.auditHead = head;
+        return b.build();
     }
 
     RequestState withStatus(RequestStatus newStatus, Instant at) {
-        return new RequestState(requestId, newStatus, subjectKey, subject, identifiers, objects, namespaces,
-                jurisdiction, reason, source, scope, graceDays, requestedAt, deadline, finishedAt, at, systems,
-                earlyCallbacks, auditSeq, fingerprint, auditHead, baseDeadline, extensions, overdueAudited,
-                attention, duplicateOf);
+        final Builder b = toBuilder();
+        b.status = newStatus;
+        b.updatedAt = at;
+        return b.build();
     }
 
     RequestState withSystems(List<SystemTarget> newSystems, Instant at) {
-        return new RequestState(requestId, status, subjectKey, subject, identifiers, objects, namespaces,
-                jurisdiction, reason, source, scope, graceDays, requestedAt, deadline, finishedAt, at, newSystems,
-                earlyCallbacks, auditSeq, fingerprint, auditHead, baseDeadline, extensions, overdueAudited,
-                attention, duplicateOf);
+        final Builder b = toBuilder();
+        b.systems = newSystems;
+        b.updatedAt = at;
+        return b.build();
+    }
+
+    /** This state with {@code target} in place of the system of the same name. */
+    RequestState replace(SystemTarget target, Instant at) {
+        return withSystems(systems.stream().map(t -> t.name().equals(target.name()) ? target : t).toList(), at);
     }
 
     RequestState withEarlyCallbacks(List<Callback> callbacks) {
-        return new RequestState(requestId, status, subjectKey, subject, identifiers, objects, namespaces,
-                jurisdiction, reason, source, scope, graceDays, requestedAt, deadline, finishedAt, updatedAt,
-                systems, callbacks, auditSeq, fingerprint, auditHead, baseDeadline, extensions, overdueAudited,
-                attention, duplicateOf);
+        final Builder b = toBuilder();
+        b.earlyCallbacks = callbacks;
+        return b.build();
     }
 
     RequestState withAuditSeq(int seq) {
-        return new RequestState(requestId, status, subjectKey, subject, identifiers, objects, namespaces,
-                jurisdiction, reason, source, scope, graceDays, requestedAt, deadline, finishedAt, updatedAt,
-                systems, earlyCallbacks, seq, fingerprint, auditHead, baseDeadline, extensions, overdueAudited,
-                attention, duplicateOf);
+        final Builder b = toBuilder();
+        b.auditSeq = seq;
+        return b.build();
     }
 
     /** The deadline moved to {@code newDeadline} by one more extension; its breach is not audited yet. */
     RequestState extended(Instant newDeadline, Instant at) {
-        return new RequestState(requestId, status, subjectKey, subject, identifiers, objects, namespaces,
-                jurisdiction, reason, source, scope, graceDays, requestedAt, newDeadline, finishedAt, at, systems,
-                earlyCallbacks, auditSeq, fingerprint, auditHead, baseDeadline == null ? deadline : baseDeadline,
-                extensions + 1, false, attention, duplicateOf);
+        final Builder b = toBuilder();
+        b.baseDeadline = baseDeadline == null ? deadline : baseDeadline;
+        b.deadline = newDeadline;
+        b.extensions = extensions + 1;
+        b.overdueAudited = false;
+        b.updatedAt = at;
+        return b.build();
     }
 
     /** The breach of the current deadline was audited. */
     RequestState withOverdueAudited() {
-        return new RequestState(requestId, status, subjectKey, subject, identifiers, objects, namespaces,
-                jurisdiction, reason, source, scope, graceDays, requestedAt, deadline, finishedAt, updatedAt,
-                systems, earlyCallbacks, auditSeq, fingerprint, auditHead, baseDeadline, extensions, true,
-                attention, duplicateOf);
+        final Builder b = toBuilder();
+        b.overdueAudited = true;
+        return b.build();
     }
 
     /** Judged by the subject gate a duplicate of the open request {@code first}. */
     RequestState withDuplicateOf(String first) {
-        return new RequestState(requestId, status, subjectKey, subject, identifiers, objects, namespaces,
-                jurisdiction, reason, source, scope, graceDays, requestedAt, deadline, finishedAt, updatedAt,
-                systems, earlyCallbacks, auditSeq, fingerprint, auditHead, baseDeadline, extensions, overdueAudited,
-                attention, first);
+        final Builder b = toBuilder();
+        b.duplicateOf = first;
+        return b.build();
     }
 
-    /** Finished at {@code at}: raw identifiers are dropped, evidence is kept. */
+    /** Finished at {@code at}: raw identifiers (and callbacks still kept) are dropped, evidence is kept. */
     RequestState finish(RequestStatus finalStatus, Instant at) {
-        return new RequestState(requestId, finalStatus, subjectKey, null, List.of(), List.of(), namespaces,
-                jurisdiction, reason, source, scope, graceDays, requestedAt, deadline, at, at, systems,
-                List.of(), auditSeq, fingerprint, auditHead, baseDeadline, extensions, overdueAudited,
-                attention, duplicateOf);
-    }
-
-    /** Whether it waits for a person for {@code why}. */
-    public boolean needs(Attention why) {
-        return attention.contains(why);
+        final Builder b = toBuilder();
+        b.status = finalStatus;
+        b.subject = null;
+        b.identifiers = List.of();
+        b.objects = List.of();
+        b.earlyCallbacks = List.of();
+        b.finishedAt = at;
+        b.updatedAt = at;
+        return b.build();
     }
 
     /** This state with {@code why} added to (or, when {@code on} is false, removed from) its attention. */
@@ -161,9 +184,78 @@ public record RequestState(String requestId, RequestStatus status, String subjec
         if (on) {
             next.add(why);
         }
-        return new RequestState(requestId, status, subjectKey, subject, identifiers, objects, namespaces,
-                jurisdiction, reason, source, scope, graceDays, requestedAt, deadline, finishedAt, updatedAt,
-                systems, earlyCallbacks, auditSeq, fingerprint, auditHead, baseDeadline, extensions, overdueAudited,
-                next, duplicateOf);
+        final Builder b = toBuilder();
+        b.attention = next;
+        return b.build();
+    }
+
+    /** The fields of a state under change; {@link #build()} checks and copies them as the record does. */
+    static final class Builder {
+        String requestId;
+        RequestStatus status;
+        String subjectKey;
+        Identifier subject;
+        List<Identifier> identifiers = List.of();
+        List<String> objects = List.of();
+        List<String> namespaces = List.of();
+        String jurisdiction;
+        String reason;
+        String source;
+        Scope scope = Scope.ALL;
+        int graceDays;
+        Instant requestedAt;
+        Instant deadline;
+        Instant finishedAt;
+        Instant updatedAt;
+        List<SystemTarget> systems = List.of();
+        List<Callback> earlyCallbacks = List.of();
+        int auditSeq;
+        String fingerprint;
+        String auditHead;
+        Instant baseDeadline;
+        int extensions;
+        boolean overdueAudited;
+        List<Attention> attention = List.of();
+        String duplicateOf;
+
+        Builder(String requestId) {
+            this.requestId = requestId;
+        }
+
+        private Builder(RequestState s) {
+            requestId = s.requestId;
+            status = s.status;
+            subjectKey = s.subjectKey;
+            subject = s.subject;
+            identifiers = s.identifiers;
+            objects = s.objects;
+            namespaces = s.namespaces;
+            jurisdiction = s.jurisdiction;
+            reason = s.reason;
+            source = s.source;
+            scope = s.scope;
+            graceDays = s.graceDays;
+            requestedAt = s.requestedAt;
+            deadline = s.deadline;
+            finishedAt = s.finishedAt;
+            updatedAt = s.updatedAt;
+            systems = s.systems;
+            earlyCallbacks = s.earlyCallbacks;
+            auditSeq = s.auditSeq;
+            fingerprint = s.fingerprint;
+            auditHead = s.auditHead;
+            baseDeadline = s.baseDeadline;
+            extensions = s.extensions;
+            overdueAudited = s.overdueAudited;
+            attention = s.attention;
+            duplicateOf = s.duplicateOf;
+        }
+
+        RequestState build() {
+            return new RequestState(requestId, status, subjectKey, subject, identifiers, objects, namespaces,
+                    jurisdiction, reason, source, scope, graceDays, requestedAt, deadline, finishedAt, updatedAt,
+                    systems, earlyCallbacks, auditSeq, fingerprint, auditHead, baseDeadline, extensions,
+                    overdueAudited, attention, duplicateOf);
+        }
     }
 }

@@ -59,6 +59,8 @@ final class LedgerProcessor extends ContextualProcessor<byte[], byte[], Object, 
     private static final Logger LOG = LoggerFactory.getLogger(LedgerProcessor.class);
     static final Duration DUE_SCAN_INTERVAL = Duration.ofSeconds(5);
     static final int MAX_WAKES = 500;
+    /** How many requests' latest states each task keeps decoded ({@link RecentStates}). */
+    static final int RECENT_STATES = 4_096;
     /**
      * Overdue requests, escalated systems and systems past their own deadline are counted as
      * {@code overdue-total}, {@code escalated-total} and {@code system_overdue-total} in this scope.
@@ -70,6 +72,7 @@ final class LedgerProcessor extends ContextualProcessor<byte[], byte[], Object, 
     private final LedgerPolicy policy;
     private final AppliedOffsets applied;
     private final int partitions;
+    private final RecentStates recent = new RecentStates(RECENT_STATES);
     private KeyValueStore<String, dev.lethe.avro.RequestState> ledger;
     private KeyValueStore<String, dev.lethe.avro.AuditFact> audit;
     private KeyValueStore<String, String> dueIndex;
@@ -92,6 +95,7 @@ final class LedgerProcessor extends ContextualProcessor<byte[], byte[], Object, 
     @Override
     public void init(ProcessorContext<Object, Object> context) {
         super.init(context);
+        recent.clear(); // a re-initialised task may have had its store rolled back
         ledger = context.getStateStore(LedgerNames.LEDGER_STORE);
         audit = context.getStateStore(LedgerNames.AUDIT_STORE);
         dueIndex = context.getStateStore(LedgerNames.DUE_STORE);
@@ -180,7 +184,7 @@ final class LedgerProcessor extends ContextualProcessor<byte[], byte[], Object, 
 
     private void apply(LedgerEvent event, Consumer<String> refuse) {
         final Instant now = Instant.ofEpochMilli(context().currentSystemTimeMs());
-        final dev.lethe.avro.RequestState stored = ledger.get(event.requestId());
+        final dev.lethe.avro.RequestState stored = stored(event.requestId());
         final Ledger.Transition transition = Ledger.apply(stored == null ? null : AvroMapping.state(stored), event,
                 new LedgerContext(now, this::registeredSystems, policy));
         final Map<LedgerOutput, dev.lethe.avro.AuditFact> chained = new IdentityHashMap<>();
@@ -197,10 +201,29 @@ final class LedgerProcessor extends ContextualProcessor<byte[], byte[], Object, 
         // Only a changed state is written: a replayed or refused event costs no store write and no changelog record.
         if ((stored != null || next.received() || !next.earlyCallbacks().isEmpty()) && !nextAvro.equals(stored)) {
             ledger.put(event.requestId(), nextAvro);
+            recent.put(event.requestId(), nextAvro);
             indexes.update(stored, nextAvro, entry -> context().forward(
                     new Record<>(entry.getSubjectKey(), entry, now.toEpochMilli()), LedgerNames.SUBJECT_INDEX_SINK));
         }
         transition.outputs().forEach(output -> forward(output, chained.get(output), refuse, now));
+    }
+
+    /** The request's stored state: from {@link RecentStates} when this task touched it lately, else the store. */
+    private dev.lethe.avro.RequestState stored(String requestId) {
+        final dev.lethe.avro.RequestState recentState = recent.get(requestId);
+        if (recentState != null) {
+            return recentState;
+        }
+        final dev.lethe.avro.RequestState stored = ledger.get(requestId);
+        if (stored != null) {
+            recent.put(requestId, stored);
+        }
+        return stored;
+    }
+
+    @Override
+    public void close() {
+        recent.clear();
     }
 
     private List<SystemInfo> registeredSystems() {
