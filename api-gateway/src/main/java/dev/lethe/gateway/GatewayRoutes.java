@@ -52,7 +52,7 @@ public final class GatewayRoutes {
         final Confirmation confirmation = new Confirmation(c.ledger(), c.confirmWait());
         final List<Route> routes = new ArrayList<>();
         operations(routes, c, metrics);
-        erasures(routes, c, confirmation);
+        erasures(routes, c);
         decisions(routes, c, confirmation);
         routes.add(Route.of(POST, "/v1/erasures/{id}/systems/{system}/callback", Access.PARTNER,
                         "Report a system's outcome for a request",
@@ -86,10 +86,10 @@ public final class GatewayRoutes {
                 .answering(200, String.class, false));
     }
 
-    private static void erasures(List<Route> routes, GatewayApp.Collaborators c, Confirmation confirmation) {
+    private static void erasures(List<Route> routes, GatewayApp.Collaborators c) {
         routes.add(Route.of(POST, "/v1/erasures", Access.SUBMITTER,
                         "File an erasure request (optional Idempotency-Key header)",
-                        new IntakeHandler(c.events(), c.ledger(), c.vocabulary(), confirmation, c.clock()))
+                        new IntakeHandler(c.events(), c.ledger(), c.vocabulary(), c.clock()))
                 .withBody(ErasureRequestBody.class, false).answering(202, IntakeHandler.Accepted.class, false)
                 .errors(400, 422, 503));
         routes.add(Route.of(GET, "/v1/erasures", Access.ANY_ROLE, "List requests, newest first, cluster-wide",

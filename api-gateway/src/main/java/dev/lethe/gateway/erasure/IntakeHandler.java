@@ -41,8 +41,11 @@ import org.slf4j.LoggerFactory;
  *       this check). The look-up cannot see a submission still in flight: two that race are both
  *       accepted here, and the ledger's subject gate, which sees a subject's requests in one order,
  *       dispatches the first and ends the other as its {@code duplicateOf};</li>
- *   <li>else an {@link ErasureRequested} is written, the ledger is waited for, and the answer is
- *       {@code 202 {"id", "status": "RECEIVED"}} with its {@code Location}.</li>
+ *   <li>else an {@link ErasureRequested} is written and, once it is durable (acks=all, idempotent
+ *       producer), the answer is {@code 202 {"id", "status": "RECEIVED"}} with its {@code Location}.
+ *       The ledger applies it a moment later: a read that arrives before that waits for it in the
+ *       ledger ({@code Arrivals}), so a GET after the 202 never answers 404, and a retry with the
+ *       same key finds it for the check in step 1.</li>
  * </ol>
  * Nothing is written unless every check passed.
  */
@@ -54,7 +57,6 @@ public final class IntakeHandler implements RoleHandler {
 
     private final EventWriter events;
     private final LedgerClient ledger;
-    private final Confirmation confirmation;
     private final IntakeValidator validator;
     private final Clock clock;
 
@@ -63,11 +65,9 @@ public final class IntakeHandler implements RoleHandler {
     public record Accepted(String id, @OneOf(Shapes.RequestStatus.class) String status, @ApiOptional Boolean duplicate) {
     }
 
-    public IntakeHandler(EventWriter events, LedgerClient ledger, Vocabulary vocabulary, Confirmation confirmation,
-                         Clock clock) {
+    public IntakeHandler(EventWriter events, LedgerClient ledger, Vocabulary vocabulary, Clock clock) {
         this.events = events;
         this.ledger = ledger;
-        this.confirmation = confirmation;
         this.validator = new IntakeValidator(vocabulary,
                 () -> ledger.systems().stream().map(RegisteredSystem::name).toList());
         this.clock = clock;
@@ -91,7 +91,6 @@ public final class IntakeHandler implements RoleHandler {
         final Written written = events.write(request);
         LOG.info("request {} received from {} at {}-{}@{}", id, role.name(), written.topic(), written.partition(),
                 written.offset());
-        confirmation.await(id, written);
         answer(ctx, 202, new Accepted(id, "RECEIVED", null));
     }
 
