@@ -7,6 +7,8 @@ import static io.javalin.http.HandlerType.PUT;
 
 import dev.lethe.gateway.api.OpenApiDocument;
 import dev.lethe.gateway.api.Shapes;
+import dev.lethe.gateway.erasure.BatchBody;
+import dev.lethe.gateway.erasure.BatchIntakeHandler;
 import dev.lethe.gateway.erasure.BulkRetryHandler;
 import dev.lethe.gateway.erasure.CallbackBody;
 import dev.lethe.gateway.erasure.CallbackHandler;
@@ -92,6 +94,12 @@ public final class GatewayRoutes {
                         new IntakeHandler(c.events(), c.ledger(), c.vocabulary(), c.clock()))
                 .withBody(ErasureRequestBody.class, false).answering(202, IntakeHandler.Accepted.class, false)
                 .errors(400, 422, 503));
+        routes.add(Route.of(POST, "/v1/erasures/batch", Access.SUBMITTER,
+                        "File up to 1,000 requests at once, each validated and answered on its own, in order "
+                                + "(optional idempotencyKey per item)",
+                        new BatchIntakeHandler(c.events(), c.ledger(), c.vocabulary(), c.clock()))
+                .withBody(BatchBody.class, false).answering(200, BatchIntakeHandler.Accepted.class, false)
+                .errors(400, 413, 503));
         routes.add(Route.of(GET, "/v1/erasures", Access.ANY_ROLE, "List requests, newest first, cluster-wide",
                         new ListHandler(c.ledger()))
                 .withQuery("status", "system", "systemStatus", "overdue", "field", "from", "to", "limit", "cursor",

@@ -120,19 +120,28 @@ public final class LedgerQueries {
                 if (!(answer instanceof Lookup.NotFound<RequestState>)) {
                     return answer;
                 }
-                if (Instant.now().isAfter(deadline)) {
-                    return arrivals.await(partition, keySerializer.serialize(Topics.REQUESTS, requestId),
-                            () -> queryLocal(requestId, partition));
+                if (!Instant.now().isBefore(deadline)) {
+                    return arrived(requestId, partition);
                 }
                 pause();
             }
         });
     }
 
-    /** The audit trail of {@code requestId}, oldest first. */
+    /** The request from the store; one not there yet is waited for as {@link Arrivals} says. */
+    private Lookup<RequestState> arrived(String requestId, int partition) {
+        final Lookup<RequestState> answer = queryLocal(requestId, partition);
+        if (!(answer instanceof Lookup.NotFound<RequestState>)) {
+            return answer;
+        }
+        return arrivals.await(partition, keySerializer.serialize(Topics.REQUESTS, requestId),
+                () -> queryLocal(requestId, partition));
+    }
+
+    /** The audit trail of {@code requestId} (once applied: see {@link #find}), oldest first. */
     public Lookup<List<AuditFact>> audit(String requestId) {
         return owned(requestId, partition -> {
-            final Lookup<RequestState> request = queryLocal(requestId, partition);
+            final Lookup<RequestState> request = arrived(requestId, partition);
             if (!(request instanceof Lookup.Found<RequestState>)) {
                 return retype(request);
             }
@@ -186,7 +195,7 @@ public final class LedgerQueries {
     /** The request and its audit trail, for a certificate. */
     public Lookup<Evidence> evidence(String requestId) {
         return owned(requestId, partition -> {
-            final Lookup<RequestState> request = queryLocal(requestId, partition);
+            final Lookup<RequestState> request = arrived(requestId, partition);
             if (!(request instanceof Lookup.Found<RequestState> found)) {
                 return retype(request);
             }
