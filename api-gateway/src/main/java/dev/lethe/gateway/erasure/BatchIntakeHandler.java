@@ -15,6 +15,7 @@ import dev.lethe.gateway.http.Guard;
 import dev.lethe.gateway.http.JsonBody;
 import dev.lethe.gateway.http.RoleHandler;
 import dev.lethe.gateway.ledger.LedgerClient;
+import dev.lethe.gateway.ledger.LedgerJson;
 import io.javalin.http.Context;
 import java.time.Clock;
 import java.time.Instant;
@@ -39,7 +40,8 @@ import org.slf4j.LoggerFactory;
  * {@code requests[i].}). An item's {@code idempotencyKey} names the same id as the header would;
  * the same key twice in one batch with the same body is one request (both items get its answer),
  * with another body the later item gets 422. The new requests are written together (few producer
- * round trips) and each is answered once durable. The answer is 200 whenever the batch itself could
+ * round trips) and each is answered once durable. The open duplicates of all items are looked up
+ * in one call to the ledger. The answer is 200 whenever the batch itself could
  * be read; a batch that cannot (not JSON, no {@code requests} array, empty) is a 400, and one of more
  * than {@link #MAX_ITEMS} items a 413, with nothing written.
  */
@@ -48,13 +50,14 @@ public final class BatchIntakeHandler implements RoleHandler {
     public static final int MAX_ITEMS = 1_000;
     /** The largest batch body: 4 KiB per item on average. */
     public static final int MAX_BYTES = 4 * 1024 * 1024;
-    /** How many ledger look-ups (idempotent replays, open duplicates) run at once for one gateway. */
+    /** How many idempotent replays (one ledger read per item with a key) run at once for one gateway. */
     static final int LOOKUPS = 16;
     private static final String FIELD = "requests";
     private static final Logger LOG = LoggerFactory.getLogger(BatchIntakeHandler.class);
     private static final ExecutorService LOOKUP_POOL = Executors.newFixedThreadPool(LOOKUPS, daemon());
 
     private final EventWriter events;
+    private final LedgerClient ledger;
     private final IntakeRules rules;
 
     /** One item's answer: {@code code} is the HTTP status it would have had alone. */
@@ -106,6 +109,7 @@ public final class BatchIntakeHandler implements RoleHandler {
 
     public BatchIntakeHandler(EventWriter events, LedgerClient ledger, Vocabulary vocabulary, Clock clock) {
         this.events = events;
+        this.ledger = ledger;
         this.rules = new IntakeRules(events, ledger, vocabulary, clock);
     }
 
@@ -182,26 +186,48 @@ public final class BatchIntakeHandler implements RoleHandler {
         }
     }
 
-    /** Asks the ledger, {@link #LOOKUPS} at a time, whether each valid item was filed before or duplicates an open request. */
+    /**
+     * Asks the ledger whether each valid item with a key was filed before ({@link #LOOKUPS} at a
+     * time), then, in one batch look-up, whether each item still undecided duplicates an open request.
+     */
     private void judge(List<Slot> slots, Role role) {
-        final List<CompletableFuture<Void>> lookups = new ArrayList<>();
+        final List<CompletableFuture<Void>> replays = new ArrayList<>();
         for (Slot slot : slots) {
-            if (slot.request != null) {
-                lookups.add(CompletableFuture.runAsync(() -> slot.result = judged(slot, role), LOOKUP_POOL));
+            if (slot.request != null && slot.keyed) {
+                replays.add(CompletableFuture.runAsync(() -> slot.result = replayed(slot), LOOKUP_POOL));
             }
         }
-        CompletableFuture.allOf(lookups.toArray(CompletableFuture[]::new)).join();
+        CompletableFuture.allOf(replays.toArray(CompletableFuture[]::new)).join();
+        final List<Slot> open = slots.stream().filter(s -> s.request != null && s.result == null).toList();
+        if (open.isEmpty()) {
+            return;
+        }
+        final List<String> subjects;
+        try {
+            subjects = ledger.lookupAll(open.stream().map(s -> Map.entry(s.request.getSubject().getNamespace(),
+                    s.request.getSubject().getValue())).toList());
+        } catch (ApiException e) {
+            open.forEach(slot -> slot.result = ItemResult.refused(slot.index, e));
+            return;
+        }
+        for (int i = 0; i < open.size(); i++) {
+            final Slot slot = open.get(i);
+            try {
+                final IntakeRules.Answer duplicate = rules.duplicateIn(
+                        subjects.get(i) == null ? null : LedgerJson.parse(subjects.get(i)), slot.request, role);
+                slot.result = duplicate == null ? null : ItemResult.answered(slot.index, duplicate);
+            } catch (WriteFailedException e) {
+                slot.result = ItemResult.refused(slot.index, notWritten(e));
+            }
+        }
     }
 
-    private ItemResult judged(Slot slot, Role role) {
+    private ItemResult replayed(Slot slot) {
         try {
-            final IntakeRules.Answer known = slot.keyed ? rules.replayed(slot.request) : null;
-            final IntakeRules.Answer answer = known != null ? known : rules.duplicate(slot.request, role);
-            return answer == null ? null : ItemResult.answered(slot.index, answer);
+            final IntakeRules.Answer known = rules.replayed(slot.request);
+            return known == null ? null : ItemResult.answered(slot.index, known);
         } catch (ApiException e) {
             return ItemResult.refused(slot.index, e);
-        } catch (WriteFailedException e) {
-            return ItemResult.refused(slot.index, notWritten(e));
         }
     }
 

@@ -135,6 +135,19 @@ final class IntakeRules {
                     request.getRequestId());
             return null;
         }
+        return duplicateIn(subject, request, role);
+    }
+
+    /**
+     * As {@link #duplicate}, with the subject's look-up answer already fetched ({@code subject}, or
+     * null when it could not be had: then the request is filed without duplicate detection).
+     */
+    Answer duplicateIn(JsonNode subject, ErasureRequested request, Role role) {
+        if (subject == null) {
+            LOG.warn("the subject look-up is unavailable; request {} is filed without duplicate detection",
+                    request.getRequestId());
+            return null;
+        }
         for (final JsonNode open : subject.path("open")) {
             if (sameScope(request.getScope(), open.path("scope"))) {
                 final String existing = open.path("id").asText();
