@@ -32,8 +32,8 @@ import java.util.Map;
  *   <tr><td>{@code LETHE_NAMESPACES}</td><td>identifier namespaces, comma separated</td>
  *       <td>user_id,email,phone,account_id,device_id,customer_id</td></tr>
  *   <tr><td>{@code LETHE_JURISDICTIONS}</td><td>jurisdictions, comma separated</td><td>GDPR,CCPA,CPRA,PIPA</td></tr>
- *   <tr><td>{@code LETHE_INTAKE_CONFIRM_MS}</td><td>how long a write (intake, decision, callback,
- *       registration) waits for the ledger to apply it</td>
+ *   <tr><td>{@code LETHE_INTAKE_CONFIRM_MS}</td><td>how long a write (decision, callback,
+ *       registration) waits for the ledger to apply it; a new request is answered once durable</td>
  *       <td>10000</td></tr>
  * </table>
  *

@@ -7,6 +7,8 @@ import static io.javalin.http.HandlerType.PUT;
 
 import dev.lethe.gateway.api.OpenApiDocument;
 import dev.lethe.gateway.api.Shapes;
+import dev.lethe.gateway.erasure.BatchBody;
+import dev.lethe.gateway.erasure.BatchIntakeHandler;
 import dev.lethe.gateway.erasure.BulkRetryHandler;
 import dev.lethe.gateway.erasure.CallbackBody;
 import dev.lethe.gateway.erasure.CallbackHandler;
@@ -52,7 +54,7 @@ public final class GatewayRoutes {
         final Confirmation confirmation = new Confirmation(c.ledger(), c.confirmWait());
         final List<Route> routes = new ArrayList<>();
         operations(routes, c, metrics);
-        erasures(routes, c, confirmation);
+        erasures(routes, c);
         decisions(routes, c, confirmation);
         routes.add(Route.of(POST, "/v1/erasures/{id}/systems/{system}/callback", Access.PARTNER,
                         "Report a system's outcome for a request",
@@ -86,12 +88,18 @@ public final class GatewayRoutes {
                 .answering(200, String.class, false));
     }
 
-    private static void erasures(List<Route> routes, GatewayApp.Collaborators c, Confirmation confirmation) {
+    private static void erasures(List<Route> routes, GatewayApp.Collaborators c) {
         routes.add(Route.of(POST, "/v1/erasures", Access.SUBMITTER,
                         "File an erasure request (optional Idempotency-Key header)",
-                        new IntakeHandler(c.events(), c.ledger(), c.vocabulary(), confirmation, c.clock()))
+                        new IntakeHandler(c.events(), c.ledger(), c.vocabulary(), c.clock()))
                 .withBody(ErasureRequestBody.class, false).answering(202, IntakeHandler.Accepted.class, false)
                 .errors(400, 422, 503));
+        routes.add(Route.of(POST, "/v1/erasures/batch", Access.SUBMITTER,
+                        "File up to 1,000 requests at once, each validated and answered on its own, in order "
+                                + "(optional idempotencyKey per item)",
+                        new BatchIntakeHandler(c.events(), c.ledger(), c.vocabulary(), c.clock()))
+                .withBody(BatchBody.class, false).answering(200, BatchIntakeHandler.Accepted.class, false)
+                .errors(400, 413, 503));
         routes.add(Route.of(GET, "/v1/erasures", Access.ANY_ROLE, "List requests, newest first, cluster-wide",
                         new ListHandler(c.ledger()))
                 .withQuery("status", "system", "systemStatus", "overdue", "field", "from", "to", "limit", "cursor",

@@ -6,6 +6,7 @@ import dev.lethe.avro.SystemCallback;
 import dev.lethe.avro.SystemRegistration;
 import dev.lethe.gateway.events.EventWriter;
 import dev.lethe.gateway.events.WriteFailedException;
+import dev.lethe.gateway.events.WriteOutcome;
 import dev.lethe.gateway.events.Written;
 import dev.lethe.schemas.Topics;
 import java.util.List;
@@ -31,6 +32,15 @@ final class RecordingEventWriter implements EventWriter {
         failIfAsked();
         requests.add(request);
         return new Written(Topics.REQUESTS, PARTITION, requests.size() - 1L);
+    }
+
+    /** The size of every {@link #writeAll} call, in order. */
+    final List<Integer> batches = new CopyOnWriteArrayList<>();
+
+    @Override
+    public List<WriteOutcome> writeAll(List<ErasureRequested> many) {
+        batches.add(many.size());
+        return EventWriter.super.writeAll(many);
     }
 
     @Override

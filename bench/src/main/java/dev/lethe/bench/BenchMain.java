@@ -26,6 +26,7 @@ public final class BenchMain {
         return List.of(
                 new LedgerThroughputStage(),
                 new IntakeStage(),
+                new BulkStage(),
                 new StatusStage(),
                 new EndToEndStage(),
                 new ScaleStage(),

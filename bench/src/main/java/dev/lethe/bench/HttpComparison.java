@@ -72,13 +72,19 @@ final class HttpComparison {
 
     /** The figures, named with {@code what} (e.g. "POST /v1/erasures") and {@code verb} (e.g. "POST"). */
     List<Figure> figures(String stage, String what, String verb, String ratioName, double goal) {
+        return figures(stage, what, verb, ratioName, goal, null);
+    }
+
+    /** As above, with a goal for the p99 latency in ms ({@code p99GoalMs}, null for none). */
+    List<Figure> figures(String stage, String what, String verb, String ratioName, double goal, Double p99GoalMs) {
         final String c = " (" + CONCURRENCY + " concurrent)";
         return List.of(
                 Figure.of(stage, what + c, "req/s", Summary.of(real)),
                 Figure.of(stage, "empty endpoint " + verb + c, "req/s", Summary.of(empty)),
                 Figure.atLeast(stage, ratioName, "ratio", Summary.of(ratios), goal),
                 Figure.of(stage, verb + " latency p50", "ms", Summary.of(p50)),
-                Figure.of(stage, verb + " latency p99", "ms", Summary.of(p99)),
+                p99GoalMs == null ? Figure.of(stage, verb + " latency p99", "ms", Summary.of(p99))
+                        : Figure.below(stage, verb + " latency p99", "ms", Summary.of(p99), p99GoalMs),
                 Figure.of(stage, "failed " + verb + "s (not the expected status, or no answer)", "per round",
                         Summary.of(errors)),
                 Figure.of(stage, "failed " + verb + "s to the empty endpoint", "per round", Summary.of(emptyErrors)));

@@ -5,8 +5,9 @@ import java.util.List;
 import java.util.UUID;
 
 /**
- * Figure 2: {@code POST /v1/erasures} per second through the real gateway (validation, an
- * acks=all idempotent write, the wait for the ledger to apply it) at a fixed concurrency,
+ * Figure 2: {@code POST /v1/erasures} per second through the real gateway (validation, the
+ * subject's open-duplicate look-up, an acks=all idempotent write; the ledger applies it after the
+ * answer) at a fixed concurrency,
  * against the empty endpoint in the same process, each round on both in alternating order;
  * with the gateway's p50 and p99 latency.
  */
@@ -28,7 +29,7 @@ public final class IntakeStage implements Stage {
             return HttpComparison.run(NAME, context, max, time, round -> {
                 final String prefix = run + "-" + round + "-";
                 return (lethe, i) -> rig.intake(lethe, prefix + i);
-            }, 202).figures(NAME, "POST /v1/erasures", "POST", "intake / empty", 0.5);
+            }, 202).figures(NAME, "POST /v1/erasures", "POST", "intake / empty", 0.3, 100.0);
         }
     }
 }

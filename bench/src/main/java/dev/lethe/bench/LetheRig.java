@@ -11,6 +11,7 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -93,6 +94,20 @@ public final class LetheRig implements AutoCloseable {
         return HttpRequest.newBuilder(URI.create(base(real) + "/v1/erasures")).timeout(TIMEOUT)
                 .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build();
+    }
+
+    /** {@code POST /v1/erasures/batch} of {@code userIds.size()} new requests, to the gateway. */
+    public HttpRequest batch(List<String> userIds) {
+        final StringBuilder body = new StringBuilder(userIds.size() * 140).append("{\"requests\": [");
+        for (int i = 0; i < userIds.size(); i++) {
+            body.append(i == 0 ? "" : ",").append("{\"subject\": {\"namespace\": \"user_id\", \"value\": \"")
+                    .append(userIds.get(i)).append("\"}, \"jurisdiction\": \"GDPR\", \"reason\": \"account_deleted\","
+                            + " \"source\": \"lethe-bench\"}");
+        }
+        body.append("]}");
+        return HttpRequest.newBuilder(URI.create(base(true) + "/v1/erasures/batch")).timeout(TIMEOUT)
+                .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body.toString())).build();
     }
 
     /** {@code GET /v1/erasures/{id}} to the gateway ({@code real}) or the empty endpoint. */

@@ -31,7 +31,7 @@ public final class StatusStage implements Stage {
             applied.awaitCommitted(rig.applicationId(), applied.inputEnds(), Duration.ofSeconds(60));
             return HttpComparison.run(NAME, context, max, time,
                     round -> (lethe, i) -> rig.status(lethe, ids.get(i % IDS)), 200)
-                    .figures(NAME, "GET /v1/erasures/{id}", "GET", "status / empty", 0.7);
+                    .figures(NAME, "GET /v1/erasures/{id}", "GET", "status / empty", 0.6);
         }
     }
 }

@@ -48,6 +48,11 @@ final class ItLethe implements AutoCloseable {
         return cluster;
     }
 
+    /** The ledger's query port (for a second gateway in front of the same ledger). */
+    int ledgerQueryPort() {
+        return ledger.queryPort();
+    }
+
     /** A client of the gateway with the admin token. */
     ApiClient api() {
         return api;

@@ -31,7 +31,7 @@ public final class OpenApiDocument {
     private static final Pattern PATH_PARAMETER = Pattern.compile("\\{([^}]+)}");
     private static final Map<Integer, String> REASONS = Map.of(200, "OK", 202, "Accepted", 400, "Bad input; nothing "
             + "written", 401, "No token or an unknown one", 403, "The role may not do this", 404, "Unknown",
-            409, "The state does not allow this", 422, "Idempotency-Key reused with another body", 503,
+            409, "The state does not allow this", 413, "Too many items in one call", 422, "Idempotency-Key reused with another body", 503,
             "Not ready (store migrating, ledger catching up, broker down); see Retry-After");
 
     private final ObjectNode schemas = JSON.objectNode();

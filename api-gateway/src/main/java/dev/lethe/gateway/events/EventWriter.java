@@ -4,6 +4,8 @@ import dev.lethe.avro.Decision;
 import dev.lethe.avro.ErasureRequested;
 import dev.lethe.avro.SystemCallback;
 import dev.lethe.avro.SystemRegistration;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Writes the gateway's events to the log, keyed by request id (registrations by
@@ -15,6 +17,24 @@ public interface EventWriter {
 
     /** Writes a new request to {@code erasure.requests}. */
     Written write(ErasureRequested request);
+
+    /**
+     * Writes new requests to {@code erasure.requests}, together (an implementation sends them all
+     * before waiting, so that the producer batches them into few broker round trips); one outcome
+     * per request, in order. Each request is durable or failed on its own. This default writes them
+     * one by one.
+     */
+    default List<WriteOutcome> writeAll(List<ErasureRequested> requests) {
+        final List<WriteOutcome> outcomes = new ArrayList<>(requests.size());
+        for (ErasureRequested request : requests) {
+            try {
+                outcomes.add(WriteOutcome.of(write(request)));
+            } catch (WriteFailedException e) {
+                outcomes.add(WriteOutcome.failed(e));
+            }
+        }
+        return outcomes;
+    }
 
     /** Writes a system's answer to {@code erasure.callbacks}. */
     Written write(SystemCallback callback);

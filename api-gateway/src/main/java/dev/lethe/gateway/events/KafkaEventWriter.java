@@ -8,6 +8,8 @@ import dev.lethe.schemas.LetheSerdes;
 import dev.lethe.schemas.Topics;
 import dev.lethe.schemas.registry.SchemaRegistryException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
@@ -71,6 +73,52 @@ public final class KafkaEventWriter implements EventWriter, AutoCloseable {
     public Written write(ErasureRequested request) {
         final byte[] value = serialize(() -> serdes.request().serialize(Topics.REQUESTS, request));
         return send(Topics.REQUESTS, request.getRequestId(), value);
+    }
+
+    /** Sends every request first, then waits for each acknowledgement within one send timeout overall. */
+    @Override
+    public List<WriteOutcome> writeAll(List<ErasureRequested> requests) {
+        final List<Future<RecordMetadata>> sent = new ArrayList<>(requests.size());
+        final List<WriteOutcome> refused = new ArrayList<>(requests.size());
+        for (ErasureRequested request : requests) {
+            try {
+                final byte[] value = serialize(() -> serdes.request().serialize(Topics.REQUESTS, request));
+                final byte[] key = serialize(() -> serdes.key().serialize(Topics.REQUESTS, request.getRequestId()));
+                sent.add(producer.send(new ProducerRecord<>(Topics.REQUESTS, key, value)));
+                refused.add(null);
+            } catch (WriteFailedException e) {
+                sent.add(null);
+                refused.add(WriteOutcome.failed(e));
+            } catch (KafkaException e) {
+                sent.add(null);
+                refused.add(WriteOutcome.failed(new WriteFailedException("write of request " + request.getRequestId()
+                        + " to " + Topics.REQUESTS + " refused", e)));
+            }
+        }
+        final long deadline = System.nanoTime() + sendTimeout.toNanos();
+        final List<WriteOutcome> outcomes = new ArrayList<>(requests.size());
+        for (int i = 0; i < requests.size(); i++) {
+            outcomes.add(sent.get(i) == null ? refused.get(i)
+                    : await(sent.get(i), requests.get(i).getRequestId(), deadline));
+        }
+        return outcomes;
+    }
+
+    private WriteOutcome await(Future<RecordMetadata> sent, String requestId, long deadline) {
+        try {
+            final RecordMetadata metadata = sent.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            return WriteOutcome.of(new Written(metadata.topic(), metadata.partition(), metadata.offset()));
+        } catch (ExecutionException e) {
+            return WriteOutcome.failed(new WriteFailedException("write of request " + requestId + " to "
+                    + Topics.REQUESTS + " failed", e.getCause()));
+        } catch (TimeoutException e) {
+            return WriteOutcome.failed(new WriteFailedException("write of request " + requestId + " to "
+                    + Topics.REQUESTS + " not acknowledged within " + sendTimeout.toMillis() + " ms", e));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return WriteOutcome.failed(new WriteFailedException("interrupted while writing request " + requestId
+                    + " to " + Topics.REQUESTS, e));
+        }
     }
 
     @Override

@@ -50,14 +50,27 @@ public final class JsonBody {
         return tree(readBounded(ctx));
     }
 
+    /**
+     * The body of {@code ctx}, of at most {@code maxBytes}, as a JSON object tree: malformed JSON
+     * refused, its strings not checked yet ({@link #map} checks each part it maps), so that one
+     * part of a batch with a bad string can be refused alone.
+     */
+    public static JsonNode readTree(Context ctx, int maxBytes) {
+        return tree(readBounded(ctx, maxBytes), false);
+    }
+
     static byte[] readBounded(Context ctx) {
-        if (ctx.req().getContentLengthLong() > MAX_BYTES) {
-            throw tooLarge();
+        return readBounded(ctx, MAX_BYTES);
+    }
+
+    private static byte[] readBounded(Context ctx, int maxBytes) {
+        if (ctx.req().getContentLengthLong() > maxBytes) {
+            throw tooLarge(maxBytes);
         }
         try (InputStream in = ctx.bodyInputStream()) {
-            final byte[] bytes = in.readNBytes(MAX_BYTES + 1);
-            if (bytes.length > MAX_BYTES) {
-                throw tooLarge();
+            final byte[] bytes = in.readNBytes(maxBytes + 1);
+            if (bytes.length > maxBytes) {
+                throw tooLarge(maxBytes);
             }
             return bytes;
         } catch (IOException e) {
@@ -70,7 +83,22 @@ public final class JsonBody {
      * JSON, duplicate keys and trailing content are refused there), then onto the record.
      */
     public static <T> T parse(byte[] bytes, Class<T> type) {
-        final JsonNode tree = tree(bytes);
+        return mapChecked(tree(bytes, true), type);
+    }
+
+    /**
+     * Maps a JSON object {@code tree} (e.g. one item of a batch) onto {@code type} as {@link #parse}
+     * does, its strings checked first; paths in refusals are relative to {@code tree}.
+     */
+    public static <T> T map(JsonNode tree, Class<T> type) {
+        if (!tree.isObject()) {
+            throw ApiException.badRequest("invalid_type", "must be a JSON object", null);
+        }
+        requireText(tree, "");
+        return mapChecked(tree, type);
+    }
+
+    private static <T> T mapChecked(JsonNode tree, Class<T> type) {
         try {
             return Json.strict().treeToValue(tree, type);
         } catch (InvalidDefinitionException e) {
@@ -93,6 +121,10 @@ public final class JsonBody {
     }
 
     private static JsonNode tree(byte[] bytes) {
+        return tree(bytes, true);
+    }
+
+    private static JsonNode tree(byte[] bytes, boolean checkText) {
         final JsonNode tree;
         try {
             tree = Json.strict().readTree(bytes);
@@ -107,7 +139,9 @@ public final class JsonBody {
         if (!tree.isObject()) {
             throw ApiException.badRequest("invalid_type", "the body must be a JSON object", null);
         }
-        requireText(tree, "");
+        if (checkText) {
+            requireText(tree, "");
+        }
         return tree;
     }
 
@@ -187,8 +221,8 @@ public final class JsonBody {
         return " (line " + location.getLineNr() + ", column " + location.getColumnNr() + ")";
     }
 
-    private static ApiException tooLarge() {
-        return ApiException.badRequest("body_too_large", "the body is larger than " + MAX_BYTES + " bytes (64 KiB)",
-                null);
+    private static ApiException tooLarge(int maxBytes) {
+        return ApiException.badRequest("body_too_large", "the body is larger than " + maxBytes + " bytes ("
+                + maxBytes / 1024 + " KiB)", null);
     }
 }

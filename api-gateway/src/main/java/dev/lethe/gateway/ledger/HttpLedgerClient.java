@@ -53,7 +53,8 @@ public final class HttpLedgerClient implements LedgerClient {
 
     /** A client of the ledger at {@code baseUrl} with the default timeouts and cache. */
     public HttpLedgerClient(String baseUrl, Secret internalToken) {
-        this(baseUrl, internalToken, HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT).build(), REQUEST_TIMEOUT,
+        this(baseUrl, internalToken, HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                        .connectTimeout(CONNECT_TIMEOUT).build(), REQUEST_TIMEOUT,
                 SYSTEMS_TTL, Clock.systemUTC());
     }
 
@@ -112,6 +113,37 @@ public final class HttpLedgerClient implements LedgerClient {
                 .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8))
                 .build();
         return answer(send(request), null);
+    }
+
+    /** One call to the ledger's batch look-up; a ledger without it (an older version) is asked one by one. */
+    @Override
+    public List<String> lookupAll(List<Map.Entry<String, String>> subjects) {
+        final List<Map<String, String>> asked = subjects.stream()
+                .map(subject -> Map.of("namespace", subject.getKey(), "value", subject.getValue())).toList();
+        final String body;
+        try {
+            body = Json.strict().writeValueAsString(Map.of("subjects", asked));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("strings always make JSON", e);
+        }
+        final HttpResponse<String> response = send(HttpRequest.newBuilder(
+                        URI.create(base + "/internal/v1/subjects/lookup-batch"))
+                .header(InternalToken.HEADER, authorization)
+                .header("Accept", "application/json")
+                .header("Content-Type", "application/json")
+                .timeout(timeout)
+                .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8))
+                .build());
+        if (response.statusCode() == 404) {
+            return LedgerClient.super.lookupAll(subjects);
+        }
+        final JsonNode results = LedgerJson.parse(answer(response, null)).path("results");
+        final List<String> answers = new java.util.ArrayList<>(subjects.size());
+        for (int i = 0; i < subjects.size(); i++) {
+            final JsonNode result = results.path(i);
+            answers.add(result.isObject() ? result.toString() : null);
+        }
+        return answers;
     }
 
     @Override

@@ -45,6 +45,28 @@ public interface LedgerClient {
      */
     String lookup(String namespace, String value);
 
+    /**
+     * {@link #lookup} of many subjects at once (pairs of namespace and value), in order: each
+     * answer's JSON, or null where the ledger cannot answer now (the caller goes on without it, as
+     * on a 503). This default asks one by one; a ledger client may ask in one call.
+     */
+    default List<String> lookupAll(List<Map.Entry<String, String>> subjects) {
+        final List<String> answers = new java.util.ArrayList<>(subjects.size());
+        for (Map.Entry<String, String> subject : subjects) {
+            String answer;
+            try {
+                answer = lookup(subject.getKey(), subject.getValue());
+            } catch (dev.lethe.gateway.http.ApiException e) {
+                if (e.status() != 503 && e.status() != 404) {
+                    throw e;
+                }
+                answer = null;
+            }
+            answers.add(answer);
+        }
+        return answers;
+    }
+
     /** The registration of system {@code name} (404 when there is none). */
     String system(String name);
 

@@ -2,6 +2,7 @@ package dev.lethe.gateway.ledger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -51,6 +52,8 @@ class HttpLedgerClientTest {
     /** The Authorization header of every call the fake ledger received, in order ("none" when absent). */
     private final List<String> authorizations = new CopyOnWriteArrayList<>();
     private final List<String> lookups = new CopyOnWriteArrayList<>();
+    private final List<String> batchLookups = new CopyOnWriteArrayList<>();
+    private volatile boolean batchRoute = true;
     private final AtomicInteger systemsCalls = new AtomicInteger();
     private final CountDownLatch release = new CountDownLatch(1);
     private volatile boolean running = true;
@@ -77,6 +80,14 @@ class HttpLedgerClientTest {
             config.routes.post("/internal/v1/subjects/lookup", ctx -> {
                 lookups.add(ctx.body());
                 ctx.contentType("application/json").result("{\"subjectKey\":\"5ub\",\"open\":[]}");
+            });
+            config.routes.post("/internal/v1/subjects/lookup-batch", ctx -> {
+                batchLookups.add(ctx.body());
+                if (!batchRoute) {
+                    ctx.status(404).result("{\"error\":\"not_found\"}");
+                    return;
+                }
+                ctx.contentType("application/json").result("{\"results\":[{\"subjectKey\":\"5ub\",\"open\":[]},null]}");
             });
             config.routes.get("/internal/v1/systems/{name}", ctx -> {
                 if (ctx.pathParam("name").equals("billing")) {
@@ -138,6 +149,31 @@ class HttpLedgerClientTest {
 
         assertEquals(8, authorizations.size());
         assertEquals(List.of("Bearer " + INTERNAL), authorizations.stream().distinct().toList());
+    }
+
+    @Test
+    void shouldLookManySubjectsUpInOneCallWithNullWhereTheLedgerCannotAnswer() {
+        final List<String> answers = client.lookupAll(List.of(Map.entry("email", "kim@example.com"),
+                Map.entry("user_id", "u-1")));
+
+        assertEquals(1, batchLookups.size());
+        assertTrue(lookups.isEmpty());
+        assertTrue(batchLookups.get(0).contains("\"value\":\"u-1\""), batchLookups.get(0));
+        assertEquals(2, answers.size());
+        assertTrue(answers.get(0).contains("5ub"), answers.get(0));
+        assertNull(answers.get(1));
+    }
+
+    @Test
+    void shouldLookSubjectsUpOneByOneAtALedgerWithoutTheBatchRoute() {
+        batchRoute = false;
+
+        final List<String> answers = client.lookupAll(List.of(Map.entry("email", "kim@example.com"),
+                Map.entry("user_id", "u-1")));
+
+        assertEquals(2, lookups.size());
+        assertEquals(2, answers.size());
+        assertTrue(answers.get(1).contains("5ub"), answers.get(1));
     }
 
     @Test

@@ -3,10 +3,17 @@ package dev.lethe.ledger.query;
 /**
  * Whether a request id the ledger store does not hold may still be on its way: written to
  * {@code erasure.requests} but not yet applied. A GET right after a 202 must never answer 404
- * for the accepted id, so "not found" is only said when this answers false.
+ * for the accepted id, so "not found" is only said once the ledger has applied everything written
+ * to the id's partition before the GET ({@link #endOffset}), or when {@link #pending} answers false.
  */
-@FunctionalInterface
 public interface AppliedCheck {
+
+    /**
+     * The end offset of partition {@code partition} of {@code erasure.requests} as a read_committed
+     * consumer sees it (the offset the next record will get): every record acknowledged before this
+     * call lies below it. -1 when it cannot be had in time.
+     */
+    long endOffset(int partition);
 
     /**
      * @param partition the key's partition of {@code erasure.requests}

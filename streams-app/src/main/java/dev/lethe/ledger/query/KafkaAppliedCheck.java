@@ -12,6 +12,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ListOffsetsOptions;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -26,13 +28,15 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  * last stable offset, looking for the key. A record before the committed offset has been applied
  * and committed together with the store (exactly-once), so the store's answer stands. More than
  * {@link #MAX_RECORDS} records, or {@link #LIMIT} of reading, counts as "may be pending". Used only
- * on the "not found" path, so one consumer, used one call at a time, is enough.
+ * on the "not found" path, so one consumer, used one call at a time, is enough. {@link #endOffset}
+ * asks the broker through the (thread-safe) admin client, concurrently with that.
  */
 public final class KafkaAppliedCheck implements AppliedCheck, AutoCloseable {
 
     static final int MAX_RECORDS = 10_000;
     private static final Duration POLL = Duration.ofMillis(200);
     private static final Duration LIMIT = Duration.ofSeconds(3);
+    private static final Duration END_OFFSET_LIMIT = Duration.ofSeconds(1);
 
     private final String applicationId;
     private final Admin admin;
@@ -46,6 +50,21 @@ public final class KafkaAppliedCheck implements AppliedCheck, AutoCloseable {
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, IsolationLevel.READ_COMMITTED.toString(),
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false),
                 new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    }
+
+    @Override
+    public long endOffset(int partition) {
+        final TopicPartition tp = new TopicPartition(Topics.REQUESTS, partition);
+        try {
+            return admin.listOffsets(Map.of(tp, OffsetSpec.latest()),
+                            new ListOffsetsOptions(IsolationLevel.READ_COMMITTED))
+                    .partitionResult(tp).get(END_OFFSET_LIMIT.toMillis(), TimeUnit.MILLISECONDS).offset();
+        } catch (ExecutionException | TimeoutException e) {
+            return -1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return -1;
+        }
     }
 
     @Override

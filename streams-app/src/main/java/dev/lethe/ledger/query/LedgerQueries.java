@@ -49,8 +49,8 @@ public final class LedgerQueries {
     private final LetheSerdes serdes;
     private final HostInfo self;
     private final int partitions;
-    private final AppliedCheck pending;
     private final AppliedOffsets applied;
+    private final Arrivals arrivals;
     private final SubjectKeys subjectKeys;
     private final LocalScans scans;
     private final Serializer<String> keySerializer;
@@ -67,8 +67,8 @@ public final class LedgerQueries {
         this.serdes = serdes;
         this.self = self;
         this.partitions = partitions;
-        this.pending = pending;
         this.applied = applied;
+        this.arrivals = new Arrivals(pending, partition -> applied.last(Topics.REQUESTS, partition), Arrivals.WAIT);
         this.subjectKeys = subjectKeys;
         this.scans = new LocalScans(streams);
         // The owner of a key is found with the bytes the input topics are partitioned by: the id as UTF-8
@@ -98,6 +98,9 @@ public final class LedgerQueries {
      * {@code written} record this instance has not yet applied, is looked for again until it is or
      * the wait is over: the gateway's read-your-writes. (An instance that took the partition over
      * after the record was applied elsewhere answers when the wait is over, with the restored state.)
+     * A request the store does not hold is looked for as {@link Arrivals} says: the gateway answers
+     * 202 once the request is durable, so a GET after it waits (bounded) until the ledger has applied
+     * what was written before it, and never answers "not found" for an accepted id.
      *
      * <p>Reads go through the classic store handles, never IQv2: in Kafka Streams 4.3.1 an IQv2
      * query holds the store's position lock while it waits for the store lock, and a concurrent
@@ -117,32 +120,28 @@ public final class LedgerQueries {
                 if (!(answer instanceof Lookup.NotFound<RequestState>)) {
                     return answer;
                 }
-                if (Instant.now().isAfter(deadline)) {
-                    return confirmAbsent(requestId, partition);
+                if (!Instant.now().isBefore(deadline)) {
+                    return arrived(requestId, partition);
                 }
                 pause();
             }
         });
     }
 
-    /**
-     * Turns a "not found" into "try again" while the request may be written but not yet applied:
-     * an accepted request is never reported missing.
-     */
-    private Lookup<RequestState> confirmAbsent(String requestId, int partition) {
-        final byte[] key = keySerializer.serialize(Topics.REQUESTS, requestId);
-        if (pending.pending(partition, key)) {
-            return new Lookup.Unavailable<>("the request may not have been applied yet");
+    /** The request from the store; one not there yet is waited for as {@link Arrivals} says. */
+    private Lookup<RequestState> arrived(String requestId, int partition) {
+        final Lookup<RequestState> answer = queryLocal(requestId, partition);
+        if (!(answer instanceof Lookup.NotFound<RequestState>)) {
+            return answer;
         }
-        // Applied and committed by now: if it was applied between the first read and the check,
-        // the store has it now.
-        return queryLocal(requestId, partition);
+        return arrivals.await(partition, keySerializer.serialize(Topics.REQUESTS, requestId),
+                () -> queryLocal(requestId, partition));
     }
 
-    /** The audit trail of {@code requestId}, oldest first. */
+    /** The audit trail of {@code requestId} (once applied: see {@link #find}), oldest first. */
     public Lookup<List<AuditFact>> audit(String requestId) {
         return owned(requestId, partition -> {
-            final Lookup<RequestState> request = queryLocal(requestId, partition);
+            final Lookup<RequestState> request = arrived(requestId, partition);
             if (!(request instanceof Lookup.Found<RequestState>)) {
                 return retype(request);
             }
@@ -196,7 +195,7 @@ public final class LedgerQueries {
     /** The request and its audit trail, for a certificate. */
     public Lookup<Evidence> evidence(String requestId) {
         return owned(requestId, partition -> {
-            final Lookup<RequestState> request = queryLocal(requestId, partition);
+            final Lookup<RequestState> request = arrived(requestId, partition);
             if (!(request instanceof Lookup.Found<RequestState> found)) {
                 return retype(request);
             }

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import dev.lethe.avro.SubjectEntry;
 import dev.lethe.schemas.config.InternalToken;
 import dev.lethe.schemas.config.Secret;
 import dev.lethe.schemas.systems.SystemsJson;
@@ -48,7 +49,9 @@ import org.slf4j.LoggerFactory;
  *       {@code .../audit}, {@code .../certificate}: answered by the key's owner, forwarded once;</li>
  *   <li>{@code GET /internal/v1/requests} (lists) and {@code GET /internal/v1/stats}: fanned out
  *       to every instance with the partitions it owns, and merged;</li>
- *   <li>{@code POST /internal/v1/subjects/lookup}: answered by the owner of the subject key;</li>
+ *   <li>{@code POST /internal/v1/subjects/lookup}: answered by the owner of the subject key;
+ *       {@code .../lookup-batch}: many subjects at once, each asked of its owner (one forwarded
+ *       batch per owner);</li>
  *   <li>{@code GET /internal/v1/systems[/{name}]}, {@code GET /internal/health}.</li>
  * </ul>
  * Whatever cannot be answered correctly right now (rebalancing, restoring, not yet applied)
@@ -69,11 +72,15 @@ public final class QueryServer implements AutoCloseable {
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
     private static final String HEALTH = "/internal/health";
+    private static final String SUBJECTS_BATCH = "/internal/v1/subjects/lookup-batch";
+    /** The most subjects one batch look-up takes (the gateway's batch intake holds at most 1,000). */
+    static final int SUBJECTS_BATCH_MAX = 1_000;
 
     private final LedgerQueries queries;
     private final Clock clock;
     private final Secret internalToken;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(2)).build();
     private final Javalin app;
 
     public QueryServer(LedgerQueries queries, Clock clock, Secret internalToken) {
@@ -88,6 +95,7 @@ public final class QueryServer implements AutoCloseable {
             config.routes.get("/internal/v1/requests/{id}/audit", this::audit);
             config.routes.get("/internal/v1/requests/{id}/certificate", this::certificate);
             config.routes.post("/internal/v1/subjects/lookup", this::subject);
+            config.routes.post(SUBJECTS_BATCH, this::subjects);
             config.routes.get("/internal/v1/systems", this::systems);
             config.routes.get("/internal/v1/systems/{name}", this::system);
             config.routes.get("/internal/v1/stats", this::stats);
@@ -361,6 +369,90 @@ public final class QueryServer implements AutoCloseable {
             return;
         }
         answer(ctx, "", subject.entries(), entries -> SubjectView.of(subject.subjectKey(), entries));
+    }
+
+    /** One subject of a batch look-up, as asked. */
+    record SubjectQuery(String namespace, String value) {
+    }
+
+    /** A batch look-up: its subjects, and what each one found (a {@link SubjectView}, or null when unavailable). */
+    record SubjectsBatch(List<SubjectQuery> subjects) {
+    }
+
+    /** The answer to a batch look-up, in the order asked: a view per subject, null where none can be had now. */
+    record SubjectsFound(List<SubjectView> results) {
+    }
+
+    /**
+     * {@code POST /internal/v1/subjects/lookup-batch}: many subjects at once (the gateway's batch
+     * intake), each answered as {@code /lookup} would, in order; subjects owned by another instance
+     * are asked of it in one forwarded batch each. A subject that cannot be answered now (its owner
+     * moving or unreachable, a forwarded call that lands elsewhere again) is {@code null}: the
+     * caller files it without duplicate detection, as it does on a 503 from {@code /lookup}.
+     */
+    private void subjects(Context ctx) throws InterruptedException {
+        final SubjectsBatch batch;
+        try {
+            batch = JSON.readValue(ctx.body(), SubjectsBatch.class);
+        } catch (IOException e) {
+            error(ctx, 400, "malformed_json", "the body is not a batch of subjects", null);
+            return;
+        }
+        if (batch == null || batch.subjects() == null || batch.subjects().size() > SUBJECTS_BATCH_MAX) {
+            error(ctx, 400, "invalid_field", "subjects must be a list of at most " + SUBJECTS_BATCH_MAX, "subjects");
+            return;
+        }
+        final List<SubjectQuery> asked = batch.subjects();
+        final SubjectView[] found = new SubjectView[asked.size()];
+        final Map<HostInfo, List<Integer>> elsewhere = new LinkedHashMap<>();
+        for (int i = 0; i < asked.size(); i++) {
+            final SubjectQuery query = asked.get(i);
+            if (query == null || query.namespace() == null || query.value() == null || query.namespace().isBlank()
+                    || query.value().isBlank()) {
+                error(ctx, 400, "invalid_field", "every subject needs a namespace and a value", "subjects");
+                return;
+            }
+            final LedgerQueries.Subject subject;
+            try {
+                subject = queries.subject(query.namespace(), query.value());
+            } catch (IllegalArgumentException e) {
+                error(ctx, 400, "invalid_field", e.getMessage(), "subjects");
+                return;
+            }
+            if (subject.entries() instanceof Lookup.Found<List<SubjectEntry>> entries) {
+                found[i] = SubjectView.of(subject.subjectKey(), entries.value());
+            } else if (subject.entries() instanceof Lookup.Elsewhere<List<SubjectEntry>> owner
+                    && ctx.queryParam("forwarded") == null) {
+                elsewhere.computeIfAbsent(owner.owner(), o -> new ArrayList<>()).add(i);
+            }
+        }
+        for (Map.Entry<HostInfo, List<Integer>> owner : elsewhere.entrySet()) {
+            askOwner(owner.getKey(), owner.getValue().stream().map(asked::get).toList(), owner.getValue(), found);
+        }
+        json(ctx, 200, new SubjectsFound(java.util.Arrays.asList(found)));
+    }
+
+    /** Asks {@code owner} for the subjects at {@code positions} in one forwarded batch; what it cannot answer stays null. */
+    private void askOwner(HostInfo owner, List<SubjectQuery> subjects, List<Integer> positions, SubjectView[] found)
+            throws InterruptedException {
+        try {
+            final HttpResponse<String> answer = http.send(HttpRequest.newBuilder(
+                            uri(owner, SUBJECTS_BATCH, Map.of("forwarded", "1")))
+                    .header(InternalToken.HEADER, InternalToken.headerValue(internalToken))
+                    .header("Content-Type", "application/json").timeout(FAN_OUT_TIMEOUT)
+                    .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(new SubjectsBatch(subjects))))
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            if (answer.statusCode() != 200) {
+                LOG.warn("{}:{} answered {} to a batch look-up", owner.host(), owner.port(), answer.statusCode());
+                return;
+            }
+            final List<SubjectView> views = JSON.readValue(answer.body(), SubjectsFound.class).results();
+            for (int j = 0; j < positions.size() && j < views.size(); j++) {
+                found[positions.get(j)] = views.get(j);
+            }
+        } catch (IOException e) {
+            LOG.warn("cannot forward a batch look-up to {}:{}: {}", owner.host(), owner.port(), e.getMessage());
+        }
     }
 
     private void systems(Context ctx) {

@@ -21,6 +21,11 @@ public final class AppliedOffsets {
         offsets.merge(topic + '-' + partition, offset, Math::max);
     }
 
+    /** The last offset of the partition this instance has applied, or null when it has applied none since it started. */
+    public Long last(String topic, int partition) {
+        return offsets.get(topic + '-' + partition);
+    }
+
     /** True once this instance has applied {@code offset} of the partition (or a later one). */
     public boolean reached(String topic, int partition, long offset) {
         final Long applied = offsets.get(topic + '-' + partition);

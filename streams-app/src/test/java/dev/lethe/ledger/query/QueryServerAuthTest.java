@@ -48,6 +48,7 @@ class QueryServerAuthTest {
             assertUnauthorized(get(path, null), path);
         }
         assertUnauthorized(lookup(null), "lookup");
+        assertUnauthorized(post("/internal/v1/subjects/lookup-batch", null), "lookup-batch");
     }
 
     @Test
@@ -58,6 +59,7 @@ class QueryServerAuthTest {
                 assertUnauthorized(get(path, authorization), path + " with " + authorization.split(" ")[0]);
             }
             assertUnauthorized(lookup(authorization), "lookup");
+            assertUnauthorized(post("/internal/v1/subjects/lookup-batch", authorization), "lookup-batch");
         }
     }
 
@@ -87,7 +89,11 @@ class QueryServerAuthTest {
     }
 
     private HttpResponse<String> lookup(String authorization) throws Exception {
-        final HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base() + "/internal/v1/subjects/lookup"))
+        return post("/internal/v1/subjects/lookup", authorization);
+    }
+
+    private HttpResponse<String> post(String path, String authorization) throws Exception {
+        final HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base() + path))
                 .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("not json"));
         if (authorization != null) {
             request.header("Authorization", authorization);
