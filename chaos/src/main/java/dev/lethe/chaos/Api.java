@@ -101,17 +101,18 @@ public final class Api {
             request = HttpRequest.newBuilder(URI.create(base + path)).timeout(TIMEOUT)
                     .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
                             : HttpRequest.BodyPublishers.ofString(body));
+            if (token != null) {
+                request.header("Authorization", "Bearer " + token);
+            }
+            if (body != null) {
+                request.header("Content-Type", "application/json");
+            }
+            if (idempotencyKey != null) {
+                request.header("Idempotency-Key", idempotencyKey);
+            }
         } catch (IllegalArgumentException e) {
+            // not sendable over HTTP at all (the client refuses it): no answer to judge
             return new Answer(-1, e.getMessage(), false);
-        }
-        if (token != null) {
-            request.header("Authorization", "Bearer " + token);
-        }
-        if (body != null) {
-            request.header("Content-Type", "application/json");
-        }
-        if (idempotencyKey != null) {
-            request.header("Idempotency-Key", idempotencyKey);
         }
         final Tally current = tally;
         try {

@@ -41,6 +41,10 @@ public final class ChaosMain {
         final Instant started = Instant.now();
         final Path dir = args.out().resolve("cluster-" + started.toEpochMilli()).toAbsolutePath();
         final List<Result> results = new ArrayList<>();
+        if (System.getProperty("lethe.chaos.log") == null) {
+            // the harness's own log (its Kafka clients, s3proxy), beside the cluster's
+            System.setProperty("lethe.chaos.log", dir.resolve("logs").resolve("harness.log").toString());
+        }
         out.println("Starting the chaos cluster (3 brokers, registry, 2 ledgers, gateway) under " + dir);
         try (ChaosCluster cluster = ChaosCluster.start(dir, classpath)) {
             out.printf("cluster up in %d s%n", java.time.Duration.between(started, Instant.now()).toSeconds());

@@ -15,9 +15,9 @@ import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.stream.IntStream;
 import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
+import net.jqwik.api.RandomGenerator;
+import net.jqwik.api.sessions.JqwikSession;
 
 /**
  * The HTTP fuzz: inputs generated from the gateway's own {@code /openapi.json} — every operation,
@@ -42,9 +42,13 @@ public final class Fuzz {
     private final List<Operation> operations = new ArrayList<>();
     private final List<String> tokens;
     private final List<String> targets;
-    private final Arbitrary<String> anyString = Arbitraries.strings().all().ofMaxLength(40);
-    private final Arbitrary<String> asciiString = Arbitraries.strings().ascii().ofMaxLength(24);
-    private final Arbitrary<Long> anyLong = Arbitraries.longs();
+    private static final int GEN_SIZE = 1_000;
+    // jqwik's generators, made inside the fuzz thread's JqwikSession (they are not for other threads)
+    private RandomGenerator<String> anyString;
+    private RandomGenerator<String> asciiString;
+    /** Header values: what an HTTP client can send at all (visible ASCII). */
+    private RandomGenerator<String> headerString;
+    private RandomGenerator<Long> anyLong;
     private final Set<String> writtenIds = ConcurrentHashMap.newKeySet();
     private final AtomicLong inputs = new AtomicLong();
     private final AtomicLong accepted = new AtomicLong();
@@ -70,22 +74,24 @@ public final class Fuzz {
         return operations.size();
     }
 
-    /** Sends {@code count} generated inputs from {@code threads} threads. */
-    public void run(int count, int threads, long seed) {
-        final List<Thread> workers = IntStream.range(0, threads).mapToObj(t -> new Thread(() -> {
-            final Random random = new Random(seed + t);
-            for (int i = t; i < count; i += threads) {
+    /**
+     * Sends {@code count} generated inputs, in this thread, inside a {@link JqwikSession} (jqwik's
+     * way to use its generators outside a property), drawing with a {@link Random} seeded {@code seed}.
+     */
+    public void run(int count, long seed) {
+        JqwikSession.start();
+        try {
+            anyString = Arbitraries.strings().all().ofMaxLength(40).generator(GEN_SIZE, true);
+            asciiString = Arbitraries.strings().ascii().ofMaxLength(24).generator(GEN_SIZE, true);
+            headerString = Arbitraries.strings().withCharRange('!', '~').ofMinLength(1).ofMaxLength(60)
+                    .generator(GEN_SIZE, true);
+            anyLong = Arbitraries.longs().generator(GEN_SIZE, true);
+            final Random random = new Random(seed);
+            for (int i = 0; i < count; i++) {
                 one(random);
             }
-        }, "chaos-fuzz-" + t)).toList();
-        workers.forEach(Thread::start);
-        for (Thread worker : workers) {
-            try {
-                worker.join();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
+        } finally {
+            JqwikSession.finish();
         }
     }
 
@@ -93,7 +99,7 @@ public final class Fuzz {
         final Operation op = operations.get(random.nextInt(operations.size()));
         final String token = switch (random.nextInt(8)) {
             case 0 -> null;
-            case 1 -> "wrong-" + asciiString.sample();
+            case 1 -> "wrong-" + draw(headerString, random);
             default -> tokens.get(random.nextInt(tokens.size()));
         };
         final Map<String, String> pathValues = new java.util.HashMap<>();
@@ -112,7 +118,7 @@ public final class Fuzz {
             }
         }
         final String body = WRITES.contains(op.method()) ? body(op, random) : null;
-        final String key = random.nextInt(4) == 0 ? asciiString.sample() : null;
+        final String key = random.nextInt(4) == 0 ? draw(headerString, random) : null;
         inputs.incrementAndGet();
         final Api.Answer answer = api.send(op.method().toUpperCase(), path + query, token, body,
                 key == null || key.isEmpty() ? null : key);
@@ -142,7 +148,7 @@ public final class Fuzz {
         if ("system".equals(name) && draw < 6) {
             return ChaosCluster.PARTNER_SYSTEMS.get(random.nextInt(ChaosCluster.PARTNER_SYSTEMS.size()));
         }
-        final String value = draw == 9 ? asciiString.sample() : anyString.sample();
+        final String value = draw == 9 ? draw(asciiString, random) : draw(anyString, random);
         return value.isEmpty() ? "x" : value;
     }
 
@@ -160,7 +166,7 @@ public final class Fuzz {
     private String body(Operation op, Random random) {
         final int draw = random.nextInt(20);
         if (draw == 0) {
-            return anyString.sample();
+            return draw(anyString, random);
         }
         if (draw == 1) {
             return "{\"a\": \"" + "x".repeat(70_000) + "\"}";
@@ -188,9 +194,9 @@ public final class Fuzz {
         switch (s.path("type").asText("object")) {
             case "string":
                 return NODES.textNode(s.path("format").asText().equals("date-time") && random.nextBoolean()
-                        ? java.time.Instant.ofEpochSecond(random.nextInt(Integer.MAX_VALUE)).toString() : anyString.sample());
+                        ? java.time.Instant.ofEpochSecond(random.nextInt(Integer.MAX_VALUE)).toString() : draw(anyString, random));
             case "integer":
-                return random.nextBoolean() ? NODES.numberNode(random.nextInt(400) - 20) : NODES.numberNode(anyLong.sample());
+                return random.nextBoolean() ? NODES.numberNode(random.nextInt(400) - 20) : NODES.numberNode(draw(anyLong, random));
             case "number":
                 return NODES.numberNode(random.nextDouble() * 1e6);
             case "boolean":
@@ -211,7 +217,7 @@ public final class Fuzz {
                     }
                 });
                 if (random.nextInt(10) == 0) {
-                    object.set(asciiString.sample(), wrong(random));
+                    object.set(draw(asciiString, random), wrong(random));
                 }
                 return object;
             }
@@ -221,12 +227,17 @@ public final class Fuzz {
     private JsonNode wrong(Random random) {
         return switch (random.nextInt(6)) {
             case 0 -> NODES.nullNode();
-            case 1 -> NODES.numberNode(anyLong.sample());
-            case 2 -> NODES.textNode(anyString.sample());
-            case 3 -> NODES.arrayNode().add(anyString.sample());
-            case 4 -> NODES.objectNode().put(asciiString.sample(), anyString.sample());
+            case 1 -> NODES.numberNode(draw(anyLong, random));
+            case 2 -> NODES.textNode(draw(anyString, random));
+            case 3 -> NODES.arrayNode().add(draw(anyString, random));
+            case 4 -> NODES.objectNode().put(draw(asciiString, random), draw(anyString, random));
             default -> NODES.booleanNode(random.nextBoolean());
         };
+    }
+
+    /** One value of {@code generator}, drawn with the input's own random source (jqwik, used programmatically). */
+    private static <T> T draw(RandomGenerator<T> generator, Random random) {
+        return generator.next(random).value();
     }
 
     private JsonNode resolve(JsonNode schema) {
