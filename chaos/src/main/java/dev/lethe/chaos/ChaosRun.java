@@ -218,12 +218,15 @@ public final class ChaosRun {
             Pause.forMillis(20);
         }
         final int left = count(prefix);
-        final Node executor = Sockets.connectedTo(cluster.ledgers(), cluster.s3Port()).orElse(cluster.ledgers().get(0));
+        final java.util.Optional<Node> busy = Sockets.connectedTo(cluster.ledgers(), cluster.s3Port());
+        final Node executor = busy.orElse(cluster.ledgers().get(0));
         executor.kill();
         final long killedAt = System.nanoTime();
         context.kills++;
         executor.launch();
-        context.notes.add("killed " + executor.name() + " with " + left + " of " + args.objects() + " objects left");
+        context.notes.add("killed " + executor.name() + (busy.isPresent() ? " (connected to the S3 store)" : " (no"
+                + " connection to the S3 store seen; the first ledger)") + " with " + left + " of " + args.objects()
+                + " objects left");
         failover(context, killedAt);
         executor.awaitReady();
         final long erased = System.nanoTime() + Duration.ofMinutes(4).toNanos();

@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Timeout;
 class ShortChaosIntegrationTest {
 
     @Test
-    @Timeout(value = 9, unit = java.util.concurrent.TimeUnit.MINUTES)
+    @Timeout(value = 12, unit = java.util.concurrent.TimeUnit.MINUTES)
     void shouldLoseNothingDuplicateNothingAndAnswerNoUnexpected5xxUnderOneLedgerKillOneBrokerKillAndAFuzz() {
         final ChaosArgs args = ChaosArgs.parse("--short", "--out", Path.of("target", "chaos-it").toString());
         final PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
