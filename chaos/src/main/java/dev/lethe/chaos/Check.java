@@ -203,7 +203,8 @@ public final class Check {
         String cursor = null;
         int pages = 0;
         do {
-            final Api.Answer page = api.get("/v1/erasures?limit=500" + (cursor == null ? "" : "&cursor=" + cursor), token);
+            final Api.Answer page = api.get("/v1/erasures?limit=500" + (cursor == null ? ""
+                    : "&cursor=" + java.net.URLEncoder.encode(cursor, java.nio.charset.StandardCharsets.UTF_8)), token);
             if (!page.ok()) {
                 note(problems, "list answered " + page.status());
                 return 0;
