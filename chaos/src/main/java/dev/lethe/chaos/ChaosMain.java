@@ -56,6 +56,7 @@ public final class ChaosMain {
                     results.add(result);
                     out.println(row(result));
                     result.notes().forEach(note -> out.println("    " + note));
+                    write(args, started, results, out); // so far: a run cut short keeps what it measured
                 }
                 out.printf("partners sent %d callbacks; officers retried %d systems%n", partners.callbacksSent(),
                         partners.officerRetries());

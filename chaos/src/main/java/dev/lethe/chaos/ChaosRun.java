@@ -34,8 +34,8 @@ public final class ChaosRun {
     /** What a scenario's action reports beside the load's acks. */
     private final class Context {
         final Load load;
-        final List<Long> failovers = new ArrayList<>();
-        final List<String> notes = new ArrayList<>();
+        final List<Long> failovers = java.util.Collections.synchronizedList(new ArrayList<>());
+        final List<String> notes = java.util.Collections.synchronizedList(new ArrayList<>());
         final List<Load.Ack> extraAcks = new ArrayList<>();
         /** Checks that can only run once the load has stopped. */
         final List<Runnable> after = new ArrayList<>();
@@ -46,7 +46,7 @@ public final class ChaosRun {
             this.load = load;
         }
 
-        void fail(String why) {
+        synchronized void fail(String why) {
             ok = false;
             notes.add(why);
         }
@@ -157,10 +157,46 @@ public final class ChaosRun {
             ledger.kill();
             final long killedAt = System.nanoTime();
             context.kills++;
-            ledger.launch();
-            final long millis = failover(context, killedAt);
-            ledger.awaitReady();
+            final long millis = restartAndMeasure(context, ledger, killedAt);
             context.notes.add("kill " + (i + 1) + ": " + ledger.name() + ", failover " + millis + " ms");
+        }
+    }
+
+    /**
+     * Starts a killed ledger again at once while the failover probe runs beside it. A ledger that
+     * cannot start again is a failure of the scenario; the harness then does what an operator would
+     * (docs/reliability.md): wipes the instance's global store, then if need be its whole state,
+     * and starts it again, so that the run goes on.
+     */
+    private long restartAndMeasure(Context context, Node ledger, long killedAt) {
+        final java.util.concurrent.CompletableFuture<Long> probe =
+                java.util.concurrent.CompletableFuture.supplyAsync(() -> failover(context, killedAt));
+        ledger.launch();
+        if (!ledger.awaitReadyOrExit()) {
+            context.fail(ledger.name() + " could not start again after kill -9: " + ledger.lastWords());
+            final Path state = Path.of(ledger.env().get("LETHE_STATE_DIR"));
+            wipe(state.resolve("lethe-ledger").resolve("global"));
+            ledger.launch();
+            if (!ledger.awaitReadyOrExit()) {
+                context.notes.add(ledger.name() + " still could not start with its global store wiped: "
+                        + ledger.lastWords() + "; its whole state wiped");
+                wipe(state);
+                ledger.start();
+            } else {
+                context.notes.add(ledger.name() + " started again once its global store was wiped");
+            }
+        }
+        return probe.join();
+    }
+
+    private static void wipe(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(dir)) {
+            paths.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 
@@ -223,12 +259,10 @@ public final class ChaosRun {
         executor.kill();
         final long killedAt = System.nanoTime();
         context.kills++;
-        executor.launch();
+        restartAndMeasure(context, executor, killedAt);
         context.notes.add("killed " + executor.name() + (busy.isPresent() ? " (connected to the S3 store)" : " (no"
                 + " connection to the S3 store seen; the first ledger)") + " with " + left + " of " + args.objects()
                 + " objects left");
-        failover(context, killedAt);
-        executor.awaitReady();
         final long erased = System.nanoTime() + Duration.ofMinutes(4).toNanos();
         while (count(prefix) > 0 && System.nanoTime() < erased) {
             Pause.briefly();

@@ -101,6 +101,36 @@ public final class Node {
         throw new IllegalStateException(name + " was not ready within " + readyTimeout + " (see " + log + ")");
     }
 
+    /**
+     * Polls until the JVM is ready (true) or has exited (false: it could not start); throws when
+     * neither happened within the start deadline.
+     */
+    public boolean awaitReadyOrExit() {
+        final long deadline = System.nanoTime() + readyTimeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!alive()) {
+                return false;
+            }
+            if (ready.getAsBoolean()) {
+                return true;
+            }
+            Pause.briefly();
+        }
+        kill();
+        throw new IllegalStateException(name + " was not ready within " + readyTimeout + " (see " + log + ")");
+    }
+
+    /** The last lines of the node's console (a JVM that died while starting prints why there). */
+    public String lastWords() {
+        try {
+            final List<String> lines = Files.readAllLines(log.resolveSibling(log.getFileName() + ".out"));
+            return lines.stream().filter(l -> l.contains("Exception") || l.startsWith("Caused by"))
+                    .map(String::strip).distinct().limit(4).reduce((a, b) -> a + " / " + b).orElse("(nothing printed)");
+        } catch (IOException e) {
+            return "(no console)";
+        }
+    }
+
     public synchronized boolean alive() {
         return process != null && process.isAlive();
     }
