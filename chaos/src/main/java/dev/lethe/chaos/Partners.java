@@ -39,7 +39,11 @@ public final class Partners implements AutoCloseable {
     private final String approverToken;
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final LetheSerdes serdes;
-    private final ScheduledExecutorService callbacks = Executors.newScheduledThreadPool(4);
+    /**
+     * Each send blocks on HTTP (up to 15 s while the cluster recovers), so the pool is wide: with 4
+     * threads, the retries of an outage queued up and the partners answered minutes late.
+     */
+    private final ScheduledExecutorService callbacks = Executors.newScheduledThreadPool(24);
     private final Set<String> failedSent = ConcurrentHashMap.newKeySet();
     private final Random random = new Random(19);
     private final AtomicBoolean running = new AtomicBoolean(true);
