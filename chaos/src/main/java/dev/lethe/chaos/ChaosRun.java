@@ -30,6 +30,8 @@ public final class ChaosRun {
     private final Api api;
     private final Check check;
     private final Random random = new Random(19);
+    /** Every id acknowledged in this run: earlier scenarios' requests still get late answers and retries. */
+    private final Set<String> acknowledged = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     /** What a scenario's action reports beside the load's acks. */
     private final class Context {
@@ -97,6 +99,7 @@ public final class ChaosRun {
         context.after.forEach(Runnable::run);
         final List<Load.Ack> acks = new ArrayList<>(context.load.acks());
         acks.addAll(context.extraAcks);
+        acks.forEach(ack -> acknowledged.add(ack.id()));
         final Check.Findings findings = check.run(acks);
         context.notes.addAll(findings.problems());
         if (context.load.unanswered() > 0) {
@@ -343,13 +346,21 @@ public final class ChaosRun {
         final Set<String> explained = new HashSet<>(fuzz.writtenIds());
         explained.addAll(targetIds);
         context.load.acks().forEach(ack -> explained.add(ack.id()));
+        explained.addAll(acknowledged);
         int unexplained = 0;
+        final Set<String> examples = new java.util.TreeSet<>();
         for (String topic : List.of(Topics.REQUESTS, Topics.DECISIONS, Topics.CALLBACKS)) {
             for (ConsumerRecord<byte[], byte[]> record : written.getOrDefault(topic, List.of())) {
                 if (!explained.contains(TopicWatch.key(record))) {
                     unexplained++;
+                    if (examples.size() < 5) {
+                        examples.add(topic + " key " + TopicWatch.key(record));
+                    }
                 }
             }
+        }
+        if (!examples.isEmpty()) {
+            context.notes.add("unexplained records, e.g. " + examples);
         }
         final int systems = written.getOrDefault(Topics.SYSTEMS, List.of()).size();
         context.notes.add(fuzz.inputs() + " inputs over " + fuzz.operations() + " operations, " + fuzz.accepted()
