@@ -30,6 +30,7 @@ public final class BenchMain {
                 new EndToEndStage(),
                 new ScaleStage(),
                 new RestoreStage(),
+                new CrashStage(),
                 new S3EraseStage());
     }
 
