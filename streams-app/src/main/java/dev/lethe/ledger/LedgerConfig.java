@@ -125,9 +125,6 @@ public record LedgerConfig(String bootstrapServers, String schemaRegistryUrl, St
         props.put(StreamsConfig.consumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), (int) sessionTimeout.toMillis());
         props.put(StreamsConfig.consumerPrefix(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG),
                 (int) Math.max(500, sessionTimeout.toMillis() / 5));
-        // KIP-892: under exactly-once, the stores keep uncommitted writes apart and only persist what
-        // was committed, so a crash no longer marks every task corrupted and wipes and restores it.
-        props.put(StreamsConfig.TRANSACTIONAL_STATE_STORES_CONFIG, true);
         props.put(StreamsConfig.producerPrefix(ProducerConfig.ACKS_CONFIG), "all");
         if (rocksDbMemoryMb > 0) {
             props.put(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, BoundedRocksDb.class);

@@ -58,7 +58,7 @@ class LedgerConfigTest {
     }
 
     @Test
-    void shouldRecoverFromACrashWithoutWaitingOrWipingTheStores() {
+    void shouldJoinAsAStaticMemberThatACrashedInstanceLosesQuickly() {
         final Map<String, String> env = minimal();
         env.put("LETHE_ADVERTISED_HOST", "ledger-1");
         env.put("LETHE_QUERY_PORT", "8092");
@@ -71,7 +71,6 @@ class LedgerConfigTest {
         assertEquals("lethe-ledger-ledger-1-8092",
                 defaults.get(StreamsConfig.consumerPrefix(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG)));
         assertEquals(6_000, defaults.get(StreamsConfig.consumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG)));
-        assertEquals(true, defaults.get(StreamsConfig.TRANSACTIONAL_STATE_STORES_CONFIG));
         assertEquals(StreamsConfig.EXACTLY_ONCE_V2, defaults.get(StreamsConfig.PROCESSING_GUARANTEE_CONFIG));
         assertEquals("ledger-a", chosen.get(StreamsConfig.consumerPrefix(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG)));
         assertEquals(8_000, chosen.get(StreamsConfig.consumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG)));
