@@ -10,6 +10,7 @@ import dev.lethe.gateway.http.JettyErrors;
 import dev.lethe.gateway.http.Json;
 import dev.lethe.gateway.http.RequestChecks;
 import dev.lethe.gateway.http.Route;
+import dev.lethe.gateway.http.StartupGate;
 import dev.lethe.gateway.ledger.LedgerClient;
 import dev.lethe.gateway.ops.BrokerCheck;
 import dev.lethe.gateway.ops.GatewayMetrics;
@@ -47,10 +48,15 @@ public final class GatewayApp {
 
     /** The app, listening on {@code port} once started (0: any free port). */
     public static Javalin create(Collaborators collaborators, int port) {
-        return Javalin.create(config -> configure(config, collaborators, port));
+        return create(collaborators, port, StartupGate.opened());
     }
 
-    private static void configure(JavalinConfig config, Collaborators c, int port) {
+    /** The app behind {@code gate}: until the gate opens, every call is answered 503 with Retry-After. */
+    public static Javalin create(Collaborators collaborators, int port, StartupGate gate) {
+        return Javalin.create(config -> configure(config, collaborators, port, gate));
+    }
+
+    private static void configure(JavalinConfig config, Collaborators c, int port, StartupGate gate) {
         config.jetty.port = port;
         config.startup.showJavalinBanner = false;
         config.startup.showOldJavalinVersionWarning = false;
@@ -58,6 +64,7 @@ public final class GatewayApp {
         config.jetty.modifyServer(server -> server.setErrorHandler(new JettyErrors()));
         final GatewayMetrics metrics = new GatewayMetrics(c.ledger(), c.clock());
         final Guard guard = new Guard(c.authenticator(), metrics.registry());
+        config.routes.before(gate::check);
         config.routes.before(RequestChecks::wellFormed);
         for (final Route route : GatewayRoutes.of(c, guard, metrics)) {
             config.routes.addHttpHandler(route.method(), route.path(), ctx -> {

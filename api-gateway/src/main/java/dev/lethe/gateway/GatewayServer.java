@@ -2,6 +2,7 @@ package dev.lethe.gateway;
 
 import dev.lethe.gateway.auth.Authenticator;
 import dev.lethe.gateway.events.KafkaEventWriter;
+import dev.lethe.gateway.http.StartupGate;
 import dev.lethe.gateway.ledger.HttpLedgerClient;
 import dev.lethe.gateway.ops.KafkaBrokerCheck;
 import dev.lethe.schemas.LetheSerdes;
@@ -13,7 +14,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The gateway as a service: a Kafka event writer, a ledger client and the Javalin app, built
- * from a {@link GatewayConfig}. {@link #start()} listens on the configured port;
+ * from a {@link GatewayConfig}. {@link #start()} listens on the configured port and serves;
+ * {@link #listen()} opens the port first and answers every call 503 with Retry-After until
+ * {@link #ready()}, so that a process starting other components behind it never refuses
+ * connections;
  * {@link #close()} stops the HTTP server, then the broker check and the producer. Used by {@link GatewayMain} and by
  * the standalone run.
  */
@@ -23,6 +27,7 @@ public final class GatewayServer implements AutoCloseable {
 
     private final KafkaEventWriter events;
     private final KafkaBrokerCheck broker;
+    private final StartupGate gate = StartupGate.closed();
     private final Javalin app;
 
     /** With the tokens named by {@code config} ({@code LETHE_ADMIN_TOKEN}, {@code LETHE_TOKENS_FILE}). */
@@ -48,7 +53,7 @@ public final class GatewayServer implements AutoCloseable {
             final GatewayApp.Collaborators collaborators = new GatewayApp.Collaborators(events,
                     new HttpLedgerClient(config.ledgerUrl(), config.internalToken()), authenticator, Clock.systemUTC(), config.vocabulary(),
                     config.intakeConfirm(), broker);
-            this.app = GatewayApp.create(collaborators, config.httpPort());
+            this.app = GatewayApp.create(collaborators, config.httpPort(), gate);
         } catch (RuntimeException e) {
             broker.close();
             events.close();
@@ -56,10 +61,21 @@ public final class GatewayServer implements AutoCloseable {
         }
     }
 
-    /** Starts listening; returns this. */
+    /** Starts listening and serving; returns this. */
     public GatewayServer start() {
+        return listen().ready();
+    }
+
+    /** Opens the port, answering every call 503 with Retry-After until {@link #ready()}; returns this. */
+    public GatewayServer listen() {
         app.start();
         LOG.info("api-gateway listening on port {}", app.port());
+        return this;
+    }
+
+    /** Serves every route from now on; returns this. */
+    public GatewayServer ready() {
+        gate.open();
         return this;
     }
 

@@ -31,6 +31,7 @@ public final class BenchMain {
                 new EndToEndStage(),
                 new ScaleStage(),
                 new RestoreStage(),
+                new CrashStage(),
                 new S3EraseStage());
     }
 

@@ -38,8 +38,11 @@ public final class StorePreloader {
         return applicationId + "-" + LedgerNames.LEDGER_STORE + "-changelog";
     }
 
-    /** Creates the changelog (compacted) and writes {@code count} finished requests to it. */
-    public static void preload(BenchCluster cluster, String applicationId, long count) throws Exception {
+    /**
+     * Creates the changelog (compacted) and writes {@code count} finished requests to it; returns
+     * the id of the last one.
+     */
+    public static String preload(BenchCluster cluster, String applicationId, long count) throws Exception {
         final String topic = changelog(applicationId);
         cluster.admin().createTopics(List.of(new NewTopic(topic, BenchCluster.PARTITIONS, (short) 1)
                 .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT))))
@@ -52,6 +55,7 @@ public final class StorePreloader {
                     .setAttempts(1).setUpdatedAt(now).setItemsErased(1L).build());
         }
         final String hash = HexFormat.of().formatHex(new byte[32]);
+        String last = null;
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers(),
                 ProducerConfig.ACKS_CONFIG, "all",
@@ -62,6 +66,7 @@ public final class StorePreloader {
             final List<Future<RecordMetadata>> sent = new ArrayList<>();
             for (long i = 0; i < count; i++) {
                 final String id = UUID.randomUUID().toString();
+                last = id;
                 final RequestState state = RequestState.newBuilder().setRequestId(id)
                         .setStatus(RequestStatus.COMPLETED).setSubjectKey(hash).setNamespaces(List.of("user_id"))
                         .setJurisdiction("GDPR").setReason("account_deleted").setSource("lethe-bench")
@@ -76,6 +81,7 @@ public final class StorePreloader {
             }
             awaitAll(producer, sent);
         }
+        return last;
     }
 
     private static void awaitAll(KafkaProducer<byte[], byte[]> producer, List<Future<RecordMetadata>> sent)

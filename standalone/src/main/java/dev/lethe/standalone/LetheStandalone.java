@@ -35,8 +35,9 @@ import org.slf4j.LoggerFactory;
  * schema registry, an S3-compatible server for the demo s3 system, the ledger (streams-app, with
  * the S3 and HTTP executors enabled) and the api-gateway, all on loopback, with every
  * byte of state under the data folder so that a restart finds every request where it was.
- * Every setting is read and checked before anything starts ({@link #plan}); components then start
- * in dependency order and stop in the reverse order.
+ * Every setting is read and checked before anything starts ({@link #plan}); the gateway's port then
+ * opens first, answering 503 with Retry-After while the other components start in dependency order
+ * (so that a restart never refuses connections); it stops first, the others in the reverse order.
  */
 public final class LetheStandalone implements AutoCloseable {
 
@@ -151,9 +152,17 @@ public final class LetheStandalone implements AutoCloseable {
     }
 
     static LetheStandalone start(Plan plan, PrintStream console) {
+        return start(plan, console, () -> { });
+    }
+
+    /**
+     * As {@link #start(Plan, PrintStream)}, running {@code behindOpenPort} once the gateway's port
+     * answers 503 and before the broker starts (tests hold the start there to watch it).
+     */
+    static LetheStandalone start(Plan plan, PrintStream console, Runnable behindOpenPort) {
         final LetheStandalone lethe = new LetheStandalone(plan.config());
         try {
-            lethe.startAll(plan, console);
+            lethe.startAll(plan, console, behindOpenPort);
             return lethe;
         } catch (RuntimeException e) {
             lethe.close();
@@ -161,12 +170,14 @@ public final class LetheStandalone implements AutoCloseable {
         }
     }
 
-    private void startAll(Plan plan, PrintStream console) {
+    private void startAll(Plan plan, PrintStream console, Runnable behindOpenPort) {
         final Path dataDir = config.dataDir().toAbsolutePath();
         started(DataDirLock.acquire(dataDir));
         final Secrets secrets = new Secrets(dataDir);
         plan.secrets().forEach(secrets::persist);
         plan.demoSystems().ifPresent(LetheStandalone::writeDemoSystems);
+        gateway = new GatewayServer(plan.gateway()).listen();
+        behindOpenPort.run();
 
         broker = started(new EmbeddedKafkaBroker(dataDir.resolve("kafka"), config.kafkaPort(),
                 config.controllerPort(), Map.of()).start());
@@ -178,7 +189,7 @@ public final class LetheStandalone implements AutoCloseable {
         expect("the S3 server", plan.ledger().executors().s3Endpoint().map(URI::toString).orElse(""),
                 s3.endpoint().toString());
         ledger = started(LedgerApp.start(plan.ledger()));
-        gateway = started(new GatewayServer(plan.gateway()).start());
+        gateway.ready();
         announce(console, plan.adminToken());
     }
 
@@ -257,13 +268,20 @@ public final class LetheStandalone implements AutoCloseable {
 
     @Override
     public void close() {
+        if (gateway != null) {
+            stop(gateway);
+            gateway = null;
+        }
         while (!running.isEmpty()) {
-            final AutoCloseable component = running.pop();
-            try {
-                component.close();
-            } catch (Exception e) {
-                LOG.error("could not stop {} cleanly", component.getClass().getSimpleName(), e);
-            }
+            stop(running.pop());
+        }
+    }
+
+    private static void stop(AutoCloseable component) {
+        try {
+            component.close();
+        } catch (Exception e) {
+            LOG.error("could not stop {} cleanly", component.getClass().getSimpleName(), e);
         }
     }
 

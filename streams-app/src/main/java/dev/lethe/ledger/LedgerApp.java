@@ -41,7 +41,8 @@ import org.slf4j.LoggerFactory;
  * One running streams-app instance: provisions the topics, refuses data laid out by a version that
  * keyed topics as Avro ({@link KeyLayoutCheck}), registers the topics' schemas and compatibility
  * ({@link TopicContracts}; a registry that refuses stops the start), publishes the systems file (if any),
- * starts the ledger topology, waits until it is RUNNING, then serves interactive queries, starts
+ * starts the ledger topology, waits until it is RUNNING, then serves interactive queries (its query
+ * port is open from the first step on and answers 503 with Retry-After until then), starts
  * the executors enabled in its configuration and, when {@code LETHE_NOTIFY_URL} is set, calls the
  * notification webhook. {@link #close()} stops the executors, the notifier, the query server and
  * the streams client, in that order.
@@ -73,8 +74,23 @@ public final class LedgerApp implements AutoCloseable {
         this.executors = executors;
     }
 
-    /** Starts an instance and returns once it is RUNNING and answering queries. */
+    /**
+     * Starts an instance and returns once it is RUNNING and answering queries. The query port
+     * opens first and answers 503 with Retry-After until then, so that a caller never finds it
+     * refusing connections while the instance starts.
+     */
     public static LedgerApp start(LedgerConfig config) {
+        final QueryServer server = QueryServer.starting(Clock.systemUTC(), config.internalToken())
+                .start(config.queryBindAddress(), config.queryPort());
+        try {
+            return start(config, server);
+        } catch (RuntimeException e) {
+            server.close();
+            throw e;
+        }
+    }
+
+    private static LedgerApp start(LedgerConfig config, QueryServer server) {
         final RestSchemaRegistryClient registry = new RestSchemaRegistryClient(config.schemaRegistryUrl());
         final LetheSerdes serdes = new LetheSerdes(registry);
         provisionTopics(config);
@@ -91,22 +107,15 @@ public final class LedgerApp implements AutoCloseable {
             LOG.error("a ledger stream thread failed; shutting this instance down", exception);
             return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
         });
-        final QueryServer server;
         final KafkaAppliedCheck applied = new KafkaAppliedCheck(config.bootstrapServers(), config.applicationId());
         final ExecutorGroup executors;
         try {
             awaitRunning(streams, config.startTimeout());
             final HostInfo self = new HostInfo(config.advertisedHost(), config.queryPort());
-            final LedgerQueries queries = new LedgerQueries(streams, serdes, self,
-                    config.topicSettings().partitions(), applied, appliedOffsets, config.subjectKeys());
-            server = new QueryServer(queries, Clock.systemUTC(), config.internalToken()).start(config.queryBindAddress(), config.queryPort());
-            try {
-                executors = ExecutorGroup.start(config.executors(), config.bootstrapServers(), config.applicationId(),
-                        self.host() + "-" + self.port(), new StoreSystemLookup(streams, serdes), serdes);
-            } catch (RuntimeException e) {
-                server.close();
-                throw e;
-            }
+            server.serve(new LedgerQueries(streams, serdes, self, config.topicSettings().partitions(), applied,
+                    appliedOffsets, config.subjectKeys()));
+            executors = ExecutorGroup.start(config.executors(), config.bootstrapServers(), config.applicationId(),
+                    self.host() + "-" + self.port(), new StoreSystemLookup(streams, serdes), serdes);
         } catch (RuntimeException e) {
             streams.close(LEAVE_GROUP);
             applied.close();

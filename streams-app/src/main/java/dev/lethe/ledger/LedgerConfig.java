@@ -40,7 +40,16 @@ public record LedgerConfig(String bootstrapServers, String schemaRegistryUrl, St
                            Duration workRetention, int standbyReplicas, int streamThreads, Duration commitInterval,
                            Optional<Path> systemsFile, LedgerPolicy policy, Duration startTimeout,
                            Secret pseudonymSecret, Optional<NotifierConfig> notifier, ExecutorSettings executors,
-                           int rocksDbMemoryMb, Secret internalToken) {
+                           int rocksDbMemoryMb, Secret internalToken, Optional<String> instanceId,
+                           Duration sessionTimeout) {
+
+    /**
+     * How long the group waits for a member that stopped heartbeating (a crashed instance) before
+     * its tasks move to another instance: Kafka's default is 45 s; 6 s, the shortest a broker
+     * accepts by default ({@code group.min.session.timeout.ms}), lets a standby take over within
+     * the 10 s Lethe aims at. Heartbeats run on their own thread, every fifth of it.
+     */
+    public static final Duration DEFAULT_SESSION_TIMEOUT = Duration.ofSeconds(6);
 
     /** The shortest pseudonym secret accepted. */
     public static final int MIN_PSEUDONYM_SECRET_BYTES = 32;
@@ -73,7 +82,9 @@ public record LedgerConfig(String bootstrapServers, String schemaRegistryUrl, St
                 NotifierConfig.read(env),
                 ExecutorSettings.read(env),
                 env.integer("LETHE_ROCKSDB_MEMORY_MB", 0, 0, 1_000_000),
-                InternalToken.read(env));
+                InternalToken.read(env),
+                Optional.of(env.string("LETHE_INSTANCE_ID", "")).filter(id -> !id.isBlank()),
+                env.duration("LETHE_SESSION_TIMEOUT_MS", ChronoUnit.MILLIS, DEFAULT_SESSION_TIMEOUT.toMillis(), 1_000));
     }
 
     public Topics.Settings topicSettings() {
@@ -82,6 +93,16 @@ public record LedgerConfig(String bootstrapServers, String schemaRegistryUrl, St
 
     public SubjectKeys subjectKeys() {
         return SubjectKeys.ofSecret(pseudonymSecret.bytes());
+    }
+
+    /**
+     * The instance's static group membership ({@code group.instance.id}): {@code LETHE_INSTANCE_ID},
+     * else its advertised query address, which is unique per instance by construction. A member
+     * that restarts under the same id gets its tasks back at once, without waiting for its old
+     * session to time out and without a rebalance.
+     */
+    public String groupInstanceId() {
+        return instanceId.orElse(applicationId + "-" + advertisedHost + "-" + queryPort);
     }
 
     /** The Kafka Streams properties of the ledger. */
@@ -100,6 +121,10 @@ public record LedgerConfig(String bootstrapServers, String schemaRegistryUrl, St
         props.put(StreamsConfig.topicPrefix(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG),
                 Integer.toString(topicSettings().minInsyncReplicas()));
         props.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
+        props.put(StreamsConfig.consumerPrefix(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG), groupInstanceId());
+        props.put(StreamsConfig.consumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), (int) sessionTimeout.toMillis());
+        props.put(StreamsConfig.consumerPrefix(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG),
+                (int) Math.max(500, sessionTimeout.toMillis() / 5));
         props.put(StreamsConfig.producerPrefix(ProducerConfig.ACKS_CONFIG), "all");
         if (rocksDbMemoryMb > 0) {
             props.put(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, BoundedRocksDb.class);

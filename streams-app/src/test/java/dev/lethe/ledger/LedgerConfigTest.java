@@ -14,7 +14,10 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Properties;
 import java.util.Set;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.streams.StreamsConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -52,6 +55,26 @@ class LedgerConfigTest {
         assertTrue(config.internalToken().matches(INTERNAL));
         assertFalse(config.toString().contains(PSEUDONYM), "toString shows the pseudonym secret");
         assertFalse(config.toString().contains(INTERNAL), "toString shows the internal secret");
+    }
+
+    @Test
+    void shouldJoinAsAStaticMemberThatACrashedInstanceLosesQuickly() {
+        final Map<String, String> env = minimal();
+        env.put("LETHE_ADVERTISED_HOST", "ledger-1");
+        env.put("LETHE_QUERY_PORT", "8092");
+
+        final Properties defaults = LedgerConfig.fromEnvironment(env).streamsProperties();
+        env.put("LETHE_INSTANCE_ID", "ledger-a");
+        env.put("LETHE_SESSION_TIMEOUT_MS", "8000");
+        final Properties chosen = LedgerConfig.fromEnvironment(env).streamsProperties();
+
+        assertEquals("lethe-ledger-ledger-1-8092",
+                defaults.get(StreamsConfig.consumerPrefix(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG)));
+        assertEquals(6_000, defaults.get(StreamsConfig.consumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG)));
+        assertEquals(StreamsConfig.EXACTLY_ONCE_V2, defaults.get(StreamsConfig.PROCESSING_GUARANTEE_CONFIG));
+        assertEquals("ledger-a", chosen.get(StreamsConfig.consumerPrefix(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG)));
+        assertEquals(8_000, chosen.get(StreamsConfig.consumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG)));
+        assertEquals(1_600, chosen.get(StreamsConfig.consumerPrefix(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG)));
     }
 
     @Test

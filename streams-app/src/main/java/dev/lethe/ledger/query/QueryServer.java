@@ -61,6 +61,10 @@ import org.slf4j.LoggerFactory;
  * ({@link InternalToken}: {@code Authorization: Bearer <secret>}), which the gateway and the
  * other instances send; anything else is answered 401 {@code unauthorized}, and the presented
  * value is never logged. The instance sends the same secret when it forwards a call or fans out.
+ *
+ * <p>A server made by {@link #starting} opens its port before the ledger has started: until
+ * {@link #serve} it answers every call (authenticated as above) 503 with {@code Retry-After}, and
+ * {@code GET /internal/health} 503 {@code {"status": "STARTING", "state": "STARTING", "streams": "CREATED"}}.
  */
 public final class QueryServer implements AutoCloseable {
 
@@ -75,21 +79,34 @@ public final class QueryServer implements AutoCloseable {
     private static final String SUBJECTS_BATCH = "/internal/v1/subjects/lookup-batch";
     /** The most subjects one batch look-up takes (the gateway's batch intake holds at most 1,000). */
     static final int SUBJECTS_BATCH_MAX = 1_000;
+    private static final String STARTING = "STARTING";
 
-    private final LedgerQueries queries;
+    private volatile LedgerQueries queries;
+    private volatile boolean serving;
     private final Clock clock;
     private final Secret internalToken;
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(2)).build();
     private final Javalin app;
 
+    /** A server that answers from {@code queries} as soon as it is started. */
     public QueryServer(LedgerQueries queries, Clock clock, Secret internalToken) {
-        this.queries = queries;
+        this(clock, internalToken);
+        serve(queries);
+    }
+
+    /** A server that answers 503 with Retry-After until {@link #serve} gives it the ledger's queries. */
+    public static QueryServer starting(Clock clock, Secret internalToken) {
+        return new QueryServer(clock, internalToken);
+    }
+
+    private QueryServer(Clock clock, Secret internalToken) {
         this.clock = clock;
         this.internalToken = internalToken;
         this.app = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             config.routes.before(this::authenticate);
+            config.routes.before(this::holdWhileStarting);
             config.routes.get("/internal/v1/requests", this::list);
             config.routes.get("/internal/v1/requests/{id}", this::request);
             config.routes.get("/internal/v1/requests/{id}/audit", this::audit);
@@ -114,6 +131,13 @@ public final class QueryServer implements AutoCloseable {
         return this;
     }
 
+    /** Answers from {@code queries} from now on. */
+    public QueryServer serve(LedgerQueries queries) {
+        this.queries = queries;
+        this.serving = true;
+        return this;
+    }
+
     public int port() {
         return app.port();
     }
@@ -134,6 +158,20 @@ public final class QueryServer implements AutoCloseable {
         LOG.warn("refused a {} to the internal endpoint from {}: no valid internal secret", ctx.method().name(),
                 ctx.ip());
         throw new Unauthorized();
+    }
+
+    /** Until {@link #serve}, every call is answered 503 with Retry-After. */
+    private void holdWhileStarting(Context ctx) {
+        if (serving) {
+            return;
+        }
+        if (HEALTH.equals(ctx.path())) {
+            ctx.header("Retry-After", "1");
+            json(ctx, 503, Map.of("status", STARTING, "state", STARTING, "streams", "CREATED"));
+        } else {
+            unavailable(ctx, "the ledger is starting");
+        }
+        ctx.skipRemainingHandlers();
     }
 
     private void request(Context ctx) throws InterruptedException {

@@ -73,6 +73,29 @@ class QueryServerAuthTest {
         assertEquals("malformed_json", QueryServer.JSON.readTree(badLookup.body()).path("error").asText());
     }
 
+    @Test
+    void shouldAnswer503WithRetryAfterWhileStartingAndHealthSayStarting() throws Exception {
+        try (QueryServer starting = QueryServer.starting(Clock.systemUTC(), Secret.of(SECRET)).start("127.0.0.1", 0)) {
+            final String base = "http://127.0.0.1:" + starting.port();
+
+            final HttpResponse<String> health = http.send(HttpRequest.newBuilder(URI.create(base + "/internal/health"))
+                    .GET().build(), HttpResponse.BodyHandlers.ofString());
+            final HttpResponse<String> read = http.send(HttpRequest.newBuilder(URI.create(base
+                    + "/internal/v1/requests/r-1")).header("Authorization", "Bearer " + SECRET).GET().build(),
+                    HttpResponse.BodyHandlers.ofString());
+            final HttpResponse<String> anonymous = http.send(HttpRequest.newBuilder(URI.create(base
+                    + "/internal/v1/requests/r-1")).GET().build(), HttpResponse.BodyHandlers.ofString());
+
+            assertEquals(503, health.statusCode(), health.body());
+            assertEquals("1", health.headers().firstValue("Retry-After").orElse(null));
+            assertEquals("STARTING", QueryServer.JSON.readTree(health.body()).path("status").asText());
+            assertEquals(503, read.statusCode(), read.body());
+            assertEquals("1", read.headers().firstValue("Retry-After").orElse(null));
+            assertEquals("unavailable", QueryServer.JSON.readTree(read.body()).path("error").asText());
+            assertUnauthorized(anonymous, "anonymous while starting");
+        }
+    }
+
     private void assertUnauthorized(HttpResponse<String> response, String what) throws Exception {
         assertEquals(401, response.statusCode(), what + ": " + response.body());
         final JsonNode body = QueryServer.JSON.readTree(response.body());

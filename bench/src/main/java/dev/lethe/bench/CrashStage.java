@@ -1,0 +1,197 @@
+package dev.lethe.bench;
+
+import dev.lethe.ledger.LedgerConfig;
+import dev.lethe.ledger.LedgerMain;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Figure 8: recovery after a crash. A ledger instance runs in its own JVM on a store of N stored
+ * requests (preloaded into its changelog, {@link StorePreloader}); each round kills it with
+ * SIGKILL ({@code kill -9}) and starts it again on the same state folder, and times from the
+ * restart until its query port answers a read of a stored request (200). The baseline, measured
+ * in the same run, is the first start, which rebuilds the whole store from the changelog as a
+ * crash used to; the figure's ratio says how much of that a crash still costs. Run at 100,000 and
+ * 1,000,000 stored requests, it shows whether recovery grows with the ledger.
+ *
+ * <p>Then failover: two instances of one application (one standby replica each) on the 100,000
+ * store; each round kills the instance that owns a stored request and times until the other one
+ * serves that request (200), then starts the killed one again for the next round.
+ */
+public final class CrashStage implements Stage {
+
+    static final String NAME = "crash";
+    private static final List<Long> SIZES = List.of(100_000L, 1_000_000L);
+    private static final Duration TIMEOUT = Duration.ofMinutes(20);
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public List<Figure> run(BenchContext context) throws Exception {
+        final List<Figure> figures = new ArrayList<>();
+        try (BenchCluster cluster = BenchCluster.start(context, NAME)) {
+            for (long size : SIZES) {
+                figures.addAll(crash(context, cluster, size));
+            }
+            figures.add(failover(context, cluster, SIZES.get(0)));
+        }
+        return figures;
+    }
+
+    private List<Figure> crash(BenchContext context, BenchCluster cluster, long size) throws Exception {
+        final String applicationId = "bench-crash-" + size;
+        final Map<String, String> env = cluster.ledgerEnv(applicationId, ScaleStage.ROCKSDB_MB);
+        BenchLedger.publishSystems(cluster, LedgerConfig.fromEnvironment(env));
+        final String id = StorePreloader.preload(cluster, applicationId, size);
+        final List<Double> restarts = new ArrayList<>();
+        final List<Double> ratios = new ArrayList<>();
+        Process ledger = start(context, cluster, env, "first");
+        final double full = awaitRead(ledger, env, id);
+        Console.progress("crash %s: first start (full restore of the store) %.1f s", ScaleStage.count(size), full);
+        try {
+            for (int round = 1; round <= context.rounds(); round++) {
+                kill(ledger);
+                ledger = start(context, cluster, env, "round-" + round);
+                final double seconds = awaitRead(ledger, env, id);
+                Console.progress("crash %s round %d: serving %.1f s after the restart", ScaleStage.count(size), round,
+                        seconds);
+                restarts.add(seconds);
+                ratios.add(seconds / full);
+            }
+        } finally {
+            kill(ledger);
+        }
+        final String label = " (" + ScaleStage.count(size) + " requests)";
+        return List.of(
+                Figure.of(NAME, "restart after kill -9 until a stored request is served" + label, "s",
+                        Summary.of(restarts)),
+                Figure.of(NAME, "restart after kill -9 / first start that restores the whole store" + label, "x",
+                        Summary.of(ratios)));
+    }
+
+    private Figure failover(BenchContext context, BenchCluster cluster, long size) throws Exception {
+        final String applicationId = "bench-failover-" + size;
+        final List<Map<String, String>> envs = new ArrayList<>();
+        for (String name : List.of("a", "b")) {
+            final Map<String, String> env = cluster.ledgerEnv(applicationId, ScaleStage.ROCKSDB_MB);
+            env.put("LETHE_STATE_DIR", cluster.dir().resolve("state-" + applicationId + "-" + name).toString());
+            env.put("LETHE_STANDBY_REPLICAS", "1");
+            envs.add(env);
+        }
+        BenchLedger.publishSystems(cluster, LedgerConfig.fromEnvironment(envs.get(0)));
+        final String id = StorePreloader.preload(cluster, applicationId, size);
+        final Process[] ledgers = {start(context, cluster, envs.get(0), "a-0"), start(context, cluster, envs.get(1), "b-0")};
+        final List<Double> failovers = new ArrayList<>();
+        try {
+            for (int i = 0; i < 2; i++) {
+                awaitRead(ledgers[i], envs.get(i), id);
+            }
+            for (int round = 1; round <= context.rounds(); round++) {
+                final int owner = owns(envs.get(0), id) ? 0 : 1;
+                final int other = 1 - owner;
+                kill(ledgers[owner]);
+                final double seconds = awaitRead(ledgers[other], envs.get(other), id);
+                Console.progress("failover round %d: the other instance serves the key %.1f s after the kill", round,
+                        seconds);
+                failovers.add(seconds);
+                ledgers[owner] = start(context, cluster, envs.get(owner), (owner == 0 ? "a-" : "b-") + round);
+                awaitRead(ledgers[owner], envs.get(owner), id);
+                awaitBothActive(envs, id);
+            }
+        } finally {
+            kill(ledgers[0]);
+            kill(ledgers[1]);
+        }
+        return Figure.of(NAME, "two instances: kill -9 of a key's owner until the other serves it ("
+                + ScaleStage.count(size) + " requests, 1 standby)", "s", Summary.of(failovers));
+    }
+
+    /** Whether the instance of {@code env} answers {@code id} itself (a forwarded call is not passed on). */
+    private boolean owns(Map<String, String> env, String id) throws InterruptedException {
+        return status(env, id, "?forwarded=1") == 200;
+    }
+
+    /** Until exactly one of the two owns {@code id} and both are up: the restarted one may take tasks back. */
+    private void awaitBothActive(List<Map<String, String>> envs, String id) throws InterruptedException {
+        final long started = System.nanoTime();
+        while (System.nanoTime() - started < TIMEOUT.toNanos()) {
+            final boolean a = owns(envs.get(0), id);
+            final boolean b = owns(envs.get(1), id);
+            if (a != b && status(envs.get(0), id, "") == 200 && status(envs.get(1), id, "") == 200) {
+                return;
+            }
+            TimeUnit.MILLISECONDS.sleep(200);
+        }
+        throw new IllegalStateException("the two instances did not settle within " + TIMEOUT);
+    }
+
+    private int status(Map<String, String> env, String id, String query) throws InterruptedException {
+        try {
+            return http.send(read(env, id, query), HttpResponse.BodyHandlers.discarding()).statusCode();
+        } catch (IOException e) {
+            return 0;
+        }
+    }
+
+    private static HttpRequest read(Map<String, String> env, String id, String query) {
+        return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + env.get("LETHE_QUERY_PORT")
+                        + "/internal/v1/requests/" + id + query))
+                .header("Authorization", "Bearer " + env.get("LETHE_INTERNAL_TOKEN"))
+                .timeout(Duration.ofSeconds(5)).GET().build();
+    }
+
+    /** The ledger in its own JVM ({@link LedgerMain}), its output in a log file next to the broker's. */
+    private static Process start(BenchContext context, BenchCluster cluster, Map<String, String> env, String name) {
+        final String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        final Path log = cluster.dir().resolve(env.get("LETHE_APPLICATION_ID") + "-" + name + ".log");
+        final ProcessBuilder builder = new ProcessBuilder(List.of(java, "-Xmx1g", "-Dlethe.bench.log=" + log,
+                "-cp", context.classpath(), LedgerMain.class.getName()))
+                .redirectErrorStream(true).redirectOutput(log.toFile());
+        builder.environment().putAll(env);
+        try {
+            return builder.start();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start the ledger JVM", e);
+        }
+    }
+
+    /** Seconds from now until the instance answers 200 to a read of {@code id}. */
+    private double awaitRead(Process ledger, Map<String, String> env, String id) throws InterruptedException {
+        final long started = System.nanoTime();
+        final HttpRequest read = read(env, id, "");
+        while (System.nanoTime() - started < TIMEOUT.toNanos()) {
+            if (!ledger.isAlive()) {
+                throw new IllegalStateException("the ledger JVM exited with " + ledger.exitValue());
+            }
+            try {
+                if (http.send(read, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                    return (System.nanoTime() - started) / 1e9;
+                }
+            } catch (IOException e) {
+                // not listening yet
+            }
+            TimeUnit.MILLISECONDS.sleep(50);
+        }
+        throw new IllegalStateException("the ledger did not serve within " + TIMEOUT);
+    }
+
+    /** SIGKILL, as {@code kill -9}: no shutdown hook runs, nothing is flushed or committed. */
+    private static void kill(Process ledger) throws InterruptedException {
+        ledger.destroyForcibly();
+        ledger.waitFor(30, TimeUnit.SECONDS);
+    }
+}
