@@ -18,6 +18,8 @@ import dev.lethe.ledger.LedgerConfig;
 import dev.lethe.schemas.Topics;
 import dev.lethe.standalone.ApiClient.Response;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -42,6 +44,13 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.rocksdb.ColumnFamilyDescriptor;
+import org.rocksdb.ColumnFamilyHandle;
+import org.rocksdb.DBOptions;
+import org.rocksdb.FlushOptions;
+import org.rocksdb.Options;
+import org.rocksdb.RocksDB;
+import org.rocksdb.RocksDBException;
 
 /**
  * The ledger stopped and started again in the middle of a request, with callbacks (one of them a
@@ -125,6 +134,54 @@ class LedgerRestartIntegrationTest {
     @Test
     void shouldRestoreFromTheChangelogWhenRestartedOnAWipedStateFolder() throws Exception {
         restartInTheMiddleOfARequest(true);
+    }
+
+    /**
+     * A {@code kill -9} can leave the global store ({@code systems}, over {@code erasure.systems})
+     * marked open on disk (Kafka Streams keeps a {@code status} entry in each RocksDB store's
+     * {@code offsets} column family: 1 while open, 0 once closed, persisted at each flush). Under
+     * exactly-once Kafka Streams then refuses the store ("Invalid state during store open") and,
+     * unlike a task's store, does not wipe it: the global thread dies and the instance cannot start
+     * again until someone deletes the folder. Found by the chaos harness (docs/reliability.md), at
+     * the second kill of an instance. Here the stopped ledger's store is marked open as the crash
+     * leaves it.
+     */
+    @Test
+    void shouldStartAgainOnAGlobalStoreThatACrashLeftOpen() throws Exception {
+        final String id = file("u-" + UUID.randomUUID(), "park+" + UUID.randomUUID() + "@example.com");
+        final Path store = stateDir.resolve(APPLICATION_ID).resolve("global").resolve("rocksdb").resolve("systems");
+
+        stopLedger();
+        markOpen(store);
+        ledger = startLedger();
+
+        final Response status = api.get("/v1/erasures/" + id);
+        assertEquals(200, status.status(), status.body());
+        assertEquals(ROUTED, FullFlowIntegrationTest.names(status.json()));
+    }
+
+    /** Sets the store's {@code status} to open (1), as a process killed while it had the store open leaves it. */
+    private static void markOpen(Path store) throws RocksDBException {
+        assertTrue(Files.isDirectory(store), "the ledger keeps its global store under " + store);
+        RocksDB.loadLibrary();
+        final List<byte[]> names;
+        try (Options options = new Options()) {
+            names = RocksDB.listColumnFamilies(options, store.toString());
+        }
+        final int offsetsFamily = names.stream().map(name -> new String(name, StandardCharsets.UTF_8)).toList()
+                .indexOf("offsets");
+        assertTrue(offsetsFamily >= 0, "the store keeps its status in an offsets column family");
+        final List<ColumnFamilyDescriptor> families = names.stream().map(ColumnFamilyDescriptor::new).toList();
+        final List<ColumnFamilyHandle> handles = new ArrayList<>();
+        try (DBOptions options = new DBOptions();
+             RocksDB db = RocksDB.open(options, store.toString(), families, handles);
+             FlushOptions flush = new FlushOptions().setWaitForFlush(true)) {
+            final ColumnFamilyHandle offsets = handles.get(offsetsFamily);
+            db.put(offsets, "status".getBytes(StandardCharsets.UTF_8),
+                    ByteBuffer.allocate(Long.BYTES).putLong(1L).array());
+            db.flush(flush, offsets);
+            handles.forEach(ColumnFamilyHandle::close);
+        }
     }
 
     private void restartInTheMiddleOfARequest(boolean wipeState) throws Exception {
@@ -215,6 +272,10 @@ class LedgerRestartIntegrationTest {
 
     private static void wipe(Path folder) throws IOException {
         assertTrue(Files.isDirectory(folder.resolve(APPLICATION_ID)), "the ledger kept state under " + folder);
+        delete(folder);
+    }
+
+    private static void delete(Path folder) throws IOException {
         try (Stream<Path> paths = Files.walk(folder)) {
             paths.sorted(Comparator.reverseOrder()).forEach(path -> {
                 try {

@@ -99,6 +99,7 @@ public final class LedgerApp implements AutoCloseable {
         config.systemsFile().ifPresent(file -> publishSystems(config, serdes, SystemsJson.readFile(file)));
         final LedgerPolicy policy = config.policy();
         final AppliedOffsets appliedOffsets = new AppliedOffsets();
+        GlobalStoreReset.reset(config.stateDir(), config.applicationId());
         final KafkaStreams streams = new KafkaStreams(
                 LedgerTopology.buildTopology(serdes, config.subjectKeys(), policy, appliedOffsets,
                         config.topicSettings().partitions()),
