@@ -70,7 +70,7 @@ public final class HttpLedgerClient implements LedgerClient {
     private record Cached(List<RegisteredSystem> systems, Instant until) {
     }
 
-    /** A client of the ledger at {@code baseUrls} (one or more, comma separated) with the default timeouts and cache. */
+    /** A client of the ledger at {@code baseUrls} (one or more, comma separated), default timeouts and cache. */
     public HttpLedgerClient(String baseUrls, Secret internalToken) {
         this(baseUrls, internalToken, HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                         .connectTimeout(CONNECT_TIMEOUT).build(), REQUEST_TIMEOUT,
@@ -221,27 +221,13 @@ public final class HttpLedgerClient implements LedgerClient {
         HttpResponse<String> notRunning = null;
         for (int tried = 0; tried < bases.size(); tried++) {
             final int at = (first + tried) % bases.size();
-            final URI base = bases.get(at);
-            final HttpResponse<String> response;
-            try {
-                response = http.send(request.apply(base), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
-            } catch (HttpTimeoutException e) {
-                if (!(e instanceof HttpConnectTimeoutException)) {
-                    LOG.warn("ledger at {} did not answer in time: {}", base, e.toString());
-                    preferred = (at + 1) % bases.size();
-                    throw unreachable();
-                }
-                LOG.warn("ledger at {} unreachable: {}", base, e.toString());
+            final HttpResponse<String> response = attempt(request, at);
+            if (response == null) {
                 continue;
-            } catch (IOException e) {
-                LOG.warn("ledger at {} unreachable: {}", base, e.toString());
-                continue;
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw unreachable();
             }
-            if (bases.size() > 1 && response.statusCode() == 503 && !running(base, response)) {
-                LOG.info("ledger at {} is not running{}", base, tried + 1 < bases.size() ? "; asking the next" : "");
+            if (bases.size() > 1 && response.statusCode() == 503 && !running(bases.get(at), response)) {
+                LOG.info("ledger at {} is not running{}", bases.get(at),
+                        tried + 1 < bases.size() ? "; asking the next" : "");
                 notRunning = response;
                 continue;
             }
@@ -252,6 +238,29 @@ public final class HttpLedgerClient implements LedgerClient {
             return notRunning;
         }
         throw unreachable();
+    }
+
+    /** The answer of the instance at {@code at}, or null when it cannot be reached (the next may be asked). */
+    private HttpResponse<String> attempt(Function<URI, HttpRequest> request, int at) {
+        final URI base = bases.get(at);
+        try {
+            return http.send(request.apply(base), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+        } catch (HttpConnectTimeoutException e) {
+            LOG.warn("ledger at {} unreachable: {}", base, e.toString());
+            return null;
+        } catch (HttpTimeoutException e) {
+            // Connected, then no answer in time: not repeated elsewhere (it would double the wait),
+            // but the next call starts at the next instance.
+            LOG.warn("ledger at {} did not answer in time: {}", base, e.toString());
+            preferred = (at + 1) % bases.size();
+            throw unreachable();
+        } catch (IOException e) {
+            LOG.warn("ledger at {} unreachable: {}", base, e.toString());
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw unreachable();
+        }
     }
 
     /** Whether the instance at {@code base}, which just answered 503, is running (its health says so). */

@@ -16,6 +16,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -29,9 +31,11 @@ class HttpLedgerClientFailoverTest {
     private static final String INTERNAL = "internal-secret-0123456789abcdef-0123";
 
     private final List<Javalin> started = new ArrayList<>();
+    private final CountDownLatch release = new CountDownLatch(1);
 
     @AfterEach
     void stopLedgers() {
+        release.countDown();
         started.forEach(Javalin::stop);
     }
 
@@ -41,7 +45,8 @@ class HttpLedgerClientFailoverTest {
         final Javalin server;
 
         /** {@code mode}: "running", "starting" (503 to everything, as QueryServer before it serves),
-         *  "moving" (running, but 503 for the key), "missing" (running, 404 for the key). */
+         *  "moving" (running, but 503 for the key), "missing" (running, 404 for the key),
+         *  "hanging" (running, but answers no read before the test ends). */
         Instance(String name, String mode) {
             server = Javalin.create(config -> {
                 config.startup.showJavalinBanner = false;
@@ -61,6 +66,7 @@ class HttpLedgerClientFailoverTest {
                         case "moving" -> ctx.status(503).header("Retry-After", "7").contentType("application/json")
                                 .result("{\"error\":\"unavailable\",\"message\":\"ownership is moving\"}");
                         case "missing" -> ctx.status(404).result("{\"error\":\"not_found\"}");
+                        case "hanging" -> ctx.result(release.await(10, TimeUnit.SECONDS) ? "{}" : "late");
                         default -> ctx.contentType("application/json").result(json(name));
                     }
                 });
@@ -172,6 +178,21 @@ class HttpLedgerClientFailoverTest {
 
         assertEquals(404, e.status());
         assertTrue(second.calls.isEmpty(), second.calls.toString());
+    }
+
+    @Test
+    void shouldNotRepeatACallThatTimedOutButStartTheNextCallAtTheNextInstance() {
+        final Instance first = new Instance("first", "hanging");
+        final Instance second = new Instance("second", "running");
+        final HttpLedgerClient client = clientOf(first.url(), second.url());
+
+        final ApiException e = assertThrows(ApiException.class, () -> client.request(KNOWN));
+        assertEquals(503, e.status());
+        assertEquals("ledger unreachable", e.getMessage());
+        assertTrue(second.calls.isEmpty(), second.calls.toString());
+
+        assertEquals(json("second"), client.request(KNOWN));
+        assertEquals(1, first.requestCalls());
     }
 
     @Test
