@@ -7,12 +7,14 @@ import dev.lethe.schemas.config.Env;
 import dev.lethe.schemas.config.InternalToken;
 import dev.lethe.schemas.config.Secret;
 import java.io.UncheckedIOException;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 /**
  * The gateway's settings, read and checked at once through {@link Env} (a missing, blank or
@@ -24,7 +26,10 @@ import java.util.Map;
  *   <tr><td>{@code LETHE_HTTP_PORT}</td><td>HTTP port (0: any free port)</td><td>8080</td></tr>
  *   <tr><td>{@code LETHE_BOOTSTRAP_SERVERS}</td><td>Kafka bootstrap servers</td><td>required</td></tr>
  *   <tr><td>{@code LETHE_SCHEMA_REGISTRY_URL}</td><td>schema registry URL</td><td>required</td></tr>
- *   <tr><td>{@code LETHE_LEDGER_URL}</td><td>the streams-app's query endpoint</td><td>http://localhost:8082</td></tr>
+ *   <tr><td>{@code LETHE_LEDGER_URL}</td><td>the streams-app's query endpoint, or several (one per ledger
+ *       instance), comma separated: a read goes to the instance that answered last, and to the next one when
+ *       that one is down or not running ({@link dev.lethe.gateway.ledger.HttpLedgerClient})</td>
+ *       <td>http://localhost:8082</td></tr>
  *   <tr><td>{@code LETHE_INTERNAL_TOKEN_FILE} / {@code LETHE_INTERNAL_TOKEN}</td><td>the secret the
  *       ledger's query endpoint requires ({@link InternalToken})</td><td>required</td></tr>
  *   <tr><td>{@code LETHE_ADMIN_TOKEN}</td><td>a token with the admin role</td><td>none</td></tr>
@@ -86,7 +91,8 @@ public record GatewayConfig(int httpPort, String bootstrapServers, String schema
                 env.port(HTTP_PORT, DEFAULT_HTTP_PORT, 0),
                 env.required(BOOTSTRAP_SERVERS, "Kafka bootstrap servers, host:port[,host:port]"),
                 env.requiredUrl(SCHEMA_REGISTRY_URL, "the schema registry, e.g. http://registry:8081").toString(),
-                env.url(LEDGER_URL, DEFAULT_LEDGER_URL).toString(),
+                env.urls(LEDGER_URL, DEFAULT_LEDGER_URL).stream().map(URI::toString)
+                        .collect(Collectors.joining(",")),
                 env.optional(ADMIN_TOKEN).orElse(null),
                 env.readableFile(TOKENS_FILE).orElse(null),
                 env.list(NAMESPACES, names(DEFAULT_NAMESPACES)),

@@ -117,6 +117,21 @@ class GatewayConfigTest {
     }
 
     @Test
+    void shouldReadSeveralLedgerInstancesCommaSeparated() {
+        final GatewayConfig config = GatewayConfig.fromEnvironment(
+                required("LETHE_LEDGER_URL", " http://ledger-1:8082 ,http://ledger-2:8082,"));
+
+        assertEquals("http://ledger-1:8082,http://ledger-2:8082", config.ledgerUrl());
+    }
+
+    @Test
+    void shouldRefuseABadUrlInTheLedgerListNamingIt() {
+        assertProblem("LETHE_LEDGER_URL: must be an http(s) URL with a host, got 'ledger-2:8082'",
+                required("LETHE_LEDGER_URL", "http://ledger-1:8082,ledger-2:8082"));
+        assertProblem("LETHE_LEDGER_URL: must name at least one", required("LETHE_LEDGER_URL", " , "));
+    }
+
+    @Test
     void shouldRefuseAMissingTokensFileWhenRead() {
         final Path missing = dir.resolve("tokens");
 

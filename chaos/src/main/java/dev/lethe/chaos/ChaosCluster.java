@@ -183,14 +183,16 @@ public final class ChaosCluster implements AutoCloseable {
                 dir.resolve("logs/streams-app-" + index + ".log"), () -> httpOk(health), START);
     }
 
-    /** The gateway: compose's api-gateway environment; its ledger is streams-app-1, as in compose. */
+    /** The gateway: compose's api-gateway environment; it reads through both ledger instances, as in compose. */
     private Node gatewayNode() {
         final Path secrets = dir.resolve("secrets");
         final Map<String, String> env = new HashMap<>();
         env.put("LETHE_BOOTSTRAP_SERVERS", bootstrap);
         env.put("LETHE_SCHEMA_REGISTRY_URL", registryUrl);
         env.put("LETHE_HTTP_PORT", Integer.toString(gatewayPort));
-        env.put("LETHE_LEDGER_URL", "http://127.0.0.1:" + ledgers.get(0).env().get("LETHE_QUERY_PORT"));
+        env.put("LETHE_LEDGER_URL", ledgers.stream()
+                .map(ledger -> "http://127.0.0.1:" + ledger.env().get("LETHE_QUERY_PORT"))
+                .collect(Collectors.joining(",")));
         env.put("LETHE_PARTITIONS", Integer.toString(PARTITIONS));
         env.put("LETHE_REPLICATION_FACTOR", "3");
         env.put("LETHE_PSEUDONYM_SECRET_FILE", secrets.resolve("pseudonym.secret").toString());

@@ -12,15 +12,19 @@ import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.StringJoiner;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,6 +34,17 @@ import org.slf4j.LoggerFactory;
  * Every call has a timeout; a ledger that cannot be reached, or does not answer in time, is a
  * 503 "ledger unreachable", never a 500. The systems list is cached for {@link #SYSTEMS_TTL}.
  * Every call carries the internal secret ({@link InternalToken}), which the ledger requires.
+ *
+ * <p>It may be given several instances of the ledger (their base URLs, comma separated). Each call
+ * goes to the instance that answered last. When that one cannot be reached (connection refused or
+ * reset, connect timeout), or answers 503 while it is not running (starting, rebalancing: its
+ * {@code /internal/health} is not 200), the call is sent to the next instance, each instance once,
+ * and the first that answers becomes the one asked first. Every call is a read (a GET, or a POST
+ * look-up that writes nothing), so asking another instance is safe. A 503 from a running instance
+ * (a key whose owner is moving), a 4xx or a 200 is the answer, never retried. A call that times out
+ * after connecting is not repeated elsewhere (that would double its wait), but the next call starts
+ * at the next instance. When no instance answers, the call fails as it did with one: 503 "ledger
+ * unreachable", or the last not-running instance's 503 with its {@code Retry-After}.
  */
 public final class HttpLedgerClient implements LedgerClient {
 
@@ -40,27 +55,35 @@ public final class HttpLedgerClient implements LedgerClient {
     private static final Logger LOG = LoggerFactory.getLogger(HttpLedgerClient.class);
     private static final TypeReference<List<RegisteredSystem>> SYSTEMS = new TypeReference<>() { };
 
-    private final URI base;
+    private static final String HEALTH = "/internal/health";
+
+    private final List<URI> bases;
     private final String authorization;
     private final HttpClient http;
     private final Duration timeout;
     private final Duration systemsTtl;
     private final Clock clock;
     private volatile Cached cached;
+    /** The index in {@link #bases} of the instance that answered last: each call asks it first. */
+    private volatile int preferred;
 
     private record Cached(List<RegisteredSystem> systems, Instant until) {
     }
 
-    /** A client of the ledger at {@code baseUrl} with the default timeouts and cache. */
-    public HttpLedgerClient(String baseUrl, Secret internalToken) {
-        this(baseUrl, internalToken, HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+    /** A client of the ledger at {@code baseUrls} (one or more, comma separated), default timeouts and cache. */
+    public HttpLedgerClient(String baseUrls, Secret internalToken) {
+        this(baseUrls, internalToken, HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                         .connectTimeout(CONNECT_TIMEOUT).build(), REQUEST_TIMEOUT,
                 SYSTEMS_TTL, Clock.systemUTC());
     }
 
-    public HttpLedgerClient(String baseUrl, Secret internalToken, HttpClient http, Duration timeout,
+    public HttpLedgerClient(String baseUrls, Secret internalToken, HttpClient http, Duration timeout,
                             Duration systemsTtl, Clock clock) {
-        this.base = URI.create(baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl);
+        this.bases = Arrays.stream(baseUrls.split(",")).map(String::strip).filter(url -> !url.isEmpty())
+                .map(url -> URI.create(url.endsWith("/") ? url.substring(0, url.length() - 1) : url)).toList();
+        if (bases.isEmpty()) {
+            throw new IllegalArgumentException("no ledger URL in '" + baseUrls + "'");
+        }
         this.authorization = InternalToken.headerValue(internalToken);
         this.http = http;
         this.timeout = timeout;
@@ -105,14 +128,7 @@ public final class HttpLedgerClient implements LedgerClient {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("two strings always make JSON", e);
         }
-        final HttpRequest request = HttpRequest.newBuilder(URI.create(base + "/internal/v1/subjects/lookup"))
-                .header(InternalToken.HEADER, authorization)
-                .header("Accept", "application/json")
-                .header("Content-Type", "application/json")
-                .timeout(timeout)
-                .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8))
-                .build();
-        return answer(send(request), null);
+        return answer(post("/internal/v1/subjects/lookup", body), null);
     }
 
     /** One call to the ledger's batch look-up; a ledger without it (an older version) is asked one by one. */
@@ -126,14 +142,7 @@ public final class HttpLedgerClient implements LedgerClient {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("strings always make JSON", e);
         }
-        final HttpResponse<String> response = send(HttpRequest.newBuilder(
-                        URI.create(base + "/internal/v1/subjects/lookup-batch"))
-                .header(InternalToken.HEADER, authorization)
-                .header("Accept", "application/json")
-                .header("Content-Type", "application/json")
-                .timeout(timeout)
-                .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8))
-                .build());
+        final HttpResponse<String> response = post("/internal/v1/subjects/lookup-batch", body);
         if (response.statusCode() == 404) {
             return LedgerClient.super.lookupAll(subjects);
         }
@@ -176,7 +185,7 @@ public final class HttpLedgerClient implements LedgerClient {
     public LedgerHealth health() {
         final HttpResponse<String> response;
         try {
-            response = get("/internal/health", timeout);
+            response = get(HEALTH, timeout);
         } catch (ApiException e) {
             return new LedgerHealth(false, LedgerHealth.UNREACHABLE);
         }
@@ -187,7 +196,7 @@ public final class HttpLedgerClient implements LedgerClient {
     }
 
     private HttpResponse<String> get(String pathAndQuery, Duration callTimeout) {
-        return send(HttpRequest.newBuilder(URI.create(base + pathAndQuery))
+        return send(base -> HttpRequest.newBuilder(URI.create(base + pathAndQuery))
                 .header(InternalToken.HEADER, authorization)
                 .header("Accept", "application/json")
                 .timeout(callTimeout)
@@ -195,12 +204,75 @@ public final class HttpLedgerClient implements LedgerClient {
                 .build());
     }
 
-    private HttpResponse<String> send(HttpRequest request) {
+    /** A POST look-up: it writes nothing, so it may be sent to another instance like a GET. */
+    private HttpResponse<String> post(String path, String body) {
+        return send(base -> HttpRequest.newBuilder(URI.create(base + path))
+                .header(InternalToken.HEADER, authorization)
+                .header("Accept", "application/json")
+                .header("Content-Type", "application/json")
+                .timeout(timeout)
+                .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8))
+                .build());
+    }
+
+    /** Sends to the instance that answered last, then to the next ones while an instance cannot serve (see above). */
+    private HttpResponse<String> send(Function<URI, HttpRequest> request) {
+        final int first = preferred;
+        HttpResponse<String> notRunning = null;
+        for (int tried = 0; tried < bases.size(); tried++) {
+            final int at = (first + tried) % bases.size();
+            final HttpResponse<String> response = attempt(request, at);
+            if (response == null) {
+                continue;
+            }
+            if (bases.size() > 1 && response.statusCode() == 503 && !running(bases.get(at), response)) {
+                LOG.info("ledger at {} is not running{}", bases.get(at),
+                        tried + 1 < bases.size() ? "; asking the next" : "");
+                notRunning = response;
+                continue;
+            }
+            preferred = at;
+            return response;
+        }
+        if (notRunning != null) {
+            return notRunning;
+        }
+        throw unreachable();
+    }
+
+    /** The answer of the instance at {@code at}, or null when it cannot be reached (the next may be asked). */
+    private HttpResponse<String> attempt(Function<URI, HttpRequest> request, int at) {
+        final URI base = bases.get(at);
         try {
-            return http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+            return http.send(request.apply(base), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+        } catch (HttpConnectTimeoutException e) {
+            LOG.warn("ledger at {} unreachable: {}", base, e.toString());
+            return null;
+        } catch (HttpTimeoutException e) {
+            // Connected, then no answer in time: not repeated elsewhere (it would double the wait),
+            // but the next call starts at the next instance.
+            LOG.warn("ledger at {} did not answer in time: {}", base, e.toString());
+            preferred = (at + 1) % bases.size();
+            throw unreachable();
         } catch (IOException e) {
             LOG.warn("ledger at {} unreachable: {}", base, e.toString());
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
             throw unreachable();
+        }
+    }
+
+    /** Whether the instance at {@code base}, which just answered 503, is running (its health says so). */
+    private boolean running(URI base, HttpResponse<String> answered) {
+        if (answered.request().uri().getPath().endsWith(HEALTH)) {
+            return false;
+        }
+        try {
+            return http.send(HttpRequest.newBuilder(URI.create(base + HEALTH)).timeout(timeout).GET().build(),
+                    HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+        } catch (IOException e) {
+            return false;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw unreachable();

@@ -261,20 +261,27 @@ public final class Env {
 
     /** An absolute http or https URL with a host. */
     public Optional<URI> url(String name) {
-        return optional(name).map(text -> {
-            final URI uri;
-            try {
-                uri = new URI(text);
-            } catch (URISyntaxException e) {
-                throw new ConfigException(name, "is not a URL: " + e.getReason());
-            }
-            final String scheme = uri.getScheme();
-            if (scheme == null || !(scheme.equalsIgnoreCase("http") || scheme.equalsIgnoreCase("https"))
-                    || uri.getHost() == null) {
-                throw new ConfigException(name, "must be an http(s) URL with a host, got '" + text + "'");
-            }
-            return uri;
-        });
+        return optional(name).map(text -> checkedUrl(name, text));
+    }
+
+    /** A comma-separated list of http(s) URLs ({@link #list}), each checked as {@link #url(String)} checks one. */
+    public List<URI> urls(String name, String fallback) {
+        return list(name, List.of(fallback)).stream().map(text -> checkedUrl(name, text)).toList();
+    }
+
+    private static URI checkedUrl(String name, String text) {
+        final URI uri;
+        try {
+            uri = new URI(text);
+        } catch (URISyntaxException e) {
+            throw new ConfigException(name, "is not a URL: " + e.getReason());
+        }
+        final String scheme = uri.getScheme();
+        if (scheme == null || !(scheme.equalsIgnoreCase("http") || scheme.equalsIgnoreCase("https"))
+                || uri.getHost() == null) {
+            throw new ConfigException(name, "must be an http(s) URL with a host, got '" + text + "'");
+        }
+        return uri;
     }
 
     /** An http(s) URL that must be set. */
