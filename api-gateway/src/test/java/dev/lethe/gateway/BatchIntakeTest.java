@@ -13,6 +13,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lethe.avro.DuplicateReceived;
 import dev.lethe.avro.ErasureRequested;
+import dev.lethe.gateway.http.ApiException;
 import io.javalin.testtools.JavalinTest;
 import io.javalin.testtools.Response;
 import java.util.ArrayList;
@@ -195,6 +196,20 @@ class BatchIntakeTest {
             assertEquals(0, body.path("accepted").asInt());
             assertEquals(503, body.path("results").get(0).path("code").asInt());
             assertEquals("unavailable", body.path("results").get(0).path("error").asText());
+        });
+    }
+
+    /** As a single POST does: taking the requests matters more than spotting duplicates. */
+    @Test
+    void shouldFileTheItemsWithoutDuplicateDetectionWhenTheSubjectLookUpIsUnavailable() {
+        fixture.ledger.lookupAllFailure = ApiException.unavailable("the ledger is rebalancing", 5);
+        JavalinTest.test(fixture.app(), (server, client) -> {
+            final JsonNode body = json(post(client, PATH, SUBMITTER, batch(List.of(item("u-1", ""), item("u-2", "")))));
+
+            assertEquals(2, body.path("accepted").asInt(), body::toString);
+            assertEquals(202, body.path("results").get(0).path("code").asInt());
+            assertEquals(202, body.path("results").get(1).path("code").asInt());
+            assertEquals(2, fixture.events.requests.size());
         });
     }
 }

@@ -46,6 +46,8 @@ final class FakeLedgerClient implements LedgerClient {
     volatile RuntimeException systemsFailure;
     /** Fails only the subject look-up. */
     volatile RuntimeException lookupFailure;
+    /** Fails the batch look-up as one call (as the HTTP client does when the ledger cannot answer). */
+    volatile RuntimeException lookupAllFailure;
     volatile RuntimeException waitFailure;
 
     static RegisteredSystem registered(String name) {
@@ -138,6 +140,14 @@ final class FakeLedgerClient implements LedgerClient {
             throw new ApiException(409, "not_finished", "request " + id + " is not finished", null, null);
         }
         return certificate;
+    }
+
+    @Override
+    public List<String> lookupAll(List<Map.Entry<String, String>> subjects) {
+        if (lookupAllFailure != null) {
+            throw lookupAllFailure;
+        }
+        return LedgerClient.super.lookupAll(subjects);
     }
 
     @Override

@@ -78,6 +78,39 @@ class AppliedCheckIntegrationTest {
         }
     }
 
+    /**
+     * The ledger's own re-routing writes to {@code erasure.requests} inside its transactions. While
+     * one is open, a read_committed end offset (the last stable offset) stops before it, and so
+     * before a request the gateway wrote and acknowledged after it: "not found" must not be
+     * decided from that end, or a GET right after the 202 could answer 404.
+     */
+    @Test
+    void shouldCountARecordBehindAnOpenTransactionAsPending() throws Exception {
+        final byte[] behind = "behind-an-open-transaction".getBytes(StandardCharsets.UTF_8);
+        try (KafkaAppliedCheck check = new KafkaAppliedCheck(cluster.bootstrapServers(), APPLICATION_ID);
+             KafkaProducer<byte[], byte[]> ledger = new KafkaProducer<>(Map.of(
+                     ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers(),
+                     ProducerConfig.TRANSACTIONAL_ID_CONFIG, "lethe-it-open-transaction"),
+                     new ByteArraySerializer(), new ByteArraySerializer())) {
+            // Given the ledger has applied and committed everything so far
+            commit(write(OTHER).offset() + 1);
+            // and has a transaction open on the partition (a re-routed record, not committed yet)
+            ledger.initTransactions();
+            ledger.beginTransaction();
+            final RecordMetadata open = ledger.send(new ProducerRecord<>(Topics.REQUESTS, 0, OTHER, new byte[] {2}))
+                    .get(30, TimeUnit.SECONDS);
+
+            // When a request is written and acknowledged after it
+            final RecordMetadata written = write(behind);
+            assertTrue(written.offset() > open.offset());
+
+            // Then it may still be pending: the log cannot say yet that it is not there
+            assertTrue(check.pending(0, behind));
+            assertTrue(check.endOffset(0) > written.offset(), "the end covers every acknowledged record");
+            ledger.abortTransaction();
+        }
+    }
+
     private static RecordMetadata write(byte[] key) throws Exception {
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers(),

@@ -20,6 +20,7 @@ import io.javalin.http.Context;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
@@ -202,13 +203,19 @@ public final class BatchIntakeHandler implements RoleHandler {
         if (open.isEmpty()) {
             return;
         }
-        final List<String> subjects;
+        List<String> subjects;
         try {
             subjects = ledger.lookupAll(open.stream().map(s -> Map.entry(s.request.getSubject().getNamespace(),
                     s.request.getSubject().getValue())).toList());
         } catch (ApiException e) {
-            open.forEach(slot -> slot.result = ItemResult.refused(slot.index, e));
-            return;
+            if (e.status() != 503) {
+                open.forEach(slot -> slot.result = ItemResult.refused(slot.index, e));
+                return;
+            }
+            // As a single POST does: taking the requests matters more than spotting a duplicate.
+            LOG.warn("the subject look-up is unavailable; {} requests of a batch are filed without duplicate detection",
+                    open.size());
+            subjects = Collections.nCopies(open.size(), null);
         }
         for (int i = 0; i < open.size(); i++) {
             final Slot slot = open.get(i);

@@ -9,9 +9,11 @@ package dev.lethe.ledger.query;
 public interface AppliedCheck {
 
     /**
-     * The end offset of partition {@code partition} of {@code erasure.requests} as a read_committed
-     * consumer sees it (the offset the next record will get): every record acknowledged before this
-     * call lies below it. -1 when it cannot be had in time.
+     * The end offset of partition {@code partition} of {@code erasure.requests}, its high watermark
+     * (the offset the next record will get): every record acknowledged before this call lies below
+     * it, also while a transaction is open on the partition (a last stable offset would stop before
+     * that transaction). The last offsets may be transaction markers, which no processor sees.
+     * -1 when it cannot be had in time.
      */
     long endOffset(int partition);
 

@@ -11,11 +11,14 @@ import java.util.function.Supplier;
  * id's partition before the GET arrived; only then is "not found" true.
  *
  * <ol>
- *   <li>The partition's end offset is read (read_committed) when the lookup starts: the accepted
- *       record lies below it, because its 202 was answered before the GET was sent.</li>
- *   <li>While the ledger's applied offset on the partition is below that end, the store is read
- *       again every few milliseconds; the request is returned as soon as it is there.</li>
- *   <li>Once the applied offset reaches the end, the store's answer stands (found or not found).</li>
+ *   <li>The partition's end offset (its high watermark) is read when the lookup starts: the
+ *       accepted record lies below it, because its 202 was answered before the GET was sent.</li>
+ *   <li>While the ledger's applied offset on the partition is below that end and moving, the store
+ *       is read again every few milliseconds; the request is returned as soon as it is there.</li>
+ *   <li>Once the applied offset reaches the end, the store's answer stands (found or not found).
+ *       When it stops short of the end for {@link #STALL} (the last offsets are transaction
+ *       markers, which no processor sees, or a transaction is still open), the log decides, as
+ *       below.</li>
  *   <li>When the end offset cannot be had, this instance has applied nothing on the partition since
  *       it started (a restart, a task moved here), or the wait is over, the log itself is searched for
  *       the key ({@link AppliedCheck#pending}): "may be pending" waits on for the remaining time and
@@ -26,6 +29,8 @@ public final class Arrivals {
 
     /** How long a read waits, at most, for the ledger to apply what was written before it. */
     public static final Duration WAIT = Duration.ofSeconds(2);
+    /** How long the applied offset may stand still below the end before the log is asked instead. */
+    static final Duration STALL = Duration.ofMillis(50);
     private static final long POLL_MS = 2;
 
     private final AppliedCheck log;
@@ -58,6 +63,8 @@ public final class Arrivals {
             return read.get();
         }
         if (end > 0 && applied.apply(partition) != null) {
+            Long seen = null;
+            long movedAt = System.nanoTime();
             while (true) {
                 final Long last = applied.apply(partition);
                 final boolean caughtUp = last != null && last >= end - 1;
@@ -65,7 +72,12 @@ public final class Arrivals {
                 if (caughtUp || !(answer instanceof Lookup.NotFound<T>)) {
                     return answer;
                 }
-                if (System.nanoTime() - deadline > 0) {
+                final long now = System.nanoTime();
+                if (last == null || !last.equals(seen)) {
+                    seen = last;
+                    movedAt = now;
+                }
+                if (now - deadline > 0 || now - movedAt > STALL.toNanos()) {
                     break;
                 }
                 pause();

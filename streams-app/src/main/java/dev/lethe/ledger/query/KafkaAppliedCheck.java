@@ -25,7 +25,11 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 /**
  * {@link AppliedCheck} against the broker: reads (read_committed) the records between the
  * ledger's committed offset (its consumer group is the application id) and the partition's
- * last stable offset, looking for the key. A record before the committed offset has been applied
+ * end, looking for the key. The end is the high watermark, not the last stable offset: while a
+ * transaction is open on the partition (the ledger's own re-routing writes there inside its
+ * transactions), the last stable offset stops before it, and so before records acknowledged after
+ * it; reading cannot pass the open transaction either, so such a record counts as "may be pending"
+ * until the transaction ends. A record before the committed offset has been applied
  * and committed together with the store (exactly-once), so the store's answer stands. More than
  * {@link #MAX_RECORDS} records, or {@link #LIMIT} of reading, counts as "may be pending". Used only
  * on the "not found" path, so one consumer, used one call at a time, is enough. {@link #endOffset}
@@ -52,12 +56,13 @@ public final class KafkaAppliedCheck implements AppliedCheck, AutoCloseable {
                 new ByteArrayDeserializer(), new ByteArrayDeserializer());
     }
 
+    /** The partition's high watermark: past every acknowledged record, open transactions included. */
     @Override
     public long endOffset(int partition) {
         final TopicPartition tp = new TopicPartition(Topics.REQUESTS, partition);
         try {
             return admin.listOffsets(Map.of(tp, OffsetSpec.latest()),
-                            new ListOffsetsOptions(IsolationLevel.READ_COMMITTED))
+                            new ListOffsetsOptions(IsolationLevel.READ_UNCOMMITTED))
                     .partitionResult(tp).get(END_OFFSET_LIMIT.toMillis(), TimeUnit.MILLISECONDS).offset();
         } catch (ExecutionException | TimeoutException e) {
             return -1;
@@ -70,7 +75,10 @@ public final class KafkaAppliedCheck implements AppliedCheck, AutoCloseable {
     @Override
     public synchronized boolean pending(int partition, byte[] key) {
         final TopicPartition tp = new TopicPartition(Topics.REQUESTS, partition);
-        final long end = consumer.endOffsets(Set.of(tp)).get(tp);
+        final long end = endOffset(partition);
+        if (end < 0) {
+            return true;
+        }
         final Long committed = committed(tp);
         if (committed == null) {
             return true;

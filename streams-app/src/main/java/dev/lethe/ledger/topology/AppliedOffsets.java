@@ -21,6 +21,17 @@ public final class AppliedOffsets {
         offsets.merge(topic + '-' + partition, offset, Math::max);
     }
 
+    /**
+     * Forgets what was applied on {@code partition} of every input topic: the task of that partition
+     * is being (re)initialised or closed here, and its store may have been rolled back to its last
+     * commit (a corrupted task, a dirty close), so the offsets recorded since may not be in it.
+     * Readers then fall back on the ledger's committed offsets, which a rollback cannot outrun.
+     */
+    void forget(int partition) {
+        final String suffix = "-" + partition;
+        offsets.keySet().removeIf(key -> key.endsWith(suffix));
+    }
+
     /** The last offset of the partition this instance has applied, or null when it has applied none since it started. */
     public Long last(String topic, int partition) {
         return offsets.get(topic + '-' + partition);

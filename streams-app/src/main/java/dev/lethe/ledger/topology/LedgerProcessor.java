@@ -73,6 +73,7 @@ final class LedgerProcessor extends ContextualProcessor<byte[], byte[], Object, 
     private final AppliedOffsets applied;
     private final int partitions;
     private final RecentStates recent = new RecentStates(RECENT_STATES);
+    private int taskPartition;
     private KeyValueStore<String, dev.lethe.avro.RequestState> ledger;
     private KeyValueStore<String, dev.lethe.avro.AuditFact> audit;
     private KeyValueStore<String, String> dueIndex;
@@ -95,7 +96,10 @@ final class LedgerProcessor extends ContextualProcessor<byte[], byte[], Object, 
     @Override
     public void init(ProcessorContext<Object, Object> context) {
         super.init(context);
-        recent.clear(); // a re-initialised task may have had its store rolled back
+        // a re-initialised task may have had its store rolled back
+        recent.clear();
+        taskPartition = context.taskId().partition();
+        applied.forget(taskPartition);
         ledger = context.getStateStore(LedgerNames.LEDGER_STORE);
         audit = context.getStateStore(LedgerNames.AUDIT_STORE);
         dueIndex = context.getStateStore(LedgerNames.DUE_STORE);
@@ -224,6 +228,7 @@ final class LedgerProcessor extends ContextualProcessor<byte[], byte[], Object, 
     @Override
     public void close() {
         recent.clear();
+        applied.forget(taskPartition);
     }
 
     private List<SystemInfo> registeredSystems() {

@@ -95,6 +95,24 @@ class ArrivalsTest {
         assertTrue(System.nanoTime() - t0 < WAIT.toNanos(), "answered without waiting out the bound");
     }
 
+    /**
+     * A committed transaction leaves its marker as the partition's last offset, and the processor
+     * never sees a marker: the applied offset stops one short of the end for good. The log decides
+     * then, at once, instead of the read waiting out its whole bound.
+     */
+    @Test
+    void shouldAskTheLogAtOnceWhenTheAppliedOffsetStopsShortOfTheEnd() {
+        final FakeLog log = new FakeLog(10, false);
+        final Store store = new Store(8, -1, 8);
+        final long t0 = System.nanoTime();
+
+        final Lookup<String> answer = new Arrivals(log, store::applied, Duration.ofSeconds(2)).await(PARTITION, KEY, store);
+
+        assertInstanceOf(Lookup.NotFound.class, answer);
+        assertEquals(1, log.searches.get());
+        assertTrue(System.nanoTime() - t0 < Duration.ofSeconds(1).toNanos(), "answered without waiting out the bound");
+    }
+
     @Test
     void shouldSayNotFoundForAnEmptyPartition() {
         final FakeLog log = new FakeLog(0, true);
