@@ -212,4 +212,18 @@ class BatchIntakeTest {
             assertEquals(2, fixture.events.requests.size());
         });
     }
+
+    @Test
+    void shouldNameItsOwnItemInTheFieldOfAnAnswerCopiedFromTheSameKeyEarlierInTheBatch() {
+        fixture.events.failing = true;
+        JavalinTest.test(fixture.app(), (server, client) -> {
+            final JsonNode results = json(post(client, PATH, SUBMITTER, batch(List.of(
+                    item("u-7", ", \"idempotencyKey\": \"k-7\""),
+                    item("u-7", ", \"idempotencyKey\": \"k-7\""))))).path("results");
+
+            assertEquals(503, results.get(1).path("code").asInt());
+            assertEquals("requests[0]", results.get(0).path("field").asText());
+            assertEquals("requests[1]", results.get(1).path("field").asText());
+        });
+    }
 }

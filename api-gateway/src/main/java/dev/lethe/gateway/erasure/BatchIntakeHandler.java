@@ -82,8 +82,12 @@ public final class BatchIntakeHandler implements RoleHandler {
             return code == 200 || code == 202;
         }
 
+        /** The same answer for item {@code other}, its {@code field} naming that item. */
         ItemResult at(int other) {
-            return new ItemResult(other, code, id, status, duplicate, error, message, field);
+            final String prefix = FIELD + "[" + index + "]";
+            final String moved = field != null && field.startsWith(prefix)
+                    ? FIELD + "[" + other + "]" + field.substring(prefix.length()) : field;
+            return new ItemResult(other, code, id, status, duplicate, error, message, moved);
         }
     }
 

@@ -75,17 +75,38 @@ public final class KafkaEventWriter implements EventWriter, AutoCloseable {
         return send(Topics.REQUESTS, request.getRequestId(), value);
     }
 
-    /** Sends every request first, then waits for each acknowledgement within one send timeout overall. */
+    /**
+     * Sends every request first, then waits for each acknowledgement, all within one send timeout
+     * overall. A send can block up to {@code max.block.ms} when the broker cannot be reached (no
+     * metadata, a full buffer): once one send has failed that way, or the time is up, the requests
+     * left are answered as not written without being sent, so a batch never holds its caller for
+     * more than about one send timeout.
+     */
     @Override
     public List<WriteOutcome> writeAll(List<ErasureRequested> requests) {
+        final long deadline = System.nanoTime() + sendTimeout.toNanos();
         final List<Future<RecordMetadata>> sent = new ArrayList<>(requests.size());
         final List<WriteOutcome> refused = new ArrayList<>(requests.size());
+        String stalled = null;
         for (ErasureRequested request : requests) {
+            if (stalled == null && System.nanoTime() - deadline > 0) {
+                stalled = "the batch's " + sendTimeout.toMillis() + " ms ran out before it was sent";
+            }
+            if (stalled != null) {
+                sent.add(null);
+                refused.add(WriteOutcome.failed(new WriteFailedException("write of request " + request.getRequestId()
+                        + " to " + Topics.REQUESTS + " not attempted: " + stalled, null)));
+                continue;
+            }
             try {
                 final byte[] value = serialize(() -> serdes.request().serialize(Topics.REQUESTS, request));
                 final byte[] key = serialize(() -> serdes.key().serialize(Topics.REQUESTS, request.getRequestId()));
-                sent.add(producer.send(new ProducerRecord<>(Topics.REQUESTS, key, value)));
+                final Future<RecordMetadata> future = producer.send(new ProducerRecord<>(Topics.REQUESTS, key, value));
+                sent.add(future);
                 refused.add(null);
+                if (timedOut(future)) {
+                    stalled = "an earlier send of the batch timed out (the log is unreachable)";
+                }
             } catch (WriteFailedException e) {
                 sent.add(null);
                 refused.add(WriteOutcome.failed(e));
@@ -95,13 +116,28 @@ public final class KafkaEventWriter implements EventWriter, AutoCloseable {
                         + " to " + Topics.REQUESTS + " refused", e)));
             }
         }
-        final long deadline = System.nanoTime() + sendTimeout.toNanos();
         final List<WriteOutcome> outcomes = new ArrayList<>(requests.size());
         for (int i = 0; i < requests.size(); i++) {
             outcomes.add(sent.get(i) == null ? refused.get(i)
                     : await(sent.get(i), requests.get(i).getRequestId(), deadline));
         }
         return outcomes;
+    }
+
+    /** True when the send has already failed on a timeout: it blocked for {@code max.block.ms} and gave up. */
+    private static boolean timedOut(Future<RecordMetadata> future) {
+        if (!future.isDone()) {
+            return false;
+        }
+        try {
+            future.get();
+            return false;
+        } catch (ExecutionException e) {
+            return e.getCause() instanceof org.apache.kafka.common.errors.TimeoutException;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
     }
 
     private WriteOutcome await(Future<RecordMetadata> sent, String requestId, long deadline) {

@@ -18,13 +18,18 @@ import dev.lethe.schemas.Topics;
 import dev.lethe.schemas.registry.InMemorySchemaRegistryClient;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.MockProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.errors.NotEnoughReplicasException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -158,5 +163,30 @@ class KafkaEventWriterTest {
         final int linger = (int) config.get(ProducerConfig.LINGER_MS_CONFIG);
         assertEquals(true, delivery >= request + linger, "delivery.timeout.ms >= request.timeout.ms + linger.ms");
         assertEquals(true, KafkaEventWriter.SEND_TIMEOUT.toMillis() > delivery, "the caller outwaits delivery");
+    }
+
+    /**
+     * With the broker unreachable each send blocks for max.block.ms and then fails on a timeout: a
+     * batch of 1,000 must not try them one after the other (hours), but answer the rest at once.
+     */
+    @Test
+    void shouldNotSendTheRestOfABatchOnceASendTimedOut() {
+        final AtomicInteger sends = new AtomicInteger();
+        final MockProducer<byte[], byte[]> unreachable = new MockProducer<>(true, null, new ByteArraySerializer(),
+                new ByteArraySerializer()) {
+            @Override
+            public synchronized Future<RecordMetadata> send(ProducerRecord<byte[], byte[]> record, Callback callback) {
+                sends.incrementAndGet();
+                return CompletableFuture.failedFuture(new org.apache.kafka.common.errors.TimeoutException(
+                        "Topic " + record.topic() + " not present in metadata after 10000 ms."));
+            }
+        };
+        final KafkaEventWriter writer = new KafkaEventWriter(unreachable, serdes, Duration.ofSeconds(1));
+
+        final List<WriteOutcome> outcomes = writer.writeAll(Collections.nCopies(50, request()));
+
+        assertEquals(1, sends.get(), "only the first send is attempted");
+        assertEquals(50, outcomes.size());
+        outcomes.forEach(outcome -> assertNull(outcome.written()));
     }
 }
