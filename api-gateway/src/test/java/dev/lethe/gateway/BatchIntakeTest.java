@@ -10,7 +10,6 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lethe.avro.DuplicateReceived;
 import dev.lethe.avro.ErasureRequested;
 import dev.lethe.gateway.http.ApiException;
@@ -35,15 +34,6 @@ class BatchIntakeTest {
 
     static String batch(List<String> items) {
         return "{\"requests\": [" + String.join(", ", items) + "]}";
-    }
-
-    private void ledgerKnowsWrittenRequests() {
-        for (final ErasureRequested request : fixture.events.requests) {
-            final ObjectNode view = (ObjectNode) Fixture.parse(FakeLedgerClient.requestInState(
-                    request.getRequestId(), "RECEIVED", "PENDING"));
-            view.put("fingerprint", request.getFingerprint());
-            fixture.ledger.requests.put(request.getRequestId(), view.toString());
-        }
     }
 
     @Test
@@ -134,7 +124,7 @@ class BatchIntakeTest {
     void shouldGiveAnItemKeyTheIdOfTheSameHeaderKeyAndReplayItsAnswer() {
         JavalinTest.test(fixture.app(), (server, client) -> {
             final Response single = IntakeIdempotencyTest.postWithKey(client, SUBMITTER, "order-7", item("u-7", ""));
-            ledgerKnowsWrittenRequests();
+            fixture.ledgerKnowsWrittenRequests();
 
             final JsonNode results = json(post(client, PATH, SUBMITTER, batch(List.of(
                     item("u-7", ", \"idempotencyKey\": \"order-7\""),

@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.lethe.avro.ErasureRequested;
 import dev.lethe.gateway.auth.Authenticator;
 import dev.lethe.gateway.auth.Role;
 import dev.lethe.gateway.erasure.Vocabulary;
@@ -104,6 +106,16 @@ final class Fixture {
             return JSON.writeValueAsString(text);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Makes the fake ledger know every request written so far, fingerprint included, as the real one would. */
+    void ledgerKnowsWrittenRequests() {
+        for (final ErasureRequested request : events.requests) {
+            final ObjectNode view = (ObjectNode) parse(FakeLedgerClient.requestInState(
+                    request.getRequestId(), "RECEIVED", "PENDING"));
+            view.put("fingerprint", request.getFingerprint());
+            ledger.requests.put(request.getRequestId(), view.toString());
         }
     }
 

@@ -12,7 +12,6 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lethe.avro.DuplicateReceived;
 import dev.lethe.avro.ErasureRequested;
 import dev.lethe.gateway.http.ApiException;
@@ -42,21 +41,11 @@ class IntakeIdempotencyTest {
         });
     }
 
-    /** Makes the fake ledger know the request just written, as the real one would. */
-    private void ledgerKnowsWrittenRequests() {
-        for (final ErasureRequested request : fixture.events.requests) {
-            final ObjectNode view = (ObjectNode) Fixture.parse(FakeLedgerClient.requestInState(
-                    request.getRequestId(), "RECEIVED", "PENDING"));
-            view.put("fingerprint", request.getFingerprint());
-            fixture.ledger.requests.put(request.getRequestId(), view.toString());
-        }
-    }
-
     @Test
     void shouldAnswerTheFirstAnswerAgainForTheSameKeyAndBodyWithoutWritingTwice() {
         JavalinTest.test(fixture.app(), (server, client) -> {
             final Response first = postWithKey(client, SUBMITTER, "order-1842-delete", MINIMAL);
-            ledgerKnowsWrittenRequests();
+            fixture.ledgerKnowsWrittenRequests();
             final Response second = postWithKey(client, SUBMITTER, "order-1842-delete", REORDERED);
 
             assertEquals(202, first.code());
@@ -72,7 +61,7 @@ class IntakeIdempotencyTest {
     void shouldRefuseTheSameKeyWithAnotherBodyWith422WithoutWriting() {
         JavalinTest.test(fixture.app(), (server, client) -> {
             postWithKey(client, SUBMITTER, "order-1842-delete", MINIMAL);
-            ledgerKnowsWrittenRequests();
+            fixture.ledgerKnowsWrittenRequests();
 
             assertError(postWithKey(client, SUBMITTER, "order-1842-delete", FULL), 422, "idempotency_key_reused",
                     null);
