@@ -107,6 +107,7 @@ public final class QueryServer implements AutoCloseable {
             config.startup.showJavalinBanner = false;
             config.routes.before(this::authenticate);
             config.routes.before(this::holdWhileStarting);
+            config.routes.before(this::holdWhileStopped);
             config.routes.get("/internal/v1/requests", this::list);
             config.routes.get("/internal/v1/requests/{id}", this::request);
             config.routes.get("/internal/v1/requests/{id}/audit", this::audit);
@@ -120,6 +121,7 @@ public final class QueryServer implements AutoCloseable {
             config.routes.exception(ListQuery.BadQueryException.class,
                     (e, ctx) -> error(ctx, 400, "invalid_query", e.getMessage(), e.parameter()));
             config.routes.exception(StreamsException.class, (e, ctx) -> unavailable(ctx, e.getMessage()));
+            config.routes.exception(IllegalStateException.class, this::stoppedMeanwhile);
             config.routes.exception(Unauthorized.class, (e, ctx) -> error(ctx, 401, "unauthorized",
                     "this endpoint answers Lethe's own services only: send the internal secret as a bearer token",
                     null));
@@ -510,6 +512,29 @@ public final class QueryServer implements AutoCloseable {
         final boolean up = queries.running();
         json(ctx, up ? 200 : 503, Map.of("status", up ? "UP" : "DOWN", "state", queries.state().name(),
                 "streams", queries.state().name()));
+    }
+
+    /**
+     * Once serving, a ledger whose stream processing has stopped (its Kafka Streams client in
+     * ERROR after a fatal error, or shutting down) answers every query 503 with Retry-After and its
+     * health 503: a 500 would make the gateway neither retry nor ask the other instance.
+     */
+    private void holdWhileStopped(Context ctx) {
+        if (!serving || queries == null || HEALTH.equals(ctx.path()) || queries.state().isRunningOrRebalancing()) {
+            return;
+        }
+        unavailable(ctx, "its stream processing is " + queries.state());
+        ctx.skipRemainingHandlers();
+    }
+
+    /** Kafka Streams refuses a store once it has stopped: if it stopped during this call, a 503 as above. */
+    private void stoppedMeanwhile(IllegalStateException e, Context ctx) {
+        if (queries != null && !queries.state().isRunningOrRebalancing()) {
+            unavailable(ctx, "its stream processing is " + queries.state());
+            return;
+        }
+        LOG.error("a query failed", e);
+        error(ctx, 500, "internal", "the ledger failed to answer", null);
     }
 
     private static URI uri(HostInfo host, String path, Map<String, String> params) {

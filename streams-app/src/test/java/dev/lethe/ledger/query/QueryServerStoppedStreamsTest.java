@@ -1,0 +1,82 @@
+package dev.lethe.ledger.query;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.lethe.ledger.topology.AppliedOffsets;
+import dev.lethe.schemas.LetheSerdes;
+import dev.lethe.schemas.SubjectKeys;
+import dev.lethe.schemas.config.Secret;
+import dev.lethe.schemas.registry.RestSchemaRegistryClient;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Properties;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.state.HostInfo;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A ledger whose stream processing has stopped (its Kafka Streams client is in ERROR or
+ * NOT_RUNNING, e.g. after a fatal error during a broker failover) answers every query 503 with
+ * Retry-After and its health 503 DOWN, never 500: the gateway then asks the other instance, and
+ * clients retry (found by the chaos harness's broker-kill scenario, docs/reliability.md).
+ */
+class QueryServerStoppedStreamsTest {
+
+    private static final String SECRET = "internal-secret-0123456789abcdef-0123";
+
+    @TempDir
+    Path state;
+
+    @Test
+    void shouldAnswer503WithRetryAfterWhenTheStreamsClientHasStopped() throws Exception {
+        final Properties props = new Properties();
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "stopped-streams-test");
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:1");
+        props.put(StreamsConfig.STATE_DIR_CONFIG, state.toString());
+        final StreamsBuilder builder = new StreamsBuilder();
+        builder.stream("in").to("out");
+        final KafkaStreams streams = new KafkaStreams(builder.build(), props);
+        streams.close(Duration.ofSeconds(5));
+        final LedgerQueries queries = new LedgerQueries(streams,
+                new LetheSerdes(new RestSchemaRegistryClient("http://127.0.0.1:1")), new HostInfo("127.0.0.1", 1), 6,
+                new AppliedCheck() {
+                    @Override
+                    public long endOffset(int partition) {
+                        return 0;
+                    }
+
+                    @Override
+                    public boolean pending(int partition, byte[] key) {
+                        return false;
+                    }
+                }, new AppliedOffsets(), SubjectKeys.ofSecret("pseudonym-secret-0123456789abcdef-0123".getBytes(StandardCharsets.UTF_8)));
+        final HttpClient http = HttpClient.newHttpClient();
+
+        try (QueryServer server = new QueryServer(queries, Clock.systemUTC(), Secret.of(SECRET)).start("127.0.0.1", 0)) {
+            final String base = "http://127.0.0.1:" + server.port();
+            for (String path : List.of("/internal/v1/requests/r-1", "/internal/v1/requests", "/internal/v1/stats",
+                    "/internal/v1/systems", "/internal/v1/requests/r-1/audit")) {
+                final HttpResponse<String> answer = http.send(HttpRequest.newBuilder(URI.create(base + path))
+                        .header("Authorization", "Bearer " + SECRET).GET().build(), HttpResponse.BodyHandlers.ofString());
+
+                assertEquals(503, answer.statusCode(), path + ": " + answer.body());
+                assertEquals("1", answer.headers().firstValue("Retry-After").orElse(null), path);
+                assertEquals("unavailable", QueryServer.JSON.readTree(answer.body()).path("error").asText(), path);
+            }
+            final HttpResponse<String> health = http.send(HttpRequest.newBuilder(URI.create(base + "/internal/health"))
+                    .GET().build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(503, health.statusCode(), health.body());
+            assertEquals("NOT_RUNNING", QueryServer.JSON.readTree(health.body()).path("streams").asText());
+        }
+    }
+}
