@@ -20,11 +20,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -32,7 +30,6 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
-import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 import org.apache.kafka.streams.state.HostInfo;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -80,17 +77,26 @@ public final class LedgerApp implements AutoCloseable {
      * refusing connections while the instance starts.
      */
     public static LedgerApp start(LedgerConfig config) {
+        return start(config, () -> { });
+    }
+
+    /**
+     * As {@link #start(LedgerConfig)}; {@code onFailed} runs once if the ledger's stream processing
+     * later stops for good (Kafka Streams in ERROR): the instance then answers every query 503 and
+     * processes nothing, so its owner should restart it ({@link LedgerMain} exits).
+     */
+    public static LedgerApp start(LedgerConfig config, Runnable onFailed) {
         final QueryServer server = QueryServer.starting(Clock.systemUTC(), config.internalToken())
                 .start(config.queryBindAddress(), config.queryPort());
         try {
-            return start(config, server);
+            return start(config, server, onFailed);
         } catch (RuntimeException e) {
             server.close();
             throw e;
         }
     }
 
-    private static LedgerApp start(LedgerConfig config, QueryServer server) {
+    private static LedgerApp start(LedgerConfig config, QueryServer server, Runnable onFailed) {
         final RestSchemaRegistryClient registry = new RestSchemaRegistryClient(config.schemaRegistryUrl());
         final LetheSerdes serdes = new LetheSerdes(registry);
         provisionTopics(config);
@@ -104,14 +110,14 @@ public final class LedgerApp implements AutoCloseable {
                 LedgerTopology.buildTopology(serdes, config.subjectKeys(), policy, appliedOffsets,
                         config.topicSettings().partitions()),
                 config.streamsProperties());
-        streams.setUncaughtExceptionHandler(exception -> {
-            LOG.error("a ledger stream thread failed; shutting this instance down", exception);
-            return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
-        });
+        streams.setUncaughtExceptionHandler(new StreamThreadFailures(Clock.systemUTC()));
+        final StreamsStateWatch watch = new StreamsStateWatch(onFailed);
+        streams.setStateListener(watch);
         final KafkaAppliedCheck applied = new KafkaAppliedCheck(config.bootstrapServers(), config.applicationId());
         final ExecutorGroup executors;
         try {
-            awaitRunning(streams, config.startTimeout());
+            streams.start();
+            watch.awaitRunning(streams, config.startTimeout());
             final HostInfo self = new HostInfo(config.advertisedHost(), config.queryPort());
             server.serve(new LedgerQueries(streams, serdes, self, config.topicSettings().partitions(), applied,
                     appliedOffsets, config.subjectKeys()));
@@ -157,31 +163,6 @@ public final class LedgerApp implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while publishing the systems file", e);
-        }
-    }
-
-    private static void awaitRunning(KafkaStreams streams, Duration timeout) {
-        final CountDownLatch settled = new CountDownLatch(1);
-        final AtomicReference<KafkaStreams.State> last = new AtomicReference<>();
-        streams.setStateListener((now, before) -> {
-            last.set(now);
-            if (now == KafkaStreams.State.RUNNING || now == KafkaStreams.State.ERROR
-                    || now == KafkaStreams.State.PENDING_SHUTDOWN || now == KafkaStreams.State.NOT_RUNNING) {
-                settled.countDown();
-            }
-        });
-        streams.start();
-        try {
-            if (!settled.await(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-                throw new IllegalStateException("the ledger did not reach RUNNING within " + timeout
-                        + " (state " + streams.state() + ")");
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while starting the ledger", e);
-        }
-        if (last.get() != KafkaStreams.State.RUNNING) {
-            throw new IllegalStateException("the ledger stopped while starting (state " + last.get() + ")");
         }
     }
 
