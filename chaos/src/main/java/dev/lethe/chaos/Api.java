@@ -10,6 +10,9 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -116,7 +119,9 @@ public final class Api {
         }
         final Tally current = tally;
         try {
-            final HttpResponse<String> response = client.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            // HttpRequest.timeout covers the wait for the headers only: the whole exchange is bounded here
+            final HttpResponse<String> response = client.sendAsync(request.build(), HttpResponse.BodyHandlers.ofString())
+                    .get(TIMEOUT.plusSeconds(5).toMillis(), TimeUnit.MILLISECONDS);
             final boolean retryAfter = response.headers().firstValue("Retry-After").isPresent();
             final Answer answer = new Answer(response.statusCode(), response.body(), retryAfter);
             current.answers.incrementAndGet();
@@ -127,9 +132,9 @@ public final class Api {
                 current.examples.putIfAbsent(method + " " + route(path) + " " + answer.status(), abbreviate(answer.body()));
             }
             return answer;
-        } catch (IOException e) {
+        } catch (ExecutionException | TimeoutException e) {
             current.noAnswer.incrementAndGet();
-            return new Answer(0, String.valueOf(e.getMessage()), false);
+            return new Answer(0, String.valueOf(e.getCause() == null ? e : e.getCause()), false);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return new Answer(0, "interrupted", false);

@@ -64,6 +64,10 @@ public final class ChaosCluster implements AutoCloseable {
     private String bootstrap;
     private String registryUrl;
     private int gatewayPort;
+    /** What the supervisor saw: processes that exited on their own, and their restarts. */
+    private final java.util.Queue<String> events = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    private final java.util.concurrent.atomic.AtomicBoolean supervising = new java.util.concurrent.atomic.AtomicBoolean();
+    private Thread supervisor;
 
     private ChaosCluster(Path dir, String classpath) {
         this.dir = dir;
@@ -115,6 +119,46 @@ public final class ChaosCluster implements AutoCloseable {
         ledgers.get(1).start();
         gatewayPort = freePort();
         gateway = gatewayNode().start();
+        supervise();
+    }
+
+    /**
+     * Compose's {@code restart: unless-stopped}: a process that exits when the harness did not kill
+     * or stop it (a ledger whose stream processing failed for good exits so that it is restarted)
+     * is started again, and the event is kept for the scenario's notes ({@link #drainEvents()}).
+     */
+    private void supervise() {
+        supervising.set(true);
+        supervisor = new Thread(() -> {
+            while (supervising.get()) {
+                for (Node node : all()) {
+                    try {
+                        final Integer status = node.relaunchIfExitedOnItsOwn();
+                        if (status != null) {
+                            events.add(node.name() + " exited on its own (status " + status + ") at " + java.time.Instant.now()
+                                    + "; restarted, as compose's restart: unless-stopped would");
+                            if (!node.awaitReadyOrExit()) {
+                                events.add(node.name() + " did not come up again: " + node.lastWords());
+                            }
+                        }
+                    } catch (RuntimeException e) {
+                        events.add(node.name() + " could not be restarted: " + e.getMessage());
+                    }
+                }
+                Pause.forMillis(1000);
+            }
+        }, "chaos-supervisor");
+        supervisor.setDaemon(true);
+        supervisor.start();
+    }
+
+    /** The supervisor's events since the last call. */
+    public List<String> drainEvents() {
+        final List<String> drained = new ArrayList<>();
+        for (String event = events.poll(); event != null; event = events.poll()) {
+            drained.add(event);
+        }
+        return drained;
     }
 
     /** The secrets of the run (compose's ./secrets), returns the S3 secret key. */
@@ -239,25 +283,29 @@ public final class ChaosCluster implements AutoCloseable {
     /** Waits until every partition of Lethe's topics has its full ISR again (after a broker restart). */
     public void awaitFullIsr(Duration timeout) {
         final long deadline = System.nanoTime() + timeout.toNanos();
+        String missing = "no answer from the cluster";
         while (System.nanoTime() < deadline) {
             try {
                 final Set<String> names = admin.listTopics().names().get(10, TimeUnit.SECONDS);
                 final Map<String, TopicDescription> topics = admin.describeTopics(names).allTopicNames()
                         .get(10, TimeUnit.SECONDS);
-                final boolean full = topics.values().stream().flatMap(t -> t.partitions().stream())
-                        .allMatch(p -> p.isr().size() >= p.replicas().size());
-                if (full) {
+                final List<String> lagging = topics.values().stream().flatMap(t -> t.partitions().stream()
+                        .filter(p -> p.isr().size() < p.replicas().size())
+                        .map(p -> t.name() + "-" + p.partition() + " isr " + p.isr().stream().map(n -> n.id()).toList()
+                                + " of " + p.replicas().stream().map(n -> n.id()).toList())).sorted().toList();
+                if (lagging.isEmpty()) {
                     return;
                 }
+                missing = lagging.size() + " partitions short, e.g. " + lagging.subList(0, Math.min(8, lagging.size()));
             } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
-                // not yet
+                missing = "the cluster did not answer: " + e.getMessage();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                return;
+                throw new IllegalStateException("interrupted while waiting for the full ISR", e);
             }
             Pause.briefly();
         }
-        throw new IllegalStateException("the ISR did not fill again within " + timeout);
+        throw new IllegalStateException("the ISR of every partition did not fill again within " + timeout + ": " + missing);
     }
 
     /** The broker that leads most partitions of the three input topics. */
@@ -338,6 +386,14 @@ public final class ChaosCluster implements AutoCloseable {
 
     @Override
     public void close() {
+        supervising.set(false);
+        if (supervisor != null) {
+            try {
+                supervisor.join(5_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         if (gateway != null) {
             gateway.kill();
         }

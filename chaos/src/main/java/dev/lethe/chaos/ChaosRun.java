@@ -23,7 +23,10 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
  */
 public final class ChaosRun {
 
-    private static final Duration READ_DEADLINE = Duration.ofMinutes(4);
+    /** How long after a kill a write and then a read must answer again before the scenario fails. */
+    private static final Duration FAILOVER_DEADLINE = Duration.ofMinutes(3);
+    /** How long the load may take to get its first acknowledgements at the start of a scenario. */
+    private static final Duration FIRST_ACKS = Duration.ofMinutes(3);
 
     private final ChaosCluster cluster;
     private final ChaosArgs args;
@@ -89,14 +92,24 @@ public final class ChaosRun {
         try (Load load = new Load(api, cluster.token("submitter"), name + "-" + Long.toString(System.nanoTime(), 36),
                 args.rate(), args.clients(), scoped).start()) {
             context = new Context(load);
-            awaitAcks(load, 3);
-            action.run(context);
+            try {
+                if (!awaitAcks(load, 3)) {
+                    throw new IllegalStateException("the load got fewer than 3 requests acknowledged within "
+                            + FIRST_ACKS + " (got " + load.acks().size() + ")");
+                }
+                action.run(context);
+            } catch (RuntimeException e) {
+                // a wait gave up (each is bounded): the scenario fails with what it waited for, and goes on to its check
+                context.fail(name + " stopped: " + e.getMessage() + "; diagnostics in " + Diagnostics.dump(cluster,
+                        name + ": " + e.getMessage()));
+            }
             final long until = started + Duration.ofSeconds(args.loadSeconds()).toNanos();
             while (System.nanoTime() < until) {
                 Pause.briefly();
             }
         }
         context.after.forEach(Runnable::run);
+        context.notes.addAll(cluster.drainEvents());
         final List<Load.Ack> acks = new ArrayList<>(context.load.acks());
         acks.addAll(context.extraAcks);
         acks.forEach(ack -> acknowledged.add(ack.id()));
@@ -118,21 +131,26 @@ public final class ChaosRun {
                 (System.nanoTime() - started) / 1_000_000_000L);
     }
 
-    private static void awaitAcks(Load load, int count) {
-        final long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
+    private static boolean awaitAcks(Load load, int count) {
+        final long deadline = System.nanoTime() + FIRST_ACKS.toNanos();
         while (load.acks().size() < count && System.nanoTime() < deadline) {
             Pause.briefly();
         }
+        return load.acks().size() >= count;
     }
 
-    /** Time from {@code killedAt} until a new request is acknowledged and read back. */
+    /**
+     * Time from {@code killedAt} until a new request is acknowledged and read back; the scenario
+     * fails (with diagnostics) when that does not happen within {@link #FAILOVER_DEADLINE}.
+     */
     private long failover(Context context, long killedAt) {
-        final Load.Ack ack = context.load.submit(false);
+        final long deadline = killedAt + FAILOVER_DEADLINE.toNanos();
+        final Load.Ack ack = context.load.submitWithin(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
         if (ack == null) {
-            context.fail("no write answered after a kill");
+            final String why = "no write (POST /v1/erasures) was acknowledged within " + FAILOVER_DEADLINE + " of the kill";
+            context.fail(why + "; diagnostics in " + Diagnostics.dump(cluster, why));
             return (System.nanoTime() - killedAt) / 1_000_000;
         }
-        final long deadline = System.nanoTime() + READ_DEADLINE.toNanos();
         while (System.nanoTime() < deadline) {
             if (api.get("/v1/erasures/" + ack.id(), cluster.token("admin")).ok()) {
                 final long millis = (System.nanoTime() - killedAt) / 1_000_000;
@@ -141,7 +159,9 @@ public final class ChaosRun {
             }
             Pause.forMillis(50);
         }
-        context.fail("acknowledged " + ack.id() + " was not readable within " + READ_DEADLINE);
+        final String why = "acknowledged " + ack.id() + " was not readable (GET /v1/erasures/{id}) within "
+                + FAILOVER_DEADLINE + " of the kill";
+        context.fail(why + "; diagnostics in " + Diagnostics.dump(cluster, why));
         return -1;
     }
 
@@ -189,7 +209,17 @@ public final class ChaosRun {
                 context.notes.add(ledger.name() + " started again once its global store was wiped");
             }
         }
-        return probe.join();
+        try {
+            return probe.get(FAILOVER_DEADLINE.toSeconds() + 60, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new IllegalStateException("the failover probe after the kill of " + ledger.name()
+                    + " did not end within " + FAILOVER_DEADLINE.plusSeconds(60), e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new IllegalStateException("the failover probe failed: " + e.getCause(), e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while measuring the failover", e);
+        }
     }
 
     private static void wipe(Path dir) {
@@ -321,6 +351,12 @@ public final class ChaosRun {
                 context.fail(ledger.name() + " died");
             }
         }
+        context.after.add(() -> cluster.drainEvents().forEach(event -> {
+            context.notes.add(event);
+            if (cluster.ledgers().stream().anyMatch(ledger -> event.startsWith(ledger.name() + " "))) {
+                context.fail("a ledger did not keep running: " + event);
+            }
+        }));
     }
 
     private void fuzz(Context context) {
@@ -336,7 +372,8 @@ public final class ChaosRun {
                 List.of(Topics.REQUESTS, Topics.DECISIONS, Topics.CALLBACKS, Topics.SYSTEMS)).mark();
         final Fuzz fuzz = new Fuzz(api, List.of(cluster.token("admin"), cluster.token("submitter"),
                 cluster.token("approver"), cluster.token("partner:crm")), targetIds);
-        fuzz.run(args.fuzzInputs(), 19);
+        // about 20 ms an input on a busy machine; the limit is generous and only stops a gateway that hangs
+        fuzz.run(args.fuzzInputs(), 19, Duration.ofSeconds(Math.max(300, args.fuzzInputs() / 5)));
         context.after.add(() -> fuzzWrites(context, fuzz, watch, targetIds));
     }
 

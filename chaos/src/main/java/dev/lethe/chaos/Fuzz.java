@@ -78,7 +78,9 @@ public final class Fuzz {
      * Sends {@code count} generated inputs, in this thread, inside a {@link JqwikSession} (jqwik's
      * way to use its generators outside a property), drawing with a {@link Random} seeded {@code seed}.
      */
-    public void run(int count, long seed) {
+    /** Sends {@code count} inputs; throws when they take longer than {@code limit} (the gateway stopped answering). */
+    public void run(int count, long seed, java.time.Duration limit) {
+        final long deadline = System.nanoTime() + limit.toNanos();
         JqwikSession.start();
         try {
             anyString = Arbitraries.strings().all().ofMaxLength(40).generator(GEN_SIZE, true);
@@ -88,6 +90,9 @@ public final class Fuzz {
             anyLong = Arbitraries.longs().generator(GEN_SIZE, true);
             final Random random = new Random(seed);
             for (int i = 0; i < count; i++) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("the fuzz sent only " + i + " of " + count + " inputs within " + limit);
+                }
                 one(random);
             }
         } finally {

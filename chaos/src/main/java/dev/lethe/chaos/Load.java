@@ -20,6 +20,7 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class Load implements AutoCloseable {
 
     private static final Duration GIVE_UP = Duration.ofMinutes(4);
+    private static final Duration STOP = Duration.ofSeconds(30);
 
     /** One acknowledged request: the client's key and subject, and the id of its 202. */
     public record Ack(String key, String subject, String id) {
@@ -75,29 +76,34 @@ public final class Load implements AutoCloseable {
 
     /** Files one new request until acknowledged; returns its ack, or null when it gave up or was refused. */
     public Ack submit(boolean askAgain) {
-        return submit("chaos-" + tag + "-" + sequence.incrementAndGet(), askAgain);
+        return submit("chaos-" + tag + "-" + sequence.incrementAndGet(), askAgain, GIVE_UP);
+    }
+
+    /** As {@link #submit(boolean)}, giving up after {@code limit} (a failover probe has its own deadline). */
+    public Ack submitWithin(Duration limit) {
+        return submit("chaos-" + tag + "-" + sequence.incrementAndGet(), false, limit);
     }
 
     /** Files a request for {@code subject} until acknowledged. */
     public Ack submitFor(String subject) {
-        return submit(subject, false);
+        return submit(subject, false, GIVE_UP);
     }
 
-    private Ack submit(String subject, boolean askAgain) {
+    private Ack submit(String subject, boolean askAgain, Duration giveUp) {
         final String key = UUID.randomUUID().toString();
         final String scope = !scoped ? "" : ", \"scope\": {\"systems\": [\"" + String.join("\", \"",
                 ChaosCluster.PARTNER_SYSTEMS) + "\", \"" + ChaosCluster.S3_SYSTEM + "\"]}";
         final String body = """
                 {"subject": {"namespace": "user_id", "value": "%s"}, "jurisdiction": "GDPR",
                  "reason": "account_deleted", "source": "chaos-%s"%s}""".formatted(subject, tag, scope);
-        final String id = untilAnswered(body, key);
+        final String id = untilAnswered(body, key, giveUp);
         if (id == null) {
             return null;
         }
         final Ack ack = new Ack(key, subject, id);
         acks.add(ack);
         if (askAgain) {
-            final String again = untilAnswered(body, key);
+            final String again = untilAnswered(body, key, giveUp);
             if (again != null && !again.equals(id)) {
                 idMismatches.incrementAndGet();
             }
@@ -111,9 +117,12 @@ public final class Load implements AutoCloseable {
         return answer.ok() ? answer.json().path("id").asText(null) : null;
     }
 
-    private String untilAnswered(String body, String key) {
-        final long deadline = System.nanoTime() + GIVE_UP.toNanos();
+    private String untilAnswered(String body, String key, Duration giveUp) {
+        final long deadline = System.nanoTime() + giveUp.toNanos();
         while (System.nanoTime() < deadline) {
+            if (!running.get()) {
+                return null; // the scenario is over: a request never acknowledged is not counted
+            }
             final Api.Answer answer = api.post("/v1/erasures", token, body, key);
             if (answer.ok()) {
                 return answer.json().path("id").asText();
@@ -148,14 +157,20 @@ public final class Load implements AutoCloseable {
         return ack == null ? null : ack.id();
     }
 
+    /**
+     * Stops the clients: each finishes the call it is in (bounded by the API's timeout) and files
+     * nothing more; waits at most {@link #STOP} in all, then leaves them (daemon threads).
+     */
     @Override
     public void close() {
         running.set(false);
+        final long deadline = System.nanoTime() + STOP.toNanos();
         for (Thread thread : threads) {
             try {
-                thread.join(GIVE_UP.toMillis());
+                thread.join(Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
+                return;
             }
         }
     }

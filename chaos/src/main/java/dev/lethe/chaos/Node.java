@@ -33,6 +33,8 @@ public final class Node {
     private final Duration readyTimeout;
     private Process process;
     private Thread killer;
+    /** The harness expects this JVM to run: it started and was ready, and was not killed or stopped since. */
+    private boolean expectedUp;
 
     public Node(String name, String classpath, String mainClass, List<String> args, Map<String, String> env,
                 String heap, Path log, BooleanSupplier ready, Duration readyTimeout) {
@@ -67,6 +69,7 @@ public final class Node {
         if (alive()) {
             throw new IllegalStateException(name + " is already running");
         }
+        expectedUp = false;
         final String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         final List<String> command = new ArrayList<>(List.of(java, "-Xmx" + heap, "-XX:+UseSerialGC",
                 "-XX:TieredStopAtLevel=1", "-Xss512k", "-Dlethe.chaos.log=" + log, "-cp", classpath, mainClass));
@@ -93,12 +96,15 @@ public final class Node {
                 throw new IllegalStateException(name + " exited while starting (see " + log + ".out)");
             }
             if (ready.getAsBoolean()) {
+                markUp();
                 return;
             }
             Pause.briefly();
         }
+        final String tail = tail(20);
         kill();
-        throw new IllegalStateException(name + " was not ready within " + readyTimeout + " (see " + log + ")");
+        throw new IllegalStateException(name + " was not ready within " + readyTimeout + "; the last lines of " + log
+                + ":\n" + tail);
     }
 
     /**
@@ -112,12 +118,52 @@ public final class Node {
                 return false;
             }
             if (ready.getAsBoolean()) {
+                markUp();
                 return true;
             }
             Pause.briefly();
         }
+        final String tail = tail(20);
         kill();
-        throw new IllegalStateException(name + " was not ready within " + readyTimeout + " (see " + log + ")");
+        throw new IllegalStateException(name + " was not ready within " + readyTimeout + "; the last lines of " + log
+                + ":\n" + tail);
+    }
+
+    private synchronized void markUp() {
+        expectedUp = process != null;
+    }
+
+    /**
+     * Compose's {@code restart: unless-stopped}: when the JVM exited although the harness expected it
+     * up (it neither killed nor stopped it), starts it again without waiting and returns its exit
+     * status; else returns null.
+     */
+    public synchronized Integer relaunchIfExitedOnItsOwn() {
+        if (!expectedUp || process == null || process.isAlive()) {
+            return null;
+        }
+        final int status = process.exitValue();
+        forget();
+        launch();
+        return status;
+    }
+
+    /** The last {@code lines} lines of the node's log (and of its console when the log is empty). */
+    public String tail(int lines) {
+        final StringBuilder tail = new StringBuilder();
+        for (Path file : List.of(log, log.resolveSibling(log.getFileName() + ".out"))) {
+            try {
+                final List<String> all = Files.readAllLines(file, java.nio.charset.StandardCharsets.ISO_8859_1);
+                all.subList(Math.max(0, all.size() - lines), all.size())
+                        .forEach(line -> tail.append("    ").append(line, 0, Math.min(line.length(), 400)).append('\n'));
+            } catch (IOException e) {
+                tail.append("    (no ").append(file.getFileName()).append(")\n");
+            }
+            if (tail.length() > 0) {
+                break;
+            }
+        }
+        return tail.toString();
     }
 
     /** The last lines of the node's console (a JVM that died while starting prints why there). */
@@ -141,6 +187,7 @@ public final class Node {
 
     /** {@code kill -9}: the JVM gets no chance to clean up. */
     public synchronized void kill() {
+        expectedUp = false;
         if (process == null) {
             return;
         }
@@ -151,6 +198,7 @@ public final class Node {
 
     /** SIGTERM, then waits for the JVM to exit (SIGKILL after {@link #STOP_TIMEOUT}). */
     public synchronized void stop() {
+        expectedUp = false;
         if (process == null) {
             return;
         }
@@ -176,6 +224,7 @@ public final class Node {
     }
 
     private void forget() {
+        expectedUp = false;
         try {
             Runtime.getRuntime().removeShutdownHook(killer);
         } catch (IllegalStateException shuttingDown) {

@@ -121,9 +121,10 @@ final class Poison {
 
     private int anySchemaId() {
         try {
-            final var client = java.net.http.HttpClient.newHttpClient();
+            final var client = java.net.http.HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
             final String body = client.send(java.net.http.HttpRequest.newBuilder(
-                    URI.create(cluster.registryUrl() + "/subjects/" + Topics.REQUESTS + "-value/versions/latest")).build(),
+                    URI.create(cluster.registryUrl() + "/subjects/" + Topics.REQUESTS + "-value/versions/latest"))
+                            .timeout(Duration.ofSeconds(15)).build(),
                     java.net.http.HttpResponse.BodyHandlers.ofString()).body();
             final JsonNode json = new ObjectMapper().readTree(body);
             return json.path("id").asInt(1);
