@@ -104,6 +104,7 @@ public final class LedgerApp implements AutoCloseable {
                 LedgerTopology.buildTopology(serdes, config.subjectKeys(), policy, appliedOffsets,
                         config.topicSettings().partitions()),
                 config.streamsProperties());
+        server.probes().watch(streams);
         streams.setUncaughtExceptionHandler(exception -> {
             LOG.error("a ledger stream thread failed; shutting this instance down", exception);
             return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;

@@ -2,15 +2,24 @@ package dev.lethe.ledger;
 
 import dev.lethe.schemas.config.ConfigException;
 import dev.lethe.schemas.config.StartupCheck;
+import dev.lethe.schemas.lifecycle.GracefulStop;
+import java.time.Duration;
 import java.util.Optional;
 
 /**
  * Runs one streams-app instance from environment variables until the JVM is asked to stop. Every
  * setting is read and checked first: a configuration error prints one line
  * ({@link StartupCheck}) and exits with status {@value ConfigException#EXIT_STATUS} before
- * anything connects or listens.
+ * anything connects or listens. SIGTERM closes the instance (executors, query server, Kafka
+ * Streams, leaving the group) and exits 0, within {@link #STOP_BOUND} ({@link GracefulStop}).
  */
 public final class LedgerMain {
+
+    /**
+     * How long a stop may take: the streams client's close (up to 30 s, leaving the group) and the
+     * executors'; the Kubernetes manifests give the pod a longer grace period than this.
+     */
+    static final Duration STOP_BOUND = Duration.ofSeconds(45);
 
     private LedgerMain() {
     }
@@ -22,7 +31,8 @@ public final class LedgerMain {
             System.exit(ConfigException.EXIT_STATUS);
             return;
         }
+        final GracefulStop stop = GracefulStop.install("lethe-ledger", STOP_BOUND);
         final LedgerApp app = LedgerApp.start(config.get());
-        Runtime.getRuntime().addShutdownHook(new Thread(app::close, "lethe-ledger-shutdown"));
+        stop.onStop(app::close);
     }
 }
