@@ -1,9 +1,12 @@
 package dev.lethe.gateway;
 
 import dev.lethe.schemas.config.ConfigException;
+import dev.lethe.schemas.config.Env;
+import dev.lethe.schemas.config.LogSettings;
 import dev.lethe.schemas.config.StartupCheck;
 import dev.lethe.schemas.lifecycle.GracefulStop;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -22,7 +25,7 @@ public final class GatewayMain {
 
     public static void main(String[] args) {
         final Optional<GatewayConfig> config = StartupCheck.read(
-                () -> GatewayConfig.fromEnvironment(System.getenv()), System.err);
+                () -> read(System.getenv()), System.err);
         if (config.isEmpty()) {
             System.exit(ConfigException.EXIT_STATUS);
             return;
@@ -31,5 +34,11 @@ public final class GatewayMain {
         final GatewayServer server = new GatewayServer(config.get());
         stop.onStop(server::close);
         server.start();
+    }
+
+    /** The logging settings and the service's own, each checked. */
+    private static GatewayConfig read(Map<String, String> env) {
+        LogSettings.verify(Env.of(env));
+        return GatewayConfig.fromEnvironment(env);
     }
 }

@@ -1,9 +1,12 @@
 package dev.lethe.ledger;
 
 import dev.lethe.schemas.config.ConfigException;
+import dev.lethe.schemas.config.Env;
+import dev.lethe.schemas.config.LogSettings;
 import dev.lethe.schemas.config.StartupCheck;
 import dev.lethe.schemas.lifecycle.GracefulStop;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -26,7 +29,7 @@ public final class LedgerMain {
 
     public static void main(String[] args) {
         final Optional<LedgerConfig> config = StartupCheck.read(
-                () -> LedgerConfig.fromEnvironment(System.getenv()), System.err);
+                () -> read(System.getenv()), System.err);
         if (config.isEmpty()) {
             System.exit(ConfigException.EXIT_STATUS);
             return;
@@ -34,5 +37,11 @@ public final class LedgerMain {
         final GracefulStop stop = GracefulStop.install("lethe-ledger", STOP_BOUND);
         final LedgerApp app = LedgerApp.start(config.get());
         stop.onStop(app::close);
+    }
+
+    /** The logging settings and the service's own, each checked. */
+    private static LedgerConfig read(Map<String, String> env) {
+        LogSettings.verify(Env.of(env));
+        return LedgerConfig.fromEnvironment(env);
     }
 }
