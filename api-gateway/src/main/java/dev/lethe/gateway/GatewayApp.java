@@ -16,9 +16,11 @@ import dev.lethe.gateway.ops.BrokerCheck;
 import dev.lethe.gateway.ops.GatewayMetrics;
 import io.javalin.Javalin;
 import io.javalin.config.JavalinConfig;
+import io.javalin.http.Context;
 import io.javalin.json.JavalinJackson;
 import java.time.Clock;
 import java.time.Duration;
+import org.slf4j.MDC;
 
 /**
  * Builds (does not start) the gateway's Javalin app from its collaborators: the routes of
@@ -27,6 +29,9 @@ import java.time.Duration;
  * one exception mapping ({@link ErrorMapper}), also for the server's own refusals ({@link JettyErrors}). Tests build the same app with fakes.
  */
 public final class GatewayApp {
+
+    /** The MDC key of the erasure request a log line is about (a JSON log line's {@code requestId}). */
+    public static final String REQUEST_ID = "requestId";
 
     /**
      * What the handlers need.
@@ -72,11 +77,22 @@ public final class GatewayApp {
                 final Role role = guard.authorize(ctx, route.access());
                 RequestChecks.knownQuery(ctx, route);
                 RequestChecks.jsonBody(ctx, route);
-                route.handler().handle(ctx, role);
+                try (MDC.MDCCloseable ignored = requestId(ctx)) {
+                    route.handler().handle(ctx, role);
+                }
             });
         }
         config.requestLogger.http((ctx, millis) ->
                 metrics.recordHttp(ctx.method().name(), Guard.route(ctx), ctx.statusCode(), millis));
         ErrorMapper.install(config.routes);
+    }
+
+    /**
+     * Puts the erasure request's id (the {@code {id}} of its routes) in the MDC while its handler
+     * runs, so that a JSON log line carries it; {@code null} (nothing to close) on other routes.
+     */
+    private static MDC.MDCCloseable requestId(Context ctx) {
+        final String id = ctx.pathParamMap().get("id");
+        return id == null ? null : MDC.putCloseable(REQUEST_ID, id);
     }
 }

@@ -23,6 +23,7 @@ import dev.lethe.gateway.erasure.StatusHandler;
 import dev.lethe.gateway.http.Access;
 import dev.lethe.gateway.http.Guard;
 import dev.lethe.gateway.http.Route;
+import dev.lethe.gateway.http.StartupGate;
 import dev.lethe.gateway.ops.GatewayMetrics;
 import dev.lethe.gateway.subjects.SubjectHandler;
 import dev.lethe.gateway.systems.SystemsHandler;
@@ -33,6 +34,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -81,6 +83,14 @@ public final class GatewayRoutes {
                 (ctx, role) -> ctx.contentType(ContentType.TEXT_HTML).result(console))
                 .answering(200, String.class, false));
         routes.add(Route.of(GET, "/health", Access.PUBLIC, "Readiness: the ledger runs and the broker is reachable",
+                new HealthHandler(c.ledger(), c.broker())).answering(200, HealthHandler.Health.class, false)
+                .errors(503));
+        routes.add(Route.of(GET, StartupGate.LIVEZ, Access.PUBLIC,
+                "Liveness: the process answers (200 while starting too)",
+                (ctx, role) -> ctx.json(new HealthHandler.Health("UP", Map.of())))
+                .answering(200, HealthHandler.Health.class, false));
+        routes.add(Route.of(GET, StartupGate.READYZ, Access.PUBLIC,
+                "Readiness, as /health: the ledger runs and the broker is reachable (503 while starting)",
                 new HealthHandler(c.ledger(), c.broker())).answering(200, HealthHandler.Health.class, false)
                 .errors(503));
         routes.add(Route.of(GET, "/metrics", Access.PUBLIC, "Prometheus metrics",

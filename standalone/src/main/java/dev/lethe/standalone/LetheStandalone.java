@@ -10,6 +10,7 @@ import dev.lethe.standalone.s3.EmbeddedS3Server;
 import dev.lethe.schemas.config.ConfigException;
 import dev.lethe.schemas.config.Env;
 import dev.lethe.schemas.config.InternalToken;
+import dev.lethe.schemas.config.LogSettings;
 import dev.lethe.schemas.config.StartupCheck;
 import java.io.IOException;
 import java.io.InputStream;
@@ -81,6 +82,7 @@ public final class LetheStandalone implements AutoCloseable {
      */
     static Plan plan(Map<String, String> environment) {
         final Env userEnv = Env.of(environment);
+        LogSettings.verify(userEnv);
         final StandaloneConfig config = StandaloneConfig.read(userEnv);
         final Path dataDir = config.dataDir().toAbsolutePath();
         final Secrets secrets = new Secrets(dataDir);

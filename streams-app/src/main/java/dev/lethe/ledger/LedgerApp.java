@@ -110,6 +110,7 @@ public final class LedgerApp implements AutoCloseable {
                 LedgerTopology.buildTopology(serdes, config.subjectKeys(), policy, appliedOffsets,
                         config.topicSettings().partitions()),
                 config.streamsProperties());
+        server.probes().watch(streams);
         streams.setUncaughtExceptionHandler(new StreamThreadFailures(Clock.systemUTC()));
         final StreamsStateWatch watch = new StreamsStateWatch(onFailed);
         streams.setStateListener(watch);

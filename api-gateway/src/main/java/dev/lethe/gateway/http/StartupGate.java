@@ -7,8 +7,9 @@ import java.util.Map;
 /**
  * Lets a process open its HTTP port first and start everything else behind it: until
  * {@link #open()} is called, every call is answered 503 with {@code Retry-After} instead of the
- * connection being refused — {@code GET /health} with its usual shape and status
- * {@value #STARTING}, every other route with the error body code {@code unavailable}. Once open it
+ * connection being refused — {@code GET /health} and {@code GET /readyz} with their usual shape
+ * and status {@value #STARTING}, {@code GET /livez} answered as usual (the process is alive),
+ * every other route with the error body code {@code unavailable}. Once open it
  * stays open and costs one volatile read per call.
  */
 public final class StartupGate {
@@ -17,6 +18,10 @@ public final class StartupGate {
     public static final String STARTING = "STARTING";
     static final int RETRY_AFTER_SECONDS = 1;
     private static final String HEALTH = "/health";
+    /** The liveness probe: answered while starting too (the process is alive). */
+    public static final String LIVEZ = "/livez";
+    /** The readiness probe: held like {@code /health} while starting. */
+    public static final String READYZ = "/readyz";
 
     private volatile boolean open;
 
@@ -45,10 +50,10 @@ public final class StartupGate {
 
     /** A before-handler: passes when open, else answers 503 with Retry-After. */
     public void check(Context ctx) {
-        if (open) {
+        if (open || LIVEZ.equals(ctx.path())) {
             return;
         }
-        if (HEALTH.equals(ctx.path())) {
+        if (HEALTH.equals(ctx.path()) || READYZ.equals(ctx.path())) {
             ctx.header(Header.RETRY_AFTER, Integer.toString(RETRY_AFTER_SECONDS));
             ctx.status(503).json(Map.of("status", STARTING, "checks", Map.of("ledger", STARTING, "broker", STARTING)));
             ctx.skipRemainingHandlers();

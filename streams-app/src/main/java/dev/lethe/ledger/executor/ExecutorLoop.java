@@ -35,6 +35,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /**
  * One executor's consumer loop over {@code erasure.events}, in its own consumer group
@@ -56,6 +57,8 @@ import org.slf4j.LoggerFactory;
 public final class ExecutorLoop implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ExecutorLoop.class);
+    /** The MDC key of the erasure request a log line is about (a JSON log line's {@code requestId}). */
+    static final String REQUEST_ID = "requestId";
     private static final Duration POLL = Duration.ofMillis(200);
     private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
     private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
@@ -162,6 +165,13 @@ public final class ExecutorLoop implements AutoCloseable {
                     kind.id(), partition, closedUntil.get());
             return Step.pause();
         }
+        try (MDC.MDCCloseable ignored = MDC.putCloseable(REQUEST_ID, event.getRequestId())) {
+            return Step.commit(answer(event, targets));
+        }
+    }
+
+    /** Erases in each target system, or skips a reminder it has answered already. */
+    private List<SystemCallback> answer(ErasureEvent event, List<SystemRegistration> targets) {
         final List<SystemCallback> answers = new ArrayList<>();
         for (SystemRegistration system : targets) {
             if (event.getReminder() && index.answered(event.getRequestId(), system.getName())) {
@@ -171,7 +181,7 @@ public final class ExecutorLoop implements AutoCloseable {
             }
             answers.add(callback(event, system.getName(), erase(event, system)));
         }
-        return Step.commit(answers);
+        return answers;
     }
 
     private Answer erase(ErasureEvent event, SystemRegistration system) {

@@ -52,12 +52,14 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code POST /internal/v1/subjects/lookup}: answered by the owner of the subject key;
  *       {@code .../lookup-batch}: many subjects at once, each asked of its owner (one forwarded
  *       batch per owner);</li>
- *   <li>{@code GET /internal/v1/systems[/{name}]}, {@code GET /internal/health}.</li>
+ *   <li>{@code GET /internal/v1/systems[/{name}]}, {@code GET /internal/health};</li>
+ *   <li>{@code GET /livez} and {@code GET /readyz}, the orchestrator's probes ({@link Probes}),
+ *       open without the secret and answered while starting too.</li>
  * </ul>
  * Whatever cannot be answered correctly right now (rebalancing, restoring, not yet applied)
  * gets 503 with Retry-After, never a wrong or partial answer.
  *
- * <p>Every call but {@code GET /internal/health} must carry the internal secret
+ * <p>Every call but the probes ({@code GET /internal/health}, {@code /livez}, {@code /readyz}) must carry the internal secret
  * ({@link InternalToken}: {@code Authorization: Bearer <secret>}), which the gateway and the
  * other instances send; anything else is answered 401 {@code unauthorized}, and the presented
  * value is never logged. The instance sends the same secret when it forwards a call or fans out.
@@ -76,6 +78,9 @@ public final class QueryServer implements AutoCloseable {
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
     private static final String HEALTH = "/internal/health";
+    /** Kubernetes-style probes, open like {@link #HEALTH} (no secret): see {@link Probes}. */
+    static final String LIVEZ = "/livez";
+    static final String READYZ = "/readyz";
     private static final String SUBJECTS_BATCH = "/internal/v1/subjects/lookup-batch";
     /** The most subjects one batch look-up takes (the gateway's batch intake holds at most 1,000). */
     static final int SUBJECTS_BATCH_MAX = 1_000;
@@ -83,6 +88,7 @@ public final class QueryServer implements AutoCloseable {
 
     private volatile LedgerQueries queries;
     private volatile boolean serving;
+    private final Probes probes = new Probes();
     private final Clock clock;
     private final Secret internalToken;
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
@@ -118,6 +124,8 @@ public final class QueryServer implements AutoCloseable {
             config.routes.get("/internal/v1/systems/{name}", this::system);
             config.routes.get("/internal/v1/stats", this::stats);
             config.routes.get(HEALTH, this::health);
+            config.routes.get(LIVEZ, ctx -> probe(ctx, probes.liveness()));
+            config.routes.get(READYZ, ctx -> probe(ctx, probes.readiness()));
             config.routes.exception(ListQuery.BadQueryException.class,
                     (e, ctx) -> error(ctx, 400, "invalid_query", e.getMessage(), e.parameter()));
             config.routes.exception(StreamsException.class, (e, ctx) -> unavailable(ctx, e.getMessage()));
@@ -153,7 +161,7 @@ public final class QueryServer implements AutoCloseable {
 
     /** Lets through only calls that carry the internal secret (health probes excepted). */
     private void authenticate(Context ctx) {
-        if (HEALTH.equals(ctx.path()) || InternalToken.carries(ctx.header(InternalToken.HEADER), internalToken)) {
+        if (isProbe(ctx.path()) || InternalToken.carries(ctx.header(InternalToken.HEADER), internalToken)) {
             return;
         }
         // Not the path: a mistaken caller may have put an identifier in it.
@@ -164,7 +172,7 @@ public final class QueryServer implements AutoCloseable {
 
     /** Until {@link #serve}, every call is answered 503 with Retry-After. */
     private void holdWhileStarting(Context ctx) {
-        if (serving) {
+        if (serving || LIVEZ.equals(ctx.path()) || READYZ.equals(ctx.path())) {
             return;
         }
         if (HEALTH.equals(ctx.path())) {
@@ -506,6 +514,22 @@ public final class QueryServer implements AutoCloseable {
         queries.systems().stream().filter(system -> system.getName().equals(name)).findFirst().ifPresentOrElse(
                 system -> ctx.contentType("application/json").result(SystemsJson.toJson(system).toString()),
                 () -> error(ctx, 404, "not_found", "no system " + name, null));
+    }
+
+    private static boolean isProbe(String path) {
+        return HEALTH.equals(path) || LIVEZ.equals(path) || READYZ.equals(path);
+    }
+
+    /** The liveness and readiness of this instance ({@code /livez}, {@code /readyz}). */
+    public Probes probes() {
+        return probes;
+    }
+
+    private static void probe(Context ctx, Probes.Answer answer) {
+        if (answer.status() != 200) {
+            ctx.header("Retry-After", "1");
+        }
+        json(ctx, answer.status(), answer.body());
     }
 
     private void health(Context ctx) {
