@@ -4,11 +4,15 @@ import dev.lethe.gateway.auth.Authenticator;
 import dev.lethe.gateway.events.KafkaEventWriter;
 import dev.lethe.gateway.http.StartupGate;
 import dev.lethe.gateway.ledger.HttpLedgerClient;
+import dev.lethe.gateway.ledger.InProcessLedgerClient;
+import dev.lethe.gateway.ledger.LedgerClient;
+import dev.lethe.gateway.ledger.LocalLedger;
 import dev.lethe.gateway.ops.KafkaBrokerCheck;
 import dev.lethe.schemas.LetheSerdes;
 import dev.lethe.schemas.registry.RestSchemaRegistryClient;
 import io.javalin.Javalin;
 import java.time.Clock;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,11 +40,23 @@ public final class GatewayServer implements AutoCloseable {
     }
 
     /**
+     * With a ledger instance in this same process ({@code local}, null until it runs), which answers
+     * the request and subject reads without HTTP ({@link InProcessLedgerClient}); the embedded default.
+     */
+    public GatewayServer(GatewayConfig config, Supplier<LocalLedger> local) {
+        this(config, config.authenticator(), local);
+    }
+
+    /**
      * With an authenticator built by the caller (its tokens replace those named by {@code config}).
      *
      * @throws IllegalStateException when the Kafka bootstrap servers or the schema registry URL is not set
      */
     public GatewayServer(GatewayConfig config, Authenticator authenticator) {
+        this(config, authenticator, null);
+    }
+
+    private GatewayServer(GatewayConfig config, Authenticator authenticator, Supplier<LocalLedger> local) {
         final String bootstrap = required(config.bootstrapServers(), GatewayConfig.BOOTSTRAP_SERVERS);
         final String registry = required(config.schemaRegistryUrl(), GatewayConfig.SCHEMA_REGISTRY_URL);
         if (authenticator.size() == 0) {
@@ -50,9 +66,10 @@ public final class GatewayServer implements AutoCloseable {
         this.events = KafkaEventWriter.create(bootstrap, new LetheSerdes(new RestSchemaRegistryClient(registry)));
         this.broker = new KafkaBrokerCheck(bootstrap, Clock.systemUTC());
         try {
+            final LedgerClient http = new HttpLedgerClient(config.ledgerUrl(), config.internalToken());
             final GatewayApp.Collaborators collaborators = new GatewayApp.Collaborators(events,
-                    new HttpLedgerClient(config.ledgerUrl(), config.internalToken()), authenticator, Clock.systemUTC(), config.vocabulary(),
-                    config.intakeConfirm(), broker);
+                    local == null ? http : new InProcessLedgerClient(http, local), authenticator, Clock.systemUTC(),
+                    config.vocabulary(), config.intakeConfirm(), broker);
             this.app = GatewayApp.create(collaborators, config.httpPort(), gate);
         } catch (RuntimeException e) {
             broker.close();

@@ -4,6 +4,7 @@ import dev.lethe.gateway.GatewayConfig;
 import dev.lethe.gateway.GatewayServer;
 import dev.lethe.ledger.LedgerApp;
 import dev.lethe.ledger.LedgerConfig;
+import dev.lethe.standalone.LedgerInProcess;
 import io.javalin.Javalin;
 import java.net.URI;
 import java.net.http.HttpRequest;
@@ -15,7 +16,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The HTTP side under test: a broker JVM, the ledger and the api-gateway in this JVM, and beside
+ * The HTTP side under test: a broker JVM, the ledger and the api-gateway in this JVM (wired as the
+ * embedded default wires them: request and subject reads in process, see {@link LedgerInProcess}), and beside
  * them the comparison endpoint — a Javalin app in the same process whose
  * {@code POST /v1/erasures} answers 202 and {@code GET /v1/erasures/{id}} answers 200, both doing
  * nothing else. The admin token is random per run and never printed.
@@ -24,6 +26,9 @@ public final class LetheRig implements AutoCloseable {
 
     static final String EMPTY_ANSWER = "{\"id\":\"00000000-0000-0000-0000-000000000000\",\"status\":\"RECEIVED\"}";
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
+    /** How the gateway reads the ledger: in process as the embedded default does (unset), or {@value #HTTP_READS}. */
+    static final String READS = "LETHE_BENCH_READS";
+    static final String HTTP_READS = "http";
 
     private final BenchCluster cluster;
     private final LedgerApp ledger;
@@ -58,7 +63,16 @@ public final class LetheRig implements AutoCloseable {
             env.put(GatewayConfig.LEDGER_URL, "http://127.0.0.1:" + ledger.queryPort());
             env.put(GatewayConfig.ADMIN_TOKEN, token);
             env.put(GatewayConfig.INTERNAL_TOKEN, cluster.internalToken());
-            gateway = new GatewayServer(GatewayConfig.fromEnvironment(env)).start();
+            // Wired as the embedded default (./lethe) wires them: the gateway reads requests and subjects from the
+            // ledger in this process, everything else over its query port. LETHE_BENCH_READS=http measures the
+            // split deployment's wiring instead (every read over HTTP, as between two containers).
+            final LedgerInProcess inProcess = HTTP_READS.equals(System.getenv(READS)) ? null
+                    : new LedgerInProcess(ledger);
+            final GatewayConfig gatewayConfig = GatewayConfig.fromEnvironment(env);
+            gateway = (inProcess == null ? new GatewayServer(gatewayConfig)
+                    : new GatewayServer(gatewayConfig, () -> inProcess)).start();
+            Console.progress("%s: the gateway reads the ledger %s", name,
+                    inProcess == null ? "over HTTP only" : "in process (requests, subjects) and over HTTP");
             final Javalin empty = Javalin.create(config -> {
                 config.jetty.port = 0;
                 config.startup.showJavalinBanner = false;

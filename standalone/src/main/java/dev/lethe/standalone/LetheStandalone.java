@@ -52,6 +52,8 @@ public final class LetheStandalone implements AutoCloseable {
     private final StandaloneConfig config;
     private GatewayServer gateway;
     private LedgerApp ledger;
+    /** The gateway's reads of the ledger in this process, without HTTP; null until the ledger runs. */
+    private volatile LedgerInProcess inProcess;
     private EmbeddedKafkaBroker broker;
     private EmbeddedSchemaRegistry registry;
     private EmbeddedS3Server s3;
@@ -178,7 +180,7 @@ public final class LetheStandalone implements AutoCloseable {
         final Secrets secrets = new Secrets(dataDir);
         plan.secrets().forEach(secrets::persist);
         plan.demoSystems().ifPresent(LetheStandalone::writeDemoSystems);
-        gateway = new GatewayServer(plan.gateway()).listen();
+        gateway = new GatewayServer(plan.gateway(), () -> inProcess).listen();
         behindOpenPort.run();
 
         broker = started(new EmbeddedKafkaBroker(dataDir.resolve("kafka"), config.kafkaPort(),
@@ -191,6 +193,7 @@ public final class LetheStandalone implements AutoCloseable {
         expect("the S3 server", plan.ledger().executors().s3Endpoint().map(URI::toString).orElse(""),
                 s3.endpoint().toString());
         ledger = started(LedgerApp.start(plan.ledger()));
+        inProcess = new LedgerInProcess(ledger);
         gateway.ready();
         announce(console, plan.adminToken());
     }

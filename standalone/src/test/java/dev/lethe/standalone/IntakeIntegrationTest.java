@@ -28,7 +28,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Intake through a real broker: the gateway answers 202 as soon as a request is durable, before the
  * ledger has applied it, and a GET right after the 202 still never answers 404, on either of two
- * gateways in front of the ledger; and the batch endpoint files many requests at once, each
+ * gateways in front of the ledger (one reading it over HTTP, one in process as the embedded default
+ * does, each filing and reading); and the batch endpoint files many requests at once, each
  * answered on its own and idempotent by its key.
  */
 @Tag("integration")
@@ -50,8 +51,10 @@ class IntakeIntegrationTest {
     static void start() {
         lethe = ItLethe.start(dir, APPLICATION_ID);
         api = lethe.api();
+        // The second gateway is wired as the embedded default wires it: request and subject reads in process.
+        final LedgerInProcess inProcess = new LedgerInProcess(lethe.ledger());
         second = new GatewayServer(GatewayConfig.fromEnvironment(
-                LetheEnv.gateway(lethe.cluster(), lethe.ledgerQueryPort()))).start();
+                LetheEnv.gateway(lethe.cluster(), lethe.ledgerQueryPort())), () -> inProcess).start();
         other = new ApiClient(second.port(), LetheEnv.ADMIN_TOKEN);
         // Read the served contract once before the clients share these ApiClients.
         assertEquals(200, api.get("/health").status());
@@ -76,12 +79,13 @@ class IntakeIntegrationTest {
             final CountDownLatch go = new CountDownLatch(1);
             final List<Future<?>> clients = new ArrayList<>();
             for (int c = 0; c < CLIENTS; c++) {
+                final ApiClient writer = c % 4 < 2 ? api : other;
                 final ApiClient reader = c % 2 == 0 ? api : other;
                 clients.add(pool.submit(() -> {
                     go.await();
                     for (int i = 0; i < PER_CLIENT; i++) {
                         // When a request is filed and read back at once
-                        final Response filed = api.post("/v1/erasures", FullFlowIntegrationTest.requestBody(
+                        final Response filed = writer.post("/v1/erasures", FullFlowIntegrationTest.requestBody(
                                 "u-" + UUID.randomUUID(), "x@example.com", "GDPR"));
                         assertEquals(202, filed.status(), filed.body());
                         final String id = filed.json().path("id").asText();

@@ -48,6 +48,11 @@ final class ItLethe implements AutoCloseable {
         return cluster;
     }
 
+    /** The ledger instance (for a second gateway in this process that reads it in process). */
+    LedgerApp ledger() {
+        return ledger;
+    }
+
     /** The ledger's query port (for a second gateway in front of the same ledger). */
     int ledgerQueryPort() {
         return ledger.queryPort();

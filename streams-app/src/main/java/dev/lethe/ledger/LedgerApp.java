@@ -5,6 +5,7 @@ import dev.lethe.ledger.domain.LedgerPolicy;
 import dev.lethe.ledger.executor.ExecutorGroup;
 import dev.lethe.ledger.executor.StoreSystemLookup;
 import dev.lethe.ledger.notify.WebhookNotifier;
+import dev.lethe.ledger.query.InProcessReads;
 import dev.lethe.ledger.query.KafkaAppliedCheck;
 import dev.lethe.ledger.query.LedgerQueries;
 import dev.lethe.ledger.query.QueryServer;
@@ -61,10 +62,12 @@ public final class LedgerApp implements AutoCloseable {
     private final KafkaAppliedCheck applied;
     private final WebhookNotifier notifier;
     private final ExecutorGroup executors;
+    private final InProcessReads reads;
 
     private LedgerApp(KafkaStreams streams, QueryServer server, KafkaAppliedCheck applied, WebhookNotifier notifier,
-                      ExecutorGroup executors) {
+                      ExecutorGroup executors, InProcessReads reads) {
         this.streams = streams;
+        this.reads = reads;
         this.server = server;
         this.applied = applied;
         this.notifier = notifier;
@@ -116,12 +119,15 @@ public final class LedgerApp implements AutoCloseable {
         streams.setStateListener(watch);
         final KafkaAppliedCheck applied = new KafkaAppliedCheck(config.bootstrapServers(), config.applicationId());
         final ExecutorGroup executors;
+        final InProcessReads reads;
         try {
             streams.start();
             watch.awaitRunning(streams, config.startTimeout());
             final HostInfo self = new HostInfo(config.advertisedHost(), config.queryPort());
-            server.serve(new LedgerQueries(streams, serdes, self, config.topicSettings().partitions(), applied,
-                    appliedOffsets, config.subjectKeys()));
+            final LedgerQueries queries = new LedgerQueries(streams, serdes, self,
+                    config.topicSettings().partitions(), applied, appliedOffsets, config.subjectKeys());
+            server.serve(queries);
+            reads = new InProcessReads(queries, Clock.systemUTC());
             executors = ExecutorGroup.start(config.executors(), config.bootstrapServers(), config.applicationId(),
                     self.host() + "-" + self.port(), new StoreSystemLookup(streams, serdes), serdes);
         } catch (RuntimeException e) {
@@ -132,7 +138,7 @@ public final class LedgerApp implements AutoCloseable {
         final WebhookNotifier notifier = config.notifier().map(settings -> WebhookNotifier.start(
                 config.bootstrapServers(), config.applicationId(), serdes, settings)).orElse(null);
         LOG.info("ledger {} running; queries on port {}", config.applicationId(), config.queryPort());
-        return new LedgerApp(streams, server, applied, notifier, executors);
+        return new LedgerApp(streams, server, applied, notifier, executors, reads);
     }
 
     private static void provisionTopics(LedgerConfig config) {
@@ -169,6 +175,11 @@ public final class LedgerApp implements AutoCloseable {
 
     public KafkaStreams streams() {
         return streams;
+    }
+
+    /** The reads a gateway in this same process may make without HTTP ({@link InProcessReads}). */
+    public InProcessReads reads() {
+        return reads;
     }
 
     public int queryPort() {

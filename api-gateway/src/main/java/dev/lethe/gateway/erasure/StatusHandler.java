@@ -3,13 +3,14 @@ package dev.lethe.gateway.erasure;
 import dev.lethe.gateway.auth.Role;
 import dev.lethe.gateway.http.RoleHandler;
 import dev.lethe.gateway.ledger.LedgerClient;
-import dev.lethe.gateway.ledger.LedgerJson;
+import io.javalin.http.ContentType;
 import io.javalin.http.Context;
 
 /**
  * {@code GET /v1/erasures/{id}} (any role): the request's status as the ledger has it, without
  * its internal fields. An id that is not a UUID, or unknown, is a 404; a ledger that has not
- * caught up is a 503 (never a 404 for an accepted id).
+ * caught up is a 503 (never a 404 for an accepted id). The ledger's public view is relayed as it
+ * is ({@link LedgerClient#publicRequest}), not parsed and written again.
  */
 public final class StatusHandler implements RoleHandler {
 
@@ -22,6 +23,6 @@ public final class StatusHandler implements RoleHandler {
     @Override
     public void handle(Context ctx, Role role) {
         final String id = RequestIds.parse(ctx.pathParam("id"));
-        ctx.json(LedgerJson.publicRequest(LedgerJson.parse(ledger.request(id))));
+        ctx.contentType(ContentType.APPLICATION_JSON).result(ledger.publicRequest(id));
     }
 }

@@ -56,6 +56,9 @@ public final class HttpLedgerClient implements LedgerClient {
     private static final TypeReference<List<RegisteredSystem>> SYSTEMS = new TypeReference<>() { };
 
     private static final String HEALTH = "/internal/health";
+    /** The ledger marks an answer that is already the public view with this header (value {@code public}). */
+    static final String VIEW_HEADER = "Lethe-View";
+    private static final String PUBLIC_VIEW = "public";
 
     private final List<URI> bases;
     private final String authorization;
@@ -94,6 +97,20 @@ public final class HttpLedgerClient implements LedgerClient {
     @Override
     public String request(String id) {
         return answer(get(requestPath(id), timeout), id);
+    }
+
+    /**
+     * Asks the ledger for the public view and relays it byte for byte when the ledger marks it so
+     * ({@value #VIEW_HEADER}); an answer without the mark (an older ledger) is stripped here.
+     */
+    @Override
+    public String publicRequest(String id) {
+        final HttpResponse<String> response = get(requestPath(id) + "?view=" + PUBLIC_VIEW, timeout);
+        final String body = answer(response, id);
+        if (response.headers().firstValue(VIEW_HEADER).filter(PUBLIC_VIEW::equals).isPresent()) {
+            return body;
+        }
+        return LedgerJson.publicRequest(LedgerJson.parse(body)).toString();
     }
 
     @Override

@@ -18,6 +18,15 @@ public interface LedgerClient {
     String request(String id);
 
     /**
+     * The JSON {@code GET /v1/erasures/{id}} answers: the request's view without its internal fields.
+     * This default reads {@link #request} and strips them; a client may ask the ledger for the public
+     * view and relay it as it is.
+     */
+    default String publicRequest(String id) {
+        return LedgerJson.publicRequest(LedgerJson.parse(request(id))).toString();
+    }
+
+    /**
      * As {@link #request}, after the ledger has processed the log up to {@code position}, waiting
      * at most {@code wait} for it (a 503 when it has not caught up by then).
      */

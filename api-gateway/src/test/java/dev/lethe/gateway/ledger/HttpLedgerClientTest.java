@@ -41,6 +41,10 @@ class HttpLedgerClientTest {
     private static final String BROKEN = "8b1c2a3e-8b4d-4c5e-9f60-718293a4b5c6";
     private static final String SLOW = "9c1c2a3e-8b4d-4c5e-9f60-718293a4b5c6";
     private static final String KNOWN_JSON = "{\"id\":\"" + KNOWN + "\",\"status\":\"RECEIVED\",\"systems\":[]}";
+    /** A request as an older ledger answers it whatever the view asked: with its internal fingerprint. */
+    private static final String OLDER = "ad1c2a3e-8b4d-4c5e-9f60-718293a4b5c6";
+    private static final String OLDER_JSON = "{\"id\":\"" + OLDER + "\",\"status\":\"RECEIVED\",\"fingerprint\":\"f00d\","
+            + "\"systems\":[]}";
     private static final String SYSTEMS_JSON = """
             [{"name":"billing","owner":"billing-team","contact":"b@example.com","mode":"event",
               "namespaces":["user_id","email"],"jurisdictions":["GDPR"],"tags":[],"slaDays":30,"reminderHours":24,
@@ -114,7 +118,16 @@ class HttpLedgerClientTest {
         queries.add(ctx.queryParamMap());
         final String id = ctx.pathParam("id");
         switch (id) {
-            case KNOWN -> ctx.contentType("application/json").result(KNOWN_JSON);
+            case KNOWN -> {
+                if ("public".equals(ctx.queryParam("view"))) {
+                    // Spaced as no serializer would write it: a relayed answer keeps it, a re-written one does not.
+                    ctx.header(HttpLedgerClient.VIEW_HEADER, "public");
+                    ctx.contentType("application/json").result(KNOWN_JSON.replace(",", ", "));
+                } else {
+                    ctx.contentType("application/json").result(KNOWN_JSON);
+                }
+            }
+            case OLDER -> ctx.contentType("application/json").result(OLDER_JSON);
             case MIGRATING -> ctx.status(503).header("Retry-After", "9")
                     .result("{\"error\":\"unavailable\",\"message\":\"store migrating\"}");
             case BROKEN -> ctx.status(500).result("boom");
@@ -149,6 +162,28 @@ class HttpLedgerClientTest {
 
         assertEquals(8, authorizations.size());
         assertEquals(List.of("Bearer " + INTERNAL), authorizations.stream().distinct().toList());
+    }
+
+    @Test
+    void shouldRelayThePublicViewOfARequestAsTheLedgerWroteIt() {
+        assertEquals(KNOWN_JSON.replace(",", ", "), client.publicRequest(KNOWN));
+        assertEquals(List.of("public"), queries.get(queries.size() - 1).get("view"));
+    }
+
+    @Test
+    void shouldStripTheFingerprintItselfWhenTheLedgerDoesNotMarkItsAnswerPublic() {
+        final JsonNode shown = LedgerJson.parse(client.publicRequest(OLDER));
+
+        assertFalse(shown.has("fingerprint"), shown.toString());
+        assertEquals(OLDER, shown.path("id").asText());
+        assertEquals("RECEIVED", shown.path("status").asText());
+    }
+
+    @Test
+    void shouldAnswerAPublicViewOfAnUnknownRequestWith404() {
+        final ApiException e = assertThrows(ApiException.class,
+                () -> client.publicRequest("0d1c2a3e-8b4d-4c5e-9f60-718293a4b5c6"));
+        assertEquals(404, e.status());
     }
 
     @Test

@@ -1,13 +1,16 @@
 package dev.lethe.ledger.query;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.lethe.avro.SubjectEntry;
+import dev.lethe.ledger.domain.RequestState;
 import dev.lethe.schemas.config.InternalToken;
 import dev.lethe.schemas.config.Secret;
 import dev.lethe.schemas.systems.SystemsJson;
@@ -45,7 +48,8 @@ import org.slf4j.LoggerFactory;
  * through:
  * <ul>
  *   <li>{@code GET /internal/v1/requests/{id}} (with {@code topic}, {@code partition}, {@code offset}
- *       and {@code waitMs}, waiting until the record just written has been applied),
+ *       and {@code waitMs}, waiting until the record just written has been applied; with
+ *       {@code view=public}, the public view, marked by the {@value #VIEW_HEADER} header),
  *       {@code .../audit}, {@code .../certificate}: answered by the key's owner, forwarded once;</li>
  *   <li>{@code GET /internal/v1/requests} (lists) and {@code GET /internal/v1/stats}: fanned out
  *       to every instance with the partitions it owns, and merged;</li>
@@ -76,6 +80,21 @@ public final class QueryServer implements AutoCloseable {
     static final ObjectMapper JSON = new ObjectMapper().registerModule(new JavaTimeModule())
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+
+    /** {@code ?view=public} on a request read: the answer is the public view, without the internal fields. */
+    static final String VIEW = "view";
+    static final String PUBLIC_VIEW = "public";
+    /**
+     * The header that marks an answer as already public ({@value}: {@value #PUBLIC_VIEW}), so the gateway can relay
+     * it byte for byte; an answer without it (an older ledger) the gateway still strips itself.
+     */
+    public static final String VIEW_HEADER = "Lethe-View";
+    /** Writes a {@link RequestView} without its internal {@code fingerprint}: what {@code GET /v1/erasures/{id}} shows. */
+    static final ObjectWriter PUBLIC_REQUEST = JSON.copy().addMixIn(RequestView.class, PublicRequest.class).writer();
+
+    @JsonIgnoreProperties("fingerprint")
+    private interface PublicRequest {
+    }
 
     private static final String HEALTH = "/internal/health";
     /** Kubernetes-style probes, open like {@link #HEALTH} (no secret): see {@link Probes}. */
@@ -188,7 +207,13 @@ public final class QueryServer implements AutoCloseable {
         final String id = ctx.pathParam("id");
         final Duration wait = Duration.ofMillis(Math.min(MAX_WAIT.toMillis(),
                 Long.parseLong(ctx.queryParamAsClass("waitMs", String.class).getOrDefault("0"))));
-        answer(ctx, id, queries.find(id, written(ctx), wait), state -> RequestView.of(state, clock.instant()));
+        final Lookup<RequestState> found = queries.find(id, written(ctx), wait);
+        if (found instanceof Lookup.Found<RequestState> request && PUBLIC_VIEW.equals(ctx.queryParam(VIEW))) {
+            ctx.header(VIEW_HEADER, PUBLIC_VIEW);
+            write(ctx, 200, PUBLIC_REQUEST, RequestView.of(request.value(), clock.instant()));
+            return;
+        }
+        answer(ctx, id, found, state -> RequestView.of(state, clock.instant()));
     }
 
     private static LedgerQueries.Written written(Context ctx) {
@@ -256,6 +281,7 @@ public final class QueryServer implements AutoCloseable {
         try {
             final HttpResponse<String> answer = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
             answer.headers().firstValue("Retry-After").ifPresent(value -> ctx.header("Retry-After", value));
+            answer.headers().firstValue(VIEW_HEADER).ifPresent(value -> ctx.header(VIEW_HEADER, value));
             ctx.status(answer.statusCode()).contentType("application/json").result(answer.body());
         } catch (IOException e) {
             LOG.warn("cannot forward a query to {}:{}: {}", owner.host(), owner.port(), e.getMessage());
@@ -589,8 +615,12 @@ public final class QueryServer implements AutoCloseable {
     }
 
     private static void json(Context ctx, int status, Object body) {
+        write(ctx, status, JSON.writer(), body);
+    }
+
+    private static void write(Context ctx, int status, ObjectWriter writer, Object body) {
         try {
-            ctx.status(status).contentType("application/json").result(JSON.writeValueAsString(body));
+            ctx.status(status).contentType("application/json").result(writer.writeValueAsBytes(body));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot write JSON", e);
         }

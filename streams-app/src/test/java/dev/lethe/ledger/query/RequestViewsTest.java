@@ -62,6 +62,23 @@ class RequestViewsTest {
     }
 
     @Test
+    void shouldWriteThePublicViewAsTheInternalOneWithoutItsFingerprint() throws Exception {
+        final RequestState state = fold(List.of(BILLING), new LedgerEvent.Received(new ErasureRequest("r-1",
+                new Identifier("user_id", "u-1"), List.of(), "GDPR", "account_deleted", "accounts", Scope.ALL, List.of(),
+                0, NOW, "submitter", "f00d"), "key"));
+        final RequestView view = RequestView.of(state, NOW);
+
+        final com.fasterxml.jackson.databind.node.ObjectNode internal = QueryServer.JSON.valueToTree(view);
+        final String shown = new String(QueryServer.PUBLIC_REQUEST.writeValueAsBytes(view),
+                java.nio.charset.StandardCharsets.UTF_8);
+
+        assertEquals("f00d", internal.path("fingerprint").asText());
+        assertFalse(shown.contains("fingerprint"), shown);
+        internal.remove("fingerprint");
+        assertEquals(internal.toString(), shown, "every other field, in the same order");
+    }
+
+    @Test
     void shouldShowWhyARequestNeedsAPersonAndNothingWhenItDoesNot() {
         final RequestView unrouted = RequestView.of(fold(List.of(ADS), received()), NOW);
         final RequestView routed = RequestView.of(fold(List.of(BILLING), received()), NOW);
