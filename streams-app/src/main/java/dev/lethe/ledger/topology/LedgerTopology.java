@@ -87,14 +87,14 @@ public final class LedgerTopology {
         return topology;
     }
 
-    static StoreBuilder<KeyValueStore<String, dev.lethe.avro.RequestState>> ledgerStore(LetheSerdes serdes) {
+    static StoreBuilder<KeyValueStore<String, dev.lethe.ledger.domain.RequestState>> ledgerStore(LetheSerdes serdes) {
         return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(LedgerNames.LEDGER_STORE),
-                serdes.storeKey(), serdes.state()).withCachingEnabled();
+                serdes.storeKey(), new StateSerde(serdes.state())).withCachingEnabled();
     }
 
-    static StoreBuilder<KeyValueStore<String, dev.lethe.avro.AuditFact>> auditStore(LetheSerdes serdes) {
+    static StoreBuilder<KeyValueStore<String, java.util.List<dev.lethe.avro.AuditFact>>> auditStore(LetheSerdes serdes) {
         return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(LedgerNames.AUDIT_STORE),
-                Serdes.String(), serdes.audit());
+                Serdes.String(), new AuditSerde(serdes.audit()));
     }
 
     static StoreBuilder<KeyValueStore<String, String>> dueStore() {
