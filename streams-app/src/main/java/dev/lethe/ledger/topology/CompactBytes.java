@@ -72,6 +72,16 @@ final class CompactBytes {
             return this;
         }
 
+        /** A string as Avro writes one: the UTF-8 length, then the bytes (never null). */
+        Writer utf8(String value) {
+            final byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
+            varInt(bytes.length);
+            room(bytes.length);
+            System.arraycopy(bytes, 0, buf, len, bytes.length);
+            len += bytes.length;
+            return this;
+        }
+
         Writer time(Instant value) {
             if (value == null) {
                 return raw(0);

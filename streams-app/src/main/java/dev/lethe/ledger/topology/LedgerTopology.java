@@ -67,7 +67,7 @@ public final class LedgerTopology {
         topology.addSink(LedgerNames.EVENTS_SINK, Topics.EVENTS, serdes.key().serializer(),
                 serdes.event().serializer(), LedgerNames.LEDGER_PROCESSOR);
         topology.addSink(LedgerNames.AUDIT_SINK, Topics.AUDIT, serdes.key().serializer(),
-                serdes.audit().serializer(), LedgerNames.LEDGER_PROCESSOR);
+                new AuditFactWriter(serdes.audit()), LedgerNames.LEDGER_PROCESSOR);
         topology.addSink(LedgerNames.DATASET_SINK, Topics.DATASET, serdes.key().serializer(),
                 serdes.record().serializer(), LedgerNames.LEDGER_PROCESSOR);
         topology.addSink(LedgerNames.NOTIFICATIONS_SINK, Topics.NOTIFICATIONS, serdes.key().serializer(),
