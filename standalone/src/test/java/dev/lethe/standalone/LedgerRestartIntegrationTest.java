@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.lethe.avro.AuditFact;
 import dev.lethe.avro.CallbackOutcome;
 import dev.lethe.avro.ErasureRecord;
 import dev.lethe.avro.RequestStatus;
@@ -15,12 +16,17 @@ import dev.lethe.gateway.GatewayConfig;
 import dev.lethe.gateway.GatewayServer;
 import dev.lethe.ledger.LedgerApp;
 import dev.lethe.ledger.LedgerConfig;
+import dev.lethe.ledger.topology.AuditKeys;
+import dev.lethe.ledger.topology.AuditSerde;
+import dev.lethe.ledger.topology.AvroMapping;
+import dev.lethe.ledger.topology.LedgerNames;
+import dev.lethe.ledger.topology.StateSerde;
 import dev.lethe.schemas.Topics;
 import dev.lethe.standalone.ApiClient.Response;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -39,6 +45,8 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
@@ -158,6 +166,87 @@ class LedgerRestartIntegrationTest {
         final Response status = api.get("/v1/erasures/" + id);
         assertEquals(200, status.status(), status.body());
         assertEquals(ROUTED, FullFlowIntegrationTest.names(status.json()));
+    }
+
+    /**
+     * The changelogs as the previous version wrote them (the request's state as one Avro
+     * {@code RequestState}, its audit trail as one Avro {@code AuditFact} per key) and an empty state
+     * folder: the ledger restores them, answers for the request, finishes it, and its audit trail and
+     * certificate hold across the two formats.
+     */
+    @Test
+    void shouldRestoreFromChangelogsInThePreviousVersionsFormat() throws Exception {
+        final String id = file("u-" + UUID.randomUUID(), "ode+" + UUID.randomUUID() + "@example.com");
+        TopicReader.awaitConsumed(cluster.admin(), APPLICATION_ID, INPUTS, CONSUMED);
+        stopLedger();
+        wipe(stateDir);
+        rewriteInThePreviousFormat(id);
+        ledger = startLedger();
+
+        final Response restored = api.get("/v1/erasures/" + id);
+        assertEquals(200, restored.status(), restored.body());
+        assertEquals("IN_PROGRESS", restored.json().path("status").asText());
+        send(List.of(callback(id, "billing", 1L), callback(id, "crm", 2L), callback(id, "analytics", 3L)));
+        api.awaitStatus(id, "COMPLETED", COMPLETED);
+
+        final Response trail = api.get("/v1/erasures/" + id + "/audit");
+        assertEquals(200, trail.status(), trail.body());
+        final List<String> expected = new ArrayList<>(List.of("RECEIVED", "APPROVED"));
+        ROUTED.forEach(system -> expected.add("DISPATCHED"));
+        expected.addAll(List.of("SYSTEM_DONE", "SYSTEM_DONE", "SYSTEM_DONE", "COMPLETED"));
+        final List<String> types = new ArrayList<>();
+        trail.json().path("facts").forEach(fact -> types.add(fact.path("type").asText()));
+        if (types.isEmpty()) {
+            trail.json().forEach(fact -> types.add(fact.path("type").asText()));
+        }
+        assertEquals(expected, types, trail.body());
+        final Response certificate = api.get("/v1/erasures/" + id + "/certificate");
+        assertEquals(200, certificate.status(), certificate.body());
+        assertTrue(certificate.json().path("audit").path("verified").asBoolean(), certificate.body());
+        assertEquals(expected.size(), certificate.json().path("audit").path("facts").asInt(), certificate.body());
+        LedgerOutputs.of(cluster, id).assertAuditSeqsGapless();
+    }
+
+    /**
+     * Puts the request's latest state and audit facts back on the ledger's changelogs in the
+     * previous version's format (the new-format audit entries deleted), on the partitions they were on.
+     */
+    private static void rewriteInThePreviousFormat(String id) throws Exception {
+        final var serdes = cluster.serdes();
+        final String ledgerLog = APPLICATION_ID + "-" + LedgerNames.LEDGER_STORE + "-changelog";
+        final String auditLog = APPLICATION_ID + "-" + LedgerNames.AUDIT_STORE + "-changelog";
+        final StateSerde states = new StateSerde(serdes.state());
+        final AuditSerde audits = new AuditSerde(serdes.audit());
+        final byte[] key = serdes.storeKey().serialize(ledgerLog, id);
+        final List<ConsumerRecord<byte[], byte[]>> stateRecords = TopicReader.readAll(cluster.bootstrapServers(),
+                ledgerLog, new ByteArrayDeserializer(), new ByteArrayDeserializer()).stream()
+                .filter(r -> java.util.Arrays.equals(key, r.key())).toList();
+        assertTrue(!stateRecords.isEmpty(), "the ledger changelog holds the request");
+        final ConsumerRecord<byte[], byte[]> latest = stateRecords.get(stateRecords.size() - 1);
+        final dev.lethe.ledger.domain.RequestState state = states.deserializer().deserialize(ledgerLog, latest.value());
+        final List<ConsumerRecord<byte[], byte[]>> auditRecords = TopicReader.readAll(cluster.bootstrapServers(),
+                auditLog, new ByteArrayDeserializer(), new ByteArrayDeserializer()).stream()
+                .filter(r -> new String(r.key(), StandardCharsets.UTF_8).startsWith(id + "/")).toList();
+        assertTrue(!auditRecords.isEmpty(), "the audit changelog holds the request's trail");
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers(),
+                ProducerConfig.ACKS_CONFIG, "all"), new ByteArraySerializer(), new ByteArraySerializer())) {
+            final List<Future<RecordMetadata>> sent = new ArrayList<>();
+            sent.add(producer.send(new ProducerRecord<>(ledgerLog, latest.partition(), key,
+                    serdes.state().serialize(ledgerLog, AvroMapping.state(state)))));
+            for (ConsumerRecord<byte[], byte[]> piece : auditRecords) {
+                sent.add(producer.send(new ProducerRecord<>(auditLog, piece.partition(), piece.key(), null)));
+                for (AuditFact fact : audits.deserializer().deserialize(auditLog, piece.value())) {
+                    sent.add(producer.send(new ProducerRecord<>(auditLog, piece.partition(),
+                            AuditKeys.of(id, fact.getSeq()).getBytes(StandardCharsets.UTF_8),
+                            serdes.audit().serialize(auditLog, fact))));
+                }
+            }
+            producer.flush();
+            for (Future<RecordMetadata> future : sent) {
+                future.get(30, TimeUnit.SECONDS);
+            }
+        }
     }
 
     /** Sets the store's {@code status} to open (1), as a process killed while it had the store open leaves it. */

@@ -6,7 +6,6 @@ import dev.lethe.avro.SystemRegistration;
 import dev.lethe.ledger.domain.RequestState;
 import dev.lethe.ledger.topology.AppliedOffsets;
 import dev.lethe.ledger.topology.AuditKeys;
-import dev.lethe.ledger.topology.AvroMapping;
 import dev.lethe.ledger.topology.LedgerNames;
 import dev.lethe.ledger.topology.SystemDirectory;
 import dev.lethe.schemas.LetheSerdes;
@@ -167,23 +166,24 @@ public final class LedgerQueries {
     }
 
     private Lookup<RequestState> queryLocal(String requestId, int partition) {
-        final dev.lethe.avro.RequestState stored;
+        final RequestState stored;
         try {
-            stored = scans.<String, dev.lethe.avro.RequestState>store(LedgerNames.LEDGER_STORE, partition).get(requestId);
+            stored = scans.<String, RequestState>store(LedgerNames.LEDGER_STORE, partition).get(requestId);
         } catch (InvalidStateStoreException e) {
             return new Lookup.Unavailable<>("the ledger store is not queryable here now: " + e.getMessage());
         }
-        if (stored == null || stored.getStatus() == null) {
+        if (stored == null || !stored.received()) {
             return new Lookup.NotFound<>();
         }
-        return new Lookup.Found<>(AvroMapping.state(stored));
+        return new Lookup.Found<>(stored);
     }
 
     private List<AuditFact> auditLocal(String requestId, int partition) {
         final List<AuditFact> facts = new ArrayList<>();
-        try (KeyValueIterator<String, AuditFact> it = scans.<String, AuditFact>store(LedgerNames.AUDIT_STORE, partition)
-                .range(AuditKeys.first(requestId), AuditKeys.last(requestId))) {
-            it.forEachRemaining(entry -> facts.add(entry.value));
+        // each entry holds the facts one event added, under the first one's sequence number
+        try (KeyValueIterator<String, List<AuditFact>> it = scans.<String, List<AuditFact>>store(
+                LedgerNames.AUDIT_STORE, partition).range(AuditKeys.first(requestId), AuditKeys.last(requestId))) {
+            it.forEachRemaining(entry -> facts.addAll(entry.value));
         }
         return facts;
     }

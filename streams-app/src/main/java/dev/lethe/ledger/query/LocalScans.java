@@ -1,9 +1,8 @@
 package dev.lethe.ledger.query;
 
-import dev.lethe.avro.RequestState;
+import dev.lethe.ledger.domain.RequestState;
 import dev.lethe.avro.SubjectEntry;
-import dev.lethe.avro.SystemState;
-import dev.lethe.ledger.topology.AvroMapping;
+import dev.lethe.ledger.domain.SystemTarget;
 import dev.lethe.ledger.topology.IndexKeys;
 import dev.lethe.ledger.topology.LedgerNames;
 import java.time.Instant;
@@ -61,8 +60,8 @@ final class LocalScans {
             while (it.hasNext()) {
                 final KeyValue<String, String> entry = it.next();
                 final RequestState state = ledger.get(entry.value);
-                if (state != null && state.getStatus() != null && matches(query, state, now)) {
-                    items.add(new ListPage.Entry(entry.key, RequestView.of(AvroMapping.state(state), now)));
+                if (state != null && state.received() && matches(query, state, now)) {
+                    items.add(new ListPage.Entry(entry.key, RequestView.of(state, now)));
                     if (items.size() == query.limit()) {
                         return new ListPage(items, entry.key);
                     }
@@ -76,22 +75,22 @@ final class LocalScans {
     }
 
     private static boolean matches(ListQuery query, RequestState state, Instant now) {
-        if (query.status() != null && !query.status().equals(state.getStatus().name())) {
+        if (query.status() != null && !query.status().equals(state.status().name())) {
             return false;
         }
-        if (query.overdue() != null && query.overdue() != AvroMapping.state(state).overdue(now)) {
+        if (query.overdue() != null && query.overdue() != state.overdue(now)) {
             return false;
         }
-        if (query.attention() != null && query.attention() == state.getAttention().isEmpty()) {
+        if (query.attention() != null && query.attention() == state.attention().isEmpty()) {
             return false;
         }
         if (query.system() == null && query.systemStatus() == null) {
             return true;
         }
-        for (SystemState system : state.getSystems()) {
-            final boolean named = query.system() == null || query.system().equals(system.getName());
+        for (SystemTarget system : state.systems()) {
+            final boolean named = query.system() == null || query.system().equals(system.name());
             final boolean inStatus = query.systemStatus() == null
-                    || query.systemStatus().equals(system.getStatus().name());
+                    || query.systemStatus().equals(system.status().name());
             if (named && inStatus) {
                 return true;
             }

@@ -28,7 +28,10 @@ public final class AuditChain {
 
     /** {@code fact} with {@code prevHash} set (null for the first fact) and its own hash. */
     public static AuditFact link(AuditFact fact, String prevHash) {
-        final AuditFact linked = AuditFact.newBuilder(fact).setPrevHash(prevHash).setHash(null).build();
+        // the all-fields constructor, not a builder: a builder deep-copies every field, which showed in profiles
+        final AuditFact linked = new AuditFact(fact.getRequestId(), fact.getSeq(), fact.getAt(), fact.getType(),
+                fact.getActor(), fact.getSystem(), fact.getDetail(), fact.getSubjectKey(), fact.getStatus(), prevHash,
+                null);
         linked.setHash(hash(linked));
         return linked;
     }

@@ -1,10 +1,11 @@
 package dev.lethe.ledger.topology;
 
-import dev.lethe.avro.RequestState;
-import dev.lethe.avro.RequestStatus;
 import dev.lethe.avro.SubjectEntry;
-import dev.lethe.avro.SystemState;
-import dev.lethe.avro.SystemStatus;
+import dev.lethe.ledger.domain.Attention;
+import dev.lethe.ledger.domain.RequestState;
+import dev.lethe.ledger.domain.RequestStatus;
+import dev.lethe.ledger.domain.SystemStatus;
+import dev.lethe.ledger.domain.SystemTarget;
 import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
@@ -59,16 +60,16 @@ final class Indexes {
 
     /** Moves every index from {@code before} (null if new) to {@code after}. */
     void update(RequestState before, RequestState after, Consumer<SubjectEntry> subjectEntries) {
-        if (after.getStatus() == null) {
+        if (after.status() == null) {
             return; // only early callbacks so far: not a request yet
         }
-        final String id = after.getRequestId();
-        final RequestStatus oldStatus = before == null ? null : before.getStatus();
+        final String id = after.requestId();
+        final RequestStatus oldStatus = before == null ? null : before.status();
         if (oldStatus == null) {
-            byRequested.put(IndexKeys.newestFirst(after.getRequestedAt(), id), id);
+            byRequested.put(IndexKeys.newestFirst(after.requestedAt(), id), id);
         }
-        if (after.getFinishedAt() != null && (before == null || before.getFinishedAt() == null)) {
-            byFinished.put(IndexKeys.newestFirst(after.getFinishedAt(), id), id);
+        if (after.finishedAt() != null && (before == null || before.finishedAt() == null)) {
+            byFinished.put(IndexKeys.newestFirst(after.finishedAt(), id), id);
         }
         if (!sameOpenDeadline(before, after)) {
             final String oldDeadline = openDeadlineKey(before);
@@ -80,53 +81,55 @@ final class Indexes {
                 openByDeadline.put(newDeadline, id);
             }
         }
-        if (oldStatus != after.getStatus()) {
+        if (oldStatus != after.status()) {
             if (oldStatus != null) {
                 add(statusKey(oldStatus), -1);
             }
-            add(statusKey(after.getStatus()), 1);
+            add(statusKey(after.status()), 1);
         }
         final Map<String, Integer> owed = owed(after);
         owed(before).forEach((system, count) -> owed.merge(system, -count, Integer::sum));
         owed.forEach((system, delta) -> add(owedKey(system), delta));
-        final List<String> oldAttention = before == null ? List.of() : before.getAttention();
-        if (!oldAttention.equals(after.getAttention())) {
-            add(ATTENTION, (after.getAttention().isEmpty() ? 0 : 1) - (oldAttention.isEmpty() ? 0 : 1));
-            oldAttention.forEach(reason -> add(attentionKey(reason), -1));
-            after.getAttention().forEach(reason -> add(attentionKey(reason), 1));
+        final List<Attention> oldAttention = before == null ? List.of() : before.attention();
+        if (!oldAttention.equals(after.attention())) {
+            add(ATTENTION, (after.attention().isEmpty() ? 0 : 1) - (oldAttention.isEmpty() ? 0 : 1));
+            oldAttention.forEach(reason -> add(attentionKey(reason.name()), -1));
+            after.attention().forEach(reason -> add(attentionKey(reason.name()), 1));
         }
-        if (oldStatus != after.getStatus() && after.getSubjectKey() != null) {
+        if (oldStatus != after.status() && after.subjectKey() != null) {
             subjectEntries.accept(SubjectEntry.newBuilder()
-                    .setSubjectKey(after.getSubjectKey()).setRequestId(id).setStatus(after.getStatus())
-                    .setRequestedAt(after.getRequestedAt()).setFinishedAt(after.getFinishedAt())
-                    .setScope(after.getScope()).setSource(after.getSource())
-                    .setDuplicateOf(after.getDuplicateOf()).build());
+                    .setSubjectKey(after.subjectKey()).setRequestId(id)
+                    .setStatus(dev.lethe.avro.RequestStatus.valueOf(after.status().name()))
+                    .setRequestedAt(after.requestedAt()).setFinishedAt(after.finishedAt())
+                    .setScope(new dev.lethe.avro.Scope(after.scope().systems(), after.scope().exclude()))
+                    .setSource(after.source())
+                    .setDuplicateOf(after.duplicateOf()).build());
         }
     }
 
     /** Cheaply true when both states are open with the same deadline (the usual callback). */
     private static boolean sameOpenDeadline(RequestState before, RequestState after) {
-        return before != null && before.getStatus() != null && !FINISHED.contains(before.getStatus())
-                && !FINISHED.contains(after.getStatus()) && Objects.equals(before.getDeadline(), after.getDeadline());
+        return before != null && before.status() != null && !FINISHED.contains(before.status())
+                && !FINISHED.contains(after.status()) && Objects.equals(before.deadline(), after.deadline());
     }
 
     private static String openDeadlineKey(RequestState state) {
-        if (state == null || state.getStatus() == null || FINISHED.contains(state.getStatus())
-                || state.getDeadline() == null) {
+        if (state == null || state.status() == null || FINISHED.contains(state.status())
+                || state.deadline() == null) {
             return null;
         }
-        return IndexKeys.earliestFirst(state.getDeadline(), state.getRequestId());
+        return IndexKeys.earliestFirst(state.deadline(), state.requestId());
     }
 
     /** The systems an unfinished request still owes an erasure from. */
     private static Map<String, Integer> owed(RequestState state) {
         final Map<String, Integer> owed = new HashMap<>();
-        if (state == null || state.getStatus() == null || FINISHED.contains(state.getStatus())) {
+        if (state == null || state.status() == null || FINISHED.contains(state.status())) {
             return owed;
         }
-        for (SystemState system : state.getSystems()) {
-            if (!SETTLED.contains(system.getStatus())) {
-                owed.merge(system.getName(), 1, Integer::sum);
+        for (SystemTarget system : state.systems()) {
+            if (!SETTLED.contains(system.status())) {
+                owed.merge(system.name(), 1, Integer::sum);
             }
         }
         return owed;

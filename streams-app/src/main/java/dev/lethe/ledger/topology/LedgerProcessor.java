@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Consumer;
 import java.util.List;
@@ -74,8 +75,8 @@ final class LedgerProcessor extends ContextualProcessor<byte[], byte[], Object, 
     private final int partitions;
     private final RecentStates recent = new RecentStates(RECENT_STATES);
     private int taskPartition;
-    private KeyValueStore<String, dev.lethe.avro.RequestState> ledger;
-    private KeyValueStore<String, dev.lethe.avro.AuditFact> audit;
+    private KeyValueStore<String, RequestState> ledger;
+    private KeyValueStore<String, List<dev.lethe.avro.AuditFact>> audit;
     private KeyValueStore<String, String> dueIndex;
     private SystemDirectory systems;
     private Indexes indexes;
@@ -188,37 +189,40 @@ final class LedgerProcessor extends ContextualProcessor<byte[], byte[], Object, 
 
     private void apply(LedgerEvent event, Consumer<String> refuse) {
         final Instant now = Instant.ofEpochMilli(context().currentSystemTimeMs());
-        final dev.lethe.avro.RequestState stored = stored(event.requestId());
-        final Ledger.Transition transition = Ledger.apply(stored == null ? null : AvroMapping.state(stored), event,
+        final RequestState stored = stored(event.requestId());
+        final Ledger.Transition transition = Ledger.apply(stored, event,
                 new LedgerContext(now, this::registeredSystems, policy));
         final Map<LedgerOutput, dev.lethe.avro.AuditFact> chained = new IdentityHashMap<>();
-        String head = stored == null ? null : stored.getAuditHead();
+        final Map<String, List<dev.lethe.avro.AuditFact>> trailPieces = new LinkedHashMap<>(2);
+        String head = stored == null ? null : stored.auditHead();
         for (LedgerOutput output : transition.outputs()) {
             if (output instanceof LedgerOutput.Audit fact) {
                 final dev.lethe.avro.AuditFact linked = AuditChain.link(AvroMapping.audit(fact), head);
                 chained.put(output, linked);
+                trailPieces.computeIfAbsent(fact.requestId(), id -> new ArrayList<>()).add(linked);
                 head = linked.getHash();
             }
         }
+        // one store write (one changelog record) for all the facts this event audited, under the first one's key
+        trailPieces.forEach((requestId, piece) -> audit.put(AuditKeys.of(requestId, piece.get(0).getSeq()), piece));
         final RequestState next = transition.state().withAuditHead(head);
-        final dev.lethe.avro.RequestState nextAvro = AvroMapping.state(next);
         // Only a changed state is written: a replayed or refused event costs no store write and no changelog record.
-        if ((stored != null || next.received() || !next.earlyCallbacks().isEmpty()) && !nextAvro.equals(stored)) {
-            ledger.put(event.requestId(), nextAvro);
-            recent.put(event.requestId(), nextAvro);
-            indexes.update(stored, nextAvro, entry -> context().forward(
+        if ((stored != null || next.received() || !next.earlyCallbacks().isEmpty()) && !next.equals(stored)) {
+            ledger.put(event.requestId(), next);
+            recent.put(event.requestId(), next);
+            indexes.update(stored, next, entry -> context().forward(
                     new Record<>(entry.getSubjectKey(), entry, now.toEpochMilli()), LedgerNames.SUBJECT_INDEX_SINK));
         }
         transition.outputs().forEach(output -> forward(output, chained.get(output), refuse, now));
     }
 
     /** The request's stored state: from {@link RecentStates} when this task touched it lately, else the store. */
-    private dev.lethe.avro.RequestState stored(String requestId) {
-        final dev.lethe.avro.RequestState recentState = recent.get(requestId);
+    private RequestState stored(String requestId) {
+        final RequestState recentState = recent.get(requestId);
         if (recentState != null) {
             return recentState;
         }
-        final dev.lethe.avro.RequestState stored = ledger.get(requestId);
+        final RequestState stored = ledger.get(requestId);
         if (stored != null) {
             recent.put(requestId, stored);
         }
@@ -243,7 +247,6 @@ final class LedgerProcessor extends ContextualProcessor<byte[], byte[], Object, 
             context().forward(new Record<>(dispatch.subjectKey(), AvroMapping.event(dispatch), timestamp),
                     LedgerNames.EVENTS_SINK);
         } else if (output instanceof LedgerOutput.Audit fact) {
-            audit.put(AuditKeys.of(fact.requestId(), fact.seq()), chainedFact);
             context().forward(new Record<>(fact.requestId(), chainedFact, timestamp), LedgerNames.AUDIT_SINK);
         } else if (output instanceof LedgerOutput.Finished finished) {
             context().forward(new Record<>(finished.subjectKey(), AvroMapping.record(finished), timestamp),

@@ -67,7 +67,7 @@ public final class LedgerTopology {
         topology.addSink(LedgerNames.EVENTS_SINK, Topics.EVENTS, serdes.key().serializer(),
                 serdes.event().serializer(), LedgerNames.LEDGER_PROCESSOR);
         topology.addSink(LedgerNames.AUDIT_SINK, Topics.AUDIT, serdes.key().serializer(),
-                serdes.audit().serializer(), LedgerNames.LEDGER_PROCESSOR);
+                new AuditFactWriter(serdes.audit()), LedgerNames.LEDGER_PROCESSOR);
         topology.addSink(LedgerNames.DATASET_SINK, Topics.DATASET, serdes.key().serializer(),
                 serdes.record().serializer(), LedgerNames.LEDGER_PROCESSOR);
         topology.addSink(LedgerNames.NOTIFICATIONS_SINK, Topics.NOTIFICATIONS, serdes.key().serializer(),
@@ -87,14 +87,14 @@ public final class LedgerTopology {
         return topology;
     }
 
-    static StoreBuilder<KeyValueStore<String, dev.lethe.avro.RequestState>> ledgerStore(LetheSerdes serdes) {
+    static StoreBuilder<KeyValueStore<String, dev.lethe.ledger.domain.RequestState>> ledgerStore(LetheSerdes serdes) {
         return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(LedgerNames.LEDGER_STORE),
-                serdes.storeKey(), serdes.state()).withCachingEnabled();
+                serdes.storeKey(), new StateSerde(serdes.state())).withCachingEnabled();
     }
 
-    static StoreBuilder<KeyValueStore<String, dev.lethe.avro.AuditFact>> auditStore(LetheSerdes serdes) {
+    static StoreBuilder<KeyValueStore<String, java.util.List<dev.lethe.avro.AuditFact>>> auditStore(LetheSerdes serdes) {
         return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(LedgerNames.AUDIT_STORE),
-                Serdes.String(), serdes.audit());
+                Serdes.String(), new AuditSerde(serdes.audit()));
     }
 
     static StoreBuilder<KeyValueStore<String, String>> dueStore() {

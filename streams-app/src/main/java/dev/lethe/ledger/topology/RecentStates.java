@@ -1,6 +1,6 @@
 package dev.lethe.ledger.topology;
 
-import dev.lethe.avro.RequestState;
+import dev.lethe.ledger.domain.RequestState;
 import java.util.LinkedHashMap;
 import java.util.Map;
 

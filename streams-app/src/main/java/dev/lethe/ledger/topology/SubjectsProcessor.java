@@ -8,6 +8,7 @@ import dev.lethe.avro.Scope;
 import dev.lethe.avro.SubjectEntry;
 import java.time.Instant;
 import java.util.Comparator;
+import java.util.EnumSet;
 import java.util.Set;
 import org.apache.kafka.streams.processor.api.ContextualProcessor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -31,7 +32,8 @@ import org.apache.kafka.streams.state.KeyValueStore;
  */
 final class SubjectsProcessor extends ContextualProcessor<String, SubjectEntry, String, Admission> {
 
-    private static final Set<RequestStatus> CLOSED = Indexes.FINISHED;
+    private static final Set<RequestStatus> CLOSED = EnumSet.of(RequestStatus.COMPLETED,
+            RequestStatus.COMPLETED_WITH_EXCEPTIONS, RequestStatus.REJECTED, RequestStatus.CANCELLED);
     private static final Comparator<SubjectEntry> EARLIEST = Comparator.comparing(SubjectEntry::getRequestedAt)
             .thenComparing(SubjectEntry::getRequestId);
 

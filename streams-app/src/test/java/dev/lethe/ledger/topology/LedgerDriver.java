@@ -176,8 +176,16 @@ final class LedgerDriver implements AutoCloseable {
         callbacks.pipeInput(callback.getRequestId(), callback);
     }
 
+    /** The stored state of request {@code id}, in the Avro shape the tests were written against (null if none). */
     RequestState state(String id) {
-        final KeyValueStore<String, RequestState> store = driver.getKeyValueStore(LedgerNames.LEDGER_STORE);
+        final dev.lethe.ledger.domain.RequestState stored = domainState(id);
+        return stored == null ? null : AvroMapping.state(stored);
+    }
+
+    /** The stored state of request {@code id} as the ledger keeps it (null if none). */
+    dev.lethe.ledger.domain.RequestState domainState(String id) {
+        final KeyValueStore<String, dev.lethe.ledger.domain.RequestState> store =
+                driver.getKeyValueStore(LedgerNames.LEDGER_STORE);
         return store.get(id);
     }
 

@@ -127,11 +127,11 @@ class LedgerTopologyTest {
             final List<AuditFact> published = ledger.audit.readValuesToList().stream()
                     .filter(f -> f.getRequestId().equals(ID)).toList();
 
-            final org.apache.kafka.streams.state.KeyValueStore<String, AuditFact> store =
+            final org.apache.kafka.streams.state.KeyValueStore<String, List<AuditFact>> store =
                     ledger.driver.getKeyValueStore(LedgerNames.AUDIT_STORE);
             final List<AuditFact> stored = new ArrayList<>();
             try (var it = store.range(AuditKeys.first(ID), AuditKeys.last(ID))) {
-                it.forEachRemaining(entry -> stored.add(entry.value));
+                it.forEachRemaining(entry -> stored.addAll(entry.value));
             }
             assertEquals(published, stored);
             assertEquals("COMPLETED", stored.get(stored.size() - 1).getType());

@@ -4,13 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 
-import dev.lethe.avro.RequestState;
+import dev.lethe.ledger.domain.RequestState;
 import org.junit.jupiter.api.Test;
 
 class RecentStatesTest {
 
     private static RequestState state(String id) {
-        return RequestState.newBuilder().setRequestId(id).build();
+        return RequestState.awaiting(id);
     }
 
     @Test

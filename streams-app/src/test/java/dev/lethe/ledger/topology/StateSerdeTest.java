@@ -1,0 +1,86 @@
+package dev.lethe.ledger.topology;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import dev.lethe.ledger.domain.Attention;
+import dev.lethe.ledger.domain.Callback;
+import dev.lethe.ledger.domain.Identifier;
+import dev.lethe.ledger.domain.Outcome;
+import dev.lethe.ledger.domain.RequestState;
+import dev.lethe.ledger.domain.RequestStatus;
+import dev.lethe.ledger.domain.Scope;
+import dev.lethe.ledger.domain.SystemStatus;
+import dev.lethe.ledger.domain.SystemTarget;
+import dev.lethe.schemas.LetheSerdes;
+import dev.lethe.schemas.registry.InMemorySchemaRegistryClient;
+import java.time.Instant;
+import java.util.List;
+import org.apache.kafka.common.errors.SerializationException;
+import org.junit.jupiter.api.Test;
+
+class StateSerdeTest {
+
+    private static final Instant T = Instant.parse("2026-03-01T09:00:00.123Z");
+    private final LetheSerdes serdes = new LetheSerdes(new InMemorySchemaRegistryClient());
+    private final StateSerde serde = new StateSerde(serdes.state());
+
+    /** A state with every field set (and some of the optional ones of its systems left out). */
+    static RequestState everyField() {
+        final SystemTarget done = new SystemTarget("billing", SystemStatus.DONE, 2, T, 42L, "rows deleted",
+                null, T.plusSeconds(86_400), null, 1, 24, 5, false, false, List.of(Outcome.NOT_FOUND));
+        final SystemTarget kept = new SystemTarget("crm", SystemStatus.RETAINED, 1, T.plusSeconds(5), null,
+                "kept invoices — näive ☃", "tax law, 10 years", null, T.plusSeconds(3_600), 3, 0, 0, true, true,
+                List.of());
+        final Callback early = new Callback("cb-1", "r-1", "analytics", T, "partner:analytics", Outcome.PROGRESS,
+                null, "half way", null);
+        return new RequestState("r-1", RequestStatus.IN_PROGRESS, "sk-1", new Identifier("user_id", "u-1842"),
+                List.of(new Identifier("email", "kim@example.com")), List.of("s3://media/u-1842/a.png"),
+                List.of("user_id", "email"), "GDPR", "account_deleted", "accounts-service",
+                new Scope(List.of("billing", "crm"), List.of("legacy")), 3, T, T.plusSeconds(30 * 86_400L), null,
+                T.plusSeconds(9), List.of(done, kept), List.of(early), 17, "fp-abc", "0a1b2c",
+                T.plusSeconds(20 * 86_400L), 2, true, List.of(Attention.values()), "r-0");
+    }
+
+    @Test
+    void shouldReadBackEveryFieldOfAStateItWrote() {
+        final RequestState state = everyField();
+
+        assertEquals(state, serde.deserializer().deserialize("t", serde.serializer().serialize("t", state)));
+    }
+
+    @Test
+    void shouldReadBackAStateHoldingOnlyEarlyCallbacks() {
+        final RequestState waiting = RequestState.awaiting("r-2");
+
+        assertEquals(waiting, serde.deserializer().deserialize("t", serde.serializer().serialize("t", waiting)));
+    }
+
+    @Test
+    void shouldReadAStateStoredInTheOldAvroFormat() {
+        final RequestState state = everyField();
+        final byte[] old = serdes.state().serialize("lethe-ledger-ledger-changelog", AvroMapping.state(state));
+
+        assertEquals(state, serde.deserializer().deserialize("lethe-ledger-ledger-changelog", old));
+    }
+
+    @Test
+    void shouldWriteOnlyTheCompactFormat() {
+        final byte[] compact = serde.serializer().serialize("t", everyField());
+
+        assertEquals(StateSerde.TAG, compact[0]);
+        assertEquals(StateSerde.VERSION, compact[1]);
+    }
+
+    @Test
+    void refusesAValueOfAnUnknownFormatOrAFutureVersion() {
+        assertThrows(SerializationException.class, () -> serde.deserializer().deserialize("t", new byte[] {'X', 1}));
+        assertThrows(SerializationException.class,
+                () -> serde.deserializer().deserialize("t", new byte[] {StateSerde.TAG, 9}));
+        final byte[] cut = serde.serializer().serialize("t", everyField());
+        assertThrows(SerializationException.class, () -> serde.deserializer().deserialize("t",
+                java.util.Arrays.copyOf(cut, cut.length - 3)));
+        assertNull(serde.deserializer().deserialize("t", null));
+    }
+}
