@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.lethe.avro.SubjectEntry;
+import dev.lethe.ledger.domain.RequestState;
 import dev.lethe.schemas.config.InternalToken;
 import dev.lethe.schemas.config.Secret;
 import dev.lethe.schemas.systems.SystemsJson;
@@ -80,6 +81,13 @@ public final class QueryServer implements AutoCloseable {
     /** The most subjects one batch look-up takes (the gateway's batch intake holds at most 1,000). */
     static final int SUBJECTS_BATCH_MAX = 1_000;
     private static final String STARTING = "STARTING";
+    private static final String FORWARDED = "forwarded";
+    /** Asks an instance for its standby copy of a request ({@link LedgerQueries#findStandby}). */
+    static final String STANDBY = "standby";
+    /** Set ({@code true}) on an answer read from a standby copy, which may lag the owner by a commit or two. */
+    public static final String STALE_HEADER = "X-Lethe-Stale";
+    /** How long the owner of a key may take beyond the read's own waits before a standby copy is asked instead. */
+    private static final Duration OWNER_GRACE = Duration.ofSeconds(2);
 
     private volatile LedgerQueries queries;
     private volatile boolean serving;
@@ -176,9 +184,63 @@ public final class QueryServer implements AutoCloseable {
 
     private void request(Context ctx) throws InterruptedException {
         final String id = ctx.pathParam("id");
+        if (ctx.queryParam(STANDBY) != null) {
+            answerStale(ctx, id, queries.findStandby(id));
+            return;
+        }
         final Duration wait = Duration.ofMillis(Math.min(MAX_WAIT.toMillis(),
                 Long.parseLong(ctx.queryParamAsClass("waitMs", String.class).getOrDefault("0"))));
-        answer(ctx, id, queries.find(id, written(ctx), wait), state -> RequestView.of(state, clock.instant()));
+        final LedgerQueries.Written written = written(ctx);
+        final Lookup<RequestState> lookup = queries.find(id, written, wait);
+        // A read that names no write of its own may be answered by a standby copy when the owner cannot answer.
+        final boolean standbyAllowed = written == null && ctx.queryParam(FORWARDED) == null;
+        if (lookup instanceof Lookup.Elsewhere<RequestState> elsewhere && ctx.queryParam(FORWARDED) == null) {
+            final HttpResponse<String> owner = send(ctx, elsewhere.owner(), ctx.path(), forwardedParams(ctx),
+                    wait.plus(Arrivals.WAIT).plus(OWNER_GRACE));
+            if (owner != null && (owner.statusCode() != 503 || !standbyAllowed)) {
+                relay(ctx, owner);
+            } else if (!(standbyAllowed && fromStandby(ctx, id))) {
+                if (owner != null) {
+                    relay(ctx, owner);
+                } else {
+                    unavailable(ctx, "the instance that owns this key cannot be reached");
+                }
+            }
+            return;
+        }
+        if (lookup instanceof Lookup.Unavailable<RequestState> && standbyAllowed && fromStandby(ctx, id)) {
+            return;
+        }
+        answer(ctx, id, lookup, state -> RequestView.of(state, clock.instant()));
+    }
+
+    /**
+     * Answers {@code id} from a standby copy, this instance's or another's, when the key's owner
+     * cannot answer; false (nothing answered) when no copy holds the request.
+     */
+    private boolean fromStandby(Context ctx, String id) throws InterruptedException {
+        final Lookup<RequestState> local = queries.findStandby(id);
+        if (local instanceof Lookup.Found<RequestState>) {
+            answerStale(ctx, id, local);
+            return true;
+        }
+        for (HostInfo standby : queries.standbysOf(id)) {
+            final HttpResponse<String> copy = send(ctx, standby, ctx.path(), Map.of(STANDBY, "1"), FAN_OUT_TIMEOUT);
+            if (copy != null && copy.statusCode() == 200) {
+                relay(ctx, copy);
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** A standby copy's answer: the request with {@value #STALE_HEADER}, or 503 (a copy never says "not found"). */
+    private void answerStale(Context ctx, String id, Lookup<RequestState> lookup) throws InterruptedException {
+        if (lookup instanceof Lookup.Found<RequestState>) {
+            LOG.debug("answered a read from a standby copy: its owner could not answer");
+            ctx.header(STALE_HEADER, "true");
+        }
+        answer(ctx, id, lookup, state -> RequestView.of(state, clock.instant()));
     }
 
     private static LedgerQueries.Written written(Context ctx) {
@@ -228,29 +290,48 @@ public final class QueryServer implements AutoCloseable {
 
     /** Passes the call on to the owner of the key, once (a second hop means ownership is moving). */
     private void forward(Context ctx, HostInfo owner) throws InterruptedException {
-        if (ctx.queryParam("forwarded") != null) {
+        if (ctx.queryParam(FORWARDED) != null) {
             unavailable(ctx, "ownership of this key is moving");
             return;
         }
+        final HttpResponse<String> answer = send(ctx, owner, ctx.path(), forwardedParams(ctx), MAX_WAIT.plusSeconds(5));
+        if (answer == null) {
+            unavailable(ctx, "the instance that owns this key cannot be reached");
+        } else {
+            relay(ctx, answer);
+        }
+    }
+
+    private static Map<String, String> forwardedParams(Context ctx) {
         final Map<String, String> params = new LinkedHashMap<>();
         ctx.queryParamMap().forEach((name, values) -> params.put(name, values.get(0)));
-        params.put("forwarded", "1");
-        final HttpRequest.Builder request = HttpRequest.newBuilder(uri(owner, ctx.path(), params))
+        params.put(FORWARDED, "1");
+        return params;
+    }
+
+    /** The answer of {@code host} to this call (its method and body) on {@code path}, or null when it cannot be reached. */
+    private HttpResponse<String> send(Context ctx, HostInfo host, String path, Map<String, String> params,
+                                      Duration timeout) throws InterruptedException {
+        final HttpRequest.Builder request = HttpRequest.newBuilder(uri(host, path, params))
                 .header(InternalToken.HEADER, InternalToken.headerValue(internalToken))
-                .timeout(MAX_WAIT.plusSeconds(5));
+                .timeout(timeout);
         if ("POST".equals(ctx.method().name())) {
             request.header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(ctx.body()));
         } else {
             request.GET();
         }
         try {
-            final HttpResponse<String> answer = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-            answer.headers().firstValue("Retry-After").ifPresent(value -> ctx.header("Retry-After", value));
-            ctx.status(answer.statusCode()).contentType("application/json").result(answer.body());
+            return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
-            LOG.warn("cannot forward a query to {}:{}: {}", owner.host(), owner.port(), e.getMessage());
-            unavailable(ctx, "the instance that owns this key cannot be reached");
+            LOG.warn("cannot forward a query to {}:{}: {}", host.host(), host.port(), e.getMessage());
+            return null;
         }
+    }
+
+    private static void relay(Context ctx, HttpResponse<String> answer) {
+        answer.headers().firstValue("Retry-After").ifPresent(value -> ctx.header("Retry-After", value));
+        answer.headers().firstValue(STALE_HEADER).ifPresent(value -> ctx.header(STALE_HEADER, value));
+        ctx.status(answer.statusCode()).contentType("application/json").result(answer.body());
     }
 
     private void list(Context ctx) {
@@ -460,7 +541,7 @@ public final class QueryServer implements AutoCloseable {
             if (subject.entries() instanceof Lookup.Found<List<SubjectEntry>> entries) {
                 found[i] = SubjectView.of(subject.subjectKey(), entries.value());
             } else if (subject.entries() instanceof Lookup.Elsewhere<List<SubjectEntry>> owner
-                    && ctx.queryParam("forwarded") == null) {
+                    && ctx.queryParam(FORWARDED) == null) {
                 elsewhere.computeIfAbsent(owner.owner(), o -> new ArrayList<>()).add(i);
             }
         }
@@ -475,7 +556,7 @@ public final class QueryServer implements AutoCloseable {
             throws InterruptedException {
         try {
             final HttpResponse<String> answer = http.send(HttpRequest.newBuilder(
-                            uri(owner, SUBJECTS_BATCH, Map.of("forwarded", "1")))
+                            uri(owner, SUBJECTS_BATCH, Map.of(FORWARDED, "1")))
                     .header(InternalToken.HEADER, InternalToken.headerValue(internalToken))
                     .header("Content-Type", "application/json").timeout(FAN_OUT_TIMEOUT)
                     .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(new SubjectsBatch(subjects))))
