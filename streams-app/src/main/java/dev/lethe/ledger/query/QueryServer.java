@@ -58,6 +58,13 @@ import org.slf4j.LoggerFactory;
  * Whatever cannot be answered correctly right now (rebalancing, restoring, not yet applied)
  * gets 503 with Retry-After, never a wrong or partial answer.
  *
+ * <p>A read of one request that names no write of its own ({@code GET /internal/v1/requests/{id}}
+ * without {@code topic/partition/offset}) is answered from a standby copy when the key's owner
+ * cannot answer (it cannot be reached, does not answer in time, or answers 503, e.g. while it
+ * restores after a restart): this instance's copy if it keeps one, else another instance that does
+ * ({@code ?standby=1}). Such an answer carries {@code X-Lethe-Stale: true}: the copy is the owner's
+ * store as of a recent commit. A copy that does not hold the request answers 503, never 404.
+ *
  * <p>Every call but {@code GET /internal/health} must carry the internal secret
  * ({@link InternalToken}: {@code Authorization: Bearer <secret>}), which the gateway and the
  * other instances send; anything else is answered 401 {@code unauthorized}, and the presented
