@@ -21,7 +21,8 @@ import java.util.concurrent.TimeoutException;
  */
 public final class BrokerProcess implements AutoCloseable {
 
-    private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
+    /** Generous: on a saturated 2-core machine the broker JVM took more than 90 s to start. */
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(300);
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
 
     private final Process process;

@@ -6,6 +6,7 @@ import dev.lethe.avro.SystemState;
 import dev.lethe.avro.SystemStatus;
 import dev.lethe.ledger.topology.LedgerNames;
 import dev.lethe.schemas.LetheSerdes;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -21,6 +22,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.utils.Utils;
 
 /**
  * Fills a ledger application's {@code ledger} store fast, without running the ledger: writes
@@ -73,8 +75,10 @@ public final class StorePreloader {
                         .setRequestedAt(now).setDeadline(now.plus(Duration.ofDays(30))).setFinishedAt(now)
                         .setUpdatedAt(now).setSystems(systems).setAuditSeq(BenchCluster.SYSTEMS + 2)
                         .setAuditHead(hash).build();
-                sent.add(producer.send(new ProducerRecord<>(topic, serdes.storeKey().serialize(topic, id),
-                        serdes.state().serialize(topic, state))));
+                // The partition the ledger keeps the id in: the input topics are keyed by the id as text, so
+                // a read finds it where the default partitioner puts the UTF-8 id, not the Avro store key.
+                sent.add(producer.send(new ProducerRecord<>(topic, partitionOf(id),
+                        serdes.storeKey().serialize(topic, id), serdes.state().serialize(topic, state))));
                 if (sent.size() == 100_000) {
                     awaitAll(producer, sent);
                 }
@@ -82,6 +86,11 @@ public final class StorePreloader {
             awaitAll(producer, sent);
         }
         return last;
+    }
+
+    /** The partition of {@code erasure.requests} (and so of the ledger's task) that holds {@code id}. */
+    static int partitionOf(String id) {
+        return Utils.toPositive(Utils.murmur2(id.getBytes(StandardCharsets.UTF_8))) % BenchCluster.PARTITIONS;
     }
 
     private static void awaitAll(KafkaProducer<byte[], byte[]> producer, List<Future<RecordMetadata>> sent)

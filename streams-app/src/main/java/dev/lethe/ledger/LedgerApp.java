@@ -57,6 +57,10 @@ public final class LedgerApp implements AutoCloseable {
             .groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
             .withTimeout(CLOSE_TIMEOUT);
 
+    private static final CloseOptions REMAIN_IN_GROUP = CloseOptions
+            .groupMembershipOperation(CloseOptions.GroupMembershipOperation.REMAIN_IN_GROUP)
+            .withTimeout(CLOSE_TIMEOUT);
+
     private final KafkaStreams streams;
     private final QueryServer server;
     private final KafkaAppliedCheck applied;
@@ -194,6 +198,22 @@ public final class LedgerApp implements AutoCloseable {
         }
         server.close();
         streams.close(LEAVE_GROUP);
+        applied.close();
+    }
+
+    /**
+     * Stops the way a crash looks to the other instances: the query port closes and the streams
+     * client stops without leaving its group, so the others still see this instance as the owner
+     * of its tasks until its session times out ({@code LETHE_SESSION_TIMEOUT_MS}). For failover
+     * drills and tests; {@link #close()} is the deliberate stop. Call one of the two, once.
+     */
+    public void halt() {
+        executors.close();
+        if (notifier != null) {
+            notifier.close();
+        }
+        server.close();
+        streams.close(REMAIN_IN_GROUP);
         applied.close();
     }
 }

@@ -40,6 +40,14 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     private static final int NODE_ID = 1;
     private static final String LOG_DIR = "kafka-logs";
     private static final String SERVER_PROPERTIES = "server.properties";
+    /** {@code broker.session.timeout.ms} (Kafka's default 9000): see {@link #serverProperties()}. */
+    static final int SESSION_TIMEOUT_MS = 4_000;
+    /**
+     * {@code broker.heartbeat.interval.ms} (Kafka's default 2000). Not lower: the controller gives a
+     * heartbeat half the interval in its queue and logs an ERROR for each one that waits longer
+     * (seen at 500 on a saturated machine).
+     */
+    static final int HEARTBEAT_INTERVAL_MS = 1_000;
     private static final String META_PROPERTIES = "meta.properties";
 
     private final Path dataDir;
@@ -155,6 +163,12 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         // log recovery after a crash. Takes effect when the data folder is formatted.
         p.put("offsets.topic.num.partitions", "3");
         p.put("transaction.state.log.num.partitions", "3");
+        // After a crash (kill -9) the restarted controller gives the dead broker's registration a fresh
+        // session and refuses the new one (DUPLICATE_BROKER_REGISTRATION) until that session expires;
+        // then the broker is unfenced on its next heartbeat. Kafka's 9 s and 2 s made up about 7 s of a
+        // restart; broker and controller share this JVM, so a short session fences nothing that is alive.
+        p.put("broker.session.timeout.ms", Integer.toString(SESSION_TIMEOUT_MS));
+        p.put("broker.heartbeat.interval.ms", Integer.toString(HEARTBEAT_INTERVAL_MS));
         p.put("group.initial.rebalance.delay.ms", "0");
         p.put("group.streams.initial.rebalance.delay.ms", "0");
         p.putAll(extraProperties);

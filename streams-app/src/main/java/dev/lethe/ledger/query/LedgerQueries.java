@@ -23,6 +23,7 @@ import java.util.TreeSet;
 import java.util.function.IntFunction;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.Serializer;
+import org.apache.kafka.common.utils.Utils;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KeyQueryMetadata;
 import org.apache.kafka.streams.StoreQueryParameters;
@@ -135,6 +136,52 @@ public final class LedgerQueries {
         }
         return arrivals.await(partition, keySerializer.serialize(Topics.REQUESTS, requestId),
                 () -> queryLocal(requestId, partition));
+    }
+
+    /**
+     * The request as this instance's copy of its partition holds it when the key's active owner
+     * cannot answer (dead, unreachable, restoring): a standby replica, or a task being restored or
+     * promoted here. Such a copy is the owner's store as of its last commit that reached this
+     * instance, so it may lag the owner by a commit or two: a request found there is a state the
+     * ledger really had (statuses only move forward), but a request it does not hold may simply not
+     * have arrived yet, so that is {@link Lookup.Unavailable}, never "not found". Without a copy
+     * here, unavailable too.
+     */
+    public Lookup<RequestState> findStandby(String requestId) {
+        final int partition = partitionOf(requestId);
+        final dev.lethe.avro.RequestState stored;
+        try {
+            stored = streams.store(StoreQueryParameters.fromNameAndType(LedgerNames.LEDGER_STORE,
+                    QueryableStoreTypes.<String, dev.lethe.avro.RequestState>keyValueStore())
+                    .withPartition(partition).enableStaleStores()).get(requestId);
+        } catch (InvalidStateStoreException e) {
+            return new Lookup.Unavailable<>("the owner of this key cannot answer and no copy of it is here");
+        }
+        if (stored == null || stored.getStatus() == null) {
+            return new Lookup.Unavailable<>("the owner of this key cannot answer and the copy here does not hold "
+                    + "the request (it may lag the owner)");
+        }
+        return new Lookup.Found<>(AvroMapping.state(stored));
+    }
+
+    /** The other instances that keep a standby copy of {@code requestId}'s partition (none while rebalancing). */
+    public List<HostInfo> standbysOf(String requestId) {
+        final KeyQueryMetadata metadata;
+        try {
+            metadata = streams.queryMetadataForKey(LedgerNames.LEDGER_STORE, requestId, keySerializer);
+        } catch (StreamsException e) {
+            return List.of();
+        }
+        if (metadata == null || KeyQueryMetadata.NOT_AVAILABLE.equals(metadata)) {
+            return List.of();
+        }
+        return metadata.standbyHosts().stream().filter(host -> !self.equals(host)).toList();
+    }
+
+    /** The partition of {@code erasure.requests} (and of the ledger store) that holds {@code requestId}. */
+    private int partitionOf(String requestId) {
+        final byte[] key = keySerializer.serialize(Topics.REQUESTS, requestId);
+        return Utils.toPositive(Utils.murmur2(key)) % partitions;
     }
 
     /** The audit trail of {@code requestId} (once applied: see {@link #find}), oldest first. */

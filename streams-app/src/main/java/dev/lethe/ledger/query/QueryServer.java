@@ -63,6 +63,13 @@ import org.slf4j.LoggerFactory;
  * Whatever cannot be answered correctly right now (rebalancing, restoring, not yet applied)
  * gets 503 with Retry-After, never a wrong or partial answer.
  *
+ * <p>A read of one request that names no write of its own ({@code GET /internal/v1/requests/{id}}
+ * without {@code topic/partition/offset}) is answered from a standby copy when the key's owner
+ * cannot answer (it cannot be reached, does not answer in time, or answers 503, e.g. while it
+ * restores after a restart): this instance's copy if it keeps one, else another instance that does
+ * ({@code ?standby=1}). Such an answer carries {@code X-Lethe-Stale: true}: the copy is the owner's
+ * store as of a recent commit. A copy that does not hold the request answers 503, never 404.
+ *
  * <p>Every call but the probes ({@code GET /internal/health}, {@code /livez}, {@code /readyz}) must carry the internal secret
  * ({@link InternalToken}: {@code Authorization: Bearer <secret>}), which the gateway and the
  * other instances send; anything else is answered 401 {@code unauthorized}, and the presented
@@ -104,6 +111,13 @@ public final class QueryServer implements AutoCloseable {
     /** The most subjects one batch look-up takes (the gateway's batch intake holds at most 1,000). */
     static final int SUBJECTS_BATCH_MAX = 1_000;
     private static final String STARTING = "STARTING";
+    private static final String FORWARDED = "forwarded";
+    /** Asks an instance for its standby copy of a request ({@link LedgerQueries#findStandby}). */
+    static final String STANDBY = "standby";
+    /** Set ({@code true}) on an answer read from a standby copy, which may lag the owner by a commit or two. */
+    public static final String STALE_HEADER = "X-Lethe-Stale";
+    /** How long the owner of a key may take beyond the read's own waits before a standby copy is asked instead. */
+    private static final Duration OWNER_GRACE = Duration.ofSeconds(2);
 
     private volatile LedgerQueries queries;
     private volatile boolean serving;
@@ -205,15 +219,73 @@ public final class QueryServer implements AutoCloseable {
 
     private void request(Context ctx) throws InterruptedException {
         final String id = ctx.pathParam("id");
+        if (ctx.queryParam(STANDBY) != null) {
+            answerStale(ctx, id, queries.findStandby(id));
+            return;
+        }
         final Duration wait = Duration.ofMillis(Math.min(MAX_WAIT.toMillis(),
                 Long.parseLong(ctx.queryParamAsClass("waitMs", String.class).getOrDefault("0"))));
-        final Lookup<RequestState> found = queries.find(id, written(ctx), wait);
-        if (found instanceof Lookup.Found<RequestState> request && PUBLIC_VIEW.equals(ctx.queryParam(VIEW))) {
+        final LedgerQueries.Written written = written(ctx);
+        final Lookup<RequestState> lookup = queries.find(id, written, wait);
+        // A read that names no write of its own may be answered by a standby copy when the owner cannot answer.
+        final boolean standbyAllowed = written == null && ctx.queryParam(FORWARDED) == null;
+        if (lookup instanceof Lookup.Elsewhere<RequestState> elsewhere && ctx.queryParam(FORWARDED) == null) {
+            final HttpResponse<String> owner = send(ctx, elsewhere.owner(), ctx.path(), forwardedParams(ctx),
+                    wait.plus(Arrivals.WAIT).plus(OWNER_GRACE));
+            if (owner != null && (owner.statusCode() != 503 || !standbyAllowed)) {
+                relay(ctx, owner);
+            } else if (!(standbyAllowed && fromStandby(ctx, id))) {
+                if (owner != null) {
+                    relay(ctx, owner);
+                } else {
+                    unavailable(ctx, "the instance that owns this key cannot be reached");
+                }
+            }
+            return;
+        }
+        if (lookup instanceof Lookup.Unavailable<RequestState> && standbyAllowed && fromStandby(ctx, id)) {
+            return;
+        }
+        answerRequest(ctx, id, lookup);
+    }
+
+    /** A request's view; without its fingerprint, and marked so, when the caller asks for the public view. */
+    private void answerRequest(Context ctx, String id, Lookup<RequestState> lookup) throws InterruptedException {
+        if (lookup instanceof Lookup.Found<RequestState> request && PUBLIC_VIEW.equals(ctx.queryParam(VIEW))) {
             ctx.header(VIEW_HEADER, PUBLIC_VIEW);
             write(ctx, 200, PUBLIC_REQUEST, RequestView.of(request.value(), clock.instant()));
             return;
         }
-        answer(ctx, id, found, state -> RequestView.of(state, clock.instant()));
+        answer(ctx, id, lookup, state -> RequestView.of(state, clock.instant()));
+    }
+
+    /**
+     * Answers {@code id} from a standby copy, this instance's or another's, when the key's owner
+     * cannot answer; false (nothing answered) when no copy holds the request.
+     */
+    private boolean fromStandby(Context ctx, String id) throws InterruptedException {
+        final Lookup<RequestState> local = queries.findStandby(id);
+        if (local instanceof Lookup.Found<RequestState>) {
+            answerStale(ctx, id, local);
+            return true;
+        }
+        for (HostInfo standby : queries.standbysOf(id)) {
+            final HttpResponse<String> copy = send(ctx, standby, ctx.path(), standbyParams(ctx), FAN_OUT_TIMEOUT);
+            if (copy != null && copy.statusCode() == 200) {
+                relay(ctx, copy);
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** A standby copy's answer: the request with {@value #STALE_HEADER}, or 503 (a copy never says "not found"). */
+    private void answerStale(Context ctx, String id, Lookup<RequestState> lookup) throws InterruptedException {
+        if (lookup instanceof Lookup.Found<RequestState>) {
+            LOG.debug("answered a read from a standby copy: its owner could not answer");
+            ctx.header(STALE_HEADER, "true");
+        }
+        answerRequest(ctx, id, lookup);
     }
 
     private static LedgerQueries.Written written(Context ctx) {
@@ -263,30 +335,60 @@ public final class QueryServer implements AutoCloseable {
 
     /** Passes the call on to the owner of the key, once (a second hop means ownership is moving). */
     private void forward(Context ctx, HostInfo owner) throws InterruptedException {
-        if (ctx.queryParam("forwarded") != null) {
+        if (ctx.queryParam(FORWARDED) != null) {
             unavailable(ctx, "ownership of this key is moving");
             return;
         }
+        final HttpResponse<String> answer = send(ctx, owner, ctx.path(), forwardedParams(ctx), MAX_WAIT.plusSeconds(5));
+        if (answer == null) {
+            unavailable(ctx, "the instance that owns this key cannot be reached");
+        } else {
+            relay(ctx, answer);
+        }
+    }
+
+    /** What a standby copy is asked: the read, from its copy, in the view the caller asked for. */
+    private static Map<String, String> standbyParams(Context ctx) {
+        final Map<String, String> params = new LinkedHashMap<>();
+        params.put(STANDBY, "1");
+        final String view = ctx.queryParam(VIEW);
+        if (view != null) {
+            params.put(VIEW, view);
+        }
+        return params;
+    }
+
+    private static Map<String, String> forwardedParams(Context ctx) {
         final Map<String, String> params = new LinkedHashMap<>();
         ctx.queryParamMap().forEach((name, values) -> params.put(name, values.get(0)));
-        params.put("forwarded", "1");
-        final HttpRequest.Builder request = HttpRequest.newBuilder(uri(owner, ctx.path(), params))
+        params.put(FORWARDED, "1");
+        return params;
+    }
+
+    /** The answer of {@code host} to this call (its method and body) on {@code path}, or null when it cannot be reached. */
+    private HttpResponse<String> send(Context ctx, HostInfo host, String path, Map<String, String> params,
+                                      Duration timeout) throws InterruptedException {
+        final HttpRequest.Builder request = HttpRequest.newBuilder(uri(host, path, params))
                 .header(InternalToken.HEADER, InternalToken.headerValue(internalToken))
-                .timeout(MAX_WAIT.plusSeconds(5));
+                .timeout(timeout);
         if ("POST".equals(ctx.method().name())) {
             request.header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(ctx.body()));
         } else {
             request.GET();
         }
         try {
-            final HttpResponse<String> answer = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-            answer.headers().firstValue("Retry-After").ifPresent(value -> ctx.header("Retry-After", value));
-            answer.headers().firstValue(VIEW_HEADER).ifPresent(value -> ctx.header(VIEW_HEADER, value));
-            ctx.status(answer.statusCode()).contentType("application/json").result(answer.body());
+            return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
-            LOG.warn("cannot forward a query to {}:{}: {}", owner.host(), owner.port(), e.getMessage());
-            unavailable(ctx, "the instance that owns this key cannot be reached");
+            LOG.warn("cannot forward a query to {}:{}: {}", host.host(), host.port(), e.getMessage());
+            return null;
         }
+    }
+
+    private static void relay(Context ctx, HttpResponse<String> answer) {
+        answer.headers().firstValue("Retry-After").ifPresent(value -> ctx.header("Retry-After", value));
+        answer.headers().firstValue(STALE_HEADER).ifPresent(value -> ctx.header(STALE_HEADER, value));
+        answer.headers().firstValue(VIEW_HEADER).ifPresent(value -> ctx.header(VIEW_HEADER, value));
+        ctx.status(answer.statusCode()).contentType("application/json").result(answer.body());
     }
 
     private void list(Context ctx) {
@@ -496,7 +598,7 @@ public final class QueryServer implements AutoCloseable {
             if (subject.entries() instanceof Lookup.Found<List<SubjectEntry>> entries) {
                 found[i] = SubjectView.of(subject.subjectKey(), entries.value());
             } else if (subject.entries() instanceof Lookup.Elsewhere<List<SubjectEntry>> owner
-                    && ctx.queryParam("forwarded") == null) {
+                    && ctx.queryParam(FORWARDED) == null) {
                 elsewhere.computeIfAbsent(owner.owner(), o -> new ArrayList<>()).add(i);
             }
         }
@@ -511,7 +613,7 @@ public final class QueryServer implements AutoCloseable {
             throws InterruptedException {
         try {
             final HttpResponse<String> answer = http.send(HttpRequest.newBuilder(
-                            uri(owner, SUBJECTS_BATCH, Map.of("forwarded", "1")))
+                            uri(owner, SUBJECTS_BATCH, Map.of(FORWARDED, "1")))
                     .header(InternalToken.HEADER, InternalToken.headerValue(internalToken))
                     .header("Content-Type", "application/json").timeout(FAN_OUT_TIMEOUT)
                     .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(new SubjectsBatch(subjects))))
