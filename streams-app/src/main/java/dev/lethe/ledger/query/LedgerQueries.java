@@ -149,19 +149,19 @@ public final class LedgerQueries {
      */
     public Lookup<RequestState> findStandby(String requestId) {
         final int partition = partitionOf(requestId);
-        final dev.lethe.avro.RequestState stored;
+        final RequestState stored;
         try {
             stored = streams.store(StoreQueryParameters.fromNameAndType(LedgerNames.LEDGER_STORE,
-                    QueryableStoreTypes.<String, dev.lethe.avro.RequestState>keyValueStore())
+                    QueryableStoreTypes.<String, RequestState>keyValueStore())
                     .withPartition(partition).enableStaleStores()).get(requestId);
         } catch (InvalidStateStoreException e) {
             return new Lookup.Unavailable<>("the owner of this key cannot answer and no copy of it is here");
         }
-        if (stored == null || stored.getStatus() == null) {
+        if (stored == null || !stored.received()) {
             return new Lookup.Unavailable<>("the owner of this key cannot answer and the copy here does not hold "
                     + "the request (it may lag the owner)");
         }
-        return new Lookup.Found<>(AvroMapping.state(stored));
+        return new Lookup.Found<>(stored);
     }
 
     /** The other instances that keep a standby copy of {@code requestId}'s partition (none while rebalancing). */
