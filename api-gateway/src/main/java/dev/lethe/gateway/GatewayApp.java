@@ -2,6 +2,7 @@ package dev.lethe.gateway;
 
 import dev.lethe.gateway.auth.Authenticator;
 import dev.lethe.gateway.auth.Role;
+import dev.lethe.gateway.erasure.RequestIds;
 import dev.lethe.gateway.erasure.Vocabulary;
 import dev.lethe.gateway.events.EventWriter;
 import dev.lethe.gateway.http.ErrorMapper;
@@ -92,7 +93,15 @@ public final class GatewayApp {
      * runs, so that a JSON log line carries it; {@code null} (nothing to close) on other routes.
      */
     private static MDC.MDCCloseable requestId(Context ctx) {
-        final String id = ctx.pathParamMap().get("id");
+        final String id = loggableRequestId(ctx.pathParamMap().get("id"));
         return id == null ? null : MDC.putCloseable(REQUEST_ID, id);
+    }
+
+    /**
+     * The path's {@code {id}} when it is a request id (a UUID); null for anything else, which is
+     * answered 404 and may be whatever a mistaken caller put in the path, an identifier included.
+     */
+    static String loggableRequestId(String pathId) {
+        return RequestIds.isRequestId(pathId) ? pathId : null;
     }
 }

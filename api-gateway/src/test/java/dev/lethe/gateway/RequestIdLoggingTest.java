@@ -6,6 +6,7 @@ import static dev.lethe.gateway.Fixture.get;
 import static dev.lethe.gateway.Fixture.post;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
@@ -36,6 +37,14 @@ class RequestIdLoggingTest {
     void release() {
         root.detachAppender(appender);
         appender.stop();
+    }
+
+    @Test
+    void shouldNeverPutAPathThatIsNotARequestIdInTheMdc() {
+        assertEquals(REQUEST_ID, GatewayApp.loggableRequestId(REQUEST_ID));
+        // a mistaken caller may put an identifier where the id goes: it is answered 404 and never logged
+        assertNull(GatewayApp.loggableRequestId("jane.doe@example.com"));
+        assertNull(GatewayApp.loggableRequestId(null));
     }
 
     @Test

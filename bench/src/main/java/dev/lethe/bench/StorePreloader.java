@@ -4,7 +4,9 @@ import dev.lethe.avro.RequestState;
 import dev.lethe.avro.RequestStatus;
 import dev.lethe.avro.SystemState;
 import dev.lethe.avro.SystemStatus;
+import dev.lethe.ledger.topology.AvroMapping;
 import dev.lethe.ledger.topology.LedgerNames;
+import dev.lethe.ledger.topology.StateSerde;
 import dev.lethe.schemas.LetheSerdes;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -22,6 +24,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.common.utils.Utils;
 
 /**
@@ -57,6 +60,7 @@ public final class StorePreloader {
                     .setAttempts(1).setUpdatedAt(now).setItemsErased(1L).build());
         }
         final String hash = HexFormat.of().formatHex(new byte[32]);
+        final Serializer<dev.lethe.ledger.domain.RequestState> stored = new StateSerde(serdes.state()).serializer();
         String last = null;
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers(),
@@ -77,8 +81,9 @@ public final class StorePreloader {
                         .setAuditHead(hash).build();
                 // The partition the ledger keeps the id in: the input topics are keyed by the id as text, so
                 // a read finds it where the default partitioner puts the UTF-8 id, not the Avro store key.
+                // The value in the store's own (compact) format, as the ledger writes it.
                 sent.add(producer.send(new ProducerRecord<>(topic, partitionOf(id),
-                        serdes.storeKey().serialize(topic, id), serdes.state().serialize(topic, state))));
+                        serdes.storeKey().serialize(topic, id), stored.serialize(topic, AvroMapping.state(state)))));
                 if (sent.size() == 100_000) {
                     awaitAll(producer, sent);
                 }

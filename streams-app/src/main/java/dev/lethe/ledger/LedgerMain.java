@@ -28,7 +28,7 @@ public final class LedgerMain {
     }
 
     /** The exit status when the stream processing stopped for good (Kafka Streams in ERROR). */
-    public static final int STREAMS_FAILED_STATUS = 3;
+    public static final int STREAMS_FAILED_STATUS = 4;
 
     public static void main(String[] args) {
         final Optional<LedgerConfig> config = StartupCheck.read(

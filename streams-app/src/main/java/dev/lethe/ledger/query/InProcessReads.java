@@ -19,7 +19,7 @@ import org.apache.kafka.streams.errors.StreamsException;
  * or a request that is not there once {@link LedgerQueries#find} has waited for what was written
  * before (the same wait as over HTTP, so a GET after a 202 never answers 404). Everything else —
  * a key owned by another instance, a store that is not queryable now, a subject value the key
- * cannot be made of — is {@code null}: the caller asks over HTTP, where the query server forwards,
+ * cannot be made of, a Kafka Streams client that is not running — is {@code null}: the caller asks over HTTP, where the query server forwards,
  * answers 503 with Retry-After, or 400, exactly as before.
  */
 public final class InProcessReads {
@@ -41,10 +41,14 @@ public final class InProcessReads {
      * this instance owns the id and it is not there; null when the answer must come over HTTP.
      */
     public Answer request(String id, boolean publicView) {
+        if (!queries.state().isRunningOrRebalancing()) {
+            return null;
+        }
         final Lookup<RequestState> found;
         try {
             found = queries.find(id, null, Duration.ZERO);
-        } catch (StreamsException e) {
+        } catch (StreamsException | IllegalStateException e) {
+            // stopped meanwhile (Kafka Streams refuses its metadata and stores): over HTTP that is a 503
             return null;
         }
         if (found instanceof Lookup.Found<RequestState> request) {
@@ -62,10 +66,14 @@ public final class InProcessReads {
         if (namespace == null || namespace.isBlank() || value == null || value.isBlank()) {
             return null;
         }
+        if (!queries.state().isRunningOrRebalancing()) {
+            return null;
+        }
         final LedgerQueries.Subject subject;
         try {
             subject = queries.subject(namespace, value);
-        } catch (IllegalArgumentException | StreamsException e) {
+        } catch (IllegalArgumentException | IllegalStateException | StreamsException e) {
+            // a value no key can be made of, or a client that stopped meanwhile: HTTP answers 400 or 503
             return null;
         }
         if (subject.entries() instanceof Lookup.Found<List<SubjectEntry>> entries) {

@@ -140,15 +140,20 @@ public final class LedgerQueries {
 
     /**
      * The request as this instance's copy of its partition holds it when the key's active owner
-     * cannot answer (dead, unreachable, restoring): a standby replica, or a task being restored or
-     * promoted here. Such a copy is the owner's store as of its last commit that reached this
+     * cannot answer (dead, unreachable, restoring): a standby replica kept here. Such a copy is the owner's store as of its last commit that reached this
      * instance, so it may lag the owner by a commit or two: a request found there is a state the
      * ledger really had (statuses only move forward), but a request it does not hold may simply not
      * have arrived yet, so that is {@link Lookup.Unavailable}, never "not found". Without a copy
-     * here, unavailable too.
+     * here, unavailable too; and when the copy here is this instance's own active task (restoring
+     * after a restart, replaying its changelog from the start), unavailable as well.
      */
     public Lookup<RequestState> findStandby(String requestId) {
         final int partition = partitionOf(requestId);
+        if (ownedHere(requestId)) {
+            // this instance's copy is the active task itself, restoring: it replays the changelog from
+            // its start and may hold a far older state than the ledger has; a standby elsewhere is asked
+            return new Lookup.Unavailable<>("this instance owns the key and is still restoring it");
+        }
         final RequestState stored;
         try {
             stored = streams.store(StoreQueryParameters.fromNameAndType(LedgerNames.LEDGER_STORE,
@@ -162,6 +167,17 @@ public final class LedgerQueries {
                     + "the request (it may lag the owner)");
         }
         return new Lookup.Found<>(stored);
+    }
+
+    /** Whether this instance is the active owner of {@code requestId}'s partition (false when unknown). */
+    private boolean ownedHere(String requestId) {
+        try {
+            final KeyQueryMetadata metadata = streams.queryMetadataForKey(LedgerNames.LEDGER_STORE, requestId,
+                    keySerializer);
+            return metadata != null && self.equals(metadata.activeHost());
+        } catch (StreamsException e) {
+            return false;
+        }
     }
 
     /** The other instances that keep a standby copy of {@code requestId}'s partition (none while rebalancing). */

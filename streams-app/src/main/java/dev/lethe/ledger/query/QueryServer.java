@@ -672,7 +672,7 @@ public final class QueryServer implements AutoCloseable {
      * health 503: a 500 would make the gateway neither retry nor ask the other instance.
      */
     private void holdWhileStopped(Context ctx) {
-        if (!serving || queries == null || HEALTH.equals(ctx.path()) || queries.state().isRunningOrRebalancing()) {
+        if (!serving || queries == null || isProbe(ctx.path()) || queries.state().isRunningOrRebalancing()) {
             return;
         }
         unavailable(ctx, "its stream processing is " + queries.state());

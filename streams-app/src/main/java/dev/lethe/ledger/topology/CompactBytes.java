@@ -108,7 +108,7 @@ final class CompactBytes {
         }
     }
 
-    /** Reads what a {@link Writer} wrote; a value cut short is a {@link SerializationException}. */
+    /** Reads what a {@link Writer} wrote; a value cut short or out of range is a {@link SerializationException}. */
     static final class Reader {
         private final byte[] buf;
         private int pos;
@@ -141,7 +141,11 @@ final class CompactBytes {
         }
 
         int varInt() {
-            return Math.toIntExact(varLong());
+            final long value = varLong();
+            if (value != (int) value) {
+                throw new SerializationException("compact int out of range at byte " + pos + ": " + value);
+            }
+            return (int) value;
         }
 
         boolean bool() {
@@ -172,7 +176,14 @@ final class CompactBytes {
 
         <E extends Enum<E>> E name(Class<E> type) {
             final String name = string();
-            return name == null ? null : Enum.valueOf(type, name);
+            if (name == null) {
+                return null;
+            }
+            try {
+                return Enum.valueOf(type, name);
+            } catch (IllegalArgumentException e) {
+                throw new SerializationException("unknown " + type.getSimpleName() + " " + name + " before byte " + pos);
+            }
         }
 
         List<String> strings() {

@@ -1,6 +1,7 @@
 package dev.lethe.ledger.query;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 
 import dev.lethe.ledger.topology.AppliedOffsets;
 import dev.lethe.schemas.LetheSerdes;
@@ -37,29 +38,11 @@ class QueryServerStoppedStreamsTest {
     @TempDir
     Path state;
 
+    private KafkaStreams streams;
+
     @Test
     void shouldAnswer503WithRetryAfterWhenTheStreamsClientHasStopped() throws Exception {
-        final Properties props = new Properties();
-        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "stopped-streams-test");
-        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:1");
-        props.put(StreamsConfig.STATE_DIR_CONFIG, state.toString());
-        final StreamsBuilder builder = new StreamsBuilder();
-        builder.stream("in").to("out");
-        final KafkaStreams streams = new KafkaStreams(builder.build(), props);
-        streams.close(Duration.ofSeconds(5));
-        final LedgerQueries queries = new LedgerQueries(streams,
-                new LetheSerdes(new RestSchemaRegistryClient("http://127.0.0.1:1")), new HostInfo("127.0.0.1", 1), 6,
-                new AppliedCheck() {
-                    @Override
-                    public long endOffset(int partition) {
-                        return 0;
-                    }
-
-                    @Override
-                    public boolean pending(int partition, byte[] key) {
-                        return false;
-                    }
-                }, new AppliedOffsets(), SubjectKeys.ofSecret("pseudonym-secret-0123456789abcdef-0123".getBytes(StandardCharsets.UTF_8)));
+        final LedgerQueries queries = stoppedLedger();
         final HttpClient http = HttpClient.newHttpClient();
 
         try (QueryServer server = new QueryServer(queries, Clock.systemUTC(), Secret.of(SECRET)).start("127.0.0.1", 0)) {
@@ -78,5 +61,62 @@ class QueryServerStoppedStreamsTest {
             assertEquals(503, health.statusCode(), health.body());
             assertEquals("NOT_RUNNING", QueryServer.JSON.readTree(health.body()).path("streams").asText());
         }
+    }
+
+    @Test
+    void shouldAnswerTheProbesWithTheirOwnBodiesWhenTheStreamsClientHasStopped() throws Exception {
+        final LedgerQueries queries = stoppedLedger();
+        final HttpClient http = HttpClient.newHttpClient();
+
+        try (QueryServer server = new QueryServer(queries, Clock.systemUTC(), Secret.of(SECRET)).start("127.0.0.1", 0)) {
+            server.probes().watch(streams::state);
+            final String base = "http://127.0.0.1:" + server.port();
+            final HttpResponse<String> live = http.send(HttpRequest.newBuilder(URI.create(base + "/livez")).GET().build(),
+                    HttpResponse.BodyHandlers.ofString());
+            final HttpResponse<String> ready = http.send(HttpRequest.newBuilder(URI.create(base + "/readyz")).GET().build(),
+                    HttpResponse.BodyHandlers.ofString());
+
+            // a closed client is not a failed one: alive, so that the orchestrator does not kill an instance that stops
+            assertEquals(200, live.statusCode(), live.body());
+            assertEquals("UP", QueryServer.JSON.readTree(live.body()).path("status").asText(), live.body());
+            assertEquals(503, ready.statusCode(), ready.body());
+            assertEquals("NOT_READY", QueryServer.JSON.readTree(ready.body()).path("status").asText(), ready.body());
+            assertEquals("NOT_RUNNING", QueryServer.JSON.readTree(ready.body()).path("streams").asText(), ready.body());
+        }
+    }
+
+    @Test
+    void shouldLeaveInProcessReadsToHttpWhenTheStreamsClientHasStopped() {
+        final InProcessReads reads = new InProcessReads(stoppedLedger(), Clock.systemUTC());
+
+        // null: the gateway asks over HTTP, where a stopped ledger answers 503 with Retry-After, not 500
+        assertNull(reads.request("r-1", true));
+        assertNull(reads.request("r-1", false));
+        assertNull(reads.subject("user_id", "u-1"));
+    }
+
+    private LedgerQueries stoppedLedger() {
+        final Properties props = new Properties();
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "stopped-streams-test");
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:1");
+        props.put(StreamsConfig.STATE_DIR_CONFIG, state.toString());
+        final StreamsBuilder builder = new StreamsBuilder();
+        builder.stream("in").to("out");
+        streams = new KafkaStreams(builder.build(), props);
+        streams.close(Duration.ofSeconds(5));
+        final LedgerQueries queries = new LedgerQueries(streams,
+                new LetheSerdes(new RestSchemaRegistryClient("http://127.0.0.1:1")), new HostInfo("127.0.0.1", 1), 6,
+                new AppliedCheck() {
+                    @Override
+                    public long endOffset(int partition) {
+                        return 0;
+                    }
+
+                    @Override
+                    public boolean pending(int partition, byte[] key) {
+                        return false;
+                    }
+                }, new AppliedOffsets(), SubjectKeys.ofSecret("pseudonym-secret-0123456789abcdef-0123".getBytes(StandardCharsets.UTF_8)));
+        return queries;
     }
 }
