@@ -3,24 +3,16 @@ package dev.lethe.ledger.query;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
-import dev.lethe.ledger.topology.AppliedOffsets;
-import dev.lethe.schemas.LetheSerdes;
-import dev.lethe.schemas.SubjectKeys;
 import dev.lethe.schemas.config.Secret;
-import dev.lethe.schemas.registry.RestSchemaRegistryClient;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import java.util.Properties;
 import org.apache.kafka.streams.KafkaStreams;
-import org.apache.kafka.streams.StreamsBuilder;
-import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.state.HostInfo;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -96,27 +88,9 @@ class QueryServerStoppedStreamsTest {
     }
 
     private LedgerQueries stoppedLedger() {
-        final Properties props = new Properties();
-        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "stopped-streams-test");
-        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:1");
-        props.put(StreamsConfig.STATE_DIR_CONFIG, state.toString());
-        final StreamsBuilder builder = new StreamsBuilder();
-        builder.stream("in").to("out");
-        streams = new KafkaStreams(builder.build(), props);
+        streams = new KafkaStreams(OfflineQueries.passThrough().build(),
+                OfflineQueries.props("stopped-streams-test", state));
         streams.close(Duration.ofSeconds(5));
-        final LedgerQueries queries = new LedgerQueries(streams,
-                new LetheSerdes(new RestSchemaRegistryClient("http://127.0.0.1:1")), new HostInfo("127.0.0.1", 1), 6,
-                new AppliedCheck() {
-                    @Override
-                    public long endOffset(int partition) {
-                        return 0;
-                    }
-
-                    @Override
-                    public boolean pending(int partition, byte[] key) {
-                        return false;
-                    }
-                }, new AppliedOffsets(), SubjectKeys.ofSecret("pseudonym-secret-0123456789abcdef-0123".getBytes(StandardCharsets.UTF_8)));
-        return queries;
+        return OfflineQueries.over(streams, new HostInfo("127.0.0.1", 1), 6);
     }
 }

@@ -10,11 +10,6 @@ import dev.lethe.ledger.domain.LedgerEvent;
 import dev.lethe.ledger.domain.LedgerPolicy;
 import dev.lethe.ledger.domain.RequestState;
 import dev.lethe.ledger.domain.Scope;
-import dev.lethe.ledger.topology.AppliedOffsets;
-import dev.lethe.schemas.LetheSerdes;
-import dev.lethe.schemas.SubjectKeys;
-import dev.lethe.schemas.registry.RestSchemaRegistryClient;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -26,7 +21,6 @@ import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KeyQueryMetadata;
 import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.StreamsBuilder;
-import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.state.HostInfo;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
@@ -71,26 +65,9 @@ class StandbyCopyTest {
     }
 
     private LedgerQueries queries(HostInfo active) {
-        final Properties props = new Properties();
-        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "standby-copy-test");
-        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:1");
-        props.put(StreamsConfig.STATE_DIR_CONFIG, state.toString());
-        final StreamsBuilder builder = new StreamsBuilder();
-        builder.stream("in").to("out");
-        streams = new CopyStreams(builder, props, new KeyQueryMetadata(active, Set.of(OTHER), 0), received());
-        return new LedgerQueries(streams, new LetheSerdes(new RestSchemaRegistryClient("http://127.0.0.1:1")), SELF, 1,
-                new AppliedCheck() {
-                    @Override
-                    public long endOffset(int partition) {
-                        return 0;
-                    }
-
-                    @Override
-                    public boolean pending(int partition, byte[] key) {
-                        return false;
-                    }
-                }, new AppliedOffsets(),
-                SubjectKeys.ofSecret("pseudonym-secret-0123456789abcdef-0123".getBytes(StandardCharsets.UTF_8)));
+        streams = new CopyStreams(OfflineQueries.passThrough(), OfflineQueries.props("standby-copy-test", state),
+                new KeyQueryMetadata(active, Set.of(OTHER), 0), received());
+        return OfflineQueries.over(streams, SELF, 1);
     }
 
     private static RequestState received() {
