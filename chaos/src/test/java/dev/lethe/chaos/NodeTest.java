@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -30,7 +31,7 @@ class NodeTest {
         public static void main(String[] args) throws InterruptedException {
             System.out.println("idle and waiting");
             System.out.flush();
-            Thread.sleep(Long.MAX_VALUE);
+            new CountDownLatch(1).await(); // never counted down: waits until the test kills this JVM
         }
     }
 
