@@ -17,6 +17,10 @@ import dev.lethe.schemas.registry.SchemaRegistryException;
 import dev.lethe.schemas.serde.ConfluentAvroSerde;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.apache.avro.Schema;
 
 /**
@@ -30,6 +34,10 @@ import org.apache.avro.Schema;
  * and a subject whose own level already checks more keeps it (joined with ours). A registry that
  * refuses (an incompatible change, or no registry) stops the caller with a line naming the
  * subject.
+ *
+ * <p>The subjects are independent, so they are ensured {@link #PARALLEL} at a time: each one is
+ * two or three round trips to the registry, and done one after another they were about two
+ * seconds of every start of the embedded default (docs/reliability.md, recovery after a crash).
  */
 public final class TopicContracts {
 
@@ -39,6 +47,9 @@ public final class TopicContracts {
      * the dataset for ever) and the ledger rebuilds its state from them.
      */
     public static final Compatibility COMPATIBILITY = Compatibility.BACKWARD_TRANSITIVE;
+
+    /** How many subjects are ensured at the same time. */
+    static final int PARALLEL = 8;
 
     /** The key schema registered for producers that write keys with an Avro serializer. */
     public static final Schema KEY_SCHEMA = Schema.create(Schema.Type.STRING);
@@ -75,16 +86,44 @@ public final class TopicContracts {
     /**
      * Sets the compatibility of every subject of {@link #ALL} and registers its schema there.
      *
-     * @return the subjects, in the order they were registered
-     * @throws IllegalStateException when the registry refuses a level or a schema
+     * @return the subjects, in the order of {@link #ALL}, each topic's key subject first
+     * @throws IllegalStateException when the registry refuses a level or a schema (the first
+     *         refused subject in that order)
      */
     public static List<String> register(SchemaRegistryClient registry) {
-        final List<String> subjects = new ArrayList<>();
-        for (Contract contract : ALL) {
-            subjects.add(ensure(registry, contract.keySubject(), KEY_SCHEMA));
-            subjects.add(ensure(registry, contract.valueSubject(), contract.value()));
+        final ExecutorService pool = Executors.newFixedThreadPool(PARALLEL, task -> {
+            final Thread thread = new Thread(task, "lethe-topic-contracts");
+            thread.setDaemon(true);
+            return thread;
+        });
+        try {
+            final List<Future<String>> ensured = new ArrayList<>();
+            for (Contract contract : ALL) {
+                ensured.add(pool.submit(() -> ensure(registry, contract.keySubject(), KEY_SCHEMA)));
+                ensured.add(pool.submit(() -> ensure(registry, contract.valueSubject(), contract.value())));
+            }
+            final List<String> subjects = new ArrayList<>();
+            for (Future<String> subject : ensured) {
+                subjects.add(outcome(subject));
+            }
+            return subjects;
+        } finally {
+            pool.shutdownNow();
         }
-        return subjects;
+    }
+
+    private static String outcome(Future<String> subject) {
+        try {
+            return subject.get();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException failure) {
+                throw failure;
+            }
+            throw new IllegalStateException("registering Lethe's schemas failed: " + e.getCause(), e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while registering Lethe's schemas", e);
+        }
     }
 
     private static String ensure(SchemaRegistryClient registry, String subject, Schema schema) {

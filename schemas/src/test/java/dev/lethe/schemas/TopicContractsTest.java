@@ -12,7 +12,13 @@ import dev.lethe.schemas.registry.SchemaRegistryClient;
 import dev.lethe.schemas.registry.SchemaRegistryException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Collections;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.apache.avro.Schema;
 import org.junit.jupiter.api.Test;
@@ -32,7 +38,9 @@ class TopicContractsTest {
         final List<String> expected = TOPICS.stream()
                 .flatMap(topic -> Stream.of(topic + "-key", topic + "-value")).toList();
         assertEquals(expected, subjects);
-        assertEquals(expected, registry.registrations().stream().map(Registration::subject).toList());
+        assertEquals(Set.copyOf(expected),
+                registry.registrations().stream().map(Registration::subject).collect(Collectors.toSet()));
+        assertEquals(expected.size(), registry.registrations().size());
         expected.forEach(subject -> assertEquals(Optional.of(Compatibility.BACKWARD_TRANSITIVE),
                 registry.compatibility(subject), subject));
         registry.registrations().stream().filter(r -> r.subject().endsWith("-key"))
@@ -80,6 +88,64 @@ class TopicContractsTest {
         assertTrue(e.getMessage().contains("BACKWARD_TRANSITIVE"), e.getMessage());
     }
 
+    @Test
+    void shouldEnsureSubjectsConcurrentlyNotOneAfterAnother() {
+        final InFlight registry = new InFlight(new InMemorySchemaRegistryClient());
+
+        TopicContracts.register(registry);
+
+        assertTrue(registry.most() >= 2, "at most " + registry.most() + " registration in flight at once");
+    }
+
+    /**
+     * A registry whose first registration waits (up to 5 s) for a second one to begin, and that
+     * counts how many are in flight at once: one after another, the most is 1.
+     */
+    private static final class InFlight implements SchemaRegistryClient {
+        private final SchemaRegistryClient delegate;
+        private final CountDownLatch second = new CountDownLatch(2);
+        private final AtomicInteger now = new AtomicInteger();
+        private final AtomicInteger most = new AtomicInteger();
+
+        InFlight(SchemaRegistryClient delegate) {
+            this.delegate = delegate;
+        }
+
+        int most() {
+            return most.get();
+        }
+
+        @Override
+        public int register(String subject, Schema schema) {
+            most.accumulateAndGet(now.incrementAndGet(), Math::max);
+            try {
+                second.countDown();
+                second.await(5, TimeUnit.SECONDS);
+                return delegate.register(subject, schema);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            } finally {
+                now.decrementAndGet();
+            }
+        }
+
+        @Override
+        public Schema schemaById(int id) {
+            return delegate.schemaById(id);
+        }
+
+        @Override
+        public Optional<Compatibility> compatibility(String subject) {
+            return delegate.compatibility(subject);
+        }
+
+        @Override
+        public void setCompatibility(String subject, Compatibility level) {
+            delegate.setCompatibility(subject, level);
+        }
+    }
+
     private record Registration(String subject, Schema schema) {
     }
 
@@ -91,7 +157,7 @@ class TopicContractsTest {
             implements SchemaRegistryClient {
 
         Watching(SchemaRegistryClient delegate, String refusedSubject) {
-            this(delegate, refusedSubject, new ArrayList<>());
+            this(delegate, refusedSubject, Collections.synchronizedList(new ArrayList<>()));
         }
 
         @Override
