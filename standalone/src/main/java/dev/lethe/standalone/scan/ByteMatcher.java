@@ -5,7 +5,8 @@ import java.io.InputStream;
 import java.util.List;
 
 /**
- * Finds every byte form of every {@link SearchedValue} in a byte array or a stream. Forms that
+ * Finds every byte form of every {@link SearchedValue} in a byte array or a stream, in one pass
+ * whatever the number of forms (a table of the forms by their first two bytes). Forms that
  * match ASCII letters in any case are compared against a copy of the bytes with {@code A-Z}
  * lowered (which leaves every byte of a multi-byte UTF-8 character as it is).
  */
@@ -18,12 +19,17 @@ final class ByteMatcher {
         void found(SearchedValue value, SearchedValue.Pattern pattern, long offset);
     }
 
-    private final List<SearchedValue> values;
     private final int longest;
+    private final Candidate[][] exact;
+    private final Candidate[][] folded;
+    private final boolean anyFolded;
 
+    /** Every form is at least two bytes long (values are at least {@value SearchedValue#MIN_LENGTH} characters). */
     ByteMatcher(List<SearchedValue> values) {
-        this.values = List.copyOf(values);
         this.longest = values.stream().mapToInt(SearchedValue::longestPattern).max().orElse(1);
+        this.exact = table(values, false);
+        this.folded = table(values, true);
+        this.anyFolded = values.stream().flatMap(v -> v.patterns().stream()).anyMatch(SearchedValue.Pattern::foldCase);
     }
 
     /** Every occurrence in {@code bytes} (null is nothing). */
@@ -56,40 +62,65 @@ final class ByteMatcher {
         }
     }
 
-    /** Occurrences within {@code bytes[0, length)} that start before {@code startsBelow}. */
+    /**
+     * Occurrences within {@code bytes[0, length)} that start before {@code startsBelow}: one pass
+     * over the bytes (and one over their lowered copy), looking up the forms that start with each
+     * pair of bytes.
+     */
     private void search(byte[] bytes, int length, int from, int startsBelow, Sink sink) {
-        byte[] folded = null;
-        for (SearchedValue value : values) {
-            for (SearchedValue.Pattern pattern : value.patterns()) {
-                final byte[] needle = pattern.foldCase() ? lowered(pattern.bytes()) : pattern.bytes();
-                if (pattern.foldCase() && folded == null) {
-                    folded = lowered(bytes, length);
-                }
-                final byte[] hay = pattern.foldCase() ? folded : bytes;
-                for (int i = indexOf(hay, length, needle, from); i >= 0 && i < startsBelow;
-                     i = indexOf(hay, length, needle, i + 1)) {
-                    sink.found(value, pattern, i);
+        scan(bytes, length, from, startsBelow, exact, sink);
+        if (anyFolded) {
+            scan(lowered(bytes, length), length, from, startsBelow, folded, sink);
+        }
+    }
+
+    private static void scan(byte[] hay, int length, int from, int startsBelow, Candidate[][] table, Sink sink) {
+        final int last = Math.min(startsBelow, length - 1);
+        for (int i = from; i < last; i++) {
+            final Candidate[] candidates = table[((hay[i] & 0xff) << 8) | (hay[i + 1] & 0xff)];
+            if (candidates == null) {
+                continue;
+            }
+            for (Candidate candidate : candidates) {
+                if (matches(hay, length, i, candidate.needle())) {
+                    sink.found(candidate.value(), candidate.pattern(), i);
                 }
             }
         }
     }
 
-    private static int indexOf(byte[] hay, int length, byte[] needle, int from) {
-        final int last = length - needle.length;
-        final byte first = needle[0];
-        outer:
-        for (int i = from; i <= last; i++) {
-            if (hay[i] != first) {
-                continue;
-            }
-            for (int j = 1; j < needle.length; j++) {
-                if (hay[i + j] != needle[j]) {
-                    continue outer;
-                }
-            }
-            return i;
+    private static boolean matches(byte[] hay, int length, int at, byte[] needle) {
+        if (at + needle.length > length) {
+            return false;
         }
-        return -1;
+        for (int j = 2; j < needle.length; j++) {
+            if (hay[at + j] != needle[j]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** One form to compare where its first two bytes are found. */
+    private record Candidate(SearchedValue value, SearchedValue.Pattern pattern, byte[] needle) {
+    }
+
+    private static Candidate[][] table(List<SearchedValue> values, boolean foldCase) {
+        final Candidate[][] table = new Candidate[1 << 16][];
+        for (SearchedValue value : values) {
+            for (SearchedValue.Pattern pattern : value.patterns()) {
+                if (pattern.foldCase() != foldCase) {
+                    continue;
+                }
+                final byte[] needle = foldCase ? lowered(pattern.bytes()) : pattern.bytes();
+                final int key = ((needle[0] & 0xff) << 8) | (needle[1] & 0xff);
+                final Candidate[] known = table[key] == null ? new Candidate[0] : table[key];
+                final Candidate[] more = java.util.Arrays.copyOf(known, known.length + 1);
+                more[known.length] = new Candidate(value, pattern, needle);
+                table[key] = more;
+            }
+        }
+        return table;
     }
 
     private static byte[] lowered(byte[] bytes) {

@@ -88,7 +88,12 @@ public final class PiiScanner {
         }
         long bytes = 0;
         int count = 0;
+        int indexes = 0;
         for (Path file : files) {
+            if (source == Hit.Source.BROKER_FILE && isOffsetOrTimeIndex(file)) {
+                indexes++;
+                continue;
+            }
             try {
                 if (FileScan.scan(file, source, matcher, hits)) {
                     count++;
@@ -101,9 +106,18 @@ public final class PiiScanner {
             }
         }
         read.add(kind + " under " + root + ": " + count + " files, " + bytes + " bytes (raw bytes)");
+        if (indexes > 0) {
+            skipped.add(indexes + " offset and time index files under " + root + " (*.index, *.timeindex: offsets and "
+                    + "timestamps only, no record bytes; a running broker pre-allocates them at 10 MB each)");
+        }
         if (stores) {
             scanStores(files, matcher, hits, read, problems);
         }
+    }
+
+    private static boolean isOffsetOrTimeIndex(Path file) {
+        final String name = file.getFileName().toString();
+        return name.endsWith(".index") || name.endsWith(".timeindex");
     }
 
     private static void scanStores(List<Path> files, ByteMatcher matcher, HitCollector hits, List<String> read,
