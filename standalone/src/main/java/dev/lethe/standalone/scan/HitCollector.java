@@ -29,7 +29,7 @@ final class HitCollector {
         final Count count = counts.computeIfAbsent(new Key(value.index(), source, container, pattern.encoding()),
                 key -> new Count(value.tag()));
         count.count++;
-        if (count.examples.size() < ScanReport.EXAMPLES) {
+        if (count.examples.size() < ScanReport.EXAMPLES && !count.examples.contains(place)) {
             count.examples.add(place);
         }
     }
