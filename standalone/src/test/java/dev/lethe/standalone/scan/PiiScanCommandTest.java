@@ -124,9 +124,22 @@ class PiiScanCommandTest {
         final Run missing = run("--no-kafka", "--value", USER, "--state-dir", dir.resolve("nowhere").toString());
         assertEquals(2, missing.status());
         assertTrue(missing.err().contains("does not exist"), missing.err());
-        final Run noBroker = run("--value", USER, "--bootstrap-servers", "127.0.0.1:1", "--timeout", "2");
+        final Run noBroker = run("--value", USER, "--bootstrap-servers", "127.0.0.1:1", "--timeout", "2",
+                "--kafka-property", "client.id=pii-scan-test");
         assertEquals(2, noBroker.status(), noBroker.out());
         assertTrue(noBroker.out().contains("cannot list the topics"), noBroker.out());
+    }
+
+    @Test
+    void shouldPrintItsUsageWithEveryOption() {
+        final Run help = run("--help");
+
+        assertEquals(0, help.status());
+        for (String option : List.of("--value", "--values-file", "--bootstrap-servers", "--no-kafka", "--kafka-property",
+                "--data-dir", "--state-dir", "--broker-dir", "--log-dir", "--json", "--timeout")) {
+            assertTrue(help.out().contains(option), option + " in " + help.out());
+        }
+        assertTrue(help.out().startsWith("Usage: pii-scan"), help.out());
     }
 
     @Test
