@@ -4,6 +4,7 @@ import dev.lethe.gateway.GatewayConfig;
 import dev.lethe.gateway.GatewayServer;
 import dev.lethe.ledger.LedgerApp;
 import dev.lethe.ledger.LedgerConfig;
+import dev.lethe.standalone.cli.CliLogging;
 import dev.lethe.standalone.cli.LetheCommand;
 import dev.lethe.standalone.kafka.EmbeddedKafkaBroker;
 import dev.lethe.standalone.registry.EmbeddedSchemaRegistry;
@@ -302,6 +303,7 @@ public final class LetheStandalone implements AutoCloseable {
     public static void main(String[] args) throws InterruptedException {
         if (args.length > 0) {
             // ./lethe <subcommand>: the command line (dev.lethe.standalone.cli), not the server
+            CliLogging.toStandardError(System.getenv());
             final PrintWriter out = new PrintWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8), true);
             final PrintWriter err = new PrintWriter(new OutputStreamWriter(System.err, StandardCharsets.UTF_8), true);
             System.exit(LetheCommand.run(args, System.getenv(), out, err));

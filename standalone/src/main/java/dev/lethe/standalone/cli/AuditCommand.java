@@ -66,8 +66,9 @@ final class AuditCommand {
                         }
                     });
             progress[0].done();
-            out.println("audit verify: " + chains.facts + " facts of " + chains.heads.size() + " requests, "
-                    + point + " (the end when the check started)");
+            final int requests = chains.heads.size();
+            out.println("audit verify: " + chains.facts + " facts of " + requests
+                    + (requests == 1 ? " request, " : " requests, ") + point + " (the end when the check started)");
             chains.breaks.forEach((id, problem) -> out.println("BROKEN  request " + id + ": " + problem));
             if (request != null && chains.heads.isEmpty()) {
                 out.println("no audit fact of request " + request + " on " + dev.lethe.schemas.Topics.AUDIT);

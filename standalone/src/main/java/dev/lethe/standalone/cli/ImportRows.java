@@ -90,10 +90,10 @@ final class ImportRows implements AutoCloseable {
         try {
             node = Api.JSON.readTree(line);
         } catch (JsonProcessingException e) {
-            return new Row(number, null, "not JSON: " + e.getOriginalMessage());
+            return new Row(number, null, "is not JSON: " + e.getOriginalMessage());
         }
         if (!(node instanceof ObjectNode body)) {
-            return new Row(number, null, "not a JSON object");
+            return new Row(number, null, "is not a JSON object");
         }
         fill(body, "jurisdiction", defaults.jurisdiction());
         fill(body, "reason", defaults.reason());
@@ -118,7 +118,7 @@ final class ImportRows implements AutoCloseable {
         }
         final String subject = fields.get(subjectColumn).strip();
         if (subject.isEmpty()) {
-            return new Row(number, null, "no subject: column " + header.get(subjectColumn) + " is blank");
+            return new Row(number, null, "has no subject: column " + header.get(subjectColumn) + " is blank");
         }
         final ObjectNode body = Api.JSON.createObjectNode();
         body.putObject("subject").put("namespace", header.get(subjectColumn)).put("value", subject);

@@ -16,6 +16,7 @@ final class Progress {
     private final long started = System.nanoTime();
     private long lastShown;
     private long count;
+    private long shownCount = -1;
 
     Progress(PrintWriter err, String what, long total) {
         this.err = err;
@@ -33,7 +34,9 @@ final class Progress {
     }
 
     void done() {
-        show(System.nanoTime());
+        if (shownCount != count) {
+            show(System.nanoTime());
+        }
         err.println();
         err.flush();
     }
@@ -43,6 +46,7 @@ final class Progress {
     }
 
     private void show(long now) {
+        shownCount = count;
         final double seconds = Math.max(1e-3, (now - started) / 1e9);
         final double rate = count / seconds;
         final StringBuilder line = new StringBuilder("\r").append(what).append(' ').append(count);

@@ -65,8 +65,8 @@ class ImportRowsTest {
         assertEquals("CCPA", rows.get(0).body().path("jurisdiction").asText(), "a line's own value is kept");
         assertNull(rows.get(0).refusal());
         assertEquals(3, rows.get(1).number());
-        assertTrue(rows.get(1).refusal().startsWith("not JSON"), rows.get(1).refusal());
-        assertEquals("not a JSON object", rows.get(2).refusal());
+        assertTrue(rows.get(1).refusal().startsWith("is not JSON"), rows.get(1).refusal());
+        assertEquals("is not a JSON object", rows.get(2).refusal());
     }
 
     @Test
