@@ -56,13 +56,17 @@ final class AuditCommand {
                     topics.serdes().audit().deserializer(), new TopicReads.Reader<>() {
                         @Override
                         public void start(TopicReads.Point at) {
-                            progress[0] = new Progress(err, "audit verify", at.records());
+                            progress[0] = new Progress(err, "audit verify", at.span());
                         }
 
                         @Override
                         public void record(ConsumerRecord<String, AuditFact> record) {
                             chains.add(record);
-                            progress[0].add(1);
+                        }
+
+                        @Override
+                        public void advanced(long offsets) {
+                            progress[0].add(offsets);
                         }
                     });
             progress[0].done();

@@ -60,7 +60,7 @@ final class CoverCommand implements Callable<Integer> {
         topics.read(Topics.DATASET, topics.serdes().record().deserializer(), new TopicReads.Reader<>() {
             @Override
             public void start(TopicReads.Point at) {
-                progress[0] = new Progress(spec.commandLine().getErr(), "cover: read", at.records());
+                progress[0] = new Progress(spec.commandLine().getErr(), "cover: read", at.span());
             }
 
             @Override
@@ -70,7 +70,11 @@ final class CoverCommand implements Callable<Integer> {
                 } else {
                     latest.put(record.key(), record.value());
                 }
-                progress[0].add(1);
+            }
+
+            @Override
+            public void advanced(long offsets) {
+                progress[0].add(offsets);
             }
         });
         progress[0].done();

@@ -87,7 +87,7 @@ final class ExportCommand {
                     new TopicReads.Reader<>() {
                         @Override
                         public void start(TopicReads.Point at) {
-                            progress[0] = new Progress(err, "export: read", at.records());
+                            progress[0] = new Progress(err, "export: read", at.span());
                         }
 
                         @Override
@@ -98,7 +98,11 @@ final class ExportCommand {
                                 latest.remove(record.key()); // a later record moves to the end, as it would in the topic
                                 latest.put(record.key(), record.value());
                             }
-                            progress[0].add(1);
+                        }
+
+                        @Override
+                        public void advanced(long offsets) {
+                            progress[0].add(offsets);
                         }
                     });
             progress[0].done();

@@ -42,11 +42,8 @@ final class TopicReads {
         return serdes;
     }
 
-    /** Where a read stops: each partition's end offset when it started. */
-    record Point(String topic, Map<Integer, Long> endOffsets) {
-        long records() {
-            return endOffsets.values().stream().mapToLong(Long::longValue).sum();
-        }
+    /** Where a read stops: each partition's end offset when it started; {@code span} the offsets to read up to there. */
+    record Point(String topic, Map<Integer, Long> endOffsets, long span) {
 
         @Override
         public String toString() {
@@ -55,11 +52,17 @@ final class TopicReads {
         }
     }
 
-    /** What a read calls back: the point it reads up to (once, first), then each record in offset order per partition. */
+    /**
+     * What a read calls back: the point it reads up to (once, first), then each record in offset
+     * order per partition, and after each poll how many offsets it moved on (records, and the
+     * transaction markers and compacted gaps between them).
+     */
     interface Reader<V> {
         void start(Point point);
 
         void record(ConsumerRecord<String, V> record);
+
+        void advanced(long offsets);
     }
 
     /** Reads {@code topic} up to its end offsets as they are now, decoding values with {@code values}. */
@@ -75,19 +78,23 @@ final class TopicReads {
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
             final Map<TopicPartition, Long> ends = consumer.endOffsets(partitions, TIMEOUT);
+            final Map<TopicPartition, Long> starts = consumer.beginningOffsets(partitions, TIMEOUT);
             final Map<Integer, Long> byPartition = new HashMap<>();
             ends.forEach((tp, offset) -> byPartition.put(tp.partition(), offset));
-            final Point point = new Point(topic, Map.copyOf(byPartition));
+            final long span = ends.entrySet().stream().mapToLong(e -> e.getValue() - starts.get(e.getKey())).sum();
+            final Point point = new Point(topic, Map.copyOf(byPartition), span);
             reader.start(point);
-            drain(consumer, ends, record -> reader.record(new ConsumerRecord<>(record.topic(), record.partition(),
-                    record.offset(), record.key(), record.value() == null ? null
+            drain(consumer, starts, ends, reader::advanced, record -> reader.record(new ConsumerRecord<>(record.topic(),
+                    record.partition(), record.offset(), record.key(), record.value() == null ? null
                     : values.deserialize(topic, record.value()))));
             return point;
         }
     }
 
-    private static void drain(KafkaConsumer<String, byte[]> consumer, Map<TopicPartition, Long> ends,
+    private static void drain(KafkaConsumer<String, byte[]> consumer, Map<TopicPartition, Long> starts,
+                              Map<TopicPartition, Long> ends, java.util.function.LongConsumer advanced,
                               Consumer<ConsumerRecord<String, byte[]>> each) {
+        final Map<TopicPartition, Long> at = new HashMap<>(starts);
         final List<TopicPartition> open = new ArrayList<>(ends.keySet());
         open.removeIf(tp -> consumer.position(tp, TIMEOUT) >= ends.get(tp));
         consumer.pause(ends.keySet().stream().filter(tp -> !open.contains(tp)).toList());
@@ -98,12 +105,16 @@ final class TopicReads {
                     each.accept(record);
                 }
             }
+            long moved = 0;
             for (TopicPartition tp : List.copyOf(open)) {
-                if (consumer.position(tp, TIMEOUT) >= ends.get(tp)) {
+                final long position = Math.min(consumer.position(tp, TIMEOUT), ends.get(tp));
+                moved += position - at.put(tp, position);
+                if (position >= ends.get(tp)) {
                     open.remove(tp);
                     consumer.pause(List.of(tp));
                 }
             }
+            advanced.accept(moved);
         }
     }
 
