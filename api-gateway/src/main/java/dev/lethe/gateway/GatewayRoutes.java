@@ -145,11 +145,18 @@ public final class GatewayRoutes {
                 "Retry one FAILED system of a request");
         decision(routes, c, confirmation, "/v1/erasures/{id}/acknowledge", Kind.ACKNOWLEDGE,
                 "Acknowledge a contradicting callback, with a reason: clears the CONTRADICTED flag");
+        decision(routes, c, confirmation, "/v1/erasures/{id}/systems/{system}/replay", Kind.REPLAY,
+                "Send a COMPLETED request again to a system it targeted, restored from a backup (lethe replay): "
+                        + "a new obligation, audited REPLAYED");
+        decision(routes, c, confirmation, "/v1/erasures/{id}/systems/{system}/cover", Kind.COVER,
+                "Send a COMPLETED request to a system registered later that holds its namespaces (lethe cover): "
+                        + "a new obligation, audited COVERED");
     }
 
     private static void decision(List<Route> routes, GatewayApp.Collaborators c, Confirmation confirmation,
                                  String path, Kind kind, String summary) {
-        final boolean optional = kind == Kind.APPROVE || kind == Kind.RETRY_FAILED || kind == Kind.RETRY_SYSTEM;
+        final boolean optional = kind == Kind.APPROVE || kind == Kind.RETRY_FAILED || kind == Kind.RETRY_SYSTEM
+                || kind == Kind.REPLAY || kind == Kind.COVER;
         routes.add(Route.of(POST, path, Access.APPROVER, summary,
                         new DecisionHandler(kind, c.events(), c.ledger(), confirmation, c.clock()))
                 .withBody(DecisionHandler.bodyOf(kind), optional)

@@ -4,6 +4,8 @@ import dev.lethe.gateway.GatewayConfig;
 import dev.lethe.gateway.GatewayServer;
 import dev.lethe.ledger.LedgerApp;
 import dev.lethe.ledger.LedgerConfig;
+import dev.lethe.standalone.cli.CliLogging;
+import dev.lethe.standalone.cli.LetheCommand;
 import dev.lethe.standalone.kafka.EmbeddedKafkaBroker;
 import dev.lethe.standalone.registry.EmbeddedSchemaRegistry;
 import dev.lethe.standalone.s3.EmbeddedS3Server;
@@ -14,7 +16,9 @@ import dev.lethe.schemas.config.LogSettings;
 import dev.lethe.schemas.config.StartupCheck;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStreamWriter;
 import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -291,11 +295,20 @@ public final class LetheStandalone implements AutoCloseable {
     }
 
     /**
-     * Runs Lethe until the JVM is asked to stop. Every setting is read and checked first: a
+     * With arguments, runs the command line ({@link LetheCommand}: {@code lethe <subcommand>}) and
+     * exits with its status. Without, runs Lethe until the JVM is asked to stop. Every setting is read and checked first: a
      * configuration error prints one line ({@link StartupCheck}) and exits with status
      * {@value ConfigException#EXIT_STATUS}, before any port is bound or the data folder is touched.
      */
     public static void main(String[] args) throws InterruptedException {
+        if (args.length > 0) {
+            // ./lethe <subcommand>: the command line (dev.lethe.standalone.cli), not the server
+            CliLogging.toStandardError(System.getenv());
+            final PrintWriter out = new PrintWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8), true);
+            final PrintWriter err = new PrintWriter(new OutputStreamWriter(System.err, StandardCharsets.UTF_8), true);
+            System.exit(LetheCommand.run(args, System.getenv(), out, err));
+            return;
+        }
         final Optional<Plan> plan = StartupCheck.read(() -> plan(System.getenv()), System.err);
         if (plan.isEmpty()) {
             System.exit(ConfigException.EXIT_STATUS);

@@ -58,6 +58,11 @@ final class ItLethe implements AutoCloseable {
         return ledger.queryPort();
     }
 
+    /** The gateway's HTTP port. */
+    int httpPort() {
+        return gateway.port();
+    }
+
     /** A client of the gateway with the admin token. */
     ApiClient api() {
         return api;

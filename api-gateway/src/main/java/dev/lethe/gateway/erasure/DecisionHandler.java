@@ -4,9 +4,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.lethe.avro.Acknowledged;
 import dev.lethe.avro.Approved;
 import dev.lethe.avro.Cancelled;
+import dev.lethe.avro.Covered;
 import dev.lethe.avro.DeadlineExtended;
 import dev.lethe.avro.Decision;
 import dev.lethe.avro.Rejected;
+import dev.lethe.avro.Replayed;
 import dev.lethe.avro.RetryFailed;
 import dev.lethe.avro.RetryRequested;
 import dev.lethe.gateway.api.OneOf;
@@ -36,7 +38,10 @@ import java.util.UUID;
  * (actor: the role's name), waits for the ledger to apply it and answers
  * {@code 202 {"id", "status"}}. Nothing is written when a check fails. A retry of an unrouted
  * request that the ledger confirms still routes to no system answers 409 {@code still_unrouted}
- * (the ledger refused the decision; nothing changed).
+ * (the ledger refused the decision; nothing changed). A replay or cover of a COMPLETED request
+ * ({@code lethe replay}, {@code lethe cover}) gives it a new obligation for one system; one the
+ * ledger refuses (a cover of a system that holds none of its namespaces, or is not registered)
+ * answers 409 {@code not_applied}.
  */
 public final class DecisionHandler implements RoleHandler {
 
@@ -44,9 +49,12 @@ public final class DecisionHandler implements RoleHandler {
     static final int EXTEND_DAYS_MAX = 365;
     private static final Set<String> BEFORE_DISPATCH = Set.of("RECEIVED", "PENDING_APPROVAL", "SCHEDULED");
     private static final String UNROUTED = "UNROUTED";
+    private static final Set<String> COMPLETED = Set.of("COMPLETED", "COMPLETED_WITH_EXCEPTIONS");
+    /** The statuses of a system that still owes an answer. */
+    private static final Set<String> OWING = Set.of("PENDING", "DISPATCHED", "IN_PROGRESS");
 
     /** The kinds of decision, each with its rule and its event. */
-    public enum Kind { APPROVE, REJECT, CANCEL, RETRY_SYSTEM, RETRY_FAILED, EXTEND, ACKNOWLEDGE }
+    public enum Kind { APPROVE, REJECT, CANCEL, RETRY_SYSTEM, RETRY_FAILED, EXTEND, ACKNOWLEDGE, REPLAY, COVER }
 
     private final Kind kind;
     private final EventWriter events;
@@ -93,6 +101,13 @@ public final class DecisionHandler implements RoleHandler {
                     + "namespaces under its jurisdiction and scope yet, so it stays unrouted: register a system that "
                     + "holds them and retry, or cancel the request with a reason", null, null);
         }
+        if ((kind == Kind.REPLAY || kind == Kind.COVER) && after != null
+                && !OWING.contains(String.valueOf(LedgerJson.systemStatus(after, ctx.pathParam("system"))))) {
+            throw new ApiException(409, "not_applied", "the ledger did not give this request a new obligation for "
+                    + ctx.pathParam("system") + ": it is not registered"
+                    + (kind == Kind.COVER ? ", or holds none of the request's namespaces under its jurisdiction and "
+                    + "scope" : ""), null, null);
+        }
         final String status = after == null ? LedgerJson.status(request) : LedgerJson.status(after);
         ctx.status(202).json(new Accepted(id, status));
     }
@@ -115,6 +130,10 @@ public final class DecisionHandler implements RoleHandler {
             case EXTEND -> extension(JsonBody.read(ctx, ExtendBody.class));
             case ACKNOWLEDGE -> new Acknowledged(Fields.text(JsonBody.read(ctx, ReasonBody.class).reason(), "reason",
                     TEXT_MAX));
+            case REPLAY -> new Replayed(ctx.pathParam("system"), Fields.optionalText(
+                    JsonBody.readOptional(ctx, NoteBody.class, new NoteBody(null)).note(), "note", TEXT_MAX));
+            case COVER -> new Covered(ctx.pathParam("system"), Fields.optionalText(
+                    JsonBody.readOptional(ctx, NoteBody.class, new NoteBody(null)).note(), "note", TEXT_MAX));
         };
     }
 
@@ -144,6 +163,21 @@ public final class DecisionHandler implements RoleHandler {
                     + "cannot be extended");
             case ACKNOWLEDGE -> require(LedgerJson.needs(request, "CONTRADICTED"), status, "only a request flagged "
                     + "CONTRADICTED (a callback contradicted a settled system) can be acknowledged");
+            case REPLAY -> {
+                require(COMPLETED.contains(status), status, "only a COMPLETED request can be replayed");
+                if (LedgerJson.systemStatus(request, ctx.pathParam("system")) == null) {
+                    throw new ApiException(409, "invalid_transition", "the request never targeted "
+                            + ctx.pathParam("system") + ": cover a system registered later instead", null, null);
+                }
+            }
+            case COVER -> {
+                require(COMPLETED.contains(status), status, "only a COMPLETED request can be covered");
+                final String already = LedgerJson.systemStatus(request, ctx.pathParam("system"));
+                if (already != null) {
+                    throw new ApiException(409, "already_targeted", "the request already has an obligation for "
+                            + ctx.pathParam("system") + " (" + already + "): nothing to cover", null, null);
+                }
+            }
         }
     }
 

@@ -37,4 +37,12 @@ public record Decision(String eventId, String requestId, Instant at, String acto
     /** An officer has looked at what the request was flagged for (a contradicting callback) and clears it. */
     public record Acknowledge(String reason) implements Action {
     }
+
+    /**
+     * A new obligation of a finished request for {@code system}: {@code cover} false, a system it
+     * targeted that was restored from a backup (REPLAYED); true, a system registered after it
+     * finished that holds its namespaces (COVERED). Sent the subject key, never identifiers.
+     */
+    public record Replay(String system, boolean cover, String note) implements Action {
+    }
 }

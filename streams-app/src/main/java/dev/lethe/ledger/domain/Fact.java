@@ -131,6 +131,13 @@ public sealed interface Fact {
     record DeadlineExtended(Instant at, String actor, Period by, Instant to, String reason) implements Fact {
     }
 
+    /**
+     * A finished request has a new obligation for {@code target} (freshly dispatched): replayed to a
+     * restored system, or covering a system registered later ({@code cover}). Its status stays.
+     */
+    record Replayed(Instant at, String actor, SystemTarget target, boolean cover, String note) implements Fact {
+    }
+
     /** An officer acknowledged a contradiction. */
     record Acknowledged(Instant at, String actor, String reason) implements Fact {
     }

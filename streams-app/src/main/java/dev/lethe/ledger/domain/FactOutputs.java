@@ -22,6 +22,9 @@ final class FactOutputs {
     private final List<LedgerOutput> outputs = new ArrayList<>();
     private int seq = -1;
 
+    /** The namespace of the subject of an erasure event sent for a finished request: the value is its subject key. */
+    static final String SUBJECT_KEY = "subject_key";
+
     FactOutputs(Instant now, Redactor redactor) {
         this.now = now;
         this.redactor = redactor;
@@ -94,6 +97,11 @@ final class FactOutputs {
         } else if (fact instanceof Fact.SystemAnswered f) {
             audit(s, "SYSTEM_" + f.callback().outcome().name(), f.callback().actor(), f.callback().system(),
                     detailOf(f.target(), f.callback()));
+            if (s.status().finished() && f.target().status().settled()) {
+                // a replayed or covered obligation settled: the subject's dataset record shows it
+                outputs.add(new LedgerOutput.Finished(s.subjectKey(), s.requestId(), s.status(), s.jurisdiction(),
+                        s.namespaces(), s.requestedAt(), s.finishedAt(), s.systems()));
+            }
         } else if (fact instanceof Fact.Contradicted f) {
             final String why = f.callback().outcome() + " from " + f.callback().actor() + " contradicts "
                     + f.settled().status() + " reported at " + f.settled().updatedAt() + "; the first answer is kept";
@@ -137,6 +145,11 @@ final class FactOutputs {
             outputs.add(dispatch(s, List.of(f.target().name()), f.target().attempts(), false));
         } else if (fact instanceof Fact.DeadlineExtended f) {
             audit(s, "DEADLINE_EXTENDED", f.actor(), null, "by " + f.by() + " to " + f.to() + ": " + f.reason());
+        } else if (fact instanceof Fact.Replayed f) {
+            audit(s, f.cover() ? "COVERED" : "REPLAYED", f.actor(), f.target().name(), (f.cover()
+                    ? "registered after the erasure; sent the subject key" : "sent the subject key again; attempt "
+                    + f.target().attempts()) + (f.note() == null ? "" : ": " + f.note()));
+            outputs.add(dispatch(s, List.of(f.target().name()), f.target().attempts(), false));
         } else if (fact instanceof Fact.Acknowledged f) {
             audit(s, "ACKNOWLEDGED", f.actor(), null, "contradiction acknowledged: " + f.reason());
         } else if (fact instanceof Fact.Refused f) {
@@ -160,7 +173,9 @@ final class FactOutputs {
 
     private Dispatch dispatch(RequestState s, List<String> systems, int attempt, boolean reminder) {
         final String eventId = s.requestId() + "/" + String.join(",", systems) + "/" + attempt;
-        return new Dispatch(eventId, s.requestId(), s.subjectKey(), systems, s.subject(), s.identifiers(),
+        // a finished request keeps no identifier: its replayed or covered obligations name the subject by its key
+        final Identifier subject = s.subject() != null ? s.subject() : new Identifier(SUBJECT_KEY, s.subjectKey());
+        return new Dispatch(eventId, s.requestId(), s.subjectKey(), systems, subject, s.identifiers(),
                 s.objects(), s.jurisdiction(), s.deadline(), reminder, attempt, now);
     }
 
@@ -180,7 +195,8 @@ final class FactOutputs {
 
     /** Asks to be woken at the next reminder and just past a new deadline, when those changed. */
     void scheduleWakes(RequestState before, RequestState s) {
-        if (!s.received() || s.status().finished()) {
+        final boolean finished = s.received() && s.status().finished();
+        if (!s.received() || finished && s.systems().stream().noneMatch(Ledger::owes)) {
             return;
         }
         final Instant chase = nextChase(s);
@@ -191,7 +207,7 @@ final class FactOutputs {
         if (systemDue != null && (before == null || !systemDue.equals(nextSystemDeadline(before)))) {
             outputs.add(new LedgerOutput.Wake(s.requestId(), systemDue));
         }
-        if (s.deadline() != null && (before == null || !s.deadline().equals(before.deadline()))) {
+        if (!finished && s.deadline() != null && (before == null || !s.deadline().equals(before.deadline()))) {
             outputs.add(new LedgerOutput.Wake(s.requestId(), s.deadline().plusMillis(1)));
         }
     }

@@ -144,6 +144,9 @@ public final class Ledger {
             return s.extended(f.to(), at);
         } else if (fact instanceof Fact.Acknowledged) {
             return s.withAttention(Attention.CONTRADICTED, false);
+        } else if (fact instanceof Fact.Replayed f) {
+            return s.system(f.target().name()).isPresent() ? s.replace(f.target(), at)
+                    : s.withSystems(Stream.concat(s.systems().stream(), Stream.of(f.target())).toList(), at);
         } else if (fact instanceof Fact.Approved || fact instanceof Fact.GraceEnded
                 || fact instanceof Fact.CallbackIgnored || fact instanceof Fact.DuplicateReceived
                 || fact instanceof Fact.Refused || fact instanceof Fact.Judged) {
@@ -321,7 +324,14 @@ public final class Ledger {
          * or rejected meanwhile), reminders and escalations, and the deadline.
          */
         private void wake() {
-            if (!state.received() || state.status().finished()) {
+            if (!state.received()) {
+                return;
+            }
+            if (state.status().finished()) {
+                if (state.systems().stream().anyMatch(Ledger::owes)) { // a replayed or covered obligation
+                    chase();
+                    systemsOverdue();
+                }
                 return;
             }
             if (state.status() == RequestStatus.SCHEDULED && !now().isBefore(state.graceEnds())) {
@@ -443,6 +453,8 @@ public final class Ledger {
                 record(new Fact.DuplicateReceived(now(), actor, null, duplicate.source()));
             } else if (action instanceof Decision.Acknowledge acknowledge) {
                 acknowledge(actor, acknowledge.reason());
+            } else if (action instanceof Decision.Replay replay) {
+                replay(actor, replay);
             } else {
                 throw new IllegalStateException("unhandled decision " + action.getClass().getSimpleName());
             }
@@ -463,6 +475,33 @@ public final class Ledger {
             }
             record(new Fact.Rerouted(now(), actor, routed.stream().map(SystemInfo::name).toList(), note));
             dispatchTo(routed);
+        }
+
+        /**
+         * A new obligation of a COMPLETED request for one registered system ({@code lethe replay},
+         * {@code lethe cover}): freshly dispatched (the subject key only: the request keeps no
+         * identifier), chased and answered like any other, while the request's status stays. A replay
+         * needs a system the request targeted; a cover a system it did not target that holds its
+         * namespaces under its jurisdiction and scope. Asking again while that system still owes an
+         * answer (or, for a cover, once it is a target) changes nothing.
+         */
+        private void replay(String actor, Decision.Replay replay) {
+            final String name = replay.system();
+            final SystemInfo system = ctx.systems().stream().filter(s -> s.name().equals(name)).findFirst()
+                    .orElse(null);
+            final SystemTarget existing = state.system(name).orElse(null);
+            final String refusal = replayRefusal(state, system, existing, replay.cover());
+            if (refusal != null) {
+                refuse("cannot " + (replay.cover() ? "cover" : "replay") + " request " + state.requestId() + " for "
+                        + name + ": " + refusal);
+                return;
+            }
+            if (existing != null && (replay.cover() || owes(existing))) {
+                return;
+            }
+            final SystemTarget fresh = SystemTarget.dispatched(system, now());
+            record(new Fact.Replayed(now(), actor, existing == null ? fresh : fresh.afterEarlier(existing),
+                    replay.cover(), replay.note()));
         }
 
         /** An officer clears a CONTRADICTED flag, with a reason; the contradictions stay recorded. */
@@ -525,6 +564,11 @@ public final class Ledger {
         }
 
         private void callBack(Callback callback) {
+            if (state.status() != null && state.status().finished()
+                    && state.system(callback.system()).filter(Ledger::owes).isPresent()) {
+                applyCallback(callback); // the answer of a replayed or covered obligation
+                return;
+            }
             if (callback.outcome() == Outcome.RETAINED && isBlank(callback.legalBasis())) {
                 refuse("a RETAINED callback needs a legal basis");
                 return;
@@ -601,6 +645,29 @@ public final class Ledger {
     private static boolean contradicts(SystemTarget target, Outcome outcome) {
         return target.status().settled() && outcome != Outcome.PROGRESS && outcome.status() != target.status()
                 && !target.contradictions().contains(outcome);
+    }
+
+    /** Whether {@code target} still owes an answer and is chased for it (sent, or working). */
+    static boolean owes(SystemTarget target) {
+        return !target.status().settled() && target.status() != SystemStatus.FAILED;
+    }
+
+    /** Why {@code s} cannot get a new obligation for {@code system}, or null when it can. */
+    private static String replayRefusal(RequestState s, SystemInfo system, SystemTarget existing, boolean cover) {
+        if (s.status() != RequestStatus.COMPLETED && s.status() != RequestStatus.COMPLETED_WITH_EXCEPTIONS) {
+            return "only a COMPLETED request is replayed or covered; it is " + s.status();
+        }
+        if (system == null) {
+            return "no such system is registered";
+        }
+        if (!cover && existing == null) {
+            return "the request never targeted it (cover a system registered later instead)";
+        }
+        if (cover && existing == null && !matches(system, s)) {
+            return "it holds none of namespaces " + String.join(",", s.namespaces()) + " under " + s.jurisdiction()
+                    + (Scope.ALL.equals(s.scope()) ? "" : " within the request's scope");
+        }
+        return null;
     }
 
     /** Why no system was chosen: the namespaces, the jurisdiction and the scope routing looked for. */

@@ -39,6 +39,12 @@ public record SystemTarget(String name, SystemStatus status, int attempts, Insta
                 system.manual(), false, List.of());
     }
 
+    /** This fresh obligation counting the erasure events {@code earlier} (the same system's) was sent before. */
+    SystemTarget afterEarlier(SystemTarget earlier) {
+        return new SystemTarget(name, status, earlier.attempts() + attempts, updatedAt, itemsErased, detail, legalBasis,
+                deadline, nextReminderAt, sent, reminderHours, maxAttempts, manual, overdueAudited, contradictions);
+    }
+
     /**
      * Sent again at {@code now}: a reminder keeps its status (DISPATCHED or IN_PROGRESS); a retry
      * ({@code fresh}) is DISPATCHED with fresh attempts.

@@ -84,6 +84,10 @@ public final class AvroMapping {
             mapped = new Decision.DuplicateReceived(duplicate.getSource());
         } else if (action instanceof Acknowledged acknowledged) {
             mapped = new Decision.Acknowledge(acknowledged.getReason());
+        } else if (action instanceof dev.lethe.avro.Replayed replayed) {
+            mapped = new Decision.Replay(replayed.getSystem(), false, replayed.getNote());
+        } else if (action instanceof dev.lethe.avro.Covered covered) {
+            mapped = new Decision.Replay(covered.getSystem(), true, covered.getNote());
         } else {
             throw new IllegalArgumentException("unknown decision " + action);
         }
