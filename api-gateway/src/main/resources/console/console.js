@@ -61,7 +61,7 @@ function flash(message, kind) {
 }
 
 function render(...nodes) {
-  $("main").replaceChildren(...nodes);
+  $("main").replaceChildren(...nodes.flat().filter((node) => node != null && node !== false));
 }
 
 // ---------------------------------------------------------------- the API
@@ -177,12 +177,15 @@ async function dashboardView() {
     tile("tile-open", stats.open, "open requests", "#/requests?open=true"),
     tile("tile-overdue", stats.overdue, "overdue (past the legal deadline)", "#/requests?overdue=true",
       stats.overdue ? "alarm" : ""),
+    tile("tile-due", stats.dueThisWeek, "due within 7 days", "#/requests?overdue=false&open=true",
+      stats.dueThisWeek ? "warn" : ""),
     tile("tile-approval", stats.pendingApproval, "waiting for approval", "#/requests?status=PENDING_APPROVAL",
       stats.pendingApproval ? "warn" : ""),
     tile("tile-attention", stats.needsAttention, "need a person" + reasons(stats.attention),
       "#/requests?attention=true", stats.needsAttention ? "warn" : ""),
     tile("tile-failed", "→", "requests with a failed system", "#/requests?systemStatus=FAILED"),
-    tile("tile-completed", stats.completed, "completed (with or without exceptions)",
+    tile("tile-month", stats.completedThisMonth, "completed this month", "#/requests?status=COMPLETED"),
+    tile("tile-completed", stats.completed, "completed in all (with or without exceptions)",
       "#/requests?status=COMPLETED"));
   const max = Math.max(1, ...Object.values(stats.byStatus));
   const bars = h("div", { class: "bars", id: "by-status" },
@@ -193,9 +196,40 @@ async function dashboardView() {
         h("span", { class: "num" }, count)];
     }));
   render(h("h1", {}, "Dashboard"), tiles,
+    h("div", { class: "card" }, h("h2", {}, "Requests filed and finished, last 30 days (UTC)"), dailyChart(stats.daily)),
     h("div", { class: "card" }, h("h2", {}, "Requests by status"), bars),
     h("div", { class: "card" }, h("h2", {}, "What each system owes"), backlogTable(systems, stats)),
     h("p", { class: "muted" }, "Figures are the ledger's running counts (GET /v1/stats), cluster-wide."));
+}
+
+const SVG = "http://www.w3.org/2000/svg";
+
+function svg(tag, attrs, ...children) {
+  const el = document.createElementNS(SVG, tag);
+  for (const [key, value] of Object.entries(attrs)) { el.setAttribute(key, String(value)); }
+  el.append(...children);
+  return el;
+}
+
+/** Two bars a day: filed (blue) and finished (green), each with its figures as a tooltip. */
+function dailyChart(daily) {
+  const width = 1000, height = 150, top = 10, bottom = 22;
+  const max = Math.max(1, ...daily.flatMap((d) => [d.filed, d.finished]));
+  const step = width / daily.length;
+  const bar = (x, value, cls) => {
+    const h2 = (height - top - bottom) * value / max;
+    return svg("rect", { x, y: height - bottom - h2, width: step * 0.36, height: Math.max(h2, value ? 1 : 0), class: cls });
+  };
+  const days = daily.map((d, i) => svg("g", {},
+    svg("title", {}, d.day + ": " + d.filed + " filed, " + d.finished + " finished (" + d.completed + " completed)"),
+    bar(i * step + step * 0.1, d.filed, "filed"), bar(i * step + step * 0.5, d.finished, "finished"),
+    (i % 7 === 0 && i < daily.length - 3) || i === daily.length - 1 ? svg("text", { x: i * step, y: height - 6, class: "axis" }, d.day.slice(5)) : ""));
+  const total = (key) => daily.reduce((sum, d) => sum + d[key], 0);
+  return h("div", { id: "daily" },
+    svg("svg", { viewBox: "0 0 " + width + " " + height, class: "chart", role: "img",
+      "aria-label": "requests filed and finished per day" }, ...days),
+    h("p", { class: "muted" }, h("span", { class: "key filed" }), " filed (" + total("filed") + ")  ",
+      h("span", { class: "key finished" }), " finished (" + total("finished") + ", of which " + total("completed") + " completed)"));
 }
 
 function reasons(attention) {

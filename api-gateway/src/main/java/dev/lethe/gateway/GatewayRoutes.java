@@ -175,8 +175,9 @@ public final class GatewayRoutes {
                         "The caller's role, what it may do, and the namespaces and jurisdictions it may name",
                         new MeHandler(c.vocabulary())).answering(200, MeHandler.Me.class, false));
         routes.add(Route.of(GET, "/v1/stats", Access.ANY_ROLE,
-                        "The programme at a glance, from the ledger's running counts: open, overdue, waiting for "
-                                + "approval, needing a person, completed, and what each system owes",
-                        new StatsHandler(c.ledger())).answering(200, StatsHandler.Stats.class, false).errors(503));
+                        "The programme at a glance, from the ledger's running counts: open, overdue, due this week, "
+                                + "waiting for approval, needing a person, completed (this month), what each system "
+                                + "owes, and the requests filed and finished on each of the last 30 days",
+                        new StatsHandler(c.ledger(), c.clock())).answering(200, StatsHandler.Stats.class, false).errors(503));
     }
 }

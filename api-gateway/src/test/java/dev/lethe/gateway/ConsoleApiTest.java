@@ -60,12 +60,15 @@ class ConsoleApiTest {
     }
 
     @Test
-    void shouldSumTheLedgersCountsIntoTheProgrammeAtAGlance() {
+    void shouldSumTheLedgersCountsIntoTheProgrammeAtAGlanceWithDailyFigures() {
         fixture.ledger.stats = """
                 {"byStatus": {"PENDING_APPROVAL": 2, "IN_PROGRESS": 3, "SCHEDULED": 1, "COMPLETED": 7,
                               "COMPLETED_WITH_EXCEPTIONS": 1, "CANCELLED": 4},
                  "overdue": 1, "pendingBySystem": {"billing": 2, "crm": 1}, "needsAttention": 2,
-                 "attention": {"UNROUTED": 1, "CONTRADICTED": 1},
+                 "attention": {"UNROUTED": 1, "CONTRADICTED": 1}, "dueSoon": 3,
+                 "filedByDay": {"2026-02-28": 5, "2026-03-01": 2},
+                 "finishedByDay": {"2026-02-28": {"COMPLETED": 4, "CANCELLED": 4},
+                                   "2026-03-01": {"COMPLETED": 3, "COMPLETED_WITH_EXCEPTIONS": 1}},
                  "instances": [{"server": "ledger-1:8082", "state": "RUNNING"}]}""";
         JavalinTest.test(fixture.app(), (server, client) -> {
             final Response response = get(client, "/v1/stats", APPROVER);
@@ -81,6 +84,17 @@ class ConsoleApiTest {
             assertEquals(2, stats.path("pendingBySystem").path("billing").asLong());
             assertEquals(4, stats.path("byStatus").path("CANCELLED").asLong());
             assertFalse(stats.has("instances"), "the ledger's instances stay internal");
+            assertEquals(3, stats.path("dueThisWeek").asLong());
+            assertEquals(4, stats.path("completedThisMonth").asLong(), "March 1st only, the fixture's today");
+            final JsonNode daily = stats.path("daily");
+            assertEquals(30, daily.size());
+            assertEquals("2026-01-31", daily.get(0).path("day").asText());
+            assertEquals(0, daily.get(0).path("filed").asLong());
+            assertEquals("2026-02-28", daily.get(28).path("day").asText());
+            assertEquals(5, daily.get(28).path("filed").asLong());
+            assertEquals(8, daily.get(28).path("finished").asLong());
+            assertEquals(4, daily.get(28).path("completed").asLong());
+            assertEquals(2, daily.get(29).path("filed").asLong());
         });
     }
 

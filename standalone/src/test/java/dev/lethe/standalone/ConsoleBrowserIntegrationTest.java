@@ -189,6 +189,14 @@ class ConsoleBrowserIntegrationTest {
         assertEquals(stats.path("pendingApproval").asText(), figure("tile-approval"));
         assertEquals(stats.path("needsAttention").asText(), figure("tile-attention"));
         assertEquals(stats.path("completed").asText(), figure("tile-completed"));
+        assertEquals(stats.path("dueThisWeek").asText(), figure("tile-due"));
+        assertEquals(stats.path("completedThisMonth").asText(), figure("tile-month"));
+        long filed = 0;
+        for (JsonNode day : stats.path("daily")) {
+            filed += day.path("filed").asLong();
+        }
+        assertEquals(3, filed, "the three requests filed today through the API; the overdue one is 50 days old");
+        assertTrue(text(By.id("daily")).contains("filed (" + filed + ")"), text(By.id("daily")));
         assertEquals("1", figure("tile-overdue"));
         assertEquals("1", figure("tile-approval"));
         assertEquals(stats.path("pendingBySystem").path("paper-archive").asText(),

@@ -6,6 +6,11 @@ import dev.lethe.gateway.http.RoleHandler;
 import dev.lethe.gateway.ledger.LedgerClient;
 import dev.lethe.gateway.ledger.LedgerJson;
 import io.javalin.http.Context;
+import java.time.Clock;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -14,15 +19,20 @@ import java.util.TreeMap;
  * {@code GET /v1/stats} (any role): the programme at a glance, from the ledger's running counts
  * (its cluster-wide stats, the same figures as {@code /metrics}), never by paging requests:
  * requests by status, the open ones, those past their deadline, waiting for approval, needing a
- * person (in all and by reason), completed, and what each system still owes. The ledger's
- * instance list stays internal.
+ * person (in all and by reason), completed, due within a week, completed this month, what each
+ * system still owes, and the requests filed and finished on each of the last 30 days. The
+ * ledger's instance list stays internal.
  */
 public final class StatsHandler implements RoleHandler {
 
     private static final Set<String> FINISHED = Set.of("COMPLETED", "COMPLETED_WITH_EXCEPTIONS", "REJECTED",
             "CANCELLED");
 
+    /** How many days the daily figures cover, today included. */
+    static final int DAYS = 30;
+
     private final LedgerClient ledger;
+    private final Clock clock;
 
     /**
      * The answer.
@@ -35,31 +45,54 @@ public final class StatsHandler implements RoleHandler {
      * @param attention       requests that need a person, by reason ({@code UNROUTED}, {@code CONTRADICTED})
      * @param completed       requests completed, with or without exceptions
      * @param pendingBySystem per system, the open requests still waiting for its answer
+     * @param dueThisWeek     open requests not yet overdue whose deadline falls within 7 days
+     * @param completedThisMonth requests completed (with or without exceptions) since the 1st of this month, UTC
+     * @param daily           the last {@value #DAYS} days (UTC), oldest first: requests filed, finished (any
+     *                        final status) and completed each day
      */
     public record Stats(Map<String, Long> byStatus, long open, long overdue, long pendingApproval,
                         long needsAttention, Map<String, Long> attention, long completed,
-                        Map<String, Long> pendingBySystem) {
+                        Map<String, Long> pendingBySystem, long dueThisWeek, long completedThisMonth,
+                        List<Day> daily) {
     }
 
-    public StatsHandler(LedgerClient ledger) {
+    /** One day's figures. */
+    public record Day(String day, long filed, long finished, long completed) {
+    }
+
+    public StatsHandler(LedgerClient ledger, Clock clock) {
         this.ledger = ledger;
+        this.clock = clock;
     }
 
     @Override
     public void handle(Context ctx, Role role) {
-        ctx.json(of(LedgerJson.parse(ledger.stats())));
+        ctx.json(of(LedgerJson.parse(ledger.stats()), LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC)));
     }
 
-    /** The answer computed from the ledger's stats. */
-    static Stats of(JsonNode stats) {
+    /** The answer computed from the ledger's stats, on {@code today} (UTC). */
+    static Stats of(JsonNode stats, LocalDate today) {
         final Map<String, Long> byStatus = counts(stats.path("byStatus"));
         final long open = byStatus.entrySet().stream().filter(e -> !FINISHED.contains(e.getKey()))
                 .mapToLong(Map.Entry::getValue).sum();
+        final List<Day> daily = new ArrayList<>();
+        for (LocalDate day = today.minusDays(DAYS - 1); !day.isAfter(today); day = day.plusDays(1)) {
+            final Map<String, Long> finished = counts(stats.path("finishedByDay").path(day.toString()));
+            daily.add(new Day(day.toString(), stats.path("filedByDay").path(day.toString()).asLong(0),
+                    finished.values().stream().mapToLong(Long::longValue).sum(), completed(finished)));
+        }
+        long completedThisMonth = 0;
+        for (LocalDate day = today.withDayOfMonth(1); !day.isAfter(today); day = day.plusDays(1)) {
+            completedThisMonth += completed(counts(stats.path("finishedByDay").path(day.toString())));
+        }
         return new Stats(byStatus, open, stats.path("overdue").asLong(0),
                 byStatus.getOrDefault("PENDING_APPROVAL", 0L), stats.path("needsAttention").asLong(0),
-                counts(stats.path("attention")),
-                byStatus.getOrDefault("COMPLETED", 0L) + byStatus.getOrDefault("COMPLETED_WITH_EXCEPTIONS", 0L),
-                counts(stats.path("pendingBySystem")));
+                counts(stats.path("attention")), completed(byStatus), counts(stats.path("pendingBySystem")),
+                stats.path("dueSoon").asLong(0), completedThisMonth, daily);
+    }
+
+    private static long completed(Map<String, Long> byStatus) {
+        return byStatus.getOrDefault("COMPLETED", 0L) + byStatus.getOrDefault("COMPLETED_WITH_EXCEPTIONS", 0L);
     }
 
     private static Map<String, Long> counts(JsonNode node) {

@@ -6,6 +6,9 @@ import dev.lethe.ledger.domain.RequestState;
 import dev.lethe.ledger.domain.RequestStatus;
 import dev.lethe.ledger.domain.SystemStatus;
 import dev.lethe.ledger.domain.SystemTarget;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
@@ -19,8 +22,8 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * Keeps the ledger's secondary indexes in step with the {@code ledger} store, from the
  * difference between a request's stored and next state: newest-first lists by requested and by
  * finished time, the unfinished requests by deadline (overdue = a range up to now), running
- * counts per status, of owed erasures per system and of requests that need a person (in all and
- * per reason), and, through {@code subjectEntries}, the subject index. Every index lives in the
+ * counts per status, of owed erasures per system, of requests that need a person (in all and
+ * per reason) and of requests filed and finished (by final status) per UTC day, and, through {@code subjectEntries}, the subject index. Every index lives in the
  * same task as the request, so one transaction writes the state and its indexes together.
  */
 final class Indexes {
@@ -53,6 +56,20 @@ final class Indexes {
         return "owed|" + system;
     }
 
+    /** The count of requests filed on {@code day} (UTC), for the console's chart. */
+    static String filedKey(Instant at) {
+        return "filed|" + day(at);
+    }
+
+    /** The count of requests that ended in {@code status} on {@code day} (UTC), for the console. */
+    static String finishedKey(RequestStatus status, Instant at) {
+        return "finished|" + status.name() + "|" + day(at);
+    }
+
+    private static String day(Instant at) {
+        return LocalDate.ofInstant(at, ZoneOffset.UTC).toString();
+    }
+
     /** The count of requests that need a person for {@code reason}. */
     static String attentionKey(String reason) {
         return ATTENTION + "|" + reason;
@@ -67,9 +84,11 @@ final class Indexes {
         final RequestStatus oldStatus = before == null ? null : before.status();
         if (oldStatus == null) {
             byRequested.put(IndexKeys.newestFirst(after.requestedAt(), id), id);
+            add(filedKey(after.requestedAt()), 1);
         }
         if (after.finishedAt() != null && (before == null || before.finishedAt() == null)) {
             byFinished.put(IndexKeys.newestFirst(after.finishedAt(), id), id);
+            add(finishedKey(after.status(), after.finishedAt()), 1);
         }
         if (!sameOpenDeadline(before, after)) {
             final String oldDeadline = openDeadlineKey(before);

@@ -105,6 +105,28 @@ class LedgerIndexesTest {
     }
 
     @Test
+    void shouldCountRequestsFiledAndFinishedPerDayForTheDashboard() {
+        try (LedgerDriver ledger = new LedgerDriver()) {
+            ledger.register("billing", "user_id");
+            ledger.file(FIRST, "u-1");
+            ledger.file(SECOND, "u-2");
+            final KeyValueStore<String, Long> stats = ledger.driver.getKeyValueStore(LedgerNames.STATS_STORE);
+
+            ledger.callBack(ledger.callback(FIRST, "billing", DONE, 1L));
+
+            assertEquals(2L, stats.get("filed|2026-03-01"), "each request once, on the UTC day it was filed");
+            final List<KeyValue<String, Long>> finished = new ArrayList<>();
+            try (KeyValueIterator<String, Long> it = stats.prefixScan("finished|",
+                    new org.apache.kafka.common.serialization.StringSerializer())) {
+                it.forEachRemaining(finished::add);
+            }
+            assertEquals(1, finished.size(), finished.toString());
+            assertTrue(finished.get(0).key.matches("finished\\|COMPLETED\\|\\d{4}-\\d{2}-\\d{2}"), finished.toString());
+            assertEquals(1L, finished.get(0).value);
+        }
+    }
+
+    @Test
     void shouldKeepEverySubjectsRequestsInTheSubjectIndex() {
         try (LedgerDriver ledger = new LedgerDriver()) {
             ledger.register("billing", "user_id");
