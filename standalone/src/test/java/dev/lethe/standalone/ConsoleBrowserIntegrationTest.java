@@ -249,6 +249,9 @@ class ConsoleBrowserIntegrationTest {
     @Order(5)
     void shouldExtendAnOverdueRequestWithAReason() {
         open("#/requests?overdue=true");
+        visible(By.cssSelector("tr[data-id='" + overdue + "']"));
+        assertEquals(1, browser.findElements(By.cssSelector("#rows tr")).size(), "only the overdue request");
+        screenshot("requests");
         click(By.cssSelector("tr[data-id='" + overdue + "']"));
         visible(By.cssSelector("#request-status .badge.bad"));
         final Instant deadline = Instant.parse(admin.get("/v1/erasures/" + overdue).json().path("deadline").asText());
@@ -294,9 +297,26 @@ class ConsoleBrowserIntegrationTest {
 
     @Test
     @Order(7)
-    void shouldEditASystemAsAdminWithTheRegistrysOwnValidationMessages() {
+    void shouldFindASubjectsRequestsThroughItsPseudonymWithoutKeepingTheValue() {
         click(By.id("signout"));
         signIn(LetheEnv.ADMIN_TOKEN);
+        open("#/requests");
+
+        new Select(visible(By.cssSelector("#find-subject [name='namespace']"))).selectByValue("user_id");
+        browser.findElement(By.cssSelector("#find-subject [name='value']")).sendKeys("u-console-certified");
+        click(By.cssSelector("#find-subject button[type='submit']"));
+
+        visible(By.cssSelector("#subject-result a.subject-request"));
+        assertTrue(text(By.id("subject-result")).contains("was erased"), text(By.id("subject-result")));
+        assertEquals("#/request/" + certified, browser.findElement(By.cssSelector("#subject-result a.subject-request"))
+                .getDomAttribute("href"));
+        assertEquals("", browser.findElement(By.cssSelector("#find-subject [name='value']")).getDomProperty("value"));
+        assertFalse(browser.getPageSource().contains("u-console-certified"), "the typed value is not kept");
+    }
+
+    @Test
+    @Order(8)
+    void shouldEditASystemAsAdminWithTheRegistrysOwnValidationMessages() {
         open("#/systems");
         visible(By.id("add-system"));
         screenshot("systems");
