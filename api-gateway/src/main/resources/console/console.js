@@ -242,14 +242,29 @@ function backlogTable(systems, stats) {
   const byName = Object.fromEntries(systems.map((s) => [s.name, s]));
   return h("table", { id: "backlog" },
     h("tr", {}, h("th", {}, "system"), h("th", {}, "owner"), h("th", {}, "mode"), h("th", { class: "num" }, "SLA (days)"),
-      h("th", { class: "num" }, "open obligations")),
+      h("th", { class: "num" }, "open obligations"), h("th", { class: "num" }, "answered"),
+      h("th", { class: "num" }, "average answer time")),
     [...names].sort().map((name) => {
       const s = byName[name];
       return h("tr", { "data-system": name },
         h("td", {}, h("a", { href: "#/requests?system=" + enc(name) + "&open=true" }, name), s ? null : badge("retired")),
         h("td", {}, s ? s.owner : "—"), h("td", {}, s ? s.mode : "—"), h("td", { class: "num" }, s ? s.slaDays : "—"),
-        h("td", { class: "num backlog" }, stats.pendingBySystem[name] || 0));
+        h("td", { class: "num backlog" }, stats.pendingBySystem[name] || 0),
+        h("td", { class: "num" }, answered(stats, name)), h("td", { class: "num" }, answerTime(stats, name)));
     }));
+}
+
+function answered(stats, name) {
+  const answers = (stats.answersBySystem || {})[name];
+  return answers ? answers.answered : 0;
+}
+
+/** A system's average time from a request's filing to its answer, in minutes, hours or days. */
+function answerTime(stats, name) {
+  const answers = (stats.answersBySystem || {})[name];
+  if (!answers) { return "—"; }
+  const s = answers.averageSeconds;
+  return s < 3600 ? Math.round(s / 60) + " min" : s < 172800 ? (s / 3600).toFixed(1) + " h" : (s / 86400).toFixed(1) + " days";
 }
 
 // ---------------------------------------------------------------- find
@@ -552,11 +567,13 @@ async function systemsView() {
   render(h("h1", {}, "Systems"),
     may("manage_systems") ? h("div", { class: "actions" }, h("a", { href: "#/systems/new", id: "add-system" }, "Add a system")) : null,
     h("table", { id: "registry" },
-      h("tr", {}, ["system", "owner", "contact", "mode", "namespaces", "jurisdictions", "SLA (days)", "open obligations"].map((x) => h("th", {}, x))),
+      h("tr", {}, ["system", "owner", "contact", "mode", "namespaces", "jurisdictions", "SLA (days)", "open obligations",
+        "average answer time"].map((x) => h("th", {}, x))),
       systems.map((s) => h("tr", { class: "row", "data-system": s.name, onclick: () => { location.hash = "#/systems/" + enc(s.name); } },
         h("td", {}, h("a", { href: "#/systems/" + enc(s.name) }, s.name)), h("td", {}, s.owner), h("td", {}, s.contact),
         h("td", {}, s.mode), h("td", {}, (s.namespaces || []).join(", ")), h("td", {}, (s.jurisdictions || []).join(", ") || "all"),
-        h("td", { class: "num" }, s.slaDays), h("td", { class: "num" }, stats.pendingBySystem[s.name] || 0)))));
+        h("td", { class: "num" }, s.slaDays), h("td", { class: "num backlog" }, stats.pendingBySystem[s.name] || 0),
+        h("td", { class: "num" }, answerTime(stats, s.name))))));
 }
 
 async function systemView(name) {

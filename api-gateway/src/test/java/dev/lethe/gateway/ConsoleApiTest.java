@@ -69,6 +69,7 @@ class ConsoleApiTest {
                  "filedByDay": {"2026-02-28": 5, "2026-03-01": 2},
                  "finishedByDay": {"2026-02-28": {"COMPLETED": 4, "CANCELLED": 4},
                                    "2026-03-01": {"COMPLETED": 3, "COMPLETED_WITH_EXCEPTIONS": 1}},
+                 "answersBySystem": {"billing": {"answered": 4, "answerSeconds": 36000}, "crm": {"answerSeconds": 5}},
                  "instances": [{"server": "ledger-1:8082", "state": "RUNNING"}]}""";
         JavalinTest.test(fixture.app(), (server, client) -> {
             final Response response = get(client, "/v1/stats", APPROVER);
@@ -95,6 +96,9 @@ class ConsoleApiTest {
             assertEquals(8, daily.get(28).path("finished").asLong());
             assertEquals(4, daily.get(28).path("completed").asLong());
             assertEquals(2, daily.get(29).path("filed").asLong());
+            assertEquals(4, stats.path("answersBySystem").path("billing").path("answered").asLong());
+            assertEquals(9000, stats.path("answersBySystem").path("billing").path("averageSeconds").asLong());
+            assertFalse(stats.path("answersBySystem").has("crm"), "no average without an answer");
         });
     }
 

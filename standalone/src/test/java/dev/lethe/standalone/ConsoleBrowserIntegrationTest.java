@@ -197,6 +197,8 @@ class ConsoleBrowserIntegrationTest {
         }
         assertEquals(3, filed, "the three requests filed today through the API; the overdue one is 50 days old");
         assertTrue(text(By.id("daily")).contains("filed (" + filed + ")"), text(By.id("daily")));
+        assertEquals("1", stats.path("answersBySystem").path("paper-archive").path("answered").asText());
+        assertEquals("1", text(By.cssSelector("#backlog tr[data-system='paper-archive'] td:nth-child(6)")));
         assertEquals("1", figure("tile-overdue"));
         assertEquals("1", figure("tile-approval"));
         assertEquals(stats.path("pendingBySystem").path("paper-archive").asText(),

@@ -20,7 +20,7 @@ import java.util.TreeMap;
  * (its cluster-wide stats, the same figures as {@code /metrics}), never by paging requests:
  * requests by status, the open ones, those past their deadline, waiting for approval, needing a
  * person (in all and by reason), completed, due within a week, completed this month, what each
- * system still owes, and the requests filed and finished on each of the last 30 days. The
+ * system still owes and how fast it answers, and the requests filed and finished on each of the last 30 days. The
  * ledger's instance list stays internal.
  */
 public final class StatsHandler implements RoleHandler {
@@ -49,11 +49,17 @@ public final class StatsHandler implements RoleHandler {
      * @param completedThisMonth requests completed (with or without exceptions) since the 1st of this month, UTC
      * @param daily           the last {@value #DAYS} days (UTC), oldest first: requests filed, finished (any
      *                        final status) and completed each day
+     * @param answersBySystem per system, how many requests it has answered (DONE, NOT_FOUND, RETAINED) and
+     *                        the average time from a request's filing to its answer
      */
     public record Stats(Map<String, Long> byStatus, long open, long overdue, long pendingApproval,
                         long needsAttention, Map<String, Long> attention, long completed,
                         Map<String, Long> pendingBySystem, long dueThisWeek, long completedThisMonth,
-                        List<Day> daily) {
+                        List<Day> daily, Map<String, Answers> answersBySystem) {
+    }
+
+    /** A system's settled answers and their average time, in seconds, since the request was filed. */
+    public record Answers(long answered, long averageSeconds) {
     }
 
     /** One day's figures. */
@@ -88,7 +94,19 @@ public final class StatsHandler implements RoleHandler {
         return new Stats(byStatus, open, stats.path("overdue").asLong(0),
                 byStatus.getOrDefault("PENDING_APPROVAL", 0L), stats.path("needsAttention").asLong(0),
                 counts(stats.path("attention")), completed(byStatus), counts(stats.path("pendingBySystem")),
-                stats.path("dueSoon").asLong(0), completedThisMonth, daily);
+                stats.path("dueSoon").asLong(0), completedThisMonth, daily, answers(stats.path("answersBySystem")));
+    }
+
+    private static Map<String, Answers> answers(JsonNode bySystem) {
+        final Map<String, Answers> answers = new TreeMap<>();
+        bySystem.fields().forEachRemaining(system -> {
+            final long answered = system.getValue().path("answered").asLong(0);
+            if (answered > 0) {
+                answers.put(system.getKey(), new Answers(answered,
+                        system.getValue().path("answerSeconds").asLong(0) / answered));
+            }
+        });
+        return answers;
     }
 
     private static long completed(Map<String, Long> byStatus) {

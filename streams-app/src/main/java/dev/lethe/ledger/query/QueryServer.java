@@ -436,12 +436,17 @@ public final class QueryServer implements AutoCloseable {
         long dueSoon = 0;
         final Map<String, Long> filedByDay = new TreeMap<>();
         final Map<String, Map<String, Long>> finishedByDay = new TreeMap<>();
+        final Map<String, Map<String, Long>> answers = new TreeMap<>();
         final String firstDay = LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC).minusDays(DAYS_SHOWN - 1).toString();
         final List<Map<String, String>> instances = new ArrayList<>();
         for (LocalStats part : parts) {
             instances.add(Map.of("server", part.server(), "state", part.state()));
             for (Map.Entry<String, Long> count : part.counts().entrySet()) {
-                if (count.getKey().startsWith("filed|") || count.getKey().startsWith("finished|")) {
+                if (count.getKey().startsWith("answered|") || count.getKey().startsWith("answerSeconds|")) {
+                    final int bar = count.getKey().indexOf('|');
+                    answers.computeIfAbsent(count.getKey().substring(bar + 1), system -> new TreeMap<>())
+                            .merge(count.getKey().substring(0, bar), count.getValue(), Long::sum);
+                } else if (count.getKey().startsWith("filed|") || count.getKey().startsWith("finished|")) {
                     byDay(count.getKey(), count.getValue(), firstDay, filedByDay, finishedByDay);
                 } else if (count.getKey().equals(LocalScans.DUE_SOON)) {
                     dueSoon += count.getValue();
@@ -467,6 +472,7 @@ public final class QueryServer implements AutoCloseable {
         body.put("dueSoon", dueSoon);
         body.put("filedByDay", filedByDay);
         body.put("finishedByDay", finishedByDay);
+        body.put("answersBySystem", answers);
         body.put("instances", instances);
         json(ctx, 200, body);
     }

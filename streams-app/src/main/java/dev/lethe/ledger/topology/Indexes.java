@@ -34,6 +34,9 @@ final class Indexes {
             SystemStatus.RETAINED);
     /** The stats key counting requests that need a person, for any reason. */
     static final String ATTENTION = "attention";
+    /** Prefixes of the stats keys counting each system's settled answers and their seconds since filing. */
+    static final String ANSWERED = "answered|";
+    static final String ANSWER_SECONDS = "answerSeconds|";
 
     private final KeyValueStore<String, String> byRequested;
     private final KeyValueStore<String, String> byFinished;
@@ -109,6 +112,7 @@ final class Indexes {
         final Map<String, Integer> owed = owed(after);
         owed(before).forEach((system, count) -> owed.merge(system, -count, Integer::sum));
         owed.forEach((system, delta) -> add(owedKey(system), delta));
+        countAnswers(before, after);
         final List<Attention> oldAttention = before == null ? List.of() : before.attention();
         if (!oldAttention.equals(after.attention())) {
             add(ATTENTION, (after.attention().isEmpty() ? 0 : 1) - (oldAttention.isEmpty() ? 0 : 1));
@@ -124,6 +128,34 @@ final class Indexes {
                     .setSource(after.source())
                     .setDuplicateOf(after.duplicateOf()).build());
         }
+    }
+
+    /**
+     * Counts each system's first settled answer ({@code answered|<system>}) and adds the seconds
+     * from the request's filing to that answer ({@code answerSeconds|<system>}): the console's
+     * average answer time per system.
+     */
+    private void countAnswers(RequestState before, RequestState after) {
+        for (SystemTarget system : after.systems()) {
+            if (SETTLED.contains(system.status()) && !settled(before, system.name()) && system.updatedAt() != null
+                    && after.requestedAt() != null) {
+                add(ANSWERED + system.name(), 1);
+                add(ANSWER_SECONDS + system.name(),
+                        Math.max(0, system.updatedAt().getEpochSecond() - after.requestedAt().getEpochSecond()));
+            }
+        }
+    }
+
+    private static boolean settled(RequestState state, String system) {
+        if (state == null) {
+            return false;
+        }
+        for (SystemTarget target : state.systems()) {
+            if (target.name().equals(system)) {
+                return SETTLED.contains(target.status());
+            }
+        }
+        return false;
     }
 
     /** Cheaply true when both states are open with the same deadline (the usual callback). */
@@ -154,7 +186,7 @@ final class Indexes {
         return owed;
     }
 
-    private void add(String key, int delta) {
+    private void add(String key, long delta) {
         if (delta == 0) {
             return;
         }

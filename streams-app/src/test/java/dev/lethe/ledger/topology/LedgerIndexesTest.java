@@ -127,6 +127,25 @@ class LedgerIndexesTest {
     }
 
     @Test
+    void shouldCountEachSystemsAnswersAndTheirTimeSinceTheRequestWasFiled() {
+        try (LedgerDriver ledger = new LedgerDriver()) {
+            ledger.register("billing", "user_id");
+            ledger.register("crm", "email");
+            ledger.file(FIRST, "u-1");
+            final KeyValueStore<String, Long> stats = ledger.driver.getKeyValueStore(LedgerNames.STATS_STORE);
+
+            final dev.lethe.avro.SystemCallback twoHoursLater = ledger.callback(FIRST, "billing", DONE, 1L);
+            twoHoursLater.setAt(LedgerDriver.START.plusSeconds(7200));
+            ledger.callBack(twoHoursLater);
+            ledger.callBack(ledger.callback(FIRST, "billing", DONE, 1L));
+
+            assertEquals(1L, stats.get("answered|billing"), "a repeated answer is counted once");
+            assertEquals(7200L, stats.get("answerSeconds|billing"), "from the request's filing to the answer");
+            assertNull(stats.get("answered|crm"), "crm has not answered");
+        }
+    }
+
+    @Test
     void shouldKeepEverySubjectsRequestsInTheSubjectIndex() {
         try (LedgerDriver ledger = new LedgerDriver()) {
             ledger.register("billing", "user_id");
