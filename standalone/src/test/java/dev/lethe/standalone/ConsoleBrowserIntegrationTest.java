@@ -54,8 +54,9 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * {@link HeadlessChromium} when missing) against a real ledger and gateway: sign in with an
  * approver's token, see the dashboard's figures match {@code GET /v1/stats}, approve a pending
  * request, complete a manual system with evidence (and see the API's refusal when the evidence is
- * missing), extend an overdue request, open and print a certificate, and, as an admin, edit a
- * system (and see the registry's own validation message).
+ * missing), extend an overdue request, retry a failed system and retry in bulk, open and print a
+ * certificate, and, as an admin, look a subject up and edit a system (and see the registry's own
+ * validation message).
  *
  * <p>The overdue request is filed straight onto {@code erasure.requests} with a {@code requestedAt}
  * 50 days ago, so its 45-day CCPA deadline has passed when the ledger folds it: no clock is faked
@@ -276,6 +277,46 @@ class ConsoleBrowserIntegrationTest {
 
     @Test
     @Order(6)
+    void shouldRetryOneFailedSystemOfARequest() {
+        failBilling(pending);
+        open("#/request/" + pending);
+
+        click(By.cssSelector("tr[data-system='billing'] button[data-action='retry-system']"));
+        visible(By.id("confirm"));
+        click(By.id("confirm-ok"));
+
+        await().atMost(WAIT).until(() -> flashText().equals("billing will be asked again."));
+        await().atMost(WAIT).untilAsserted(() -> assertFalse("FAILED".equals(admin.get("/v1/erasures/" + pending)
+                .json().path("systems").get(0).path("status").asText())));
+    }
+
+    @Test
+    @Order(7)
+    void shouldRetryFailedSystemsInBulk() {
+        failBilling(overdue);
+        open("#/requests?systemStatus=FAILED");
+        visible(By.cssSelector("tr[data-id='" + overdue + "']"));
+
+        click(By.cssSelector("button[data-action='bulk-retry']"));
+        new Select(visible(By.cssSelector("#confirm [name='system']"))).selectByValue("billing");
+        browser.findElement(By.cssSelector("#confirm [name='note']")).sendKeys("billing API is back");
+        click(By.id("confirm-ok"));
+
+        await().atMost(WAIT).until(() -> flashText().equals("1 request(s) retried."));
+        await().atMost(WAIT).untilAsserted(() -> assertFalse("FAILED".equals(admin.get("/v1/erasures/" + overdue)
+                .json().path("systems").get(0).path("status").asText())));
+    }
+
+    /** billing's partner (here the admin) reports that it could not erase. */
+    private static void failBilling(String id) {
+        assertEquals(202, admin.post("/v1/erasures/" + id + "/systems/billing/callback",
+                "{\"outcome\": \"FAILED\", \"detail\": \"billing API down\"}").status());
+        await().atMost(WAIT).untilAsserted(() -> assertEquals("FAILED", admin.get("/v1/erasures/" + id).json()
+                .path("systems").get(0).path("status").asText()));
+    }
+
+    @Test
+    @Order(8)
     void shouldOpenAVerifiedCertificateAndPrintIt() {
         open("#/request/" + certified);
         assertTrue(text(By.id("chain")).startsWith("Hash chain intact"), text(By.id("chain")));
@@ -298,7 +339,7 @@ class ConsoleBrowserIntegrationTest {
     }
 
     @Test
-    @Order(7)
+    @Order(9)
     void shouldFindASubjectsRequestsThroughItsPseudonymWithoutKeepingTheValue() {
         click(By.id("signout"));
         signIn(LetheEnv.ADMIN_TOKEN);
@@ -317,7 +358,7 @@ class ConsoleBrowserIntegrationTest {
     }
 
     @Test
-    @Order(8)
+    @Order(10)
     void shouldEditASystemAsAdminWithTheRegistrysOwnValidationMessages() {
         open("#/systems");
         visible(By.id("add-system"));
