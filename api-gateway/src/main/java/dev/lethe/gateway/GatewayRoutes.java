@@ -7,6 +7,9 @@ import static io.javalin.http.HandlerType.PUT;
 
 import dev.lethe.gateway.api.OpenApiDocument;
 import dev.lethe.gateway.api.Shapes;
+import dev.lethe.gateway.console.ConsoleAssets;
+import dev.lethe.gateway.console.MeHandler;
+import dev.lethe.gateway.console.StatsHandler;
 import dev.lethe.gateway.erasure.BatchBody;
 import dev.lethe.gateway.erasure.BatchIntakeHandler;
 import dev.lethe.gateway.erasure.BulkRetryHandler;
@@ -28,14 +31,9 @@ import dev.lethe.gateway.ops.GatewayMetrics;
 import dev.lethe.gateway.subjects.SubjectHandler;
 import dev.lethe.gateway.systems.SystemsHandler;
 import io.javalin.http.ContentType;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -46,8 +44,6 @@ import java.util.concurrent.atomic.AtomicReference;
 public final class GatewayRoutes {
 
     static final String API_VERSION = "1";
-    static final String CONSOLE = "/console/index.html";
-
     private GatewayRoutes() {
     }
 
@@ -68,6 +64,7 @@ public final class GatewayRoutes {
                         "Whether a subject was erased (the re-ingestion guard)",
                         new SubjectHandler(c.ledger(), c.vocabulary()))
                 .answering(200, SubjectHandler.Subject.class, false).errors(400, 503));
+        console(routes, c);
         final AtomicReference<String> document = new AtomicReference<>();
         routes.add(Route.of(GET, "/openapi.json", Access.PUBLIC, "This API as OpenAPI 3, generated from the route table",
                         (ctx, role) -> ctx.contentType(ContentType.APPLICATION_JSON).result(document.get()))
@@ -78,10 +75,11 @@ public final class GatewayRoutes {
     }
 
     private static void operations(List<Route> routes, GatewayApp.Collaborators c, GatewayMetrics metrics) {
-        final String console = resource(CONSOLE);
+        final ConsoleAssets console = ConsoleAssets.load();
         routes.add(Route.of(GET, "/", Access.PUBLIC, "The web console (asks for a token in the browser)",
-                (ctx, role) -> ctx.contentType(ContentType.TEXT_HTML).result(console))
-                .answering(200, String.class, false));
+                console.page()).answering(200, String.class, false));
+        routes.add(Route.of(GET, "/console/{asset}", Access.PUBLIC, "The web console's script and style sheet",
+                console.asset()).answering(200, String.class, false).errors(404));
         routes.add(Route.of(GET, "/health", Access.PUBLIC, "Readiness: the ledger runs and the broker is reachable",
                 new HealthHandler(c.ledger(), c.broker())).answering(200, HealthHandler.Health.class, false)
                 .errors(503));
@@ -178,11 +176,16 @@ public final class GatewayRoutes {
                 .answering(200, SystemsHandler.Retired.class, false).alsoAnswering(202).errors(400, 404, 503));
     }
 
-    private static String resource(String name) {
-        try (InputStream in = Objects.requireNonNull(GatewayRoutes.class.getResourceAsStream(name), name)) {
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + name, e);
-        }
+    /** What the console reads besides the API above: who the token is, and the programme's counts. */
+    private static void console(List<Route> routes, GatewayApp.Collaborators c) {
+        routes.add(Route.of(GET, "/v1/me", Access.ANY_ROLE,
+                        "The caller's role, what it may do, and the namespaces and jurisdictions it may name",
+                        new MeHandler(c.vocabulary())).answering(200, MeHandler.Me.class, false));
+        routes.add(Route.of(GET, "/v1/stats", Access.ANY_ROLE,
+                        "The programme at a glance, from the ledger's running counts: open, overdue, due this week, "
+                                + "waiting for approval, needing a person, completed (this month), what each system "
+                                + "owes and how fast it answers, and the requests filed and finished on each of the "
+                                + "last 30 days",
+                        new StatsHandler(c.ledger(), c.clock())).answering(200, StatsHandler.Stats.class, false).errors(503));
     }
 }

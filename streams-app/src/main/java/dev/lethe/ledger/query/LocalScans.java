@@ -5,6 +5,7 @@ import dev.lethe.avro.SubjectEntry;
 import dev.lethe.ledger.domain.SystemTarget;
 import dev.lethe.ledger.topology.IndexKeys;
 import dev.lethe.ledger.topology.LedgerNames;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -98,7 +99,14 @@ final class LocalScans {
         return false;
     }
 
-    /** The running counts of {@code partitions} summed, plus how many open requests are past their deadline. */
+    /** The stats key of the open requests due within {@link #DUE_SOON_WITHIN} (not yet overdue). */
+    static final String DUE_SOON = "dueSoon";
+    static final Duration DUE_SOON_WITHIN = Duration.ofDays(7);
+
+    /**
+     * The running counts of {@code partitions} summed, plus how many open requests are past their
+     * deadline ({@code overdue}) and how many fall due within the next 7 days ({@link #DUE_SOON}).
+     */
     Map<String, Long> stats(Collection<Integer> partitions, Instant now) {
         final Map<String, Long> totals = new TreeMap<>();
         for (int partition : partitions) {
@@ -115,8 +123,21 @@ final class LocalScans {
                 }
             }
             totals.merge("overdue", overdue, Long::sum);
+            totals.merge(DUE_SOON, count(open, IndexKeys.earliestFirstThrough(now),
+                    IndexKeys.earliestFirstThrough(now.plus(DUE_SOON_WITHIN))), Long::sum);
         }
         return totals;
+    }
+
+    private static long count(ReadOnlyKeyValueStore<String, String> index, String from, String to) {
+        long count = 0;
+        try (KeyValueIterator<String, String> it = index.range(from, to)) {
+            while (it.hasNext()) {
+                it.next();
+                count++;
+            }
+        }
+        return count;
     }
 
     /** Every request of one subject (held on {@code partition} of the subject index). */

@@ -25,6 +25,8 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -84,6 +86,8 @@ public final class QueryServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(QueryServer.class);
     private static final Duration MAX_WAIT = Duration.ofSeconds(30);
     private static final Duration FAN_OUT_TIMEOUT = Duration.ofSeconds(10);
+    /** How many days (today included) of filed and finished counts {@code /internal/v1/stats} answers. */
+    static final int DAYS_SHOWN = 90;
     static final ObjectMapper JSON = new ObjectMapper().registerModule(new JavaTimeModule())
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
@@ -429,11 +433,24 @@ public final class QueryServer implements AutoCloseable {
         final Map<String, Long> attention = new TreeMap<>();
         long overdue = 0;
         long needsAttention = 0;
+        long dueSoon = 0;
+        final Map<String, Long> filedByDay = new TreeMap<>();
+        final Map<String, Map<String, Long>> finishedByDay = new TreeMap<>();
+        final Map<String, Map<String, Long>> answers = new TreeMap<>();
+        final String firstDay = LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC).minusDays(DAYS_SHOWN - 1).toString();
         final List<Map<String, String>> instances = new ArrayList<>();
         for (LocalStats part : parts) {
             instances.add(Map.of("server", part.server(), "state", part.state()));
             for (Map.Entry<String, Long> count : part.counts().entrySet()) {
-                if (count.getKey().startsWith("status|")) {
+                if (count.getKey().startsWith("answered|") || count.getKey().startsWith("answerSeconds|")) {
+                    final int bar = count.getKey().indexOf('|');
+                    answers.computeIfAbsent(count.getKey().substring(bar + 1), system -> new TreeMap<>())
+                            .merge(count.getKey().substring(0, bar), count.getValue(), Long::sum);
+                } else if (count.getKey().startsWith("filed|") || count.getKey().startsWith("finished|")) {
+                    byDay(count.getKey(), count.getValue(), firstDay, filedByDay, finishedByDay);
+                } else if (count.getKey().equals(LocalScans.DUE_SOON)) {
+                    dueSoon += count.getValue();
+                } else if (count.getKey().startsWith("status|")) {
                     byStatus.merge(count.getKey().substring("status|".length()), count.getValue(), Long::sum);
                 } else if (count.getKey().startsWith("owed|")) {
                     owed.merge(count.getKey().substring("owed|".length()), count.getValue(), Long::sum);
@@ -452,8 +469,30 @@ public final class QueryServer implements AutoCloseable {
         body.put("pendingBySystem", owed);
         body.put("needsAttention", needsAttention);
         body.put("attention", attention);
+        body.put("dueSoon", dueSoon);
+        body.put("filedByDay", filedByDay);
+        body.put("finishedByDay", finishedByDay);
+        body.put("answersBySystem", answers);
         body.put("instances", instances);
         json(ctx, 200, body);
+    }
+
+    /**
+     * Adds one day's count ({@code filed|<day>} or {@code finished|<status>|<day>}) to the daily
+     * figures, when the day is no earlier than {@code firstDay} (ISO dates sort as text).
+     */
+    private static void byDay(String key, long count, String firstDay, Map<String, Long> filed,
+                              Map<String, Map<String, Long>> finished) {
+        final String day = key.substring(key.lastIndexOf('|') + 1);
+        if (day.compareTo(firstDay) < 0) {
+            return;
+        }
+        if (key.startsWith("filed|")) {
+            filed.merge(day, count, Long::sum);
+        } else {
+            final String status = key.substring("finished|".length(), key.lastIndexOf('|'));
+            finished.computeIfAbsent(day, d -> new TreeMap<>()).merge(status, count, Long::sum);
+        }
     }
 
     private LocalStats localStats(Set<Integer> partitions) {

@@ -6,6 +6,9 @@ import dev.lethe.ledger.domain.RequestState;
 import dev.lethe.ledger.domain.RequestStatus;
 import dev.lethe.ledger.domain.SystemStatus;
 import dev.lethe.ledger.domain.SystemTarget;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
@@ -19,8 +22,8 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * Keeps the ledger's secondary indexes in step with the {@code ledger} store, from the
  * difference between a request's stored and next state: newest-first lists by requested and by
  * finished time, the unfinished requests by deadline (overdue = a range up to now), running
- * counts per status, of owed erasures per system and of requests that need a person (in all and
- * per reason), and, through {@code subjectEntries}, the subject index. Every index lives in the
+ * counts per status, of owed erasures per system, of requests that need a person (in all and
+ * per reason) and of requests filed and finished (by final status) per UTC day, and, through {@code subjectEntries}, the subject index. Every index lives in the
  * same task as the request, so one transaction writes the state and its indexes together.
  */
 final class Indexes {
@@ -31,6 +34,9 @@ final class Indexes {
             SystemStatus.RETAINED);
     /** The stats key counting requests that need a person, for any reason. */
     static final String ATTENTION = "attention";
+    /** Prefixes of the stats keys counting each system's settled answers and their seconds since filing. */
+    static final String ANSWERED = "answered|";
+    static final String ANSWER_SECONDS = "answerSeconds|";
 
     private final KeyValueStore<String, String> byRequested;
     private final KeyValueStore<String, String> byFinished;
@@ -53,6 +59,20 @@ final class Indexes {
         return "owed|" + system;
     }
 
+    /** The count of requests filed on {@code day} (UTC), for the console's chart. */
+    static String filedKey(Instant at) {
+        return "filed|" + day(at);
+    }
+
+    /** The count of requests that ended in {@code status} on {@code day} (UTC), for the console. */
+    static String finishedKey(RequestStatus status, Instant at) {
+        return "finished|" + status.name() + "|" + day(at);
+    }
+
+    private static String day(Instant at) {
+        return LocalDate.ofInstant(at, ZoneOffset.UTC).toString();
+    }
+
     /** The count of requests that need a person for {@code reason}. */
     static String attentionKey(String reason) {
         return ATTENTION + "|" + reason;
@@ -67,9 +87,11 @@ final class Indexes {
         final RequestStatus oldStatus = before == null ? null : before.status();
         if (oldStatus == null) {
             byRequested.put(IndexKeys.newestFirst(after.requestedAt(), id), id);
+            add(filedKey(after.requestedAt()), 1);
         }
         if (after.finishedAt() != null && (before == null || before.finishedAt() == null)) {
             byFinished.put(IndexKeys.newestFirst(after.finishedAt(), id), id);
+            add(finishedKey(after.status(), after.finishedAt()), 1);
         }
         if (!sameOpenDeadline(before, after)) {
             final String oldDeadline = openDeadlineKey(before);
@@ -90,6 +112,7 @@ final class Indexes {
         final Map<String, Integer> owed = owed(after);
         owed(before).forEach((system, count) -> owed.merge(system, -count, Integer::sum));
         owed.forEach((system, delta) -> add(owedKey(system), delta));
+        countAnswers(before, after);
         final List<Attention> oldAttention = before == null ? List.of() : before.attention();
         if (!oldAttention.equals(after.attention())) {
             add(ATTENTION, (after.attention().isEmpty() ? 0 : 1) - (oldAttention.isEmpty() ? 0 : 1));
@@ -105,6 +128,34 @@ final class Indexes {
                     .setSource(after.source())
                     .setDuplicateOf(after.duplicateOf()).build());
         }
+    }
+
+    /**
+     * Counts each system's first settled answer ({@code answered|<system>}) and adds the seconds
+     * from the request's filing to that answer ({@code answerSeconds|<system>}): the console's
+     * average answer time per system.
+     */
+    private void countAnswers(RequestState before, RequestState after) {
+        for (SystemTarget system : after.systems()) {
+            if (SETTLED.contains(system.status()) && !settled(before, system.name()) && system.updatedAt() != null
+                    && after.requestedAt() != null) {
+                add(ANSWERED + system.name(), 1);
+                add(ANSWER_SECONDS + system.name(),
+                        Math.max(0, system.updatedAt().getEpochSecond() - after.requestedAt().getEpochSecond()));
+            }
+        }
+    }
+
+    private static boolean settled(RequestState state, String system) {
+        if (state == null) {
+            return false;
+        }
+        for (SystemTarget target : state.systems()) {
+            if (target.name().equals(system)) {
+                return SETTLED.contains(target.status());
+            }
+        }
+        return false;
     }
 
     /** Cheaply true when both states are open with the same deadline (the usual callback). */
@@ -135,7 +186,7 @@ final class Indexes {
         return owed;
     }
 
-    private void add(String key, int delta) {
+    private void add(String key, long delta) {
         if (delta == 0) {
             return;
         }

@@ -105,6 +105,47 @@ class LedgerIndexesTest {
     }
 
     @Test
+    void shouldCountRequestsFiledAndFinishedPerDayForTheDashboard() {
+        try (LedgerDriver ledger = new LedgerDriver()) {
+            ledger.register("billing", "user_id");
+            ledger.file(FIRST, "u-1");
+            ledger.file(SECOND, "u-2");
+            final KeyValueStore<String, Long> stats = ledger.driver.getKeyValueStore(LedgerNames.STATS_STORE);
+
+            ledger.callBack(ledger.callback(FIRST, "billing", DONE, 1L));
+
+            assertEquals(2L, stats.get("filed|2026-03-01"), "each request once, on the UTC day it was filed");
+            final List<KeyValue<String, Long>> finished = new ArrayList<>();
+            try (KeyValueIterator<String, Long> it = stats.prefixScan("finished|",
+                    new org.apache.kafka.common.serialization.StringSerializer())) {
+                it.forEachRemaining(finished::add);
+            }
+            assertEquals(1, finished.size(), finished.toString());
+            assertTrue(finished.get(0).key.matches("finished\\|COMPLETED\\|\\d{4}-\\d{2}-\\d{2}"), finished.toString());
+            assertEquals(1L, finished.get(0).value);
+        }
+    }
+
+    @Test
+    void shouldCountEachSystemsAnswersAndTheirTimeSinceTheRequestWasFiled() {
+        try (LedgerDriver ledger = new LedgerDriver()) {
+            ledger.register("billing", "user_id");
+            ledger.register("crm", "email");
+            ledger.file(FIRST, "u-1");
+            final KeyValueStore<String, Long> stats = ledger.driver.getKeyValueStore(LedgerNames.STATS_STORE);
+
+            // the ledger's time of an answer is its (wall-clock) time of processing
+            ledger.driver.advanceWallClockTime(java.time.Duration.ofHours(2));
+            ledger.callBack(ledger.callback(FIRST, "billing", DONE, 1L));
+            ledger.callBack(ledger.callback(FIRST, "billing", DONE, 1L));
+
+            assertEquals(1L, stats.get("answered|billing"), "a repeated answer is counted once");
+            assertEquals(7200L, stats.get("answerSeconds|billing"), "from the request's filing to the answer");
+            assertNull(stats.get("answered|crm"), "crm has not answered");
+        }
+    }
+
+    @Test
     void shouldKeepEverySubjectsRequestsInTheSubjectIndex() {
         try (LedgerDriver ledger = new LedgerDriver()) {
             ledger.register("billing", "user_id");
