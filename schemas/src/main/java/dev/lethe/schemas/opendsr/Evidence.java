@@ -10,6 +10,9 @@ package dev.lethe.schemas.opendsr;
  */
 public final class Evidence {
 
+    /** How every evidence text begins. */
+    public static final String PREFIX = "opendsr ";
+
     private Evidence() {
     }
 
@@ -19,7 +22,7 @@ public final class Evidence {
      */
     public static String of(String kind, String subjectRequestId, String status, Processors.Verified signer,
                             byte[] body) {
-        return "opendsr " + kind
+        return PREFIX + kind
                 + (status == null ? "" : " status=" + status)
                 + " subject_request_id=" + subjectRequestId
                 + " domain=" + signer.domain()
