@@ -13,6 +13,7 @@ import dev.lethe.gateway.http.RequestChecks;
 import dev.lethe.gateway.http.Route;
 import dev.lethe.gateway.http.StartupGate;
 import dev.lethe.gateway.ledger.LedgerClient;
+import dev.lethe.gateway.opendsr.OpenDsrGateway;
 import dev.lethe.gateway.ops.BrokerCheck;
 import dev.lethe.gateway.ops.GatewayMetrics;
 import io.javalin.Javalin;
@@ -46,7 +47,14 @@ public final class GatewayApp {
      * @param broker        whether the broker is reachable (for {@code /health})
      */
     public record Collaborators(EventWriter events, LedgerClient ledger, Authenticator authenticator, Clock clock,
-                                Vocabulary vocabulary, Duration confirmWait, BrokerCheck broker) {
+                                Vocabulary vocabulary, Duration confirmWait, BrokerCheck broker,
+                                OpenDsrGateway opendsr) {
+
+        /** Without OpenDSR settings: it trusts the JDK's roots and signs with an in-memory self-signed pair. */
+        public Collaborators(EventWriter events, LedgerClient ledger, Authenticator authenticator, Clock clock,
+                             Vocabulary vocabulary, Duration confirmWait, BrokerCheck broker) {
+            this(events, ledger, authenticator, clock, vocabulary, confirmWait, broker, OpenDsrGateway.local());
+        }
     }
 
     private GatewayApp() {

@@ -2,6 +2,7 @@ package dev.lethe.gateway;
 
 import dev.lethe.gateway.auth.Authenticator;
 import dev.lethe.gateway.erasure.Vocabulary;
+import dev.lethe.gateway.opendsr.OpenDsrGateway;
 import dev.lethe.schemas.config.ConfigException;
 import dev.lethe.schemas.config.Env;
 import dev.lethe.schemas.config.InternalToken;
@@ -47,7 +48,15 @@ import java.util.stream.Collectors;
  */
 public record GatewayConfig(int httpPort, String bootstrapServers, String schemaRegistryUrl, String ledgerUrl,
                             String adminToken, Path tokensFile, List<String> namespaces, List<String> jurisdictions,
-                            Duration intakeConfirm, Secret internalToken) {
+                            Duration intakeConfirm, Secret internalToken, OpenDsrGateway opendsr) {
+
+    /** Without OpenDSR settings ({@link OpenDsrGateway#local()}). */
+    public GatewayConfig(int httpPort, String bootstrapServers, String schemaRegistryUrl, String ledgerUrl,
+                         String adminToken, Path tokensFile, List<String> namespaces, List<String> jurisdictions,
+                         Duration intakeConfirm, Secret internalToken) {
+        this(httpPort, bootstrapServers, schemaRegistryUrl, ledgerUrl, adminToken, tokensFile, namespaces,
+                jurisdictions, intakeConfirm, internalToken, OpenDsrGateway.local());
+    }
 
     public static final String HTTP_PORT = "LETHE_HTTP_PORT";
     public static final String BOOTSTRAP_SERVERS = "LETHE_BOOTSTRAP_SERVERS";
@@ -98,7 +107,8 @@ public record GatewayConfig(int httpPort, String bootstrapServers, String schema
                 env.list(NAMESPACES, names(DEFAULT_NAMESPACES)),
                 env.list(JURISDICTIONS, names(DEFAULT_JURISDICTIONS)),
                 env.duration(INTAKE_CONFIRM_MS, ChronoUnit.MILLIS, DEFAULT_INTAKE_CONFIRM_MS, 0),
-                InternalToken.read(env));
+                InternalToken.read(env),
+                OpenDsrGateway.read(env));
         config.authenticator();
         return config;
     }
@@ -116,13 +126,13 @@ public record GatewayConfig(int httpPort, String bootstrapServers, String schema
     /** These settings with another admin token (e.g. one the standalone run generated). */
     public GatewayConfig withAdminToken(String token) {
         return new GatewayConfig(httpPort, bootstrapServers, schemaRegistryUrl, ledgerUrl, token, tokensFile,
-                namespaces, jurisdictions, intakeConfirm, internalToken);
+                namespaces, jurisdictions, intakeConfirm, internalToken, opendsr);
     }
 
     /** These settings on another port. */
     public GatewayConfig withHttpPort(int port) {
         return new GatewayConfig(port, bootstrapServers, schemaRegistryUrl, ledgerUrl, adminToken, tokensFile,
-                namespaces, jurisdictions, intakeConfirm, internalToken);
+                namespaces, jurisdictions, intakeConfirm, internalToken, opendsr);
     }
 
     /** The namespaces and jurisdictions a request may name. */

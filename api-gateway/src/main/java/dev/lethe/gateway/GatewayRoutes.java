@@ -22,11 +22,13 @@ import dev.lethe.gateway.erasure.ErasureRequestBody;
 import dev.lethe.gateway.erasure.IntakeHandler;
 import dev.lethe.gateway.erasure.LedgerReadHandler;
 import dev.lethe.gateway.erasure.ListHandler;
+import dev.lethe.gateway.erasure.OpenDsrIntake;
 import dev.lethe.gateway.erasure.StatusHandler;
 import dev.lethe.gateway.http.Access;
 import dev.lethe.gateway.http.Guard;
 import dev.lethe.gateway.http.Route;
 import dev.lethe.gateway.http.StartupGate;
+import dev.lethe.gateway.opendsr.ProcessorCallbackHandler;
 import dev.lethe.gateway.ops.GatewayMetrics;
 import dev.lethe.gateway.subjects.SubjectHandler;
 import dev.lethe.gateway.systems.SystemsHandler;
@@ -60,6 +62,7 @@ public final class GatewayRoutes {
                 .withBody(CallbackBody.class, false).answering(202, CallbackHandler.Accepted.class, false)
                 .errors(400, 404, 409, 503));
         systems(routes, c);
+        openDsr(routes, c, confirmation);
         routes.add(Route.of(GET, "/v1/subjects/{namespace}/{value}", Access.SUBMITTER,
                         "Whether a subject was erased (the re-ingestion guard)",
                         new SubjectHandler(c.ledger(), c.vocabulary()))
@@ -72,6 +75,34 @@ public final class GatewayRoutes {
         final List<Route> all = List.copyOf(routes);
         document.set(OpenApiDocument.of(all, API_VERSION).toPrettyString());
         return all;
+    }
+
+    /** OpenDSR: processors' signed callbacks, and Lethe as a processor for privacy portals (docs/opendsr.md). */
+    private static void openDsr(List<Route> routes, GatewayApp.Collaborators c, Confirmation confirmation) {
+        routes.add(Route.of(POST, "/opendsr/v1/callbacks/{system}/{id}", Access.PUBLIC,
+                        "An OpenDSR processor's signed status callback (no token: the signature is checked first)",
+                        new ProcessorCallbackHandler(c.events(), c.ledger(), confirmation, c.opendsr().processors(),
+                                c.clock()))
+                .answering(202, ProcessorCallbackHandler.Accepted.class, false).alsoAnswering(200)
+                .errors(400, 403, 404, 503));
+        final OpenDsrIntake intake = new OpenDsrIntake(c.events(), c.ledger(), c.vocabulary(), c.opendsr()::signer,
+                confirmation, c.clock());
+        routes.add(Route.of(GET, "/opendsr/v1/discovery", Access.SUBMITTER,
+                "Lethe as an OpenDSR processor: its discovery document (signed)", intake.discovery())
+                .answering(200, Object.class, false));
+        routes.add(Route.of(GET, "/opendsr/v1/certificate.pem", Access.PUBLIC,
+                "The certificate Lethe signs its OpenDSR answers with (PEM)", intake.certificate())
+                .answering(200, String.class, false));
+        routes.add(Route.of(POST, "/opendsr/v1/requests", Access.SUBMITTER,
+                "File an erasure request in OpenDSR form; the same subject_request_id again answers the first receipt",
+                intake.file()).withBody(Object.class, false).answering(201, Object.class, false)
+                .errors(400, 422, 503));
+        routes.add(Route.of(GET, "/opendsr/v1/requests/{subject_request_id}", Access.SUBMITTER,
+                "The OpenDSR status of a request filed over OpenDSR (signed)", intake.status())
+                .answering(200, Object.class, false).errors(400, 404, 503));
+        routes.add(Route.of(DELETE, "/opendsr/v1/requests/{subject_request_id}", Access.SUBMITTER,
+                "Cancel a request filed over OpenDSR while it is pending (signed)", intake.cancel())
+                .answering(202, Object.class, false).errors(400, 404, 409, 503));
     }
 
     private static void operations(List<Route> routes, GatewayApp.Collaborators c, GatewayMetrics metrics) {

@@ -69,7 +69,7 @@ public final class GatewayServer implements AutoCloseable {
             final LedgerClient http = new HttpLedgerClient(config.ledgerUrl(), config.internalToken());
             final GatewayApp.Collaborators collaborators = new GatewayApp.Collaborators(events,
                     local == null ? http : new InProcessLedgerClient(http, local), authenticator, Clock.systemUTC(),
-                    config.vocabulary(), config.intakeConfirm(), broker);
+                    config.vocabulary(), config.intakeConfirm(), broker, config.opendsr().ready());
             this.app = GatewayApp.create(collaborators, config.httpPort(), gate);
         } catch (RuntimeException e) {
             broker.close();

@@ -63,7 +63,8 @@ class AuthMatrixTest {
         final String token = CALLERS.get(caller).isEmpty() ? null : CALLERS.get(caller);
         final String concrete = path.replace("{id}", REQUEST_ID).replace("{system}", "billing")
                 .replace("{name}", "billing").replace("{namespace}", "user_id").replace("{value}", "u-1")
-                .replace("{asset}", "console.js");
+                .replace("{asset}", "console.js")
+                .replace("{subject_request_id}", "a7551968-d5d6-44b2-9831-815ac9017798");
         final String body = method == HandlerType.POST || method == HandlerType.PUT ? "{}" : null;
         JavalinTest.test(fixture.app(), (server, client) -> {
             final Response response = send(client, method.name(), concrete, token, body);

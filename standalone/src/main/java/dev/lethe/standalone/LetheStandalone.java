@@ -2,6 +2,7 @@ package dev.lethe.standalone;
 
 import dev.lethe.gateway.GatewayConfig;
 import dev.lethe.gateway.GatewayServer;
+import dev.lethe.gateway.opendsr.OpenDsrGateway;
 import dev.lethe.ledger.LedgerApp;
 import dev.lethe.ledger.LedgerConfig;
 import dev.lethe.standalone.cli.CliLogging;
@@ -118,7 +119,10 @@ public final class LetheStandalone implements AutoCloseable {
         env.put("LETHE_REPLICATION_FACTOR", "1");
         env.put("LETHE_SYSTEMS_FILE", config.systemsFile().orElseGet(() -> dataDir.resolve(SYSTEMS_FILE)).toString());
         env.putIfAbsent("LETHE_APPROVAL", "auto"); // auto, manual or a rule list: the ledger parses it
-        env.putIfAbsent("LETHE_EXECUTORS", "s3,http");
+        env.putIfAbsent("LETHE_EXECUTORS", "s3,http,opendsr");
+        // OpenDSR: processors call back at this gateway; its signing pair is self-signed under <data>/secrets
+        env.putIfAbsent("LETHE_OPENDSR_CALLBACK_URL", "http://localhost:" + config.httpPort());
+        env.putIfAbsent(OpenDsrGateway.LOCAL_DIR, dataDir.resolve("secrets").toString());
         env.put("LETHE_S3_ENDPOINT", "http://127.0.0.1:" + config.s3Port());
         env.put("LETHE_S3_PATH_STYLE", "true");
         env.put("LETHE_S3_ACCESS_KEY_FILE", s3Access.file().toString());

@@ -23,7 +23,7 @@ public final class Shapes {
     public enum SystemStatus { PENDING, DISPATCHED, IN_PROGRESS, DONE, NOT_FOUND, RETAINED, FAILED }
 
     /** How a system erases. */
-    public enum Mode { event, http, s3, manual }
+    public enum Mode { event, http, s3, manual, opendsr }
 
     /** One target system of a request ({@code overdue}: once its own deadline passed unanswered). */
     public record SystemView(String name, @OneOf(SystemStatus.class) String status, Integer attempts,
@@ -71,11 +71,23 @@ public final class Shapes {
                                  @ApiOptional Boolean allVersions, @ApiOptional WindowBody window) {
     }
 
+    /** One identity an {@code opendsr} processor accepts: a namespace sent as an OpenDSR type and format. */
+    public record OpenDsrIdentityBody(String namespace, String type, String format) {
+    }
+
+    /** {@code opendsr} settings of a registration; credentials only as the path of a secret file. */
+    public record OpenDsrSettingsBody(String url, List<OpenDsrIdentityBody> identities,
+                                      @ApiOptional String credentialsFile, @ApiOptional String domain,
+                                      @ApiOptional String regulation, @ApiOptional Integer timeoutMs,
+                                      @ApiOptional Integer maxAttempts) {
+    }
+
     /** The body of {@code PUT /v1/systems/{name}} (and, with {@code name}, the registry's answers). */
     public record Registration(@ApiOptional String name, String owner, String contact, @OneOf(Mode.class) String mode,
                                List<String> namespaces, @ApiOptional List<String> jurisdictions,
                                @ApiOptional List<String> tags, @ApiOptional Integer slaDays,
                                @ApiOptional Integer reminderHours, @ApiOptional Integer maxAttempts,
-                               @ApiOptional HttpSettingsBody http, @ApiOptional S3SettingsBody s3) {
+                               @ApiOptional HttpSettingsBody http, @ApiOptional S3SettingsBody s3,
+                               @ApiOptional OpenDsrSettingsBody opendsr) {
     }
 }

@@ -59,7 +59,8 @@ public final class JsonBody {
         return tree(readBounded(ctx, maxBytes), false);
     }
 
-    static byte[] readBounded(Context ctx) {
+    /** The raw body, at most {@link #MAX_BYTES} (a signed body is checked on these bytes before it is parsed). */
+    public static byte[] readBounded(Context ctx) {
         return readBounded(ctx, MAX_BYTES);
     }
 

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.lethe.avro.OpenDsrSettings;
 import dev.lethe.avro.S3Settings;
 import dev.lethe.avro.SystemRegistration;
 import java.io.IOException;
@@ -90,7 +91,26 @@ public final class SystemsJson {
                         .put("to", s3.getWindow().getTo()).put("zone", s3.getWindow().getZone());
             }
         }
+        if (system.getOpendsr() != null) {
+            openDsr(node.putObject("opendsr"), system.getOpendsr());
+        }
         return node;
+    }
+
+    private static void openDsr(ObjectNode node, OpenDsrSettings settings) {
+        node.put("url", settings.getUrl());
+        final ArrayNode identities = node.putArray("identities");
+        settings.getIdentities().forEach(i -> identities.addObject().put("namespace", i.getNamespace())
+                .put("type", i.getType()).put("format", i.getFormat()));
+        if (settings.getCredentialsFile() != null) {
+            node.put("credentialsFile", settings.getCredentialsFile());
+        }
+        if (settings.getDomain() != null) {
+            node.put("domain", settings.getDomain());
+        }
+        node.put("regulation", settings.getRegulation());
+        node.put("timeoutMs", settings.getTimeoutMs());
+        node.put("maxAttempts", settings.getMaxAttempts());
     }
 
     private static void strings(ArrayNode array, List<String> values) {

@@ -41,12 +41,12 @@ public final class SystemsValidator {
     public static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9_.-]{0,62}");
     private static final Pattern BUCKET = Pattern.compile("[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]");
     private static final Pattern IPV4 = Pattern.compile("\\d+\\.\\d+\\.\\d+\\.\\d+");
-    private static final Pattern DOMAIN = Pattern.compile("(?i)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*");
+    static final Pattern DOMAIN = Pattern.compile("(?i)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*");
     private static final DateTimeFormatter HH_MM = DateTimeFormatter.ofPattern("HH:mm");
     private static final int TEXT_MAX = 256;
     private static final int LIST_MAX = 1000;
     private static final Set<String> TOP = Set.of("name", "owner", "contact", "mode", "namespaces", "jurisdictions",
-            "tags", "slaDays", "reminderHours", "maxAttempts", "http", "s3");
+            "tags", "slaDays", "reminderHours", "maxAttempts", "http", "s3", "opendsr");
     private static final Set<String> HTTP = Set.of("url", "timeoutMs", "maxAttempts");
     private static final Set<String> S3 = Set.of("buckets", "prefixes", "cdnDomains", "deletesPerSecond",
             "allVersions", "window");
@@ -101,6 +101,7 @@ public final class SystemsValidator {
                 .setMaxAttempts(integer(body, "maxAttempts", "maxAttempts", 1, 100, 5))
                 .setHttp(http(body, mode))
                 .setS3(s3(body, mode))
+                .setOpendsr(OpenDsrRegistration.settings(present(body, "opendsr"), mode, namespacesOf(body)))
                 .build();
     }
 
@@ -110,7 +111,7 @@ public final class SystemsValidator {
                 return mode;
             }
         }
-        throw invalid("mode", "mode must be one of event, http, s3, manual");
+        throw invalid("mode", "mode must be one of event, http, s3, manual, opendsr");
     }
 
     private static HttpSettings http(JsonNode body, SystemMode mode) {
@@ -132,17 +133,27 @@ public final class SystemsValidator {
     }
 
     private static String url(String text) {
+        return url(text, "http.url");
+    }
+
+    /** {@code text} if it is an absolute http(s) URL with a host, else refused naming {@code field}. */
+    static String url(String text, String field) {
         final URI uri;
         try {
             uri = new URI(text);
         } catch (URISyntaxException e) {
-            throw invalid("http.url", "http.url is not a valid URL");
+            throw invalid(field, field + " is not a valid URL");
         }
         final String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
         if (!uri.isAbsolute() || !(scheme.equals("http") || scheme.equals("https")) || uri.getHost() == null) {
-            throw invalid("http.url", "http.url must be an absolute http:// or https:// URL with a host");
+            throw invalid(field, field + " must be an absolute http:// or https:// URL with a host");
         }
         return text;
+    }
+
+    /** The namespaces the body lists (already checked by {@link #validate}). */
+    private static List<String> namespacesOf(JsonNode body) {
+        return strings(body, "namespaces", "namespaces", true);
     }
 
     private static S3Settings s3(JsonNode body, SystemMode mode) {
@@ -284,7 +295,7 @@ public final class SystemsValidator {
         return new ArrayList<>(values);
     }
 
-    private static String text(JsonNode node, String name, String field, boolean required) {
+    static String text(JsonNode node, String name, String field, boolean required) {
         final JsonNode value = present(node, name);
         if (value == null) {
             if (required) {
@@ -301,7 +312,7 @@ public final class SystemsValidator {
         return value.textValue();
     }
 
-    private static int integer(JsonNode node, String name, String field, int min, int max, int fallback) {
+    static int integer(JsonNode node, String name, String field, int min, int max, int fallback) {
         final JsonNode value = present(node, name);
         if (value == null) {
             return fallback;
@@ -316,18 +327,18 @@ public final class SystemsValidator {
     }
 
     /** The field's value, or null when absent or JSON null. */
-    private static JsonNode present(JsonNode node, String name) {
+    static JsonNode present(JsonNode node, String name) {
         final JsonNode value = node.get(name);
         return value == null || value.isNull() ? null : value;
     }
 
-    private static void object(JsonNode node, String field) {
+    static void object(JsonNode node, String field) {
         if (!node.isObject()) {
             throw type(field, "an object");
         }
     }
 
-    private static void known(JsonNode node, Set<String> allowed, String prefix) {
+    static void known(JsonNode node, Set<String> allowed, String prefix) {
         final Iterator<String> names = node.fieldNames();
         while (names.hasNext()) {
             final String name = names.next();
@@ -338,15 +349,15 @@ public final class SystemsValidator {
         }
     }
 
-    private static InvalidRegistrationException missing(String field, String message) {
+    static InvalidRegistrationException missing(String field, String message) {
         return new InvalidRegistrationException("missing_field", message, field);
     }
 
-    private static InvalidRegistrationException invalid(String field, String message) {
+    static InvalidRegistrationException invalid(String field, String message) {
         return new InvalidRegistrationException("invalid_value", message, field);
     }
 
-    private static InvalidRegistrationException type(String field, String expected) {
+    static InvalidRegistrationException type(String field, String expected) {
         return new InvalidRegistrationException("invalid_type", field + " must be " + expected, field);
     }
 }

@@ -190,6 +190,10 @@ final class FactOutputs {
         if (next.detail() != null && callback.outcome() != Outcome.PROGRESS) {
             text.append(text.isEmpty() ? "" : "; ").append(next.detail());
         }
+        if (callback.detail() != null && callback.outcome() == Outcome.PROGRESS) {
+            // news may carry evidence (an OpenDSR processor's signed receipt or status): it goes into the trail
+            text.append(text.isEmpty() ? "" : "; ").append(callback.detail());
+        }
         return text.isEmpty() ? null : text.toString();
     }
 

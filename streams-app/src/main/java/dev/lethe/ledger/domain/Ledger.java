@@ -617,11 +617,14 @@ public final class Ledger {
                     callback.at(), callback.actor(), callback.outcome(), callback.itemsErased(),
                     redactor.redact(callback.detail()), redactor.redact(callback.legalBasis()));
             final SystemTarget next = Ledger.evolve(target, clean, clean.detail(), ctx);
-            if (next.equals(target)) {
+            // news that carries evidence (a processor's signed status) is recorded even when nothing else changed
+            final boolean evidence = clean.outcome() == Outcome.PROGRESS && clean.detail() != null
+                    && !target.status().settled() && target.status() != SystemStatus.FAILED;
+            if (next.equals(target) && !evidence) {
                 return;
             }
-            // news without anything new (a repeated PROGRESS): only its chase starts again
-            record(next.sameAnswer(target) ? new Fact.ChaseRestarted(now(), next)
+            // news without anything new (a repeated PROGRESS without evidence): only its chase starts again
+            record(next.sameAnswer(target) && !evidence ? new Fact.ChaseRestarted(now(), next)
                     : new Fact.SystemAnswered(now(), clean, next));
         }
 

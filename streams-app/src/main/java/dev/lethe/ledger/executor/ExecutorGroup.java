@@ -1,6 +1,7 @@
 package dev.lethe.ledger.executor;
 
 import dev.lethe.ledger.executor.http.HttpEraser;
+import dev.lethe.ledger.executor.opendsr.OpenDsrExecutor;
 import dev.lethe.ledger.executor.s3.S3Clients;
 import dev.lethe.ledger.executor.s3.S3Eraser;
 import dev.lethe.schemas.LetheSerdes;
@@ -48,6 +49,8 @@ public final class ExecutorGroup implements AutoCloseable {
                     final S3Client s3 = S3Clients.create(settings);
                     resources.add(s3);
                     eraser = new S3Eraser(s3, settings.s3MaxAttempts(), settings.retryBase(), PROGRESS_EVERY);
+                } else if (kind == ExecutorKind.OPENDSR) {
+                    eraser = OpenDsrExecutor.eraser(settings.openDsr(), settings.retryBase());
                 } else {
                     eraser = new HttpEraser(settings.retryBase());
                 }

@@ -6,7 +6,8 @@ import java.util.Locale;
 /** The built-in executors: which registration mode each serves and how it signs its callbacks. */
 public enum ExecutorKind {
     S3(SystemMode.S3),
-    HTTP(SystemMode.HTTP);
+    HTTP(SystemMode.HTTP),
+    OPENDSR(SystemMode.OPENDSR);
 
     private final SystemMode mode;
 
@@ -34,6 +35,6 @@ public enum ExecutorKind {
                 return kind;
             }
         }
-        throw new IllegalArgumentException("unknown executor '" + text.trim() + "' (known: s3, http)");
+        throw new IllegalArgumentException("unknown executor '" + text.trim() + "' (known: s3, http, opendsr)");
     }
 }

@@ -278,7 +278,9 @@ public final class ExecutorLoop implements AutoCloseable {
 
         @Override
         public void committed(List<SystemCallback> answers) {
-            answers.forEach(a -> index.add(a.getRequestId(), a.getSystem()));
+            // a PROGRESS answer (an opendsr receipt) is not final: a reminder must still reach the eraser
+            answers.stream().filter(a -> a.getOutcome() != CallbackOutcome.PROGRESS)
+                    .forEach(a -> index.add(a.getRequestId(), a.getSystem()));
         }
 
         @Override

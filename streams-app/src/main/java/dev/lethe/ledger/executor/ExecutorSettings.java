@@ -1,5 +1,6 @@
 package dev.lethe.ledger.executor;
 
+import dev.lethe.ledger.executor.opendsr.OpenDsrConfig;
 import dev.lethe.schemas.config.ConfigException;
 import dev.lethe.schemas.config.Env;
 import java.net.URI;
@@ -20,7 +21,8 @@ import java.util.Set;
  */
 public record ExecutorSettings(Set<ExecutorKind> enabled, Optional<URI> s3Endpoint, String s3Region,
                                boolean s3PathStyle, Optional<Path> s3AccessKeyFile, Optional<Path> s3SecretKeyFile,
-                               int s3MaxAttempts, Duration retryBase, Duration maxPollInterval) {
+                               int s3MaxAttempts, Duration retryBase, Duration maxPollInterval,
+                               OpenDsrConfig openDsr) {
 
     public static final String EXECUTORS = "LETHE_EXECUTORS";
     public static final String S3_ACCESS_KEY_FILE = "LETHE_S3_ACCESS_KEY_FILE";
@@ -50,7 +52,8 @@ public record ExecutorSettings(Set<ExecutorKind> enabled, Optional<URI> s3Endpoi
                 accessKey, secretKey,
                 env.integer("LETHE_S3_MAX_ATTEMPTS", 8, 1, 100),
                 env.duration("LETHE_EXECUTOR_RETRY_BASE_MS", ChronoUnit.MILLIS, 500, 1),
-                Duration.ofMinutes(env.number("LETHE_EXECUTOR_MAX_POLL_MINUTES", 60, 1, MAX_POLL_MINUTES)));
+                Duration.ofMinutes(env.number("LETHE_EXECUTOR_MAX_POLL_MINUTES", 60, 1, MAX_POLL_MINUTES)),
+                OpenDsrConfig.read(env));
     }
 
     /** A credential file: readable and not empty (its content is never shown). */

@@ -5,6 +5,7 @@ import dev.lethe.ledger.domain.RequestState;
 import dev.lethe.ledger.domain.RequestStatus;
 import dev.lethe.ledger.domain.SystemTarget;
 import dev.lethe.ledger.topology.AuditChain;
+import dev.lethe.schemas.opendsr.Evidence;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
@@ -20,9 +21,12 @@ public record CertificateView(String requestId, String status, String subjectKey
                               Instant finishedAt, List<SystemOutcome> systems, AuditSummary audit,
                               Instant issuedAt, String issuer) {
 
-    /** One system's outcome with the actors whose facts concern it. */
+    /**
+     * One system's outcome with the actors whose facts concern it and, for a system that signs its
+     * answers (an OpenDSR processor), the signed evidence of its trail in order: receipt, statuses.
+     */
     public record SystemOutcome(String name, String status, int attempts, Instant updatedAt, Long itemsErased,
-                                String detail, String legalBasis, List<String> actors) {
+                                String detail, String legalBasis, List<String> actors, List<String> signedEvidence) {
     }
 
     /**
@@ -80,7 +84,10 @@ public record CertificateView(String requestId, String status, String subjectKey
     private static SystemOutcome outcome(SystemTarget system, List<AuditFact> trail) {
         final List<String> actors = trail.stream().filter(fact -> Objects.equals(system.name(), fact.getSystem()))
                 .map(AuditFact::getActor).distinct().toList();
+        final List<String> signed = trail.stream().filter(fact -> Objects.equals(system.name(), fact.getSystem()))
+                .map(AuditFact::getDetail).filter(Objects::nonNull).filter(d -> d.contains(Evidence.PREFIX))
+                .map(d -> d.substring(d.indexOf(Evidence.PREFIX))).distinct().toList();
         return new SystemOutcome(system.name(), system.status().name(), system.attempts(), system.updatedAt(),
-                system.itemsErased(), system.detail(), system.legalBasis(), actors);
+                system.itemsErased(), system.detail(), system.legalBasis(), actors, signed);
     }
 }

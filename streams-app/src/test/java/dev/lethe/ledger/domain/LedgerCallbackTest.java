@@ -447,4 +447,18 @@ class LedgerCallbackTest {
         assertSame(before, run.state());
         assertTrue(run.last().isEmpty());
     }
+
+    @Test
+    void shouldKeepTheEvidenceOfEachProgressInTheTrail() {
+        // Given a processor's signed receipt, then its signed in_progress status (news with evidence, no items)
+        final Run run = dispatched().apply(callback("crm", Outcome.PROGRESS, null, "opendsr receipt signature=AAA", null));
+        final List<Audit> receipt = run.last(Audit.class);
+        run.apply(callback("crm", Outcome.PROGRESS, null, "opendsr status status=in_progress signature=BBB", null));
+
+        // Then each is a fact of the trail with its evidence
+        assertEquals("opendsr receipt signature=AAA", receipt.get(0).detail());
+        assertEquals(List.of("SYSTEM_PROGRESS"), run.lastAuditTypes());
+        assertEquals("opendsr status status=in_progress signature=BBB", run.last(Audit.class).get(0).detail());
+        assertEquals(SystemStatus.IN_PROGRESS, run.system("crm").status());
+    }
 }

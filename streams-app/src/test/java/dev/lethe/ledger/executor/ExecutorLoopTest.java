@@ -47,9 +47,10 @@ class ExecutorLoopTest {
 
     private final LetheSerdes serdes = new LetheSerdes(new InMemorySchemaRegistryClient());
     private final List<String> erased = Collections.synchronizedList(new ArrayList<>());
+    private final AtomicReference<Answer> nextAnswer = new AtomicReference<>(Answer.done(1, "erased"));
     private final SystemEraser eraser = (event, system, progress) -> {
         erased.add(event.getRequestId());
-        return Answer.done(1, "erased");
+        return nextAnswer.get();
     };
     private final Map<String, SystemRegistration> systems = new ConcurrentHashMap<>(Map.of("crm", CRM));
     private final AtomicReference<Instant> now = new AtomicReference<>(Instant.parse("2026-11-02T12:00:00Z"));
@@ -253,5 +254,23 @@ class ExecutorLoopTest {
         await().atMost(WAIT).until(() -> events.committedOffset(0) == 2);
         assertEquals(List.of("r1"), erased);
         assertEquals(List.of("r1"), answered(answers.history()));
+    }
+
+    @Test
+    void shouldActOnAReminderWhenItsOnlyAnswerWasProgress() {
+        // Given an event answered with PROGRESS (an opendsr receipt: the processor has it, not done yet)
+        nextAnswer.set(new Answer(CallbackOutcome.PROGRESS, null, "receipt"));
+        start(1);
+        publish(0, event("r1", "crm"));
+        await().atMost(WAIT).until(() -> events.committedOffset(0) == 1);
+
+        // When a reminder for the same request and system arrives
+        nextAnswer.set(Answer.done(1, "completed"));
+        publish(0, ErasureEvent.newBuilder(event("r1", "crm")).setEventId("evt-r1-reminder").setReminder(true).build());
+
+        // Then the eraser is asked again (to poll) and its answer goes out
+        await().atMost(WAIT).until(() -> events.committedOffset(0) == 2);
+        assertEquals(List.of("r1", "r1"), erased);
+        assertEquals(List.of("r1", "r1"), answered(answers.history()));
     }
 }

@@ -1,0 +1,135 @@
+package dev.lethe.gateway.opendsr;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.lethe.avro.CallbackOutcome;
+import dev.lethe.avro.OpenDsrSettings;
+import dev.lethe.avro.SystemCallback;
+import dev.lethe.avro.SystemMode;
+import dev.lethe.avro.SystemRegistration;
+import dev.lethe.gateway.api.ApiOptional;
+import dev.lethe.gateway.api.OneOf;
+import dev.lethe.gateway.auth.Role;
+import dev.lethe.gateway.erasure.Confirmation;
+import dev.lethe.gateway.events.EventWriter;
+import dev.lethe.gateway.events.Written;
+import dev.lethe.gateway.http.ApiException;
+import dev.lethe.gateway.http.JsonBody;
+import dev.lethe.gateway.http.RoleHandler;
+import dev.lethe.gateway.ledger.LedgerClient;
+import dev.lethe.gateway.ledger.LedgerJson;
+import dev.lethe.schemas.opendsr.Evidence;
+import dev.lethe.schemas.opendsr.Processors;
+import dev.lethe.schemas.opendsr.SignatureException;
+import dev.lethe.schemas.opendsr.Signatures;
+import dev.lethe.schemas.opendsr.Statuses;
+import dev.lethe.schemas.opendsr.SubjectRequestIds;
+import dev.lethe.schemas.systems.InvalidRegistrationException;
+import dev.lethe.schemas.systems.SystemsJson;
+import io.javalin.http.Context;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code POST /opendsr/v1/callbacks/{system}/{id}}: an OpenDSR processor's signed status callback
+ * about what Lethe filed with it for request {@code id}. No token: the signature authenticates.
+ * The raw body's signature ({@code X-OpenDSR-Signature} or {@code X-OpenGDPR-Signature}) is
+ * checked against the certificate of the processor registered as {@code system} (mode
+ * {@code opendsr}) before the body is parsed; a callback that fails is refused with 403, logged
+ * as {@code opendsr callback refused} with the reason, and writes nothing. A verified one must be
+ * about this (request, system)'s {@code subject_request_id} and name this URL as its
+ * {@code status_callback_url} (400 otherwise); its {@code request_status} becomes a callback
+ * (PROGRESS, DONE or FAILED) whose detail is the signed evidence ({@link Evidence}), written to
+ * {@code erasure.callbacks} and so kept in the hash-chained audit. The same signed body again (a
+ * replay) finds its digest in the request's trail and is answered 200 without writing anything.
+ */
+public final class ProcessorCallbackHandler implements RoleHandler {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ProcessorCallbackHandler.class);
+
+    private final EventWriter events;
+    private final LedgerClient ledger;
+    private final Confirmation confirmation;
+    private final Processors processors;
+    private final Clock clock;
+
+    /** The answer: {@code replayed} when the same signed callback had been applied before. */
+    public record Accepted(String id, String system, @OneOf(CallbackOutcome.class) String outcome,
+                           @ApiOptional Boolean replayed) {
+    }
+
+    public ProcessorCallbackHandler(EventWriter events, LedgerClient ledger, Confirmation confirmation, Processors processors,
+                           Clock clock) {
+        this.events = events;
+        this.ledger = ledger;
+        this.confirmation = confirmation;
+        this.processors = processors;
+        this.clock = clock;
+    }
+
+    @Override
+    public void handle(Context ctx, Role role) {
+        final String system = ctx.pathParam("system");
+        final String id = ctx.pathParam("id");
+        final OpenDsrSettings settings = settings(system);
+        final byte[] raw = JsonBody.readBounded(ctx);
+        final Processors.Verified signer;
+        try {
+            signer = processors.verify(settings, raw, ctx::header);
+        } catch (SignatureException e) {
+            LOG.warn("opendsr callback refused: request {} system {}: {}", id, system, e.getMessage());
+            throw new ApiException(403, "signature_refused", "the callback's signature was refused: "
+                    + e.getMessage(), null, null);
+        } catch (IOException e) {
+            LOG.warn("opendsr callback for request {} system {}: the processor cannot be read: {}", id, system,
+                    e.getMessage());
+            throw ApiException.unavailable("the processor's discovery document or certificate cannot be read", 30);
+        }
+        final JsonNode body = JsonBody.parse(raw, JsonNode.class);
+        final String subjectRequestId = SubjectRequestIds.of(id, system);
+        if (!subjectRequestId.equals(body.path("subject_request_id").asText())) {
+            throw ApiException.badRequest("invalid_value", "subject_request_id is not the one Lethe filed for request "
+                    + id + " with system " + system, "subject_request_id");
+        }
+        if (!body.path("status_callback_url").asText().endsWith("/opendsr/v1/callbacks/" + system + "/" + id)) {
+            throw ApiException.badRequest("invalid_value", "status_callback_url is not this endpoint",
+                    "status_callback_url");
+        }
+        final String status = body.path("request_status").asText();
+        final CallbackOutcome outcome = Statuses.outcome(status);
+        final String digest = Signatures.sha256(raw);
+        if (ledger.audit(id).contains("body-sha256=" + digest)) {
+            LOG.info("opendsr callback for request {} system {} replayed; nothing changes", id, system);
+            ctx.status(200).json(new Accepted(id, system, outcome.name(), true));
+            return;
+        }
+        final SystemCallback callback = SystemCallback.newBuilder()
+                .setEventId(UUID.nameUUIDFromBytes(("opendsr-callback\n" + digest).getBytes(StandardCharsets.UTF_8))
+                        .toString())
+                .setRequestId(id).setSystem(system).setAt(clock.instant())
+                .setActor("opendsr:" + signer.domain()).setOutcome(outcome)
+                .setDetail((outcome == CallbackOutcome.FAILED ? "the processor cancelled the request; " : "")
+                        + Evidence.of("callback", subjectRequestId, status, signer, raw))
+                .build();
+        final Written written = events.write(callback);
+        confirmation.await(id, written);
+        ctx.status(202).json(new Accepted(id, system, outcome.name(), null));
+    }
+
+    /** The opendsr settings of {@code system}; 404 when it is not a registered opendsr system. */
+    private OpenDsrSettings settings(String system) {
+        final SystemRegistration registration;
+        try {
+            registration = SystemsJson.fromJson(system, LedgerJson.parse(ledger.system(system)));
+        } catch (InvalidRegistrationException e) {
+            throw ApiException.notFound("system " + system + " has no usable opendsr registration");
+        }
+        if (registration.getMode() != SystemMode.OPENDSR || registration.getOpendsr() == null) {
+            throw ApiException.notFound("system " + system + " is not an opendsr system");
+        }
+        return registration.getOpendsr();
+    }
+}

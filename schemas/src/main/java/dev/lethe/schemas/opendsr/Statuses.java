@@ -1,0 +1,25 @@
+package dev.lethe.schemas.opendsr;
+
+import dev.lethe.avro.CallbackOutcome;
+import java.util.Locale;
+
+/**
+ * A processor's {@code request_status} as a Lethe callback outcome: {@code pending} and
+ * {@code in_progress} are news (PROGRESS: the system is IN_PROGRESS and chased again only after
+ * its {@code reminderHours} without news), {@code completed} is DONE, {@code cancelled} is FAILED
+ * (the processor will not erase: an officer retries or decides). Anything else is news too, with
+ * the status named in the evidence.
+ */
+public final class Statuses {
+
+    private Statuses() {
+    }
+
+    public static CallbackOutcome outcome(String status) {
+        return switch (status == null ? "" : status.toLowerCase(Locale.ROOT)) {
+            case "completed" -> CallbackOutcome.DONE;
+            case "cancelled", "canceled" -> CallbackOutcome.FAILED;
+            default -> CallbackOutcome.PROGRESS;
+        };
+    }
+}
