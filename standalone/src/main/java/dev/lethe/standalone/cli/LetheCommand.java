@@ -1,5 +1,6 @@
 package dev.lethe.standalone.cli;
 
+import dev.lethe.standalone.scan.PiiScanCommand;
 import java.io.PrintWriter;
 import java.util.Map;
 import picocli.CommandLine;
@@ -41,7 +42,8 @@ public final class LetheCommand {
                 .addSubcommand(new ExportCommand())
                 .addSubcommand(new ReplayCommand())
                 .addSubcommand(new CoverCommand())
-                .addSubcommand(new AuditCommand());
+                .addSubcommand(new AuditCommand())
+                .addSubcommand(new PiiScanCommand(environment));
         line.setOut(out);
         line.setErr(err);
         line.setExecutionExceptionHandler((e, cmd, parsed) -> {

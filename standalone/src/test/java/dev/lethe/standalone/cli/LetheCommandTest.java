@@ -29,7 +29,7 @@ class LetheCommandTest {
     void shouldListEverySubcommandInItsHelp() {
         assertEquals(0, run(Map.of(), "--help"));
 
-        for (String command : List.of("import", "export", "replay", "cover", "audit")) {
+        for (String command : List.of("import", "export", "replay", "cover", "audit", "pii-scan")) {
             assertTrue(out.toString().contains("  " + command + " "), out.toString());
         }
     }
