@@ -90,6 +90,9 @@ public final class SystemsJson {
                         .put("to", s3.getWindow().getTo()).put("zone", s3.getWindow().getZone());
             }
         }
+        if (system.getSql() != null) {
+            SqlRegistration.toJson(system.getSql(), node);
+        }
         return node;
     }
 
