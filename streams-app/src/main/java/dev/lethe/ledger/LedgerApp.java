@@ -133,7 +133,8 @@ public final class LedgerApp implements AutoCloseable {
             server.serve(queries);
             reads = new InProcessReads(queries, Clock.systemUTC());
             executors = ExecutorGroup.start(config.executors(), config.bootstrapServers(), config.applicationId(),
-                    self.host() + "-" + self.port(), new StoreSystemLookup(streams, serdes), serdes);
+                    self.host() + "-" + self.port(), new StoreSystemLookup(streams, serdes), serdes,
+                    config.pseudonymSecret().bytes());
         } catch (RuntimeException e) {
             streams.close(LEAVE_GROUP);
             applied.close();

@@ -6,7 +6,8 @@ import java.util.Locale;
 /** The built-in executors: which registration mode each serves and how it signs its callbacks. */
 public enum ExecutorKind {
     S3(SystemMode.S3),
-    HTTP(SystemMode.HTTP);
+    HTTP(SystemMode.HTTP),
+    SQL(SystemMode.SQL);
 
     private final SystemMode mode;
 
@@ -18,7 +19,7 @@ public enum ExecutorKind {
         return mode;
     }
 
-    /** The lower-case name used in configuration, group ids and actors ({@code s3}, {@code http}). */
+    /** The lower-case name used in configuration, group ids and actors ({@code s3}, {@code http}, {@code sql}). */
     public String id() {
         return name().toLowerCase(Locale.ROOT);
     }
@@ -34,6 +35,6 @@ public enum ExecutorKind {
                 return kind;
             }
         }
-        throw new IllegalArgumentException("unknown executor '" + text.trim() + "' (known: s3, http)");
+        throw new IllegalArgumentException("unknown executor '" + text.trim() + "' (known: s3, http, sql)");
     }
 }

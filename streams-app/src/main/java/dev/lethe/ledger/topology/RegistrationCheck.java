@@ -31,6 +31,9 @@ final class RegistrationCheck {
         if (registration.getMode() == SystemMode.HTTP && registration.getHttp() == null) {
             problems.add("mode http needs http settings");
         }
+        if (registration.getMode() == SystemMode.SQL && registration.getSql() == null) {
+            problems.add("mode sql needs sql settings");
+        }
         if (registration.getSlaDays() < 1) {
             problems.add("slaDays must be at least 1");
         }
