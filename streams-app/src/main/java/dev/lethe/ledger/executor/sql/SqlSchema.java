@@ -89,34 +89,49 @@ public final class SqlSchema {
         final String quote = quoteString(meta);
         final Map<String, Rule> byTable = new HashMap<>();
         final List<Rule> resolved = new ArrayList<>();
-        final List<SqlTableRule> registered = settings.getTables();
-        for (SqlTableRule rule : SqlRegistration.order(registered)) {
-            final String field = "sql.tables[" + registered.indexOf(rule) + "]";
-            final Table table = table(meta, quote, rule.getTable(), field + ".table");
-            final Column key = table.column(rule.getKey(), field + ".key");
-            final Column match = rule.getMatch() == null ? null
-                    : table.column(rule.getMatch().getColumn(), field + ".match.column");
-            final String via = rule.getVia() == null ? null
-                    : table.column(rule.getVia().getColumn(), field + ".via.column").quoted();
-            final Rule parent = rule.getVia() == null ? null : byTable.get(rule.getVia().getParent());
-            final List<Mask> masks = new ArrayList<>();
-            for (int i = 0; i < rule.getMask().size(); i++) {
-                final SqlMask mask = rule.getMask().get(i);
-                masks.add(new Mask(maskable(table.column(mask.getColumn(), field + ".mask[" + i + "].column"),
-                        mask.getStrategy(), field + ".mask[" + i + "].column"), mask.getStrategy(), mask.getValue()));
-            }
-            final List<FileColumn> files = new ArrayList<>();
-            for (int i = 0; i < rule.getFiles().size(); i++) {
-                final SqlFileColumn file = rule.getFiles().get(i);
-                files.add(new FileColumn(table.column(file.getColumn(), field + ".files[" + i + "].column").quoted(),
-                        file.getPath(), file.getManifest()));
-            }
-            final Rule done = new Rule(rule, table.quoted, key.quoted(), match, via, parent, List.copyOf(masks),
-                    List.copyOf(files));
-            byTable.put(rule.getTable(), done);
-            resolved.add(done);
+        for (SqlTableRule rule : SqlRegistration.order(settings.getTables())) {
+            resolved.add(resolve(meta, quote, settings.getTables(), rule, byTable));
         }
         return List.copyOf(resolved);
+    }
+
+    /** One rule, its parent (through {@code via}) resolved first. */
+    private static Rule resolve(DatabaseMetaData meta, String quote, List<SqlTableRule> registered, SqlTableRule rule,
+                                Map<String, Rule> byTable) throws SQLException {
+        final Rule known = byTable.get(rule.getTable());
+        if (known != null) {
+            return known;
+        }
+        Rule parent = null;
+        if (rule.getVia() != null) {
+            final SqlTableRule parentRule = registered.stream()
+                    .filter(r -> r.getTable().equals(rule.getVia().getParent())).findFirst().orElseThrow();
+            parent = resolve(meta, quote, registered, parentRule, byTable);
+        }
+        final String field = "sql.tables[" + registered.indexOf(rule) + "]";
+        final Table table = table(meta, quote, rule.getTable(), field + ".table");
+        final Column key = table.column(rule.getKey(), field + ".key");
+        final Column match = rule.getMatch() == null ? null
+                : table.column(rule.getMatch().getColumn(), field + ".match.column");
+        final String via = rule.getVia() == null ? null
+                : table.column(rule.getVia().getColumn(), field + ".via.column").quoted();
+        final List<Mask> masks = new ArrayList<>();
+        for (int i = 0; i < rule.getMask().size(); i++) {
+            final SqlMask mask = rule.getMask().get(i);
+            final String maskField = field + ".mask[" + i + "].column";
+            masks.add(new Mask(maskable(table.column(mask.getColumn(), maskField), mask.getStrategy(), maskField),
+                    mask.getStrategy(), mask.getValue()));
+        }
+        final List<FileColumn> files = new ArrayList<>();
+        for (int i = 0; i < rule.getFiles().size(); i++) {
+            final SqlFileColumn file = rule.getFiles().get(i);
+            files.add(new FileColumn(table.column(file.getColumn(), field + ".files[" + i + "].column").quoted(),
+                    file.getPath(), file.getManifest()));
+        }
+        final Rule done = new Rule(rule, table.quoted, key.quoted(), match, via, parent, List.copyOf(masks),
+                List.copyOf(files));
+        byTable.put(rule.getTable(), done);
+        return done;
     }
 
     /**
