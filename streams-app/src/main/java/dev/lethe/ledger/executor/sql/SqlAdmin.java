@@ -21,6 +21,11 @@ public final class SqlAdmin {
         this.credentials = credentials;
     }
 
+    /** A database failure named without the driver's message (which may quote values). */
+    public static String reason(SQLException e) {
+        return SqlFailures.reason(e);
+    }
+
     /** Throws a {@link SqlProblem} naming the field when the registration does not fit its database. */
     public void check(SystemRegistration system) throws SQLException {
         try (Connection c = credentials.connect(system.getSql())) {
