@@ -76,7 +76,7 @@ final class FakeLedgerClient implements LedgerClient {
 
     static RegisteredSystem registered(String name, String mode) {
         return new RegisteredSystem(name, name + "-team", name + "@example.com", mode, List.of("user_id", "email"),
-                List.of("GDPR"), List.of(), 30, 24, 5, null, null);
+                List.of("GDPR"), List.of(), 30, 24, 5, null, null, null);
     }
 
     /** A ledger answer for request {@code id} whose targets are {@code systems}. */
