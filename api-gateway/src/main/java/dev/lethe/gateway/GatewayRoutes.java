@@ -202,6 +202,10 @@ public final class GatewayRoutes {
                         "Register or change a system (202 when the ledger has not shown it yet)", systems.register())
                 .withBody(Shapes.Registration.class, false).answering(200, Shapes.Registration.class, false)
                 .alsoAnswering(202).errors(400, 503));
+        routes.add(Route.of(GET, "/v1/systems/{name}/preview", Access.ADMIN,
+                        "A SQL system's rows per table for one identifier, without changing anything",
+                        systems.preview())
+                .withQuery("namespace", "value").answering(200, Object.class, false).errors(400, 404, 409, 503));
         routes.add(Route.of(DELETE, "/v1/systems/{name}", Access.ADMIN,
                         "Retire a system (its open obligations stay)", systems.retire())
                 .answering(200, SystemsHandler.Retired.class, false).alsoAnswering(202).errors(400, 404, 503));

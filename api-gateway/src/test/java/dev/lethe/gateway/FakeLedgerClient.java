@@ -49,6 +49,26 @@ final class FakeLedgerClient implements LedgerClient {
     /** Fails the batch look-up as one call (as the HTTP client does when the ledger cannot answer). */
     volatile RuntimeException lookupAllFailure;
     volatile RuntimeException waitFailure;
+    /** What the SQL check throws (null: the registration fits its database); the JSON it was asked. */
+    volatile RuntimeException sqlCheckFailure;
+    final List<String> sqlChecks = new CopyOnWriteArrayList<>();
+    /** The SQL preview's answer, and each call as {@code system/namespace/value}. */
+    volatile String sqlPreview = "{\"system\":\"app\",\"namespace\":\"user_id\",\"tables\":{\"orders\":3},\"total\":3}";
+    final List<String> sqlPreviews = new CopyOnWriteArrayList<>();
+
+    @Override
+    public void checkSql(String registrationJson) {
+        sqlChecks.add(registrationJson);
+        if (sqlCheckFailure != null) {
+            throw sqlCheckFailure;
+        }
+    }
+
+    @Override
+    public String previewSql(String system, String namespace, String value) {
+        sqlPreviews.add(system + "/" + namespace + "/" + value);
+        return sqlPreview;
+    }
 
     static RegisteredSystem registered(String name) {
         return registered(name, "event");
@@ -56,7 +76,7 @@ final class FakeLedgerClient implements LedgerClient {
 
     static RegisteredSystem registered(String name, String mode) {
         return new RegisteredSystem(name, name + "-team", name + "@example.com", mode, List.of("user_id", "email"),
-                List.of("GDPR"), List.of(), 30, 24, 5, null, null);
+                List.of("GDPR"), List.of(), 30, 24, 5, null, null, null);
     }
 
     /** A ledger answer for request {@code id} whose targets are {@code systems}. */

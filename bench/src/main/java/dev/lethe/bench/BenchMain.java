@@ -32,7 +32,8 @@ public final class BenchMain {
                 new ScaleStage(),
                 new RestoreStage(),
                 new CrashStage(),
-                new S3EraseStage());
+                new S3EraseStage(),
+                new SqlEraseStage());
     }
 
     private BenchMain() {

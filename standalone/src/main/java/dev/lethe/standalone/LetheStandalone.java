@@ -75,7 +75,7 @@ public final class LetheStandalone implements AutoCloseable {
      */
     record Plan(StandaloneConfig config, List<Secrets.Generated> secrets, Secrets.Generated adminToken,
                 Optional<DemoSystems> demoSystems, LedgerConfig ledger, GatewayConfig gateway,
-                Secrets.Generated s3Access, Secrets.Generated s3Secret) {
+                Secrets.Generated s3Access, Secrets.Generated s3Secret, Optional<DemoSql.Settings> demoSql) {
     }
 
     /** The demo systems file, copied under the data folder on the first start so that it can be edited. */
@@ -106,7 +106,10 @@ public final class LetheStandalone implements AutoCloseable {
                 : remember(secrets.plan("admin.token"), generated, planned);
         final Secrets.Generated s3Access = remember(secrets.plan("s3.access-key"), generated, planned);
         final Secrets.Generated s3Secret = remember(secrets.plan("s3.secret-key"), generated, planned);
-        final Optional<DemoSystems> demo = config.systemsFile().isPresent() ? Optional.empty() : demoSystems(dataDir);
+        final Optional<DemoSql.Settings> demoSql = DemoSql.read(userEnv);
+        final Optional<DemoSystems> demo = (config.systemsFile().isPresent() ? Optional.<DemoSystems>empty()
+                : demoSystems(dataDir)).map(systems -> demoSql.map(sql -> new DemoSystems(systems.file(),
+                        DemoSql.withDemo(systems.content(), sql))).orElse(systems));
         demo.ifPresent(systems -> planned.put(systems.file(), systems.content()));
 
         env.put("LETHE_BOOTSTRAP_SERVERS", EmbeddedKafkaBroker.HOST + ":" + config.kafkaPort());
@@ -119,10 +122,11 @@ public final class LetheStandalone implements AutoCloseable {
         env.put("LETHE_REPLICATION_FACTOR", "1");
         env.put("LETHE_SYSTEMS_FILE", config.systemsFile().orElseGet(() -> dataDir.resolve(SYSTEMS_FILE)).toString());
         env.putIfAbsent("LETHE_APPROVAL", "auto"); // auto, manual or a rule list: the ledger parses it
-        env.putIfAbsent("LETHE_EXECUTORS", "s3,http,opendsr");
+        env.putIfAbsent("LETHE_EXECUTORS", demoSql.isPresent() ? "s3,http,opendsr,sql" : "s3,http,opendsr");
         // OpenDSR: processors call back at this gateway; its signing pair is self-signed under <data>/secrets
         env.putIfAbsent("LETHE_OPENDSR_CALLBACK_URL", "http://localhost:" + config.httpPort());
         env.putIfAbsent(OpenDsrGateway.LOCAL_DIR, dataDir.resolve("secrets").toString());
+        demoSql.ifPresent(sql -> env.putIfAbsent("LETHE_SQL_SECRETS_DIR", sql.secretsDir().toString()));
         env.put("LETHE_S3_ENDPOINT", "http://127.0.0.1:" + config.s3Port());
         env.put("LETHE_S3_PATH_STYLE", "true");
         env.put("LETHE_S3_ACCESS_KEY_FILE", s3Access.file().toString());
@@ -136,7 +140,7 @@ public final class LetheStandalone implements AutoCloseable {
             gateway = gateway.withAdminToken(adminToken.value());
             gateway.authenticator();
         }
-        return new Plan(config, List.copyOf(generated), adminToken, demo, ledger, gateway, s3Access, s3Secret);
+        return new Plan(config, List.copyOf(generated), adminToken, demo, ledger, gateway, s3Access, s3Secret, demoSql);
     }
 
     private static Path generate(Secrets secrets, String name, List<Secrets.Generated> generated,
@@ -196,6 +200,7 @@ public final class LetheStandalone implements AutoCloseable {
         registry = started(new EmbeddedSchemaRegistry(broker.bootstrapServers(), config.registryPort()).start());
         s3 = started(EmbeddedS3Server.start(dataDir.resolve("s3"), config.s3Port(), plan.s3Access().value(),
                 plan.s3Secret().value(), DEMO_BUCKET));
+        plan.demoSql().ifPresent(DemoSql::prepare);
         expect("the broker", plan.ledger().bootstrapServers(), broker.bootstrapServers());
         expect("the schema registry", plan.ledger().schemaRegistryUrl(), registry.url());
         expect("the S3 server", plan.ledger().executors().s3Endpoint().map(URI::toString).orElse(""),

@@ -3,6 +3,8 @@ package dev.lethe.ledger;
 import dev.lethe.avro.SystemRegistration;
 import dev.lethe.ledger.domain.LedgerPolicy;
 import dev.lethe.ledger.executor.ExecutorGroup;
+import dev.lethe.ledger.executor.sql.SqlAdmin;
+import dev.lethe.ledger.executor.sql.SqlCredentials;
 import dev.lethe.ledger.executor.StoreSystemLookup;
 import dev.lethe.ledger.notify.WebhookNotifier;
 import dev.lethe.ledger.query.InProcessReads;
@@ -131,9 +133,11 @@ public final class LedgerApp implements AutoCloseable {
             final LedgerQueries queries = new LedgerQueries(streams, serdes, self,
                     config.topicSettings().partitions(), applied, appliedOffsets, config.subjectKeys());
             server.serve(queries);
+            config.executors().sqlSecretsDir().ifPresent(dir -> server.sqlAdmin(new SqlAdmin(new SqlCredentials(dir))));
             reads = new InProcessReads(queries, Clock.systemUTC());
             executors = ExecutorGroup.start(config.executors(), config.bootstrapServers(), config.applicationId(),
-                    self.host() + "-" + self.port(), new StoreSystemLookup(streams, serdes), serdes);
+                    self.host() + "-" + self.port(), new StoreSystemLookup(streams, serdes), serdes,
+                    config.pseudonymSecret().bytes());
         } catch (RuntimeException e) {
             streams.close(LEAVE_GROUP);
             applied.close();

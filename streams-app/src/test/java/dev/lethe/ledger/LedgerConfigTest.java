@@ -128,7 +128,9 @@ class LedgerConfigTest {
 
     @Test
     void shouldCheckTheExecutorAndWebhookSettingsWhenRead() {
-        assertProblem("LETHE_EXECUTORS: unknown executor 'ftp' (known: s3, http, opendsr)", "LETHE_EXECUTORS", "s3,ftp");
+        assertProblem("LETHE_EXECUTORS: unknown executor 'ftp' (known: s3, http, opendsr, sql)", "LETHE_EXECUTORS", "s3,ftp");
+        assertProblem("LETHE_SQL_SECRETS_DIR: must name an existing directory of credentials files when "
+                + "LETHE_EXECUTORS includes sql", "LETHE_EXECUTORS", "sql");
         assertProblem("LETHE_S3_PATH_STYLE: must be true or false, got 'yes'", "LETHE_S3_PATH_STYLE", "yes");
         assertProblem("LETHE_S3_ENDPOINT: must be an http(s) URL", "LETHE_S3_ENDPOINT", "minio:9000");
         assertProblem("LETHE_EXECUTOR_MAX_POLL_MINUTES: must be between 1 and 35791",

@@ -23,7 +23,7 @@ public final class Shapes {
     public enum SystemStatus { PENDING, DISPATCHED, IN_PROGRESS, DONE, NOT_FOUND, RETAINED, FAILED }
 
     /** How a system erases. */
-    public enum Mode { event, http, s3, manual, opendsr }
+    public enum Mode { event, http, s3, manual, opendsr, sql }
 
     /** One target system of a request ({@code overdue}: once its own deadline passed unanswered). */
     public record SystemView(String name, @OneOf(SystemStatus.class) String status, Integer attempts,
@@ -88,6 +88,40 @@ public final class Shapes {
                                @ApiOptional List<String> tags, @ApiOptional Integer slaDays,
                                @ApiOptional Integer reminderHours, @ApiOptional Integer maxAttempts,
                                @ApiOptional HttpSettingsBody http, @ApiOptional S3SettingsBody s3,
-                               @ApiOptional OpenDsrSettingsBody opendsr) {
+                               @ApiOptional OpenDsrSettingsBody opendsr,
+                               @ApiOptional SqlSettingsBody sql) {
+    }
+
+    /** How a SQL table rule finds a subject's rows: a column holding an identifier of a namespace. */
+    public record SqlMatchBody(String column, String namespace) {
+    }
+
+    /** ... or a join through a parent table's key: this table's column holding the parent's key. */
+    public record SqlViaBody(String column, String parent) {
+    }
+
+    /** A masked column: {@code null}, {@code fixed} (with {@code value}), {@code hmac} or {@code random}. */
+    public record SqlMaskBody(String column, String strategy, @ApiOptional String value) {
+    }
+
+    /** A column holding object references (a JSON path inside a JSON column; a manifest). */
+    public record SqlFileBody(String column, @ApiOptional String path, @ApiOptional Boolean manifest) {
+    }
+
+    /** One table rule of a SQL system. */
+    public record SqlTableBody(String table, String key, @ApiOptional SqlMatchBody match, @ApiOptional SqlViaBody via,
+                               String action, @ApiOptional List<SqlMaskBody> mask,
+                               @ApiOptional List<SqlFileBody> files, @ApiOptional List<String> after) {
+    }
+
+    /** The buckets the files SQL rows point to are in. */
+    public record SqlFilesBody(List<String> buckets, @ApiOptional Map<String, String> cdnDomains,
+                               @ApiOptional Integer deletesPerSecond) {
+    }
+
+    /** {@code sql} settings of a registration (credentials by reference to a secret file of the ledger). */
+    public record SqlSettingsBody(String jdbcUrl, String credentials, @ApiOptional Integer rowsPerBatch,
+                                  @ApiOptional Integer rowsPerSecond, @ApiOptional WindowBody window,
+                                  @ApiOptional SqlFilesBody files, List<SqlTableBody> tables) {
     }
 }

@@ -173,6 +173,44 @@ public final class HttpLedgerClient implements LedgerClient {
     }
 
     @Override
+    public void checkSql(String registrationJson) {
+        sqlAnswer(post("/internal/v1/sql/check", registrationJson));
+    }
+
+    @Override
+    public String previewSql(String system, String namespace, String value) {
+        final String body;
+        try {
+            body = Json.strict().writeValueAsString(Map.of("namespace", namespace, "value", value));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("two strings always make JSON", e);
+        }
+        final HttpResponse<String> response = post("/internal/v1/systems/" + encode(system) + "/preview", body);
+        if (response.statusCode() == 404) {
+            throw ApiException.notFound("no registered system is named " + system);
+        }
+        return sqlAnswer(response);
+    }
+
+    /** The ledger's SQL answers: a 400 relayed with its field, a 503 with its reason, the rest as usual. */
+    private static String sqlAnswer(HttpResponse<String> response) {
+        if (response.statusCode() != 400 && response.statusCode() != 503) {
+            return answer(response, null);
+        }
+        try {
+            final JsonNode body = Json.lenient().readTree(response.body());
+            final String field = body.path("field").isTextual() ? body.path("field").asText() : null;
+            final String message = body.path("message").asText("the ledger refused the SQL system");
+            if (response.statusCode() == 400) {
+                throw ApiException.badRequest(body.path("error").asText("invalid_value"), message, field);
+            }
+            throw ApiException.unavailable(message, retryAfter(response));
+        } catch (JsonProcessingException e) {
+            return answer(response, null);
+        }
+    }
+
+    @Override
     public String system(String name) {
         final HttpResponse<String> response = get("/internal/v1/systems/" + encode(name), timeout);
         if (response.statusCode() == 404) {

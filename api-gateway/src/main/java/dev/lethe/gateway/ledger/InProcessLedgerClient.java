@@ -113,6 +113,16 @@ public final class InProcessLedgerClient implements LedgerClient {
     }
 
     @Override
+    public void checkSql(String registrationJson) {
+        http.checkSql(registrationJson);
+    }
+
+    @Override
+    public String previewSql(String system, String namespace, String value) {
+        return http.previewSql(system, namespace, value);
+    }
+
+    @Override
     public String system(String name) {
         return http.system(name);
     }

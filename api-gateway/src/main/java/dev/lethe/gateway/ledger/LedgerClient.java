@@ -79,6 +79,24 @@ public interface LedgerClient {
     /** The registration of system {@code name} (404 when there is none). */
     String system(String name);
 
+    /**
+     * Checks a SQL system's registration (its JSON, with {@code name}) against the database it
+     * names: returns when it fits, throws a 400 {@code ApiException} naming the field when a table
+     * or column does not exist, a 503 when no ledger instance can reach SQL databases.
+     */
+    default void checkSql(String registrationJson) {
+        throw dev.lethe.gateway.http.ApiException.unavailable("this ledger client cannot check SQL systems", 30);
+    }
+
+    /**
+     * A SQL system's rows per table for one identifier, without changing anything:
+     * {@code {"system", "namespace", "tables": {table: rows}, "total"}}. The raw value travels in
+     * the body only.
+     */
+    default String previewSql(String system, String namespace, String value) {
+        throw dev.lethe.gateway.http.ApiException.unavailable("this ledger client cannot preview SQL systems", 30);
+    }
+
     /** Cluster-wide counts: {@code {"byStatus", "overdue", "pendingBySystem", "instances"}}. */
     String stats();
 

@@ -1,6 +1,7 @@
 package dev.lethe.gateway.systems;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.lethe.avro.SystemMode;
 import dev.lethe.avro.SystemRegistration;
 import dev.lethe.gateway.auth.Role;
 import dev.lethe.gateway.erasure.Vocabulary;
@@ -20,7 +21,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The system registry: list and read (any role), register and retire (admin). A registration
- * is checked by the shared {@link SystemsValidator} (400 naming the field), written to
+ * is checked by the shared {@link SystemsValidator} (400 naming the field) and, for a SQL system,
+ * by a ledger instance against the database's own metadata (400 naming the field when a table or
+ * column does not exist), written to
  * {@code erasure.systems} (a retirement is a tombstone; the ledger keeps a retired system's open
  * obligations), and then the ledger is polled, at most the confirmation wait, until it reflects
  * the write: 200 when it does, 202 when the write is durable but not yet visible.
@@ -61,6 +64,22 @@ public final class SystemsHandler {
         return this::register;
     }
 
+    /** {@code GET /v1/systems/{name}/preview?namespace=&value=}: a SQL system's rows per table for one identifier. */
+    public RoleHandler preview() {
+        return (ctx, role) -> {
+            final String name = name(ctx);
+            final String namespace = ctx.queryParam("namespace");
+            final String value = ctx.queryParam("value");
+            if (namespace == null || namespace.isBlank()) {
+                throw ApiException.badRequest("missing_field", "namespace is required", "namespace");
+            }
+            if (value == null || value.isBlank()) {
+                throw ApiException.badRequest("missing_field", "value is required", "value");
+            }
+            ctx.contentType("application/json").result(ledger.previewSql(name, namespace, value));
+        };
+    }
+
     /** {@code DELETE /v1/systems/{name}}. */
     public RoleHandler retire() {
         return this::retire;
@@ -74,8 +93,11 @@ public final class SystemsHandler {
         } catch (InvalidRegistrationException e) {
             throw ApiException.badRequest(e.code(), e.getMessage(), e.field());
         }
-        events.write(registration);
         final JsonNode expected = SystemsJson.toJson(registration);
+        if (registration.getMode() == SystemMode.SQL) {
+            ledger.checkSql(expected.toString());
+        }
+        events.write(registration);
         final boolean confirmed = awaitLedger(name, expected);
         LOG.info("system {} registered by {} (confirmed by the ledger: {})", name, role.name(), confirmed);
         ctx.status(confirmed ? 200 : 202).json(expected);

@@ -94,6 +94,9 @@ public final class SystemsJson {
         if (system.getOpendsr() != null) {
             openDsr(node.putObject("opendsr"), system.getOpendsr());
         }
+        if (system.getSql() != null) {
+            SqlRegistration.toJson(system.getSql(), node);
+        }
         return node;
     }
 

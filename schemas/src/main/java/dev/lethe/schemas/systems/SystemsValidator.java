@@ -28,7 +28,7 @@ import java.util.regex.Pattern;
  * Checks a system registration in the JSON shape of API.md ({@code PUT /v1/systems/{name}}) and
  * turns it into a {@link SystemRegistration}, or refuses it with an
  * {@link InvalidRegistrationException} naming the field's JSON path. Every field is checked:
- * unknown fields, wrong types, a mode outside {@code event|http|s3|manual}, namespaces and
+ * unknown fields, wrong types, a mode outside {@code event|http|s3|manual|sql}, namespaces and
  * jurisdictions outside the vocabulary (when one is given), numbers outside their ranges,
  * {@code http} present exactly when the mode is {@code http} (an absolute http(s) URL) and
  * {@code s3} exactly when it is {@code s3} (valid bucket names, CDN domains mapped to listed
@@ -46,7 +46,7 @@ public final class SystemsValidator {
     private static final int TEXT_MAX = 256;
     private static final int LIST_MAX = 1000;
     private static final Set<String> TOP = Set.of("name", "owner", "contact", "mode", "namespaces", "jurisdictions",
-            "tags", "slaDays", "reminderHours", "maxAttempts", "http", "s3", "opendsr");
+            "tags", "slaDays", "reminderHours", "maxAttempts", "http", "s3", "opendsr", "sql");
     private static final Set<String> HTTP = Set.of("url", "timeoutMs", "maxAttempts");
     private static final Set<String> S3 = Set.of("buckets", "prefixes", "cdnDomains", "deletesPerSecond",
             "allVersions", "window");
@@ -102,7 +102,13 @@ public final class SystemsValidator {
                 .setHttp(http(body, mode))
                 .setS3(s3(body, mode))
                 .setOpendsr(OpenDsrRegistration.settings(present(body, "opendsr"), mode, namespacesOf(body)))
+                .setSql(SqlRegistration.read(body, mode, namespaces(body)))
                 .build();
+    }
+
+    /** The namespaces named in the body (checked fully elsewhere), for the checks of a mode's settings. */
+    private static List<String> namespaces(JsonNode body) {
+        return strings(body, "namespaces", "namespaces", true);
     }
 
     private static SystemMode mode(String text) {
@@ -111,7 +117,7 @@ public final class SystemsValidator {
                 return mode;
             }
         }
-        throw invalid("mode", "mode must be one of event, http, s3, manual, opendsr");
+        throw invalid("mode", "mode must be one of event, http, s3, manual, opendsr, sql");
     }
 
     private static HttpSettings http(JsonNode body, SystemMode mode) {
@@ -177,59 +183,59 @@ public final class SystemsValidator {
         if (allVersions != null && !allVersions.isBoolean()) {
             throw type("s3.allVersions", "true or false");
         }
-        return new S3Settings(buckets, strings(node, "prefixes", "s3.prefixes", false), cdn(node, buckets),
+        return new S3Settings(buckets, strings(node, "prefixes", "s3.prefixes", false), cdn(node, buckets, "s3"),
                 integer(node, "deletesPerSecond", "s3.deletesPerSecond", 1, 3500, 500),
-                allVersions != null && allVersions.booleanValue(), window(present(node, "window")));
+                allVersions != null && allVersions.booleanValue(), window(present(node, "window"), "s3.window"));
     }
 
-    private static void bucket(String name, String field) {
+    static void bucket(String name, String field) {
         if (!BUCKET.matcher(name).matches() || name.contains("..") || IPV4.matcher(name).matches()) {
             throw invalid(field, field + " is not a valid S3 bucket name (3-63 lower-case letters, digits, '.' "
                     + "or '-', starting and ending with a letter or digit)");
         }
     }
 
-    private static Map<String, String> cdn(JsonNode s3, List<String> buckets) {
+    static Map<String, String> cdn(JsonNode s3, List<String> buckets, String prefix) {
         final JsonNode node = present(s3, "cdnDomains");
         final Map<String, String> cdn = new LinkedHashMap<>();
         if (node == null) {
             return cdn;
         }
-        object(node, "s3.cdnDomains");
+        object(node, prefix + ".cdnDomains");
         final Iterator<Map.Entry<String, JsonNode>> fields = node.fields();
         while (fields.hasNext()) {
             final Map.Entry<String, JsonNode> entry = fields.next();
-            final String field = "s3.cdnDomains." + entry.getKey();
+            final String field = prefix + ".cdnDomains." + entry.getKey();
             if (entry.getKey().length() > 253 || !DOMAIN.matcher(entry.getKey()).matches()) {
-                throw invalid("s3.cdnDomains", "s3.cdnDomains has a key that is not a domain name");
+                throw invalid(prefix + ".cdnDomains", prefix + ".cdnDomains has a key that is not a domain name");
             }
             if (!entry.getValue().isTextual()) {
                 throw type(field, "a string");
             }
             if (!buckets.contains(entry.getValue().textValue())) {
-                throw invalid(field, field + " must name one of s3.buckets");
+                throw invalid(field, field + " must name one of " + prefix + ".buckets");
             }
             cdn.put(entry.getKey(), entry.getValue().textValue());
         }
         return cdn;
     }
 
-    private static ProcessingWindow window(JsonNode node) {
+    static ProcessingWindow window(JsonNode node, String prefix) {
         if (node == null) {
             return null;
         }
-        object(node, "s3.window");
-        known(node, WINDOW, "s3.window.");
-        final String from = time(text(node, "from", "s3.window.from", true), "s3.window.from");
-        final String to = time(text(node, "to", "s3.window.to", true), "s3.window.to");
+        object(node, prefix);
+        known(node, WINDOW, prefix + ".");
+        final String from = time(text(node, "from", prefix + ".from", true), prefix + ".from");
+        final String to = time(text(node, "to", prefix + ".to", true), prefix + ".to");
         if (from.equals(to)) {
-            throw invalid("s3.window.to", "s3.window.to must differ from s3.window.from");
+            throw invalid(prefix + ".to", prefix + ".to must differ from " + prefix + ".from");
         }
-        final String zone = text(node, "zone", "s3.window.zone", true);
+        final String zone = text(node, "zone", prefix + ".zone", true);
         try {
             ZoneId.of(zone);
         } catch (DateTimeException e) {
-            throw invalid("s3.window.zone", "s3.window.zone must be a time zone id such as Asia/Seoul or UTC");
+            throw invalid(prefix + ".zone", prefix + ".zone must be a time zone id such as Asia/Seoul or UTC");
         }
         return new ProcessingWindow(from, to, zone);
     }
@@ -261,7 +267,7 @@ public final class SystemsValidator {
         return values.stream().sorted().toList();
     }
 
-    private static List<String> strings(JsonNode node, String name, String field, boolean required) {
+    static List<String> strings(JsonNode node, String name, String field, boolean required) {
         final JsonNode array = present(node, name);
         if (array == null) {
             if (required) {

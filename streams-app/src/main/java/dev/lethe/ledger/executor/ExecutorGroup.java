@@ -4,6 +4,8 @@ import dev.lethe.ledger.executor.http.HttpEraser;
 import dev.lethe.ledger.executor.opendsr.OpenDsrExecutor;
 import dev.lethe.ledger.executor.s3.S3Clients;
 import dev.lethe.ledger.executor.s3.S3Eraser;
+import dev.lethe.ledger.executor.sql.SqlCredentials;
+import dev.lethe.ledger.executor.sql.SqlEraser;
 import dev.lethe.schemas.LetheSerdes;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -35,7 +37,8 @@ public final class ExecutorGroup implements AutoCloseable {
      *                   the transactional id so that a restarted instance fences its old self
      */
     public static ExecutorGroup start(ExecutorSettings settings, String bootstrapServers, String applicationId,
-                                      String instanceId, SystemLookup lookup, LetheSerdes serdes) {
+                                      String instanceId, SystemLookup lookup, LetheSerdes serdes,
+                                      byte[] pseudonymSecret) {
         final List<ExecutorLoop> loops = new ArrayList<>();
         final List<AutoCloseable> resources = new ArrayList<>();
         final Map<String, Object> kafka = Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
@@ -51,6 +54,8 @@ public final class ExecutorGroup implements AutoCloseable {
                     eraser = new S3Eraser(s3, settings.s3MaxAttempts(), settings.retryBase(), PROGRESS_EVERY);
                 } else if (kind == ExecutorKind.OPENDSR) {
                     eraser = OpenDsrExecutor.eraser(settings.openDsr(), settings.retryBase());
+                } else if (kind == ExecutorKind.SQL) {
+                    eraser = sqlEraser(settings, resources, pseudonymSecret);
                 } else {
                     eraser = new HttpEraser(settings.retryBase());
                 }
@@ -63,6 +68,15 @@ public final class ExecutorGroup implements AutoCloseable {
             throw e;
         }
         return new ExecutorGroup(List.copyOf(loops), List.copyOf(resources));
+    }
+
+    /** The SQL eraser, with its own S3 client for the files rows point to. */
+    private static SystemEraser sqlEraser(ExecutorSettings settings, List<AutoCloseable> resources, byte[] secret) {
+        final S3Client s3 = S3Clients.create(settings);
+        resources.add(s3);
+        return new SqlEraser(new SqlCredentials(settings.sqlSecretsDir().orElseThrow()),
+                new S3Eraser(s3, settings.s3MaxAttempts(), settings.retryBase(), PROGRESS_EVERY), secret,
+                settings.sqlMaxAttempts(), settings.retryBase(), PROGRESS_EVERY, Clock.systemUTC());
     }
 
     public boolean allRunning() {

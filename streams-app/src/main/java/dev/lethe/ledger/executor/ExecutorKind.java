@@ -7,7 +7,8 @@ import java.util.Locale;
 public enum ExecutorKind {
     S3(SystemMode.S3),
     HTTP(SystemMode.HTTP),
-    OPENDSR(SystemMode.OPENDSR);
+    OPENDSR(SystemMode.OPENDSR),
+    SQL(SystemMode.SQL);
 
     private final SystemMode mode;
 
@@ -19,7 +20,7 @@ public enum ExecutorKind {
         return mode;
     }
 
-    /** The lower-case name used in configuration, group ids and actors ({@code s3}, {@code http}). */
+    /** The lower-case name used in configuration, group ids and actors ({@code s3}, {@code http}, {@code sql}). */
     public String id() {
         return name().toLowerCase(Locale.ROOT);
     }
@@ -35,6 +36,6 @@ public enum ExecutorKind {
                 return kind;
             }
         }
-        throw new IllegalArgumentException("unknown executor '" + text.trim() + "' (known: s3, http, opendsr)");
+        throw new IllegalArgumentException("unknown executor '" + text.trim() + "' (known: s3, http, opendsr, sql)");
     }
 }

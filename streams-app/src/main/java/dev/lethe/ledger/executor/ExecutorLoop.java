@@ -2,6 +2,7 @@ package dev.lethe.ledger.executor;
 
 import dev.lethe.avro.CallbackOutcome;
 import dev.lethe.avro.ErasureEvent;
+import dev.lethe.avro.ProcessingWindow;
 import dev.lethe.avro.SystemCallback;
 import dev.lethe.avro.SystemRegistration;
 import dev.lethe.ledger.kafka.Committer;
@@ -50,8 +51,9 @@ import org.slf4j.MDC;
  * commit, the loop drops the rest of the batch and goes back to the last committed offsets, so
  * no later event's offset is ever committed past an unanswered one. A reminder for a (request,
  * system) this executor already answered is not acted on again ({@link AnsweredIndex}).
- * While an event's S3 system is outside its processing window the partition is paused at that
- * event and resumed when the window opens. PROGRESS reports go out at once on a separate,
+ * While an event's S3 or SQL system is outside its processing window the partition is paused at
+ * that event and resumed when the window opens; so it is when an eraser stops between batches
+ * because the window closed ({@link WindowClosedException}): the event is erased again then. PROGRESS reports go out at once on a separate,
  * non-transactional producer; they are advisory and harmless if repeated.
  */
 public final class ExecutorLoop implements AutoCloseable {
@@ -167,6 +169,11 @@ public final class ExecutorLoop implements AutoCloseable {
         }
         try (MDC.MDCCloseable ignored = MDC.putCloseable(REQUEST_ID, event.getRequestId())) {
             return Step.commit(answer(event, targets));
+        } catch (WindowClosedException e) {
+            pausedUntil.put(partition, e.opensAt());
+            LOG.info("executor {} stopped between batches and pauses partition {} until its processing window "
+                    + "opens at {}", kind.id(), partition, e.opensAt());
+            return Step.pause();
         }
     }
 
@@ -187,6 +194,8 @@ public final class ExecutorLoop implements AutoCloseable {
     private Answer erase(ErasureEvent event, SystemRegistration system) {
         try {
             return eraser.erase(event, system, (items, detail) -> progress(event, system.getName(), items, detail));
+        } catch (WindowClosedException e) {
+            throw e;
         } catch (RuntimeException e) {
             LOG.warn("executor {} failed request {} system {}: {}", kind.id(), event.getRequestId(),
                     system.getName(), e.getClass().getSimpleName());
@@ -205,10 +214,17 @@ public final class ExecutorLoop implements AutoCloseable {
     private Optional<Instant> closedUntil(List<SystemRegistration> targets) {
         final Instant now = clock.instant();
         return targets.stream()
-                .filter(t -> t.getS3() != null)
-                .map(t -> WindowGate.closedUntil(t.getS3().getWindow(), now))
+                .map(t -> WindowGate.closedUntil(window(t), now))
                 .flatMap(Optional::stream)
                 .max(Instant::compareTo);
+    }
+
+    /** A system's processing window, whichever executor's settings carry it (null: always open). */
+    private static ProcessingWindow window(SystemRegistration system) {
+        if (system.getS3() != null) {
+            return system.getS3().getWindow();
+        }
+        return system.getSql() != null ? system.getSql().getWindow() : null;
     }
 
     private ErasureEvent decode(ConsumerRecord<byte[], byte[]> record) {

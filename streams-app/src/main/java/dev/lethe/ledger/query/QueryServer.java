@@ -10,6 +10,9 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.lethe.avro.SubjectEntry;
+import dev.lethe.avro.SystemRegistration;
+import dev.lethe.ledger.executor.sql.SqlAdmin;
+import dev.lethe.ledger.executor.sql.SqlProblem;
 import dev.lethe.ledger.domain.RequestState;
 import dev.lethe.schemas.config.InternalToken;
 import dev.lethe.schemas.config.Secret;
@@ -59,6 +62,9 @@ import org.slf4j.LoggerFactory;
  *       {@code .../lookup-batch}: many subjects at once, each asked of its owner (one forwarded
  *       batch per owner);</li>
  *   <li>{@code GET /internal/v1/systems[/{name}]}, {@code GET /internal/health};</li>
+ *   <li>{@code POST /internal/v1/sql/check} and {@code POST /internal/v1/systems/{name}/preview}: a SQL
+ *       system's registration checked against its database, and its rows per table for one identifier
+ *       (answered by this instance, when it holds the SQL secrets directory; else 503);</li>
  *   <li>{@code GET /livez} and {@code GET /readyz}, the orchestrator's probes ({@link Probes}),
  *       open without the secret and answered while starting too.</li>
  * </ul>
@@ -123,7 +129,13 @@ public final class QueryServer implements AutoCloseable {
     /** How long the owner of a key may take beyond the read's own waits before a standby copy is asked instead. */
     private static final Duration OWNER_GRACE = Duration.ofSeconds(2);
 
+    /** A SQL system's registration checked against its database's metadata (issue 17). */
+    static final String SQL_CHECK = "/internal/v1/sql/check";
+    /** Rows per table a SQL system holds for one identifier, read only (issue 17). */
+    static final String SQL_PREVIEW = "/internal/v1/systems/{name}/preview";
+
     private volatile LedgerQueries queries;
+    private volatile SqlAdmin sqlAdmin;
     private volatile boolean serving;
     private final Probes probes = new Probes();
     private final Clock clock;
@@ -160,6 +172,8 @@ public final class QueryServer implements AutoCloseable {
             config.routes.get("/internal/v1/systems", this::systems);
             config.routes.get("/internal/v1/systems/{name}", this::system);
             config.routes.get("/internal/v1/stats", this::stats);
+            config.routes.post(SQL_CHECK, this::sqlCheck);
+            config.routes.post(SQL_PREVIEW, this::sqlPreview);
             config.routes.get(HEALTH, this::health);
             config.routes.get(LIVEZ, ctx -> probe(ctx, probes.liveness()));
             config.routes.get(READYZ, ctx -> probe(ctx, probes.readiness()));
@@ -187,6 +201,12 @@ public final class QueryServer implements AutoCloseable {
 
     public int port() {
         return app.port();
+    }
+
+    /** Answers the SQL check and preview from now on (an instance with {@code LETHE_SQL_SECRETS_DIR}). */
+    public QueryServer sqlAdmin(SqlAdmin admin) {
+        this.sqlAdmin = admin;
+        return this;
     }
 
     /** Refused: the call does not carry the internal secret. */
@@ -681,6 +701,87 @@ public final class QueryServer implements AutoCloseable {
         queries.systems().stream().filter(system -> system.getName().equals(name)).findFirst().ifPresentOrElse(
                 system -> ctx.contentType("application/json").result(SystemsJson.toJson(system).toString()),
                 () -> error(ctx, 404, "not_found", "no system " + name, null));
+    }
+
+    /** {@code POST /internal/v1/sql/check}: the body is a registration (with its name); 200 or 400 naming the field. */
+    private void sqlCheck(Context ctx) {
+        final SqlAdmin admin = sqlAdminOrAnswer(ctx);
+        if (admin == null) {
+            return;
+        }
+        final SystemRegistration registration;
+        try {
+            final JsonNode body = JSON.readTree(ctx.body());
+            registration = SystemsJson.fromJson(body.path("name").asText(""), body);
+        } catch (JsonProcessingException | IllegalArgumentException e) {
+            error(ctx, 400, "invalid_body", "the body must be a valid registration: " + e.getMessage(), null);
+            return;
+        }
+        if (registration.getSql() == null) {
+            error(ctx, 400, "invalid_value", "only a system of mode sql can be checked", "mode");
+            return;
+        }
+        try {
+            admin.check(registration);
+            json(ctx, 200, Map.of("name", registration.getName(), "fits", true));
+        } catch (SqlProblem e) {
+            error(ctx, 400, "unknown_schema_object", e.getMessage(), e.field());
+        } catch (java.sql.SQLException e) {
+            error(ctx, 400, "database_unreachable", "the database named by sql.jdbcUrl could not be checked: "
+                    + SqlAdmin.reason(e), "sql.jdbcUrl");
+        }
+    }
+
+    /** {@code POST /internal/v1/systems/{name}/preview} with {@code {"namespace", "value"}}: rows per table. */
+    private void sqlPreview(Context ctx) {
+        final SqlAdmin admin = sqlAdminOrAnswer(ctx);
+        if (admin == null) {
+            return;
+        }
+        final String name = ctx.pathParam("name");
+        final SystemRegistration system = queries.systems().stream().filter(s -> s.getName().equals(name))
+                .findFirst().orElse(null);
+        if (system == null) {
+            error(ctx, 404, "not_found", "no system " + name, null);
+            return;
+        }
+        if (system.getSql() == null) {
+            error(ctx, 409, "not_sql", "system " + name + " is not of mode sql; only its rows can be previewed", null);
+            return;
+        }
+        final JsonNode body;
+        try {
+            body = JSON.readTree(ctx.body());
+        } catch (JsonProcessingException e) {
+            error(ctx, 400, "invalid_body", "the body must be {\"namespace\", \"value\"}", null);
+            return;
+        }
+        try {
+            final Map<String, Long> tables = admin.preview(system, body.path("namespace").asText(""),
+                    body.path("value").asText(""));
+            final Map<String, Object> answer = new LinkedHashMap<>();
+            answer.put("system", name);
+            answer.put("namespace", body.path("namespace").asText(""));
+            answer.put("tables", tables);
+            answer.put("total", tables.values().stream().mapToLong(Long::longValue).sum());
+            json(ctx, 200, answer);
+        } catch (SqlProblem e) {
+            error(ctx, 409, "unknown_schema_object", e.getMessage(), e.field());
+        } catch (java.sql.SQLException e) {
+            ctx.header("Retry-After", "30");
+            error(ctx, 503, "database_unreachable", "the system's database could not be read: "
+                    + SqlAdmin.reason(e), null);
+        }
+    }
+
+    private SqlAdmin sqlAdminOrAnswer(Context ctx) {
+        final SqlAdmin admin = sqlAdmin;
+        if (admin == null) {
+            ctx.header("Retry-After", "30");
+            error(ctx, 503, "sql_not_configured", "this ledger instance has no LETHE_SQL_SECRETS_DIR, so it cannot "
+                    + "reach SQL systems' databases", null);
+        }
+        return admin;
     }
 
     private static boolean isProbe(String path) {

@@ -34,6 +34,9 @@ final class RegistrationCheck {
         if (registration.getMode() == SystemMode.OPENDSR && registration.getOpendsr() == null) {
             problems.add("mode opendsr needs opendsr settings");
         }
+        if (registration.getMode() == SystemMode.SQL && registration.getSql() == null) {
+            problems.add("mode sql needs sql settings");
+        }
         if (registration.getSlaDays() < 1) {
             problems.add("slaDays must be at least 1");
         }

@@ -71,6 +71,10 @@ class ExecutorLoopTest {
     }
 
     private ExecutorLoop start(int partitions, ExecutorKind kind) {
+        return start(partitions, kind, eraser);
+    }
+
+    private ExecutorLoop start(int partitions, ExecutorKind kind, SystemEraser eraser) {
         events = new LogConsumer(Topics.EVENTS, partitions);
         answers = new LinkedProducer(events);
         final Clock clock = new Clock() {
@@ -220,6 +224,49 @@ class ExecutorLoopTest {
         await().atMost(WAIT).until(() -> events.committedOffset(0) == 1);
         assertEquals(List.of("r1"), answered(answers.history()));
         assertEquals(List.of("r1"), erased);
+    }
+
+    @Test
+    void shouldPauseAtAnEventForASqlSystemOutsideItsProcessingWindow() {
+        // Given a SQL system whose window opens at 02:00 UTC, and an event for it at noon
+        systems.put("app", Fixtures.sqlSystem("app", new ProcessingWindow("02:00", "06:00", "UTC")));
+        start(1, ExecutorKind.SQL);
+        publish(0, event("r1", "app"));
+
+        // Then the partition waits at the event
+        await().atMost(WAIT).until(() -> events.paused().contains(events.partition(0)));
+        assertTrue(erased.isEmpty());
+
+        // When the window opens, the event is erased and answered once
+        now.set(Instant.parse("2026-11-03T02:00:00Z"));
+        await().atMost(WAIT).until(() -> events.committedOffset(0) == 1);
+        assertEquals(List.of("r1"), erased);
+    }
+
+    @Test
+    void shouldPauseWhenAnEraserStopsAtAClosedWindowAndEraseAgainWhenItOpens() {
+        // Given a SQL eraser that stops between batches the first time: its window closed until 02:00
+        systems.put("app", Fixtures.sqlSystem("app", null));
+        final List<String> calls = Collections.synchronizedList(new ArrayList<>());
+        start(1, ExecutorKind.SQL, (event, system, progress) -> {
+            calls.add(event.getRequestId());
+            if (calls.size() == 1) {
+                throw new WindowClosedException(Instant.parse("2026-11-03T02:00:00Z"));
+            }
+            return Answer.done(5, "the rest erased");
+        });
+        publish(0, event("r1", "app"));
+
+        // Then the partition is paused at the event, nothing answered or committed
+        await().atMost(WAIT).until(() -> events.paused().contains(events.partition(0)));
+        assertEquals(-1, events.committedOffset(0));
+        assertTrue(answers.history().isEmpty());
+
+        // When the window opens, the erasure runs again and is answered once
+        now.set(Instant.parse("2026-11-03T02:00:00Z"));
+        await().atMost(WAIT).until(() -> events.committedOffset(0) == 1);
+        assertEquals(List.of("r1", "r1"), calls);
+        assertEquals(List.of("r1"), answered(answers.history()));
     }
 
     @Test

@@ -5,6 +5,10 @@ import dev.lethe.avro.HttpSettings;
 import dev.lethe.avro.Identifier;
 import dev.lethe.avro.ProcessingWindow;
 import dev.lethe.avro.S3Settings;
+import dev.lethe.avro.SqlAction;
+import dev.lethe.avro.SqlMatch;
+import dev.lethe.avro.SqlSettings;
+import dev.lethe.avro.SqlTableRule;
 import dev.lethe.avro.SystemMode;
 import dev.lethe.avro.SystemRegistration;
 import java.time.Instant;
@@ -43,6 +47,14 @@ public final class Fixtures {
 
     public static SystemRegistration httpSystem(String name, String url, int timeoutMs, int maxAttempts) {
         return base(name, SystemMode.HTTP).setHttp(new HttpSettings(url, timeoutMs, maxAttempts)).build();
+    }
+
+    public static SystemRegistration sqlSystem(String name, ProcessingWindow window) {
+        return base(name, SystemMode.SQL)
+                .setSql(new SqlSettings("jdbc:postgresql://db.invalid/app", "app-db", 500, 2000, window, null,
+                        List.of(new SqlTableRule("orders", "id", new SqlMatch("user_id", "user_id"), null,
+                                SqlAction.DELETE, List.of(), List.of(), List.of()))))
+                .build();
     }
 
     private static SystemRegistration.Builder base(String name, SystemMode mode) {

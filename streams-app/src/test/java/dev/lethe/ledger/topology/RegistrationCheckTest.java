@@ -34,4 +34,10 @@ class RegistrationCheckTest {
         assertEquals(List.of("mode http needs http settings"), RegistrationCheck.problems("api",
                 LedgerDriver.registration("api", "user_id").setMode(SystemMode.HTTP).build()));
     }
+
+    @Test
+    void shouldRefuseASqlRegistrationWithoutSqlSettings() {
+        assertEquals(List.of("mode sql needs sql settings"), RegistrationCheck.problems("app",
+                LedgerDriver.registration("app", "user_id").setMode(SystemMode.SQL).build()));
+    }
 }

@@ -20,7 +20,7 @@ import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.PutObjectRequest;
 
 /** A real S3-compatible server (S3Proxy, in memory) on a free loopback port, with a client for it. */
-final class S3Server implements AutoCloseable {
+public final class S3Server implements AutoCloseable {
 
     static final String ACCESS = "test-access";
     static final String SECRET = "test-secret-key";
@@ -45,7 +45,7 @@ final class S3Server implements AutoCloseable {
                 .build();
     }
 
-    static S3Server start() throws Exception {
+    public static S3Server start() throws Exception {
         final TransientNio2BlobStore store = new TransientNio2BlobStore();
         final S3Proxy proxy = S3Proxy.builder()
                 .blobStore(store)
@@ -56,20 +56,20 @@ final class S3Server implements AutoCloseable {
         return new S3Server(proxy, store, URI.create("http://127.0.0.1:" + proxy.getPort()));
     }
 
-    S3Client client() {
+    public S3Client client() {
         return client;
     }
 
-    URI endpoint() {
+    public URI endpoint() {
         return endpoint;
     }
 
-    void createBucket(String bucket) {
+    public void createBucket(String bucket) {
         client.createBucket(r -> r.bucket(bucket));
     }
 
     /** Seeds one object straight into the blob store (see {@link #putAll}). */
-    void put(String bucket, String key, String body) {
+    public void put(String bucket, String key, String body) {
         final byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
         store.putBlob(PutObjectRequest.builder().bucket(bucket).key(key).contentLength((long) bytes.length).build(),
                 new ByteArrayInputStream(bytes));
@@ -79,7 +79,7 @@ final class S3Server implements AutoCloseable {
      * Seeds many small objects straight into the server's blob store (no HTTP), 4 at a time:
      * the objects are then listed, read and deleted over the real S3 API by the code under test.
      */
-    void putAll(String bucket, List<String> keys) throws Exception {
+    public void putAll(String bucket, List<String> keys) throws Exception {
         final ExecutorService pool = Executors.newFixedThreadPool(4);
         try {
             final List<Future<?>> uploads = new ArrayList<>();
@@ -96,12 +96,12 @@ final class S3Server implements AutoCloseable {
         }
     }
 
-    boolean exists(String bucket, String key) {
+    public boolean exists(String bucket, String key) {
         return !client.listObjectsV2(r -> r.bucket(bucket).prefix(key)).contents().stream()
                 .filter(o -> o.key().equals(key)).toList().isEmpty();
     }
 
-    int count(String bucket, String prefix) {
+    public int count(String bucket, String prefix) {
         int count = 0;
         for (var page : client.listObjectsV2Paginator(r -> r.bucket(bucket).prefix(prefix))) {
             count += page.keyCount();
