@@ -46,7 +46,15 @@ public final class GatewayApp {
      * @param broker        whether the broker is reachable (for {@code /health})
      */
     public record Collaborators(EventWriter events, LedgerClient ledger, Authenticator authenticator, Clock clock,
-                                Vocabulary vocabulary, Duration confirmWait, BrokerCheck broker) {
+                                Vocabulary vocabulary, Duration confirmWait, BrokerCheck broker,
+                                dev.lethe.gateway.erasure.KeyLookup keys) {
+
+        /** Collaborators of a gateway that cannot open sealed identifiers (no key-encryption key). */
+        public Collaborators(EventWriter events, LedgerClient ledger, Authenticator authenticator, Clock clock,
+                             Vocabulary vocabulary, Duration confirmWait, BrokerCheck broker) {
+            this(events, ledger, authenticator, clock, vocabulary, confirmWait, broker,
+                    dev.lethe.gateway.erasure.KeyLookup.none());
+        }
     }
 
     private GatewayApp() {

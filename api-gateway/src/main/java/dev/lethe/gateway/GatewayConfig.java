@@ -12,7 +12,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
 import java.util.Arrays;
+import dev.lethe.schemas.crypto.KekConfig;
+import dev.lethe.schemas.crypto.KeyWrapper;
 import java.util.List;
+import java.util.Optional;
 import java.util.Map;
 import java.util.stream.Collectors;
 
@@ -47,7 +50,15 @@ import java.util.stream.Collectors;
  */
 public record GatewayConfig(int httpPort, String bootstrapServers, String schemaRegistryUrl, String ledgerUrl,
                             String adminToken, Path tokensFile, List<String> namespaces, List<String> jurisdictions,
-                            Duration intakeConfirm, Secret internalToken) {
+                            Duration intakeConfirm, Secret internalToken, Optional<KeyWrapper> kek) {
+
+    /** Settings without a key-encryption key: intake is not sealed (tests, tools). */
+    public GatewayConfig(int httpPort, String bootstrapServers, String schemaRegistryUrl, String ledgerUrl,
+                         String adminToken, Path tokensFile, List<String> namespaces, List<String> jurisdictions,
+                         Duration intakeConfirm, Secret internalToken) {
+        this(httpPort, bootstrapServers, schemaRegistryUrl, ledgerUrl, adminToken, tokensFile, namespaces,
+                jurisdictions, intakeConfirm, internalToken, Optional.empty());
+    }
 
     public static final String HTTP_PORT = "LETHE_HTTP_PORT";
     public static final String BOOTSTRAP_SERVERS = "LETHE_BOOTSTRAP_SERVERS";
@@ -98,7 +109,8 @@ public record GatewayConfig(int httpPort, String bootstrapServers, String schema
                 env.list(NAMESPACES, names(DEFAULT_NAMESPACES)),
                 env.list(JURISDICTIONS, names(DEFAULT_JURISDICTIONS)),
                 env.duration(INTAKE_CONFIRM_MS, ChronoUnit.MILLIS, DEFAULT_INTAKE_CONFIRM_MS, 0),
-                InternalToken.read(env));
+                InternalToken.read(env),
+                KekConfig.read(env));
         config.authenticator();
         return config;
     }
@@ -116,13 +128,13 @@ public record GatewayConfig(int httpPort, String bootstrapServers, String schema
     /** These settings with another admin token (e.g. one the standalone run generated). */
     public GatewayConfig withAdminToken(String token) {
         return new GatewayConfig(httpPort, bootstrapServers, schemaRegistryUrl, ledgerUrl, token, tokensFile,
-                namespaces, jurisdictions, intakeConfirm, internalToken);
+                namespaces, jurisdictions, intakeConfirm, internalToken, kek);
     }
 
     /** These settings on another port. */
     public GatewayConfig withHttpPort(int port) {
         return new GatewayConfig(port, bootstrapServers, schemaRegistryUrl, ledgerUrl, adminToken, tokensFile,
-                namespaces, jurisdictions, intakeConfirm, internalToken);
+                namespaces, jurisdictions, intakeConfirm, internalToken, kek);
     }
 
     /** The namespaces and jurisdictions a request may name. */
@@ -141,6 +153,7 @@ public record GatewayConfig(int httpPort, String bootstrapServers, String schema
                 + ", schemaRegistryUrl=" + schemaRegistryUrl + ", ledgerUrl=" + ledgerUrl
                 + ", adminToken=" + (adminToken == null ? "none" : "(set)") + ", tokensFile=" + tokensFile
                 + ", namespaces=" + namespaces + ", jurisdictions=" + jurisdictions
-                + ", intakeConfirm=" + intakeConfirm + ", internalToken=" + internalToken + "]";
+                + ", intakeConfirm=" + intakeConfirm + ", internalToken=" + internalToken
+                + ", kek=" + kek.map(KeyWrapper::currentKekId).orElse("none") + "]";
     }
 }
