@@ -23,6 +23,14 @@ public interface KeyWrapper {
      */
     byte[] unwrap(Wrapped wrapped);
 
+    /**
+     * Whether KEKs other than the current one are configured (a rotation is under way): data keys
+     * wrapped under them should be re-wrapped under the current one.
+     */
+    default boolean rotating() {
+        return false;
+    }
+
     /** A wrapped data key and the id of the KEK that wrapped it. */
     record Wrapped(String kekId, byte[] bytes) {
     }

@@ -59,6 +59,11 @@ public final class LocalKeyWrapper implements KeyWrapper {
         return Aead.open(kek, AD_PREFIX + wrapped.kekId(), wrapped.bytes());
     }
 
+    @Override
+    public boolean rotating() {
+        return keks.size() > 1;
+    }
+
     /** Whether {@code kekId} is configured (current or previous). */
     public boolean knows(String kekId) {
         return keks.containsKey(kekId);

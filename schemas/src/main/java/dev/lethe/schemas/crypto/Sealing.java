@@ -44,6 +44,11 @@ public final class Sealing {
         return new DataKey(plain, wrapper.wrap(plain));
     }
 
+    /** {@code wrapped} under the current KEK (itself when it already is). */
+    public KeyWrapper.Wrapped rewrap(KeyWrapper.Wrapped wrapped) {
+        return wrapped.kekId().equals(wrapper.currentKekId()) ? wrapped : wrapper.wrap(wrapper.unwrap(wrapped));
+    }
+
     public byte[] unwrap(KeyWrapper.Wrapped wrapped) {
         return wrapper.unwrap(wrapped);
     }

@@ -64,6 +64,8 @@ final class LedgerProcessor extends ContextualProcessor<byte[], byte[], Object, 
 
     private static final Logger LOG = LoggerFactory.getLogger(LedgerProcessor.class);
     static final Duration DUE_SCAN_INTERVAL = Duration.ofSeconds(5);
+    /** How often a key rotation's re-wrap pass goes on (only while a previous KEK is configured). */
+    static final Duration REWRAP_INTERVAL = Duration.ofSeconds(30);
     static final int MAX_WAKES = 500;
     /** The ids of the data keys dead letters are sealed under (never a request id, which is a UUID). */
     static final String DEAD_LETTER_KEY_PREFIX = "dlq-";
@@ -83,6 +85,10 @@ final class LedgerProcessor extends ContextualProcessor<byte[], byte[], Object, 
     private final Privacy privacy;
     private final RecentStates recent = new RecentStates(RECENT_STATES);
     private int taskPartition;
+    /** Where the re-wrap pass resumes (null: from the start). */
+    private String rewrapCursor;
+    private int rewrapped;
+    private boolean rewrapDoneLogged;
     private KeyValueStore<String, RequestState> ledger;
     private KeyValueStore<String, List<dev.lethe.avro.AuditFact>> audit;
     private KeyValueStore<String, String> dueIndex;
@@ -118,6 +124,7 @@ final class LedgerProcessor extends ContextualProcessor<byte[], byte[], Object, 
                 context.getStateStore(LedgerNames.OPEN_BY_DEADLINE_STORE),
                 context.getStateStore(LedgerNames.STATS_STORE));
         context.schedule(DUE_SCAN_INTERVAL, PunctuationType.WALL_CLOCK_TIME, this::wakeDue);
+        context.schedule(REWRAP_INTERVAL, PunctuationType.WALL_CLOCK_TIME, this::rewrapPass);
         final ReadOnlyKeyValueStore<String, byte[]> registry = context.getStateStore(LedgerNames.SYSTEMS_STORE);
         systems = new SystemDirectory(registry, serdes);
         overdueSensor = context.metrics().addRateTotalSensor(METRICS_SCOPE, LedgerNames.LEDGER_PROCESSOR,
@@ -241,6 +248,9 @@ final class LedgerProcessor extends ContextualProcessor<byte[], byte[], Object, 
             final KeyWrapper.Wrapped wrapped = issueKey(next.requestId(), now).wrapped();
             return next.withDataKey(new WrappedKey(wrapped.kekId(), wrapped.bytes()));
         }
+        if (next.dataKey() != null && !next.dataKey().kekId().equals(privacy.sealing().wrapper().currentKekId())) {
+            return keyed(stored, rewrapped(next, now), now);
+        }
         if (next.dataKey() == null || !next.received() || !next.status().finished() || next.finishedAt() == null) {
             return next;
         }
@@ -346,6 +356,68 @@ final class LedgerProcessor extends ContextualProcessor<byte[], byte[], Object, 
                 .build();
         context().forward(new Record<>(keyId.getBytes(StandardCharsets.UTF_8), letter, record.timestamp()),
                 LedgerNames.DLQ_SINK);
+    }
+
+    /**
+     * Key rotation (issue 12, point 6): {@code state} with its data key re-wrapped under the current
+     * KEK, re-issued on {@code erasure.keys} (the data key itself is unchanged, so every sealed copy
+     * still opens).
+     */
+    private RequestState rewrapped(RequestState state, Instant now) {
+        final WrappedKey old = state.dataKey();
+        final KeyWrapper.Wrapped wrapped = privacy.sealing().rewrap(new KeyWrapper.Wrapped(old.kekId(), old.wrapped()));
+        context().forward(new Record<Object, Object>(state.requestId(), dev.lethe.avro.DataKey.newBuilder()
+                .setRequestId(state.requestId()).setKekId(wrapped.kekId())
+                .setWrapped(ByteBuffer.wrap(wrapped.bytes())).setIssuedAt(now).build(), now.toEpochMilli()),
+                LedgerNames.KEYS_SINK);
+        return state.withDataKey(new WrappedKey(wrapped.kekId(), wrapped.bytes()));
+    }
+
+    /**
+     * While a rotation is under way (a previous KEK is configured), re-wraps up to
+     * {@link #MAX_WAKES} stored data keys still under a previous KEK per punctuation, resuming
+     * where the last one stopped; a full pass that finds none says so once in the log, the sign
+     * that this task no longer needs the previous KEK.
+     */
+    private void rewrapPass(long wallClockMs) {
+        if (!privacy.sealing().wrapper().rotating()) {
+            return;
+        }
+        final String current = privacy.sealing().wrapper().currentKekId();
+        final Instant now = Instant.ofEpochMilli(wallClockMs);
+        final List<RequestState> stale = new ArrayList<>();
+        boolean exhausted = true;
+        try (KeyValueIterator<String, RequestState> it = rewrapCursor == null ? ledger.all()
+                : ledger.range(rewrapCursor, null)) {
+            while (it.hasNext()) {
+                final KeyValue<String, RequestState> entry = it.next();
+                if (stale.size() >= MAX_WAKES) {
+                    rewrapCursor = entry.key;
+                    exhausted = false;
+                    break;
+                }
+                if (entry.value.dataKey() != null && !entry.value.dataKey().kekId().equals(current)) {
+                    stale.add(entry.value);
+                }
+            }
+        }
+        for (RequestState state : stale) {
+            final RequestState next = rewrapped(state, now);
+            ledger.put(state.requestId(), next);
+            recent.put(state.requestId(), next);
+        }
+        rewrapped += stale.size();
+        if (exhausted) {
+            rewrapCursor = null;
+            if (rewrapped == 0 && !rewrapDoneLogged) {
+                LOG.info("task {}: no data key under a previous key-encryption key remains", taskPartition);
+                rewrapDoneLogged = true;
+            } else if (rewrapped > 0) {
+                LOG.info("task {}: re-wrapped {} data keys under key-encryption key {}", taskPartition, rewrapped,
+                        current);
+            }
+            rewrapped = 0;
+        }
     }
 
     /** A new data key, issued (wrapped) on {@code erasure.keys} under {@code keyId}. */

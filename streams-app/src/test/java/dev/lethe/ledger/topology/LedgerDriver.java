@@ -74,6 +74,7 @@ final class LedgerDriver implements AutoCloseable {
     /** Every data key record read so far, tombstones (null) included, in order. */
     final List<org.apache.kafka.streams.test.TestRecord<String, dev.lethe.avro.DataKey>> keyRecords = new ArrayList<>();
     private final Map<String, byte[]> openKeys = new HashMap<>();
+    private final dev.lethe.schemas.crypto.Sealing sealing;
     private int callbackSeq;
 
     LedgerDriver() {
@@ -99,13 +100,19 @@ final class LedgerDriver implements AutoCloseable {
 
     /** A driver whose ledger destroys data keys {@code forgetAfter} after a request finished. */
     LedgerDriver(LedgerPolicy policy, AppliedOffsets applied, int partitions, Duration forgetAfter) {
+        this(policy, applied, partitions, new Privacy(SEALING, forgetAfter));
+    }
+
+    /** A driver whose ledger seals with {@code privacy} (its KEKs) and keeps data keys as it says. */
+    LedgerDriver(LedgerPolicy policy, AppliedOffsets applied, int partitions, Privacy privacy) {
         final Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "ledger-test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
         // A state folder of its own: drivers in other JVMs on the machine use the same application id.
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir().toString());
         driver = new TopologyTestDriver(LedgerTopology.buildTopology(serdes, subjectKeys, policy, applied,
-                partitions, new Privacy(SEALING, forgetAfter)), props, START);
+                partitions, privacy), props, START);
+        this.sealing = privacy.sealing();
         final var key = serdes.key().serializer();
         requests = driver.createInputTopic(Topics.REQUESTS, key, serdes.request().serializer(), START, Duration.ZERO);
         callbacks = driver.createInputTopic(Topics.CALLBACKS, key, serdes.callback().serializer());
@@ -218,7 +225,7 @@ final class LedgerDriver implements AutoCloseable {
             if (record.value() == null) {
                 openKeys.remove(record.key());
             } else {
-                openKeys.put(record.key(), SEALING.unwrap(new dev.lethe.schemas.crypto.KeyWrapper.Wrapped(
+                openKeys.put(record.key(), sealing.unwrap(new dev.lethe.schemas.crypto.KeyWrapper.Wrapped(
                         record.value().getKekId(), dev.lethe.schemas.crypto.Sealing.bytes(record.value().getWrapped()))));
             }
         }
