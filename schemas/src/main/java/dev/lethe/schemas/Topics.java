@@ -78,7 +78,7 @@ public final class Topics {
                 TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT,
                 TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, Integer.toString(settings.minInsyncReplicas()));
         return List.of(
-                spec(settings, REQUESTS, work),
+                spec(settings, REQUESTS, rolledHourly(work)),
                 spec(settings, DECISIONS, work),
                 spec(settings, CALLBACKS, work),
                 spec(settings, SYSTEMS, compacted),
@@ -109,6 +109,17 @@ public final class Topics {
                 TopicConfig.DELETE_RETENTION_MS_CONFIG, Long.toString(Duration.ofHours(1).toMillis()),
                 TopicConfig.MIN_CLEANABLE_DIRTY_RATIO_CONFIG, "0.01",
                 TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, Integer.toString(settings.minInsyncReplicas()));
+    }
+
+    /**
+     * {@code configs} with a segment rolled every hour: records the ledger deleted
+     * ({@code deleteRecords}) are unreadable at once, and their bytes leave the broker's disk
+     * when their whole segment falls below the log start offset, within about an hour.
+     */
+    private static Map<String, String> rolledHourly(Map<String, String> configs) {
+        final Map<String, String> rolled = new java.util.HashMap<>(configs);
+        rolled.put(TopicConfig.SEGMENT_MS_CONFIG, Long.toString(Duration.ofHours(1).toMillis()));
+        return Map.copyOf(rolled);
     }
 
     private static Map<String, String> retained(Settings settings, Duration retention) {

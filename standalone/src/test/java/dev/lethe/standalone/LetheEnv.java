@@ -93,14 +93,19 @@ final class LetheEnv {
      * {@code LETHE_KEK} is set (as in {@link #ledger}).
      */
     static byte[] dataKey(ItCluster cluster, String requestId) {
-        final dev.lethe.schemas.crypto.KeyWrapper kek = dev.lethe.schemas.crypto.KekConfig.readOrDerive(
-                dev.lethe.schemas.config.Env.of(Map.of()), dev.lethe.schemas.config.Secret.of(PSEUDONYM_SECRET));
+        final dev.lethe.schemas.crypto.KeyWrapper kek = kek();
         final var keys = TopicReader.readAll(cluster.bootstrapServers(), dev.lethe.schemas.Topics.KEYS,
                 cluster.serdes().key().deserializer(), cluster.serdes().dataKey().deserializer()).stream()
                 .filter(record -> requestId.equals(record.key())).toList();
         final dev.lethe.avro.DataKey key = keys.get(keys.size() - 1).value();
         return kek.unwrap(new dev.lethe.schemas.crypto.KeyWrapper.Wrapped(key.getKekId(),
                 dev.lethe.schemas.crypto.Sealing.bytes(key.getWrapped())));
+    }
+
+    /** The key-encryption key of a ledger started with {@link #ledger} (no {@code LETHE_KEK}: derived). */
+    static dev.lethe.schemas.crypto.KeyWrapper kek() {
+        return dev.lethe.schemas.crypto.KekConfig.readOrDerive(dev.lethe.schemas.config.Env.of(Map.of()),
+                dev.lethe.schemas.config.Secret.of(PSEUDONYM_SECRET));
     }
 
     /** A port that was free a moment ago (for settings that need a real port number up front). */

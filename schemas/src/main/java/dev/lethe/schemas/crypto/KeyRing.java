@@ -54,16 +54,32 @@ public final class KeyRing implements AutoCloseable {
         this.thread.setDaemon(true);
     }
 
-    /** Starts reading {@code erasure.keys} (which must exist). */
+    /** Starts reading {@code erasure.keys} (once it exists: the ledger creates it). */
     public static KeyRing start(String bootstrapServers, LetheSerdes serdes, KeyWrapper wrapper) {
         final KeyRing ring = new KeyRing(bootstrapServers, serdes, wrapper);
-        final List<TopicPartition> partitions = ring.consumer.partitionsFor(Topics.KEYS, Duration.ofSeconds(30))
-                .stream().map(p -> new TopicPartition(p.topic(), p.partition())).toList();
-        ring.partitions = partitions;
-        ring.consumer.assign(partitions);
-        ring.consumer.seekToBeginning(partitions);
         ring.thread.start();
         return ring;
+    }
+
+    /** Assigns every partition of the topic once it exists; false while it does not. */
+    private boolean assigned() {
+        if (!partitions.isEmpty()) {
+            return true;
+        }
+        final List<TopicPartition> found;
+        try {
+            found = consumer.partitionsFor(Topics.KEYS, Duration.ofSeconds(5)).stream()
+                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+        } catch (org.apache.kafka.common.errors.TimeoutException e) {
+            return false;
+        }
+        if (found.isEmpty()) {
+            return false;
+        }
+        consumer.assign(found);
+        consumer.seekToBeginning(found);
+        partitions = found;
+        return true;
     }
 
     private static Properties properties(String bootstrapServers) {
@@ -78,6 +94,12 @@ public final class KeyRing implements AutoCloseable {
     private void run() {
         try {
             while (running.get()) {
+                if (!assigned()) {
+                    synchronized (this) {
+                        wait(POLL.toMillis());
+                    }
+                    continue;
+                }
                 for (ConsumerRecord<byte[], byte[]> record : consumer.poll(POLL)) {
                     apply(record);
                 }
@@ -92,6 +114,8 @@ public final class KeyRing implements AutoCloseable {
             if (running.get()) {
                 throw e;
             }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         } catch (RuntimeException e) {
             LOG.error("the key ring stopped reading {}: {}", Topics.KEYS, e.toString());
             throw e;
@@ -136,6 +160,9 @@ public final class KeyRing implements AutoCloseable {
     }
 
     private void awaitCaughtUp(Duration wait) {
+        if (partitions.isEmpty()) {
+            return;
+        }
         final Map<TopicPartition, Long> ends;
         synchronized (endReader) {
             ends = endReader.endOffsets(partitions, wait);
