@@ -122,9 +122,12 @@ class PrivacyIntegrationTest {
         final JsonNode plainView = api.awaitStatus(plainId, "IN_PROGRESS");
 
         // When a partner opens the identifiers of its event through the gateway
-        final ErasureEvent event = TopicReader.readAll(cluster.bootstrapServers(), Topics.EVENTS,
-                cluster.serdes().key().deserializer(), cluster.serdes().event().deserializer()).stream()
-                .map(ConsumerRecord::value).filter(e -> e.getRequestId().equals(id)).findFirst().orElseThrow();
+        // (the status shows IN_PROGRESS a moment before the ledger's transaction with the event commits)
+        final ErasureEvent event = await("the event of " + id).atMost(WAIT).until(() -> TopicReader.readAll(
+                        cluster.bootstrapServers(), Topics.EVENTS, cluster.serdes().key().deserializer(),
+                        cluster.serdes().event().deserializer()).stream()
+                .map(ConsumerRecord::value).filter(e -> e.getRequestId().equals(id)).findFirst(),
+                java.util.Optional::isPresent).orElseThrow();
         assertNotNull(event.getSealed());
         assertEquals("", event.getSubject().getValue());
         final Response opened = api.post("/v1/erasures/" + id + "/systems/billing/identifiers", ApiClient.json(
