@@ -48,9 +48,17 @@ public final class GatewayApp {
      */
     public record Collaborators(EventWriter events, LedgerClient ledger, Authenticator authenticator, Clock clock,
                                 Vocabulary vocabulary, Duration confirmWait, BrokerCheck broker,
-                                OpenDsrGateway opendsr) {
+                                OpenDsrGateway opendsr, dev.lethe.gateway.erasure.KeyLookup keys) {
 
-        /** Without OpenDSR settings: it trusts the JDK's roots and signs with an in-memory self-signed pair. */
+        /** Collaborators of a gateway that cannot open sealed identifiers (no key-encryption key). */
+        public Collaborators(EventWriter events, LedgerClient ledger, Authenticator authenticator, Clock clock,
+                             Vocabulary vocabulary, Duration confirmWait, BrokerCheck broker,
+                             OpenDsrGateway opendsr) {
+            this(events, ledger, authenticator, clock, vocabulary, confirmWait, broker, opendsr,
+                    dev.lethe.gateway.erasure.KeyLookup.none());
+        }
+
+        /** Without OpenDSR settings (an in-memory self-signed pair) and without a key-encryption key. */
         public Collaborators(EventWriter events, LedgerClient ledger, Authenticator authenticator, Clock clock,
                              Vocabulary vocabulary, Duration confirmWait, BrokerCheck broker) {
             this(events, ledger, authenticator, clock, vocabulary, confirmWait, broker, OpenDsrGateway.local());

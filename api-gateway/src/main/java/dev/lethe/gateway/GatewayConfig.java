@@ -13,7 +13,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
 import java.util.Arrays;
+import dev.lethe.schemas.crypto.KekConfig;
+import dev.lethe.schemas.crypto.KeyWrapper;
 import java.util.List;
+import java.util.Optional;
 import java.util.Map;
 import java.util.stream.Collectors;
 
@@ -48,14 +51,31 @@ import java.util.stream.Collectors;
  */
 public record GatewayConfig(int httpPort, String bootstrapServers, String schemaRegistryUrl, String ledgerUrl,
                             String adminToken, Path tokensFile, List<String> namespaces, List<String> jurisdictions,
-                            Duration intakeConfirm, Secret internalToken, OpenDsrGateway opendsr) {
+                            Duration intakeConfirm, Secret internalToken, OpenDsrGateway opendsr,
+                            Optional<KeyWrapper> kek) {
+
+    /** Without a key-encryption key: intake is not sealed (tests, tools). */
+    public GatewayConfig(int httpPort, String bootstrapServers, String schemaRegistryUrl, String ledgerUrl,
+                         String adminToken, Path tokensFile, List<String> namespaces, List<String> jurisdictions,
+                         Duration intakeConfirm, Secret internalToken, OpenDsrGateway opendsr) {
+        this(httpPort, bootstrapServers, schemaRegistryUrl, ledgerUrl, adminToken, tokensFile, namespaces,
+                jurisdictions, intakeConfirm, internalToken, opendsr, Optional.empty());
+    }
 
     /** Without OpenDSR settings ({@link OpenDsrGateway#local()}). */
     public GatewayConfig(int httpPort, String bootstrapServers, String schemaRegistryUrl, String ledgerUrl,
                          String adminToken, Path tokensFile, List<String> namespaces, List<String> jurisdictions,
+                         Duration intakeConfirm, Secret internalToken, Optional<KeyWrapper> kek) {
+        this(httpPort, bootstrapServers, schemaRegistryUrl, ledgerUrl, adminToken, tokensFile, namespaces,
+                jurisdictions, intakeConfirm, internalToken, OpenDsrGateway.local(), kek);
+    }
+
+    /** Without OpenDSR settings and without a key-encryption key. */
+    public GatewayConfig(int httpPort, String bootstrapServers, String schemaRegistryUrl, String ledgerUrl,
+                         String adminToken, Path tokensFile, List<String> namespaces, List<String> jurisdictions,
                          Duration intakeConfirm, Secret internalToken) {
         this(httpPort, bootstrapServers, schemaRegistryUrl, ledgerUrl, adminToken, tokensFile, namespaces,
-                jurisdictions, intakeConfirm, internalToken, OpenDsrGateway.local());
+                jurisdictions, intakeConfirm, internalToken, OpenDsrGateway.local(), Optional.empty());
     }
 
     public static final String HTTP_PORT = "LETHE_HTTP_PORT";
@@ -108,7 +128,8 @@ public record GatewayConfig(int httpPort, String bootstrapServers, String schema
                 env.list(JURISDICTIONS, names(DEFAULT_JURISDICTIONS)),
                 env.duration(INTAKE_CONFIRM_MS, ChronoUnit.MILLIS, DEFAULT_INTAKE_CONFIRM_MS, 0),
                 InternalToken.read(env),
-                OpenDsrGateway.read(env));
+                OpenDsrGateway.read(env),
+                KekConfig.read(env));
         config.authenticator();
         return config;
     }
@@ -126,13 +147,13 @@ public record GatewayConfig(int httpPort, String bootstrapServers, String schema
     /** These settings with another admin token (e.g. one the standalone run generated). */
     public GatewayConfig withAdminToken(String token) {
         return new GatewayConfig(httpPort, bootstrapServers, schemaRegistryUrl, ledgerUrl, token, tokensFile,
-                namespaces, jurisdictions, intakeConfirm, internalToken, opendsr);
+                namespaces, jurisdictions, intakeConfirm, internalToken, opendsr, kek);
     }
 
     /** These settings on another port. */
     public GatewayConfig withHttpPort(int port) {
         return new GatewayConfig(port, bootstrapServers, schemaRegistryUrl, ledgerUrl, adminToken, tokensFile,
-                namespaces, jurisdictions, intakeConfirm, internalToken, opendsr);
+                namespaces, jurisdictions, intakeConfirm, internalToken, opendsr, kek);
     }
 
     /** The namespaces and jurisdictions a request may name. */
@@ -151,6 +172,7 @@ public record GatewayConfig(int httpPort, String bootstrapServers, String schema
                 + ", schemaRegistryUrl=" + schemaRegistryUrl + ", ledgerUrl=" + ledgerUrl
                 + ", adminToken=" + (adminToken == null ? "none" : "(set)") + ", tokensFile=" + tokensFile
                 + ", namespaces=" + namespaces + ", jurisdictions=" + jurisdictions
-                + ", intakeConfirm=" + intakeConfirm + ", internalToken=" + internalToken + "]";
+                + ", intakeConfirm=" + intakeConfirm + ", internalToken=" + internalToken
+                + ", kek=" + kek.map(KeyWrapper::currentKekId).orElse("none") + "]";
     }
 }

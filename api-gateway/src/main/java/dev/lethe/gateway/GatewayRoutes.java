@@ -15,6 +15,8 @@ import dev.lethe.gateway.erasure.BatchIntakeHandler;
 import dev.lethe.gateway.erasure.BulkRetryHandler;
 import dev.lethe.gateway.erasure.CallbackBody;
 import dev.lethe.gateway.erasure.CallbackHandler;
+import dev.lethe.gateway.erasure.IdentifiersHandler;
+import dev.lethe.gateway.erasure.OpenBody;
 import dev.lethe.gateway.erasure.Confirmation;
 import dev.lethe.gateway.erasure.DecisionHandler;
 import dev.lethe.gateway.erasure.DecisionHandler.Kind;
@@ -61,6 +63,11 @@ public final class GatewayRoutes {
                         new CallbackHandler(guard, c.events(), c.ledger(), confirmation, c.clock()))
                 .withBody(CallbackBody.class, false).answering(202, CallbackHandler.Accepted.class, false)
                 .errors(400, 404, 409, 503));
+        routes.add(Route.of(POST, "/v1/erasures/{id}/systems/{system}/identifiers", Access.PARTNER,
+                        "Open the sealed identifiers of an erasure event, while the system's obligation is open",
+                        new IdentifiersHandler(guard, c.ledger(), c.keys()))
+                .withBody(OpenBody.class, false).answering(200, IdentifiersHandler.Opened.class, false)
+                .errors(400, 404, 409, 410, 503));
         systems(routes, c);
         openDsr(routes, c, confirmation);
         routes.add(Route.of(GET, "/v1/subjects/{namespace}/{value}", Access.SUBMITTER,

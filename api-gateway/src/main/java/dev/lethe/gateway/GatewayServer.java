@@ -9,6 +9,10 @@ import dev.lethe.gateway.ledger.LedgerClient;
 import dev.lethe.gateway.ledger.LocalLedger;
 import dev.lethe.gateway.ops.KafkaBrokerCheck;
 import dev.lethe.schemas.LetheSerdes;
+import dev.lethe.gateway.erasure.KeyLookup;
+import dev.lethe.schemas.crypto.KekConfig;
+import dev.lethe.schemas.crypto.KeyRing;
+import dev.lethe.schemas.crypto.Sealing;
 import dev.lethe.schemas.registry.RestSchemaRegistryClient;
 import io.javalin.Javalin;
 import java.time.Clock;
@@ -33,6 +37,9 @@ public final class GatewayServer implements AutoCloseable {
     private final KafkaBrokerCheck broker;
     private final StartupGate gate = StartupGate.closed();
     private final Javalin app;
+    private final KeyRing keyRing;
+    /** How long opening identifiers waits for erasure.keys to be read up to its end. */
+    private static final java.time.Duration KEY_WAIT = java.time.Duration.ofSeconds(5);
 
     /** With the tokens named by {@code config} ({@code LETHE_ADMIN_TOKEN}, {@code LETHE_TOKENS_FILE}). */
     public GatewayServer(GatewayConfig config) {
@@ -63,15 +70,31 @@ public final class GatewayServer implements AutoCloseable {
             LOG.warn("no token is configured ({} / {}): every call but /health will be refused",
                     GatewayConfig.ADMIN_TOKEN, GatewayConfig.TOKENS_FILE);
         }
-        this.events = KafkaEventWriter.create(bootstrap, new LetheSerdes(new RestSchemaRegistryClient(registry)));
+        if (config.kek().isEmpty()) {
+            LOG.warn("no key-encryption key is configured ({} / {}): requests are written to {} in the clear, and"
+                    + " sealed only by the ledger (docs/privacy.md)", KekConfig.FILE_VARIABLE, KekConfig.INLINE_VARIABLE,
+                    dev.lethe.schemas.Topics.REQUESTS);
+        }
+        this.events = KafkaEventWriter.create(bootstrap, new LetheSerdes(new RestSchemaRegistryClient(registry)),
+                config.kek().map(Sealing::new));
         this.broker = new KafkaBrokerCheck(bootstrap, Clock.systemUTC());
+        KeyRing ring = null;
         try {
+            // opens sealed identifiers for partners (issue 12): the data keys of erasure.keys
+            ring = config.kek().isEmpty() ? null : KeyRing.start(bootstrap,
+                    new LetheSerdes(new RestSchemaRegistryClient(registry)), config.kek().get());
+            final KeyRing keys = ring;
+            final KeyLookup lookup = keys == null ? KeyLookup.none() : id -> keys.find(id, KEY_WAIT);
             final LedgerClient http = new HttpLedgerClient(config.ledgerUrl(), config.internalToken());
             final GatewayApp.Collaborators collaborators = new GatewayApp.Collaborators(events,
                     local == null ? http : new InProcessLedgerClient(http, local), authenticator, Clock.systemUTC(),
-                    config.vocabulary(), config.intakeConfirm(), broker, config.opendsr().ready());
+                    config.vocabulary(), config.intakeConfirm(), broker, config.opendsr().ready(), lookup);
             this.app = GatewayApp.create(collaborators, config.httpPort(), gate);
+            this.keyRing = ring;
         } catch (RuntimeException e) {
+            if (ring != null) {
+                ring.close();
+            }
             broker.close();
             events.close();
             throw e;
@@ -110,6 +133,9 @@ public final class GatewayServer implements AutoCloseable {
                 broker.close();
             } finally {
                 events.close();
+                if (keyRing != null) {
+                    keyRing.close();
+                }
             }
         }
     }

@@ -38,6 +38,8 @@ final class Fixture {
     final RecordingEventWriter events = new RecordingEventWriter();
     final FakeLedgerClient ledger = new FakeLedgerClient();
     volatile boolean brokerReachable = true;
+    /** The data keys the gateway opens sealed identifiers with (issue 12); none by default. */
+    volatile dev.lethe.gateway.erasure.KeyLookup keys = dev.lethe.gateway.erasure.KeyLookup.none();
 
     static Authenticator authenticator() {
         return Authenticator.none()
@@ -56,7 +58,7 @@ final class Fixture {
         final Vocabulary vocabulary = new Vocabulary(List.of("user_id", "email", "phone", "account_id", "device_id",
                 "customer_id"), List.of("GDPR", "CCPA", "CPRA", "PIPA"));
         return new GatewayApp.Collaborators(events, ledger, authenticator(), Clock.fixed(NOW, ZoneOffset.UTC),
-                vocabulary, CONFIRM_WAIT, () -> brokerReachable);
+                vocabulary, CONFIRM_WAIT, () -> brokerReachable, requestId -> keys.find(requestId));
     }
 
     /** POSTs {@code body} as JSON, with {@code token} as bearer when not null. */

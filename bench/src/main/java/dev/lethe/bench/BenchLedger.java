@@ -45,8 +45,8 @@ public final class BenchLedger implements AutoCloseable {
                                     Duration timeout) {
         final AtomicLong restored = new AtomicLong();
         final KafkaStreams streams = new KafkaStreams(LedgerTopology.buildTopology(cluster.serdes(),
-                config.subjectKeys(), LedgerPolicy.defaults(), new AppliedOffsets(), config.topicSettings().partitions()),
-                config.streamsProperties());
+                config.subjectKeys(), LedgerPolicy.defaults(), new AppliedOffsets(), config.topicSettings().partitions(),
+                config.privacy()), config.streamsProperties());
         streams.setGlobalStateRestoreListener(new Counting(restored));
         final long t0 = System.nanoTime();
         Running.start(streams, timeout);

@@ -41,6 +41,7 @@ public final class LetheSerdes {
     private final ConfluentAvroSerde<SubjectEntry> subjectEntry;
     private final ConfluentAvroSerde<Notification> notification;
     private final ConfluentAvroSerde<Admission> admission;
+    private final ConfluentAvroSerde<dev.lethe.avro.DataKey> dataKey;
 
     public LetheSerdes(SchemaRegistryClient registry) {
         this.key = new KeySerde(registry);
@@ -57,6 +58,7 @@ public final class LetheSerdes {
         this.subjectEntry = value(registry, SubjectEntry.class);
         this.notification = value(registry, Notification.class);
         this.admission = value(registry, Admission.class);
+        this.dataKey = value(registry, dev.lethe.avro.DataKey.class);
     }
 
     private static <T extends SpecificRecord> ConfluentAvroSerde<T> value(SchemaRegistryClient registry, Class<T> type) {
@@ -123,5 +125,10 @@ public final class LetheSerdes {
 
     public ConfluentAvroSerde<Admission> admission() {
         return admission;
+    }
+
+    /** Values of {@code erasure.keys}. */
+    public ConfluentAvroSerde<dev.lethe.avro.DataKey> dataKey() {
+        return dataKey;
     }
 }

@@ -78,7 +78,8 @@ public final class TopicContracts {
             new Contract(Topics.DLQ, DeadLetter.getClassSchema()),
             new Contract(Topics.SYSTEMS, SystemRegistration.getClassSchema()),
             new Contract(Topics.SUBJECT_INDEX, SubjectEntry.getClassSchema()),
-            new Contract(Topics.ADMISSIONS, Admission.getClassSchema()));
+            new Contract(Topics.ADMISSIONS, Admission.getClassSchema()),
+            new Contract(Topics.KEYS, dev.lethe.avro.DataKey.getClassSchema()));
 
     private TopicContracts() {
     }

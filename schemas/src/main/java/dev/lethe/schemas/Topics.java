@@ -34,6 +34,12 @@ public final class Topics {
      * topics, so it shares their partition count. Holds pseudonyms and ids only.
      */
     public static final String ADMISSIONS = "erasure.admissions";
+    /**
+     * Request id to the request's wrapped data key ({@code DataKey}), compacted: written by the
+     * ledger, read by the executors and the gateway to open sealed identifiers, tombstoned
+     * {@code LETHE_FORGET_AFTER} after the request finished (crypto-shredding, docs/privacy.md).
+     */
+    public static final String KEYS = "erasure.keys";
 
     private Topics() {
     }
@@ -50,6 +56,8 @@ public final class Topics {
         public static final Duration WORK_RETENTION = Duration.ofDays(120);
         public static final Duration AUDIT_RETENTION = Duration.ofDays(3650);
         public static final Duration DLQ_RETENTION = Duration.ofDays(120);
+        /** How long a destroyed data key may still sit in {@code erasure.keys} before compaction removes it. */
+        public static final Duration KEYS_COMPACTION_LAG = Duration.ofDays(1);
 
         public static Settings defaults(int partitions, short replicationFactor) {
             return new Settings(partitions, replicationFactor, Math.min(2, replicationFactor),
@@ -70,7 +78,7 @@ public final class Topics {
                 TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT,
                 TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, Integer.toString(settings.minInsyncReplicas()));
         return List.of(
-                spec(settings, REQUESTS, work),
+                spec(settings, REQUESTS, rolledHourly(work)),
                 spec(settings, DECISIONS, work),
                 spec(settings, CALLBACKS, work),
                 spec(settings, SYSTEMS, compacted),
@@ -80,11 +88,38 @@ public final class Topics {
                 spec(settings, DLQ, retained(settings, settings.dlqRetention())),
                 spec(settings, SUBJECT_INDEX, work),
                 spec(settings, NOTIFICATIONS, work),
-                spec(settings, ADMISSIONS, work));
+                spec(settings, ADMISSIONS, work),
+                spec(settings, KEYS, keys(settings)));
     }
 
     private static TopicSpec spec(Settings settings, String name, Map<String, String> configs) {
         return new TopicSpec(name, settings.partitions(), settings.replicationFactor(), configs);
+    }
+
+    /**
+     * Compacted so that a tombstone removes the key for good, soon: a record is compacted at most
+     * {@link Settings#KEYS_COMPACTION_LAG} after it was written, a segment rolls every hour and a
+     * tombstone itself is dropped an hour after compaction (docs/privacy.md states the bound).
+     */
+    private static Map<String, String> keys(Settings settings) {
+        return Map.of(
+                TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT,
+                TopicConfig.MAX_COMPACTION_LAG_MS_CONFIG, Long.toString(Settings.KEYS_COMPACTION_LAG.toMillis()),
+                TopicConfig.SEGMENT_MS_CONFIG, Long.toString(Duration.ofHours(1).toMillis()),
+                TopicConfig.DELETE_RETENTION_MS_CONFIG, Long.toString(Duration.ofHours(1).toMillis()),
+                TopicConfig.MIN_CLEANABLE_DIRTY_RATIO_CONFIG, "0.01",
+                TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, Integer.toString(settings.minInsyncReplicas()));
+    }
+
+    /**
+     * {@code configs} with a segment rolled every hour: records the ledger deleted
+     * ({@code deleteRecords}) are unreadable at once, and their bytes leave the broker's disk
+     * when their whole segment falls below the log start offset, within about an hour.
+     */
+    private static Map<String, String> rolledHourly(Map<String, String> configs) {
+        final Map<String, String> rolled = new java.util.HashMap<>(configs);
+        rolled.put(TopicConfig.SEGMENT_MS_CONFIG, Long.toString(Duration.ofHours(1).toMillis()));
+        return Map.copyOf(rolled);
     }
 
     private static Map<String, String> retained(Settings settings, Duration retention) {

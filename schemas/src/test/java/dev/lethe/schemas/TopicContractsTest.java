@@ -27,7 +27,7 @@ class TopicContractsTest {
 
     private static final List<String> TOPICS = List.of(Topics.REQUESTS, Topics.DECISIONS, Topics.CALLBACKS,
             Topics.EVENTS, Topics.AUDIT, Topics.DATASET, Topics.NOTIFICATIONS, Topics.DLQ, Topics.SYSTEMS,
-            Topics.SUBJECT_INDEX, Topics.ADMISSIONS);
+            Topics.SUBJECT_INDEX, Topics.ADMISSIONS, Topics.KEYS);
 
     @Test
     void shouldRegisterAKeyAndAValueSubjectForEveryTopicAtBackwardTransitive() {

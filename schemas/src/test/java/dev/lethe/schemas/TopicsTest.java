@@ -18,18 +18,18 @@ import org.junit.jupiter.api.Test;
 /** The topic catalogue: names, co-partitioning and what is compacted or retained. */
 class TopicsTest {
 
-    private static final Set<String> COMPACTED = Set.of(Topics.SYSTEMS, Topics.DATASET);
+    private static final Set<String> COMPACTED = Set.of(Topics.SYSTEMS, Topics.DATASET, Topics.KEYS);
 
     private final List<TopicSpec> specs = Topics.all(Topics.Settings.defaults(6, (short) 3));
     private final Map<String, TopicSpec> byName = specs.stream()
             .collect(Collectors.toMap(TopicSpec::name, Function.identity()));
 
     @Test
-    void shouldListElevenTopics() {
-        assertEquals(11, specs.size());
+    void shouldListTwelveTopics() {
+        assertEquals(12, specs.size());
         assertEquals(Set.of("erasure.requests", "erasure.decisions", "erasure.callbacks", "erasure.systems",
                 "erasure.events", "erasure.audit", "erasure.dataset", "erasure.dlq", "erasure.subject-index",
-                "erasure.notifications", "erasure.admissions"),
+                "erasure.notifications", "erasure.admissions", "erasure.keys"),
                 byName.keySet());
     }
 
@@ -79,6 +79,14 @@ class TopicsTest {
                     spec.configs().get(TopicConfig.RETENTION_MS_CONFIG), spec.name());
         });
         assertTrue(expected.isEmpty(), "not listed: " + expected.keySet());
+    }
+
+    @Test
+    void shouldCompactTheDataKeysSoADestroyedKeyIsGoneWithinADay() {
+        final Map<String, String> keys = byName.get(Topics.KEYS).configs();
+        assertEquals(TopicConfig.CLEANUP_POLICY_COMPACT, keys.get(TopicConfig.CLEANUP_POLICY_CONFIG));
+        assertEquals(Long.toString(Duration.ofDays(1).toMillis()), keys.get(TopicConfig.MAX_COMPACTION_LAG_MS_CONFIG));
+        assertEquals(Long.toString(Duration.ofHours(1).toMillis()), keys.get(TopicConfig.DELETE_RETENTION_MS_CONFIG));
     }
 
     @Test

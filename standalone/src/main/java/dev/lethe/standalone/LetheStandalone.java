@@ -12,6 +12,7 @@ import dev.lethe.standalone.registry.EmbeddedSchemaRegistry;
 import dev.lethe.standalone.s3.EmbeddedS3Server;
 import dev.lethe.schemas.config.ConfigException;
 import dev.lethe.schemas.config.Env;
+import dev.lethe.schemas.crypto.KekConfig;
 import dev.lethe.schemas.config.InternalToken;
 import dev.lethe.schemas.config.LogSettings;
 import dev.lethe.schemas.config.StartupCheck;
@@ -98,6 +99,10 @@ public final class LetheStandalone implements AutoCloseable {
         final Map<String, String> env = new HashMap<>(environment);
         if (!userEnv.isSet("LETHE_PSEUDONYM_SECRET") && config.pseudonymSecretFile().isEmpty()) {
             env.put("LETHE_PSEUDONYM_SECRET_FILE", generate(secrets, "pseudonym.secret", generated, planned).toString());
+        }
+        if (!userEnv.isSet(KekConfig.FILE_VARIABLE) && !userEnv.isSet(KekConfig.INLINE_VARIABLE)) {
+            // the key-encryption key of the requests' data keys (issue 12, docs/privacy.md)
+            env.put(KekConfig.FILE_VARIABLE, generate(secrets, "kek.secret", generated, planned).toString());
         }
         if (!userEnv.isSet(InternalToken.FILE_VARIABLE) && !userEnv.isSet(InternalToken.INLINE_VARIABLE)) {
             env.put(InternalToken.FILE_VARIABLE, generate(secrets, "internal.token", generated, planned).toString());

@@ -205,7 +205,11 @@ class ExecutorsIntegrationTest {
                 .map(r -> r.value()).filter(e -> e.getRequestId().equals(id)).findFirst().orElseThrow();
         final ErasureEvent reminder = ErasureEvent.newBuilder(dispatched).setEventId("reminder-" + id)
                 .setReminder(true).setAttempt(2).setIssuedAt(Instant.now()).build();
-        final ErasureEvent fresh = ErasureEvent.newBuilder(dispatched).setEventId("fresh-" + id)
+        // (the fresh event of another request is written in the clear, as a third party would: the
+        // dispatched one is sealed under this request's data key, which opens no other request's event)
+        final ErasureEvent opened = dev.lethe.schemas.crypto.Sealing.openEvent(dispatched,
+                LetheEnv.dataKey(cluster, id));
+        final ErasureEvent fresh = ErasureEvent.newBuilder(opened).setEventId("fresh-" + id)
                 .setRequestId("other-" + id).setSystems(List.of("partner-api")).build();
         publish(dispatched.getSubjectKey(), reminder, fresh);
 

@@ -117,7 +117,7 @@ class FullFlowIntegrationTest {
         TopicReader.awaitConsumed(cluster.admin(), APPLICATION_ID,
                 Set.of(Topics.REQUESTS, Topics.DECISIONS, Topics.CALLBACKS), Duration.ofSeconds(30));
         final LedgerOutputs outputs = LedgerOutputs.of(cluster, id);
-        assertOneDispatch(outputs, subjectKey, userId, email);
+        assertOneDispatch(outputs, subjectKey, userId, email, LetheEnv.dataKey(cluster, id));
         assertAuditTrail(outputs, id, subjectKey, userId, email);
         assertOneCompletedRecord(outputs, id, subjectKey, userId, email);
 
@@ -167,7 +167,8 @@ class FullFlowIntegrationTest {
                 "a refused request must write nothing to " + Topics.REQUESTS);
     }
 
-    private static void assertOneDispatch(LedgerOutputs outputs, String subjectKey, String userId, String email) {
+    private static void assertOneDispatch(LedgerOutputs outputs, String subjectKey, String userId, String email,
+                                          byte[] dataKey) {
         assertEquals(1, outputs.events().size(), "dispatch events: " + outputs.events());
         final ConsumerRecord<String, ErasureEvent> dispatch = outputs.events().get(0);
         final ErasureEvent event = dispatch.value();
@@ -175,14 +176,18 @@ class FullFlowIntegrationTest {
                 () -> assertEquals(subjectKey, dispatch.key()),
                 () -> assertEquals(subjectKey, event.getSubjectKey()),
                 () -> assertEquals(ROUTED, event.getSystems()),
-                () -> assertEquals(new Identifier("user_id", userId), event.getSubject()),
-                () -> assertEquals(List.of(new Identifier("email", email)), event.getIdentifiers()),
+                () -> assertEquals(new Identifier("user_id", ""), event.getSubject()),
+                () -> assertEquals(List.of(new Identifier("email", "")), event.getIdentifiers()),
                 () -> assertEquals("GDPR", event.getJurisdiction()),
                 () -> assertFalse(event.getReminder()),
                 () -> assertEquals(1, event.getAttempt()));
-        // the partner event is the one output that must carry the identifiers: the privacy check below sees them
+        // issue 12: the partner event carries the identifiers sealed under the request's data key only
+        LedgerOutputs.assertNoRawIdentifier(event, userId, email);
+        final ErasureEvent opened = dev.lethe.schemas.crypto.Sealing.openEvent(event, dataKey);
+        assertEquals(new Identifier("user_id", userId), opened.getSubject());
+        assertEquals(List.of(new Identifier("email", email)), opened.getIdentifiers());
         assertThrows(AssertionError.class,
-                () -> LedgerOutputs.assertNoRawIdentifier(event, email.toUpperCase(Locale.ROOT)));
+                () -> LedgerOutputs.assertNoRawIdentifier(opened, email.toUpperCase(Locale.ROOT)));
     }
 
     private static void assertAuditTrail(LedgerOutputs outputs, String id, String subjectKey, String userId,

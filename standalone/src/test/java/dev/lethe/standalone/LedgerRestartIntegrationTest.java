@@ -215,7 +215,9 @@ class LedgerRestartIntegrationTest {
         final var serdes = cluster.serdes();
         final String ledgerLog = APPLICATION_ID + "-" + LedgerNames.LEDGER_STORE + "-changelog";
         final String auditLog = APPLICATION_ID + "-" + LedgerNames.AUDIT_STORE + "-changelog";
-        final StateSerde states = new StateSerde(serdes.state());
+        // the ledger's states are sealed (issue 12): reading one needs its key-encryption key
+        final StateSerde states = new StateSerde(serdes.state(),
+                new dev.lethe.schemas.crypto.Sealing(LetheEnv.kek()));
         final AuditSerde audits = new AuditSerde(serdes.audit());
         final byte[] key = serdes.storeKey().serialize(ledgerLog, id);
         final List<ConsumerRecord<byte[], byte[]>> stateRecords = TopicReader.readAll(cluster.bootstrapServers(),

@@ -87,6 +87,27 @@ final class LetheEnv {
                 "LETHE_INTERNAL_TOKEN", INTERNAL_TOKEN);
     }
 
+    /**
+     * The data key of {@code requestId} in the clear, read from {@code erasure.keys} and unwrapped
+     * with the key-encryption key the ledger derives from {@link #PSEUDONYM_SECRET} when no
+     * {@code LETHE_KEK} is set (as in {@link #ledger}).
+     */
+    static byte[] dataKey(ItCluster cluster, String requestId) {
+        final dev.lethe.schemas.crypto.KeyWrapper kek = kek();
+        final var keys = TopicReader.readAll(cluster.bootstrapServers(), dev.lethe.schemas.Topics.KEYS,
+                cluster.serdes().key().deserializer(), cluster.serdes().dataKey().deserializer()).stream()
+                .filter(record -> requestId.equals(record.key())).toList();
+        final dev.lethe.avro.DataKey key = keys.get(keys.size() - 1).value();
+        return kek.unwrap(new dev.lethe.schemas.crypto.KeyWrapper.Wrapped(key.getKekId(),
+                dev.lethe.schemas.crypto.Sealing.bytes(key.getWrapped())));
+    }
+
+    /** The key-encryption key of a ledger started with {@link #ledger} (no {@code LETHE_KEK}: derived). */
+    static dev.lethe.schemas.crypto.KeyWrapper kek() {
+        return dev.lethe.schemas.crypto.KekConfig.readOrDerive(dev.lethe.schemas.config.Env.of(Map.of()),
+                dev.lethe.schemas.config.Secret.of(PSEUDONYM_SECRET));
+    }
+
     /** A port that was free a moment ago (for settings that need a real port number up front). */
     static int freePort() {
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {

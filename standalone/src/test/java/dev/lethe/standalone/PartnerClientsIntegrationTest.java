@@ -109,7 +109,7 @@ class PartnerClientsIntegrationTest {
         }
         assertEquals(Set.of("erasure.requests", "erasure.decisions", "erasure.callbacks", "erasure.events",
                 "erasure.audit", "erasure.dataset", "erasure.notifications", "erasure.dlq", "erasure.systems",
-                "erasure.subject-index", "erasure.admissions"), new TreeSet<>(TopicContracts.ALL.stream().map(Contract::topic).toList()));
+                "erasure.subject-index", "erasure.admissions", "erasure.keys"), new TreeSet<>(TopicContracts.ALL.stream().map(Contract::topic).toList()));
     }
 
     @Test

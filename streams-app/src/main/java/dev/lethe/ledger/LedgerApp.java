@@ -5,6 +5,7 @@ import dev.lethe.ledger.domain.LedgerPolicy;
 import dev.lethe.ledger.executor.ExecutorGroup;
 import dev.lethe.ledger.executor.sql.SqlAdmin;
 import dev.lethe.ledger.executor.sql.SqlCredentials;
+import dev.lethe.ledger.kafka.RequestsTrimmer;
 import dev.lethe.ledger.executor.StoreSystemLookup;
 import dev.lethe.ledger.notify.WebhookNotifier;
 import dev.lethe.ledger.query.InProcessReads;
@@ -69,9 +70,11 @@ public final class LedgerApp implements AutoCloseable {
     private final WebhookNotifier notifier;
     private final ExecutorGroup executors;
     private final InProcessReads reads;
+    private final RequestsTrimmer trimmer;
 
     private LedgerApp(KafkaStreams streams, QueryServer server, KafkaAppliedCheck applied, WebhookNotifier notifier,
-                      ExecutorGroup executors, InProcessReads reads) {
+                      ExecutorGroup executors, InProcessReads reads, RequestsTrimmer trimmer) {
+        this.trimmer = trimmer;
         this.streams = streams;
         this.reads = reads;
         this.server = server;
@@ -117,7 +120,7 @@ public final class LedgerApp implements AutoCloseable {
         GlobalStoreReset.reset(config.stateDir(), config.applicationId());
         final KafkaStreams streams = new KafkaStreams(
                 LedgerTopology.buildTopology(serdes, config.subjectKeys(), policy, appliedOffsets,
-                        config.topicSettings().partitions()),
+                        config.topicSettings().partitions(), config.privacy()),
                 config.streamsProperties());
         server.probes().watch(streams);
         streams.setUncaughtExceptionHandler(new StreamThreadFailures(Clock.systemUTC()));
@@ -137,7 +140,7 @@ public final class LedgerApp implements AutoCloseable {
             reads = new InProcessReads(queries, Clock.systemUTC());
             executors = ExecutorGroup.start(config.executors(), config.bootstrapServers(), config.applicationId(),
                     self.host() + "-" + self.port(), new StoreSystemLookup(streams, serdes), serdes,
-                    config.pseudonymSecret().bytes());
+                    config.pseudonymSecret().bytes(), config.kek());
         } catch (RuntimeException e) {
             streams.close(LEAVE_GROUP);
             applied.close();
@@ -146,7 +149,11 @@ public final class LedgerApp implements AutoCloseable {
         final WebhookNotifier notifier = config.notifier().map(settings -> WebhookNotifier.start(
                 config.bootstrapServers(), config.applicationId(), serdes, settings)).orElse(null);
         LOG.info("ledger {} running; queries on port {}", config.applicationId(), config.queryPort());
-        return new LedgerApp(streams, server, applied, notifier, executors, reads);
+        // issue 12, point 3: what was written on erasure.requests lives until the ledger committed past it
+        final RequestsTrimmer trimmer = config.requestsTrimInterval().isZero() ? null
+                : RequestsTrimmer.create(config.bootstrapServers(), config.applicationId())
+                        .start(config.requestsTrimInterval());
+        return new LedgerApp(streams, server, applied, notifier, executors, reads, trimmer);
     }
 
     private static void provisionTopics(LedgerConfig config) {
@@ -196,6 +203,9 @@ public final class LedgerApp implements AutoCloseable {
 
     @Override
     public void close() {
+        if (trimmer != null) {
+            trimmer.close();
+        }
         executors.close();
         if (notifier != null) {
             notifier.close();
@@ -212,6 +222,9 @@ public final class LedgerApp implements AutoCloseable {
      * drills and tests; {@link #close()} is the deliberate stop. Call one of the two, once.
      */
     public void halt() {
+        if (trimmer != null) {
+            trimmer.close();
+        }
         executors.close();
         if (notifier != null) {
             notifier.close();

@@ -10,6 +10,10 @@ import dev.lethe.schemas.config.ConfigException;
 import dev.lethe.schemas.config.Env;
 import dev.lethe.schemas.config.InternalToken;
 import dev.lethe.schemas.config.Secret;
+import dev.lethe.ledger.topology.Privacy;
+import dev.lethe.schemas.crypto.KekConfig;
+import dev.lethe.schemas.crypto.KeyWrapper;
+import dev.lethe.schemas.crypto.Sealing;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
@@ -41,7 +45,11 @@ public record LedgerConfig(String bootstrapServers, String schemaRegistryUrl, St
                            Optional<Path> systemsFile, LedgerPolicy policy, Duration startTimeout,
                            Secret pseudonymSecret, Optional<NotifierConfig> notifier, ExecutorSettings executors,
                            int rocksDbMemoryMb, Secret internalToken, Optional<String> instanceId,
-                           Duration sessionTimeout) {
+                           Duration sessionTimeout, Duration forgetAfter, KeyWrapper kek,
+                           Duration requestsTrimInterval) {
+
+    /** How often the records of {@code erasure.requests} the ledger committed past are deleted (issue 12). */
+    public static final Duration DEFAULT_REQUESTS_TRIM_INTERVAL = Duration.ofMinutes(1);
 
     /**
      * How long the group waits for a member that stopped heartbeating (a crashed instance) before
@@ -77,14 +85,40 @@ public record LedgerConfig(String bootstrapServers, String schemaRegistryUrl, St
                 env.readableFile("LETHE_SYSTEMS_FILE"),
                 PolicyConfig.read(env),
                 env.duration("LETHE_START_TIMEOUT_S", ChronoUnit.SECONDS, 120, 1),
-                env.requiredSecret("LETHE_PSEUDONYM_SECRET_FILE", "LETHE_PSEUDONYM_SECRET", MIN_PSEUDONYM_SECRET_BYTES,
-                        "the HMAC secret of subject keys, e.g. `openssl rand -hex 32`"),
+                pseudonymSecret(env),
                 NotifierConfig.read(env),
                 ExecutorSettings.read(env),
                 env.integer("LETHE_ROCKSDB_MEMORY_MB", 0, 0, 1_000_000),
                 InternalToken.read(env),
                 Optional.of(env.string("LETHE_INSTANCE_ID", "")).filter(id -> !id.isBlank()),
-                env.duration("LETHE_SESSION_TIMEOUT_MS", ChronoUnit.MILLIS, DEFAULT_SESSION_TIMEOUT.toMillis(), 1_000));
+                env.duration("LETHE_SESSION_TIMEOUT_MS", ChronoUnit.MILLIS, DEFAULT_SESSION_TIMEOUT.toMillis(), 1_000),
+                env.parsed("LETHE_FORGET_AFTER", Privacy.DEFAULT_FORGET_AFTER, LedgerConfig::isoDuration),
+                KekConfig.readOrDerive(env, pseudonymSecret(env)),
+                env.parsed("LETHE_REQUESTS_TRIM_INTERVAL", DEFAULT_REQUESTS_TRIM_INTERVAL, LedgerConfig::isoDuration));
+    }
+
+    private static Secret pseudonymSecret(Env env) {
+        return env.requiredSecret("LETHE_PSEUDONYM_SECRET_FILE", "LETHE_PSEUDONYM_SECRET", MIN_PSEUDONYM_SECRET_BYTES,
+                "the HMAC secret of subject keys, e.g. `openssl rand -hex 32`");
+    }
+
+    /** An ISO-8601 duration (P7D, PT1H, PT30S), not negative. */
+    static Duration isoDuration(String text) {
+        final Duration duration;
+        try {
+            duration = Duration.parse(text.strip());
+        } catch (java.time.format.DateTimeParseException e) {
+            throw new IllegalArgumentException("must be an ISO-8601 duration such as P7D or PT1H, not " + text);
+        }
+        if (duration.isNegative()) {
+            throw new IllegalArgumentException("must not be negative");
+        }
+        return duration;
+    }
+
+    /** How identifiers are sealed and when their data keys are destroyed. */
+    public Privacy privacy() {
+        return new Privacy(new Sealing(kek), forgetAfter);
     }
 
     public Topics.Settings topicSettings() {

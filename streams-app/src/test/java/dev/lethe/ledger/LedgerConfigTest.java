@@ -143,6 +143,24 @@ class LedgerConfigTest {
         assertEquals(Set.of(ExecutorKind.S3, ExecutorKind.HTTP), LedgerConfig.fromEnvironment(env).executors().enabled());
     }
 
+    @Test
+    void shouldReadTheForgetDelayAndTheKeyEncryptionKeyOrDeriveOne() {
+        final LedgerConfig defaults = LedgerConfig.fromEnvironment(minimal());
+        assertEquals(java.time.Duration.ofDays(7), defaults.forgetAfter());
+        assertEquals(java.time.Duration.ofMinutes(1), defaults.requestsTrimInterval());
+        final Map<String, String> env = minimal();
+        env.put("LETHE_FORGET_AFTER", "PT30S");
+        env.put("LETHE_KEK", "a-key-encryption-key-of-at-least-32-bytes");
+        final LedgerConfig set = LedgerConfig.fromEnvironment(env);
+        assertEquals(java.time.Duration.ofSeconds(30), set.forgetAfter());
+        assertEquals(dev.lethe.schemas.crypto.LocalKeyWrapper.of("a-key-encryption-key-of-at-least-32-bytes"
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8)).currentKekId(), set.kek().currentKekId());
+        assertFalse(set.kek().currentKekId().equals(defaults.kek().currentKekId()));
+        assertProblem("LETHE_FORGET_AFTER: must be an ISO-8601 duration", "LETHE_FORGET_AFTER", "7 days");
+        assertProblem("LETHE_FORGET_AFTER: must not be negative", "LETHE_FORGET_AFTER", "-PT1S");
+        assertProblem("LETHE_KEK:", "LETHE_KEK", "short");
+    }
+
     private static void assertProblem(String expectedStart, String variable, String value) {
         assertProblem(expectedStart, Map.of(variable, value));
     }

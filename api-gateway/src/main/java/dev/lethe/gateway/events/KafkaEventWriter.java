@@ -6,6 +6,8 @@ import dev.lethe.avro.SystemCallback;
 import dev.lethe.avro.SystemRegistration;
 import dev.lethe.schemas.LetheSerdes;
 import dev.lethe.schemas.Topics;
+import dev.lethe.schemas.crypto.Sealing;
+import java.util.Optional;
 import dev.lethe.schemas.registry.SchemaRegistryException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -42,18 +44,35 @@ public final class KafkaEventWriter implements EventWriter, AutoCloseable {
     private final Producer<byte[], byte[]> producer;
     private final LetheSerdes serdes;
     private final Duration sendTimeout;
+    private final Optional<Sealing> sealing;
 
     public KafkaEventWriter(Producer<byte[], byte[]> producer, LetheSerdes serdes, Duration sendTimeout) {
+        this(producer, serdes, sendTimeout, Optional.empty());
+    }
+
+    /**
+     * @param sealing when present, every request's identifier values are sealed under a new data
+     *                key before they leave the process (issue 12); absent, they are written in the clear
+     */
+    public KafkaEventWriter(Producer<byte[], byte[]> producer, LetheSerdes serdes, Duration sendTimeout,
+                            Optional<Sealing> sealing) {
         this.producer = producer;
         this.serdes = serdes;
         this.sendTimeout = sendTimeout;
+        this.sealing = sealing;
     }
 
-    /** A writer with its own {@link KafkaProducer} to {@code bootstrapServers}. */
-    public static KafkaEventWriter create(String bootstrapServers, LetheSerdes serdes) {
+    /** A writer with its own {@link KafkaProducer} to {@code bootstrapServers}, sealing with {@code sealing}. */
+    public static KafkaEventWriter create(String bootstrapServers, LetheSerdes serdes, Optional<Sealing> sealing) {
         final KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerConfig(bootstrapServers),
                 new ByteArraySerializer(), new ByteArraySerializer());
-        return new KafkaEventWriter(producer, serdes, SEND_TIMEOUT);
+        return new KafkaEventWriter(producer, serdes, SEND_TIMEOUT, sealing);
+    }
+
+    /** The value of {@code request} on {@code erasure.requests}: sealed when this writer seals. */
+    private byte[] value(ErasureRequested request) {
+        final ErasureRequested written = sealing.map(s -> s.sealRequest(request)).orElse(request);
+        return serialize(() -> serdes.request().serialize(Topics.REQUESTS, written));
     }
 
     /** The producer's settings: idempotent, every in-sync replica acknowledges, bounded waits. */
@@ -71,7 +90,7 @@ public final class KafkaEventWriter implements EventWriter, AutoCloseable {
 
     @Override
     public Written write(ErasureRequested request) {
-        final byte[] value = serialize(() -> serdes.request().serialize(Topics.REQUESTS, request));
+        final byte[] value = value(request);
         return send(Topics.REQUESTS, request.getRequestId(), value);
     }
 
@@ -99,7 +118,7 @@ public final class KafkaEventWriter implements EventWriter, AutoCloseable {
                 continue;
             }
             try {
-                final byte[] value = serialize(() -> serdes.request().serialize(Topics.REQUESTS, request));
+                final byte[] value = value(request);
                 final byte[] key = serialize(() -> serdes.key().serialize(Topics.REQUESTS, request.getRequestId()));
                 final Future<RecordMetadata> future = producer.send(new ProducerRecord<>(Topics.REQUESTS, key, value));
                 sent.add(future);

@@ -29,7 +29,20 @@ public record RequestState(String requestId, RequestStatus status, String subjec
                            List<SystemTarget> systems, List<Callback> earlyCallbacks, int auditSeq,
                            String fingerprint, String auditHead, Instant baseDeadline, int extensions,
                            boolean overdueAudited, List<Attention> attention,
-                           String duplicateOf) {
+                           String duplicateOf, WrappedKey dataKey) {
+
+    /** A state without a data key (as stored before issue 12, or by tests). */
+    public RequestState(String requestId, RequestStatus status, String subjectKey, Identifier subject,
+                        List<Identifier> identifiers, List<String> objects, List<String> namespaces,
+                        String jurisdiction, String reason, String source, Scope scope, int graceDays,
+                        Instant requestedAt, Instant deadline, Instant finishedAt, Instant updatedAt,
+                        List<SystemTarget> systems, List<Callback> earlyCallbacks, int auditSeq,
+                        String fingerprint, String auditHead, Instant baseDeadline, int extensions,
+                        boolean overdueAudited, List<Attention> attention, String duplicateOf) {
+        this(requestId, status, subjectKey, subject, identifiers, objects, namespaces, jurisdiction, reason, source,
+                scope, graceDays, requestedAt, deadline, finishedAt, updatedAt, systems, earlyCallbacks, auditSeq,
+                fingerprint, auditHead, baseDeadline, extensions, overdueAudited, attention, duplicateOf, null);
+    }
 
     public RequestState {
         identifiers = List.copyOf(identifiers);
@@ -177,6 +190,21 @@ public record RequestState(String requestId, RequestStatus status, String subjec
         return b.build();
     }
 
+    /**
+     * This state with its data key {@code key} (set by the processor when the request arrives), or
+     * without one (null: destroyed, {@code LETHE_FORGET_AFTER} after the request finished).
+     */
+    public RequestState withDataKey(WrappedKey key) {
+        final Builder b = toBuilder();
+        b.dataKey = key;
+        return b.build();
+    }
+
+    /** Whether it still holds raw identifier values (which the stored form seals under its data key). */
+    public boolean holdsIdentifiers() {
+        return subject != null || !identifiers.isEmpty() || !objects.isEmpty();
+    }
+
     /** This state with {@code why} added to (or, when {@code on} is false, removed from) its attention. */
     RequestState withAttention(Attention why, boolean on) {
         final List<Attention> next = new ArrayList<>(attention);
@@ -217,6 +245,7 @@ public record RequestState(String requestId, RequestStatus status, String subjec
         boolean overdueAudited;
         List<Attention> attention = List.of();
         String duplicateOf;
+        WrappedKey dataKey;
 
         Builder(String requestId) {
             this.requestId = requestId;
@@ -249,13 +278,14 @@ public record RequestState(String requestId, RequestStatus status, String subjec
             overdueAudited = s.overdueAudited;
             attention = s.attention;
             duplicateOf = s.duplicateOf;
+            dataKey = s.dataKey;
         }
 
         RequestState build() {
             return new RequestState(requestId, status, subjectKey, subject, identifiers, objects, namespaces,
                     jurisdiction, reason, source, scope, graceDays, requestedAt, deadline, finishedAt, updatedAt,
                     systems, earlyCallbacks, auditSeq, fingerprint, auditHead, baseDeadline, extensions,
-                    overdueAudited, attention, duplicateOf);
+                    overdueAudited, attention, duplicateOf, dataKey);
         }
     }
 }

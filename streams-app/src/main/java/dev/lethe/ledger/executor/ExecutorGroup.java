@@ -1,5 +1,7 @@
 package dev.lethe.ledger.executor;
 
+import dev.lethe.schemas.crypto.KeyRing;
+import dev.lethe.schemas.crypto.KeyWrapper;
 import dev.lethe.ledger.executor.http.HttpEraser;
 import dev.lethe.ledger.executor.opendsr.OpenDsrExecutor;
 import dev.lethe.ledger.executor.s3.S3Clients;
@@ -38,11 +40,17 @@ public final class ExecutorGroup implements AutoCloseable {
      */
     public static ExecutorGroup start(ExecutorSettings settings, String bootstrapServers, String applicationId,
                                       String instanceId, SystemLookup lookup, LetheSerdes serdes,
-                                      byte[] pseudonymSecret) {
+                                      byte[] pseudonymSecret, KeyWrapper kek) {
         final List<ExecutorLoop> loops = new ArrayList<>();
         final List<AutoCloseable> resources = new ArrayList<>();
         final Map<String, Object> kafka = Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        if (java.util.Arrays.stream(ExecutorKind.values()).noneMatch(settings::enabled)) {
+            return new ExecutorGroup(List.of(), List.of());
+        }
         try {
+            // the built-in executors open sealed identifiers with the requests' data keys (issue 12)
+            final KeyRing ring = KeyRing.start(bootstrapServers, serdes, kek);
+            resources.add(ring);
             for (ExecutorKind kind : ExecutorKind.values()) {
                 if (!settings.enabled(kind)) {
                     continue;
@@ -60,7 +68,7 @@ public final class ExecutorGroup implements AutoCloseable {
                     eraser = new HttpEraser(settings.retryBase());
                 }
                 final String group = applicationId + "-executor-" + kind.id();
-                loops.add(new ExecutorLoop(kind, eraser, lookup, serdes, Clock.systemUTC(), kafka, group,
+                loops.add(new ExecutorLoop(kind, new OpeningEraser(eraser, ring::find), lookup, serdes, Clock.systemUTC(), kafka, group,
                         group + "-" + instanceId, settings.maxPollInterval()).start());
             }
         } catch (RuntimeException e) {

@@ -41,6 +41,15 @@ final class CompactBytes {
             return this;
         }
 
+        /** A length (varint) and the bytes. */
+        Writer bytes(byte[] value) {
+            varInt(value.length);
+            room(value.length);
+            System.arraycopy(value, 0, buf, len, value.length);
+            len += value.length;
+            return this;
+        }
+
         Writer varLong(long value) {
             long v = (value << 1) ^ (value >> 63);
             room(10);
@@ -150,6 +159,16 @@ final class CompactBytes {
 
         boolean bool() {
             return raw() != 0;
+        }
+
+        byte[] bytes() {
+            final int length = varInt();
+            if (length < 0 || pos + length > buf.length) {
+                throw new SerializationException("compact bytes of " + length + " cut short at byte " + pos);
+            }
+            final byte[] out = Arrays.copyOfRange(buf, pos, pos + length);
+            pos += length;
+            return out;
         }
 
         String string() {

@@ -6,6 +6,8 @@ import dev.lethe.ledger.domain.LedgerEvent;
 import dev.lethe.schemas.LetheSerdes;
 import dev.lethe.schemas.SubjectKeys;
 import dev.lethe.schemas.Topics;
+import dev.lethe.schemas.crypto.SealException;
+import dev.lethe.schemas.crypto.Sealing;
 import dev.lethe.schemas.serde.KeySerde;
 import java.time.Instant;
 import java.util.regex.Pattern;
@@ -30,10 +32,13 @@ final class InputDecoder {
 
     private final LetheSerdes serdes;
     private final SubjectKeys subjectKeys;
+    private final Sealing sealing;
 
-    InputDecoder(LetheSerdes serdes, SubjectKeys subjectKeys) {
+    /** @param sealing opens requests the gateway sealed at intake */
+    InputDecoder(LetheSerdes serdes, SubjectKeys subjectKeys, Sealing sealing) {
         this.serdes = serdes;
         this.subjectKeys = subjectKeys;
+        this.sealing = sealing;
     }
 
     LedgerEvent decode(String topic, byte[] keyBytes, byte[] valueBytes) {
@@ -45,7 +50,7 @@ final class InputDecoder {
             throw new InvalidInputException("record has no value");
         }
         final LedgerEvent event = switch (topic) {
-            case Topics.REQUESTS -> received(serdes.request().deserialize(topic, valueBytes));
+            case Topics.REQUESTS -> received(opened(serdes.request().deserialize(topic, valueBytes)));
             case Topics.DECISIONS -> new LedgerEvent.Decided(AvroMapping.decision(
                     serdes.decision().deserialize(topic, valueBytes)));
             case Topics.CALLBACKS -> new LedgerEvent.CalledBack(AvroMapping.callback(
@@ -63,6 +68,15 @@ final class InputDecoder {
                     + " (e.g. 7f6c3c1e-4b8e-4a57-9e51-0c7a6f1d2b9a), the only form the HTTP API serves");
         }
         return event;
+    }
+
+    /** A request sealed at intake, opened (in memory only); a plaintext one as it is. */
+    private ErasureRequested opened(ErasureRequested request) {
+        try {
+            return sealing.openRequest(request);
+        } catch (SealException e) {
+            throw new InvalidInputException("the sealed identifiers do not open: " + e.getMessage());
+        }
     }
 
     private static String describe(byte[] keyBytes) {

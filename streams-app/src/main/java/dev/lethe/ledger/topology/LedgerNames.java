@@ -31,6 +31,8 @@ public final class LedgerNames {
     static final String AUDIT_SINK = "audit-sink";
     static final String DATASET_SINK = "dataset-sink";
     static final String DLQ_SINK = "dlq-sink";
+    /** Issues and destroys data keys on {@code erasure.keys}. */
+    static final String KEYS_SINK = "keys-sink";
     static final String SUBJECT_INDEX_SINK = "subject-index-sink";
     static final String SUBJECT_INDEX_SOURCE = "subject-index-source";
     static final String SUBJECTS_PROCESSOR = "subjects-processor";

@@ -9,7 +9,11 @@ import dev.lethe.ledger.domain.LedgerOutput.Notify;
 import dev.lethe.ledger.domain.LedgerPolicy;
 import dev.lethe.ledger.domain.RequestState;
 import dev.lethe.ledger.domain.SystemInfo;
+import dev.lethe.ledger.domain.WrappedKey;
 import dev.lethe.schemas.Topics;
+import dev.lethe.schemas.crypto.Aead;
+import dev.lethe.schemas.crypto.KeyWrapper;
+import dev.lethe.schemas.crypto.Sealing;
 import dev.lethe.schemas.serde.CanonicalPartition;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -22,6 +26,7 @@ import java.util.Map;
 import java.util.function.Consumer;
 import java.util.List;
 import java.util.Locale;
+import java.util.UUID;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -59,7 +64,11 @@ final class LedgerProcessor extends ContextualProcessor<byte[], byte[], Object, 
 
     private static final Logger LOG = LoggerFactory.getLogger(LedgerProcessor.class);
     static final Duration DUE_SCAN_INTERVAL = Duration.ofSeconds(5);
+    /** How often a key rotation's re-wrap pass goes on (only while a previous KEK is configured). */
+    static final Duration REWRAP_INTERVAL = Duration.ofSeconds(30);
     static final int MAX_WAKES = 500;
+    /** The ids of the data keys dead letters are sealed under (never a request id, which is a UUID). */
+    static final String DEAD_LETTER_KEY_PREFIX = "dlq-";
     /** How many requests' latest states each task keeps decoded ({@link RecentStates}). */
     static final int RECENT_STATES = 4_096;
     /**
@@ -73,8 +82,13 @@ final class LedgerProcessor extends ContextualProcessor<byte[], byte[], Object, 
     private final LedgerPolicy policy;
     private final AppliedOffsets applied;
     private final int partitions;
+    private final Privacy privacy;
     private final RecentStates recent = new RecentStates(RECENT_STATES);
     private int taskPartition;
+    /** Where the re-wrap pass resumes (null: from the start). */
+    private String rewrapCursor;
+    private int rewrapped;
+    private boolean rewrapDoneLogged;
     private KeyValueStore<String, RequestState> ledger;
     private KeyValueStore<String, List<dev.lethe.avro.AuditFact>> audit;
     private KeyValueStore<String, String> dueIndex;
@@ -86,7 +100,8 @@ final class LedgerProcessor extends ContextualProcessor<byte[], byte[], Object, 
 
     /** @param partitions the partition count of the input topics, which places every request */
     LedgerProcessor(dev.lethe.schemas.LetheSerdes serdes, InputDecoder decoder, LedgerPolicy policy,
-                    AppliedOffsets applied, int partitions) {
+                    AppliedOffsets applied, int partitions, Privacy privacy) {
+        this.privacy = privacy;
         this.serdes = serdes;
         this.decoder = decoder;
         this.policy = policy;
@@ -109,6 +124,7 @@ final class LedgerProcessor extends ContextualProcessor<byte[], byte[], Object, 
                 context.getStateStore(LedgerNames.OPEN_BY_DEADLINE_STORE),
                 context.getStateStore(LedgerNames.STATS_STORE));
         context.schedule(DUE_SCAN_INTERVAL, PunctuationType.WALL_CLOCK_TIME, this::wakeDue);
+        context.schedule(REWRAP_INTERVAL, PunctuationType.WALL_CLOCK_TIME, this::rewrapPass);
         final ReadOnlyKeyValueStore<String, byte[]> registry = context.getStateStore(LedgerNames.SYSTEMS_STORE);
         systems = new SystemDirectory(registry, serdes);
         overdueSensor = context.metrics().addRateTotalSensor(METRICS_SCOPE, LedgerNames.LEDGER_PROCESSOR,
@@ -182,6 +198,10 @@ final class LedgerProcessor extends ContextualProcessor<byte[], byte[], Object, 
         }
         for (KeyValue<String, String> entry : due) {
             dueIndex.delete(entry.key);
+            if (entry.value.startsWith(DEAD_LETTER_KEY_PREFIX)) {
+                destroyKey(entry.value, Instant.ofEpochMilli(wallClockMs));
+                continue;
+            }
             apply(new LedgerEvent.Woken(entry.value),
                     reason -> LOG.warn("waking request {} was refused: {}", entry.value, reason));
         }
@@ -205,7 +225,7 @@ final class LedgerProcessor extends ContextualProcessor<byte[], byte[], Object, 
         }
         // one store write (one changelog record) for all the facts this event audited, under the first one's key
         trailPieces.forEach((requestId, piece) -> audit.put(AuditKeys.of(requestId, piece.get(0).getSeq()), piece));
-        final RequestState next = transition.state().withAuditHead(head);
+        final RequestState next = keyed(stored, transition.state().withAuditHead(head), now);
         // Only a changed state is written: a replayed or refused event costs no store write and no changelog record.
         if ((stored != null || next.received() || !next.earlyCallbacks().isEmpty()) && !next.equals(stored)) {
             ledger.put(event.requestId(), next);
@@ -213,7 +233,37 @@ final class LedgerProcessor extends ContextualProcessor<byte[], byte[], Object, 
             indexes.update(stored, next, entry -> context().forward(
                     new Record<>(entry.getSubjectKey(), entry, now.toEpochMilli()), LedgerNames.SUBJECT_INDEX_SINK));
         }
-        transition.outputs().forEach(output -> forward(output, chained.get(output), refuse, now));
+        transition.outputs().forEach(output -> forward(output, chained.get(output), refuse, now, next));
+    }
+
+    /**
+     * Crypto-shredding (issue 12), around the pure fold: a state that holds identifiers and has no
+     * data key yet gets one (issued on {@code erasure.keys}); a request that just finished is
+     * woken again {@code LETHE_FORGET_AFTER} later, and once that time has passed its data key
+     * is destroyed (tombstoned on {@code erasure.keys} and dropped from the state), after which
+     * no sealed copy of its identifiers can be opened.
+     */
+    private RequestState keyed(RequestState stored, RequestState next, Instant now) {
+        if (next.holdsIdentifiers() && next.dataKey() == null) {
+            final KeyWrapper.Wrapped wrapped = issueKey(next.requestId(), now).wrapped();
+            return next.withDataKey(new WrappedKey(wrapped.kekId(), wrapped.bytes()));
+        }
+        if (next.dataKey() != null && !next.dataKey().kekId().equals(privacy.sealing().wrapper().currentKekId())) {
+            return keyed(stored, rewrapped(next, now), now);
+        }
+        if (next.dataKey() == null || !next.received() || !next.status().finished() || next.finishedAt() == null) {
+            return next;
+        }
+        final Instant forgetAt = next.finishedAt().plus(privacy.forgetAfter());
+        if (now.isBefore(forgetAt)) {
+            if (stored == null || !stored.received() || !stored.status().finished()) {
+                dueIndex.put(DueKeys.of(forgetAt, next.requestId()), next.requestId());
+            }
+            return next;
+        }
+        destroyKey(next.requestId(), now);
+        LOG.debug("destroyed the data key of request {}", next.requestId());
+        return next.withDataKey(null);
     }
 
     /** The request's stored state: from {@link RecentStates} when this task touched it lately, else the store. */
@@ -241,11 +291,11 @@ final class LedgerProcessor extends ContextualProcessor<byte[], byte[], Object, 
 
     /** Forwards one output; {@code chainedFact} is an audit output's fact, already linked into the hash chain. */
     private void forward(LedgerOutput output, dev.lethe.avro.AuditFact chainedFact, Consumer<String> refuse,
-                         Instant now) {
+                         Instant now, RequestState state) {
         final long timestamp = now.toEpochMilli();
         if (output instanceof LedgerOutput.Dispatch dispatch) {
-            context().forward(new Record<>(dispatch.subjectKey(), AvroMapping.event(dispatch), timestamp),
-                    LedgerNames.EVENTS_SINK);
+            context().forward(new Record<>(dispatch.subjectKey(), sealed(AvroMapping.event(dispatch), state),
+                    timestamp), LedgerNames.EVENTS_SINK);
         } else if (output instanceof LedgerOutput.Audit fact) {
             context().forward(new Record<>(fact.requestId(), chainedFact, timestamp), LedgerNames.AUDIT_SINK);
         } else if (output instanceof LedgerOutput.Finished finished) {
@@ -273,15 +323,116 @@ final class LedgerProcessor extends ContextualProcessor<byte[], byte[], Object, 
         }
     }
 
+    /** The event with its identifier values sealed under the request's data key. */
+    private dev.lethe.avro.ErasureEvent sealed(dev.lethe.avro.ErasureEvent event, RequestState state) {
+        final WrappedKey key = state.dataKey();
+        if (key == null || !state.requestId().equals(event.getRequestId())) {
+            throw new IllegalStateException("request " + event.getRequestId() + " dispatches without its data key");
+        }
+        return Sealing.sealEvent(event, privacy.sealing().unwrap(new KeyWrapper.Wrapped(key.kekId(), key.wrapped())));
+    }
+
+    /**
+     * Refused input goes to the DLQ sealed (issue 12): its key and value bytes may hold raw
+     * identifiers (a third party's plaintext request, a partner's text), so they are sealed under
+     * a data key of their own, issued on {@code erasure.keys} under {@code dlq-<uuid>} and
+     * destroyed {@code LETHE_FORGET_AFTER} later through the due index.
+     */
     private void deadLetter(Record<byte[], byte[]> record, RecordMetadata source, String reason) {
         LOG.warn("refused {}-{}@{}: {}", source.topic(), source.partition(), source.offset(), reason);
+        final Instant now = Instant.ofEpochMilli(context().currentSystemTimeMs());
+        final String keyId = DEAD_LETTER_KEY_PREFIX + UUID.randomUUID();
+        final Sealing.DataKey key = issueKey(keyId, now);
+        dueIndex.put(DueKeys.of(now.plus(privacy.forgetAfter()), keyId), keyId);
         final DeadLetter letter = DeadLetter.newBuilder()
                 .setSourceTopic(source.topic()).setPartition(source.partition()).setOffset(source.offset())
                 .setReason(reason)
-                .setKey(record.key() == null ? null : ByteBuffer.wrap(record.key()))
-                .setValue(record.value() == null ? null : ByteBuffer.wrap(record.value()))
-                .setAt(Instant.ofEpochMilli(context().currentSystemTimeMs()))
+                .setKey(record.key() == null ? null
+                        : ByteBuffer.wrap(Aead.seal(key.plain(), keyId + ":key", record.key())))
+                .setValue(record.value() == null ? null
+                        : ByteBuffer.wrap(Aead.seal(key.plain(), keyId + ":value", record.value())))
+                .setAt(now)
+                .setSealedUnder(keyId)
                 .build();
-        context().forward(new Record<>(record.key(), letter, record.timestamp()), LedgerNames.DLQ_SINK);
+        context().forward(new Record<>(keyId.getBytes(StandardCharsets.UTF_8), letter, record.timestamp()),
+                LedgerNames.DLQ_SINK);
+    }
+
+    /**
+     * Key rotation (issue 12, point 6): {@code state} with its data key re-wrapped under the current
+     * KEK, re-issued on {@code erasure.keys} (the data key itself is unchanged, so every sealed copy
+     * still opens).
+     */
+    private RequestState rewrapped(RequestState state, Instant now) {
+        final WrappedKey old = state.dataKey();
+        final KeyWrapper.Wrapped wrapped = privacy.sealing().rewrap(new KeyWrapper.Wrapped(old.kekId(), old.wrapped()));
+        context().forward(new Record<Object, Object>(state.requestId(), dev.lethe.avro.DataKey.newBuilder()
+                .setRequestId(state.requestId()).setKekId(wrapped.kekId())
+                .setWrapped(ByteBuffer.wrap(wrapped.bytes())).setIssuedAt(now).build(), now.toEpochMilli()),
+                LedgerNames.KEYS_SINK);
+        return state.withDataKey(new WrappedKey(wrapped.kekId(), wrapped.bytes()));
+    }
+
+    /**
+     * While a rotation is under way (a previous KEK is configured), re-wraps up to
+     * {@link #MAX_WAKES} stored data keys still under a previous KEK per punctuation, resuming
+     * where the last one stopped; a full pass that finds none says so once in the log, the sign
+     * that this task no longer needs the previous KEK.
+     */
+    private void rewrapPass(long wallClockMs) {
+        if (!privacy.sealing().wrapper().rotating()) {
+            return;
+        }
+        final String current = privacy.sealing().wrapper().currentKekId();
+        final Instant now = Instant.ofEpochMilli(wallClockMs);
+        final List<RequestState> stale = new ArrayList<>();
+        boolean exhausted = true;
+        try (KeyValueIterator<String, RequestState> it = rewrapCursor == null ? ledger.all()
+                : ledger.range(rewrapCursor, null)) {
+            while (it.hasNext()) {
+                final KeyValue<String, RequestState> entry = it.next();
+                if (stale.size() >= MAX_WAKES) {
+                    rewrapCursor = entry.key;
+                    exhausted = false;
+                    break;
+                }
+                if (entry.value.dataKey() != null && !entry.value.dataKey().kekId().equals(current)) {
+                    stale.add(entry.value);
+                }
+            }
+        }
+        for (RequestState state : stale) {
+            final RequestState next = rewrapped(state, now);
+            ledger.put(state.requestId(), next);
+            recent.put(state.requestId(), next);
+        }
+        rewrapped += stale.size();
+        if (exhausted) {
+            rewrapCursor = null;
+            if (rewrapped == 0 && !rewrapDoneLogged) {
+                LOG.info("task {}: no data key under a previous key-encryption key remains", taskPartition);
+                rewrapDoneLogged = true;
+            } else if (rewrapped > 0) {
+                LOG.info("task {}: re-wrapped {} data keys under key-encryption key {}", taskPartition, rewrapped,
+                        current);
+            }
+            rewrapped = 0;
+        }
+    }
+
+    /** A new data key, issued (wrapped) on {@code erasure.keys} under {@code keyId}. */
+    private Sealing.DataKey issueKey(String keyId, Instant now) {
+        final Sealing.DataKey key = privacy.sealing().newDataKey();
+        final KeyWrapper.Wrapped wrapped = key.wrapped();
+        context().forward(new Record<Object, Object>(keyId, dev.lethe.avro.DataKey.newBuilder()
+                .setRequestId(keyId).setKekId(wrapped.kekId())
+                .setWrapped(ByteBuffer.wrap(wrapped.bytes())).setIssuedAt(now).build(), now.toEpochMilli()),
+                LedgerNames.KEYS_SINK);
+        return key;
+    }
+
+    /** Destroys the data key {@code keyId} on {@code erasure.keys} (a tombstone). */
+    private void destroyKey(String keyId, Instant now) {
+        context().forward(new Record<Object, Object>(keyId, null, now.toEpochMilli()), LedgerNames.KEYS_SINK);
     }
 }

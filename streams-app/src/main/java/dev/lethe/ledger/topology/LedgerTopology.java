@@ -45,7 +45,7 @@ public final class LedgerTopology {
      * request id's canonical partition ({@link Placement}).
      */
     public static Topology buildTopology(LetheSerdes serdes, SubjectKeys subjectKeys, LedgerPolicy policy,
-                                         AppliedOffsets applied, int partitions) {
+                                         AppliedOffsets applied, int partitions, Privacy privacy) {
         final Deserializer<byte[]> bytes = Serdes.ByteArray().deserializer();
         final Topology topology = new Topology();
         topology.addSource(LedgerNames.REQUESTS_SOURCE, bytes, bytes, Topics.REQUESTS);
@@ -53,7 +53,7 @@ public final class LedgerTopology {
         topology.addSource(LedgerNames.CALLBACKS_SOURCE, bytes, bytes, Topics.CALLBACKS);
         topology.addSource(LedgerNames.ADMISSIONS_SOURCE, bytes, bytes, Topics.ADMISSIONS);
         topology.addProcessor(LedgerNames.LEDGER_PROCESSOR,
-                new LedgerSupplier(serdes, subjectKeys, policy, applied, partitions),
+                new LedgerSupplier(serdes, subjectKeys, policy, applied, partitions, privacy),
                 LedgerNames.REQUESTS_SOURCE, LedgerNames.DECISIONS_SOURCE, LedgerNames.CALLBACKS_SOURCE,
                 LedgerNames.ADMISSIONS_SOURCE);
         topology.addSink(LedgerNames.REQUESTS_REROUTE_SINK, Topics.REQUESTS, serdes.key().serializer(),
@@ -74,6 +74,8 @@ public final class LedgerTopology {
                 serdes.notification().serializer(), LedgerNames.LEDGER_PROCESSOR);
         topology.addSink(LedgerNames.DLQ_SINK, Topics.DLQ, Serdes.ByteArray().serializer(),
                 serdes.deadLetter().serializer(), LedgerNames.LEDGER_PROCESSOR);
+        topology.addSink(LedgerNames.KEYS_SINK, Topics.KEYS, serdes.key().serializer(),
+                serdes.dataKey().serializer(), LedgerNames.LEDGER_PROCESSOR);
         topology.addSink(LedgerNames.SUBJECT_INDEX_SINK, Topics.SUBJECT_INDEX, serdes.key().serializer(),
                 serdes.subjectEntry().serializer(), LedgerNames.LEDGER_PROCESSOR);
         topology.addSource(LedgerNames.SUBJECT_INDEX_SOURCE, serdes.key().deserializer(),
@@ -87,9 +89,10 @@ public final class LedgerTopology {
         return topology;
     }
 
-    static StoreBuilder<KeyValueStore<String, dev.lethe.ledger.domain.RequestState>> ledgerStore(LetheSerdes serdes) {
+    static StoreBuilder<KeyValueStore<String, dev.lethe.ledger.domain.RequestState>> ledgerStore(LetheSerdes serdes,
+                                                                                              Privacy privacy) {
         return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(LedgerNames.LEDGER_STORE),
-                serdes.storeKey(), new StateSerde(serdes.state())).withCachingEnabled();
+                serdes.storeKey(), new StateSerde(serdes.state(), privacy.sealing())).withCachingEnabled();
     }
 
     static StoreBuilder<KeyValueStore<String, java.util.List<dev.lethe.avro.AuditFact>>> auditStore(LetheSerdes serdes) {
@@ -119,17 +122,18 @@ public final class LedgerTopology {
 
     /** Supplies a new processor per task and declares the store it owns. */
     private record LedgerSupplier(LetheSerdes serdes, SubjectKeys subjectKeys, LedgerPolicy policy,
-                                  AppliedOffsets applied, int partitions)
+                                  AppliedOffsets applied, int partitions, Privacy privacy)
             implements ProcessorSupplier<byte[], byte[], Object, Object> {
 
         @Override
         public Processor<byte[], byte[], Object, Object> get() {
-            return new LedgerProcessor(serdes, new InputDecoder(serdes, subjectKeys), policy, applied, partitions);
+            return new LedgerProcessor(serdes, new InputDecoder(serdes, subjectKeys, privacy.sealing()), policy, applied,
+                    partitions, privacy);
         }
 
         @Override
         public Set<StoreBuilder<?>> stores() {
-            return Set.of(ledgerStore(serdes), auditStore(serdes), dueStore(),
+            return Set.of(ledgerStore(serdes, privacy), auditStore(serdes), dueStore(),
                     indexStore(LedgerNames.BY_REQUESTED_STORE), indexStore(LedgerNames.BY_FINISHED_STORE),
                     indexStore(LedgerNames.OPEN_BY_DEADLINE_STORE), statsStore());
         }

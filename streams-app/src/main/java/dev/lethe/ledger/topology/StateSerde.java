@@ -9,7 +9,13 @@ import dev.lethe.ledger.domain.RequestStatus;
 import dev.lethe.ledger.domain.Scope;
 import dev.lethe.ledger.domain.SystemStatus;
 import dev.lethe.ledger.domain.SystemTarget;
+import dev.lethe.ledger.domain.WrappedKey;
+import dev.lethe.avro.SealedIdentifiers;
+import dev.lethe.schemas.crypto.KeyWrapper;
+import dev.lethe.schemas.crypto.SealException;
+import dev.lethe.schemas.crypto.Sealing;
 import dev.lethe.schemas.serde.ConfluentAvroSerde;
+import java.util.List;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
@@ -26,22 +32,78 @@ import org.apache.kafka.common.serialization.Serializer;
  * serde and mapped ({@link AvroMapping#state(dev.lethe.avro.RequestState)}), the migration on read,
  * and stored in the new format the next time the request changes. Only the compact format is
  * written.
+ *
+ * <p>Version {@code 2} (issue 12) is written for a state that has a data key: in place of the
+ * subject, identifiers and objects it holds the data key wrapped by the key-encryption key and
+ * those values sealed under it ({@link Sealing}, the request id as associated data), so neither
+ * the store nor its changelog holds a raw identifier. Version 1 (a state without a data key:
+ * kept callbacks only, or stored before issue 12) is still read, and still written for such a
+ * state.
  */
 public final class StateSerde implements Serde<RequestState> {
 
     static final byte TAG = 'L';
     static final byte VERSION = 1;
+    /** The version of a state whose identifiers are sealed under its data key. */
+    static final byte SEALED_VERSION = 2;
 
     private final ConfluentAvroSerde<dev.lethe.avro.RequestState> legacy;
+    private final Sealing sealing;
 
-    /** @param legacy the Avro serde of the format stored before, for the migration on read */
+    /** A serde that reads and writes states without a data key only (tools and tests). */
     public StateSerde(ConfluentAvroSerde<dev.lethe.avro.RequestState> legacy) {
+        this(legacy, null);
+    }
+
+    /**
+     * @param legacy  the Avro serde of the format stored before, for the migration on read
+     * @param sealing wraps and unwraps data keys; null for a serde that never meets one
+     */
+    public StateSerde(ConfluentAvroSerde<dev.lethe.avro.RequestState> legacy, Sealing sealing) {
         this.legacy = legacy;
+        this.sealing = sealing;
     }
 
     @Override
     public Serializer<RequestState> serializer() {
-        return (topic, state) -> state == null ? null : encode(state);
+        return (topic, state) -> state == null ? null : state.dataKey() == null ? encode(state) : encodeSealed(state);
+    }
+
+    /** The compact encoding of {@code s}, its values sealed under its data key. */
+    byte[] encodeSealed(RequestState s) {
+        if (sealing == null) {
+            throw new SerializationException("a state with a data key needs a key-encryption key to be stored");
+        }
+        final CompactBytes.Writer w = new CompactBytes.Writer(320 + 96 * s.systems().size());
+        w.raw(TAG).raw(SEALED_VERSION);
+        w.string(s.requestId()).name(s.status()).string(s.subjectKey());
+        final WrappedKey key = s.dataKey();
+        w.string(key.kekId()).bytes(key.wrapped());
+        if (s.holdsIdentifiers()) {
+            final byte[] plainKey = open(key, s.requestId());
+            w.bytes(Sealing.seal(plainKey, s.requestId(), values(s)));
+        } else {
+            w.bytes(new byte[0]);
+        }
+        rest(w, s);
+        return w.toBytes();
+    }
+
+    private byte[] open(WrappedKey key, String requestId) {
+        try {
+            return sealing.unwrap(new KeyWrapper.Wrapped(key.kekId(), key.wrapped()));
+        } catch (SealException e) {
+            throw new SerializationException("the data key of request " + requestId + " does not open: "
+                    + e.getMessage(), e);
+        }
+    }
+
+    /** The values a sealed state keeps in ciphertext; a missing subject is written as an empty one. */
+    private static SealedIdentifiers values(RequestState s) {
+        return new SealedIdentifiers(s.subject() == null ? new dev.lethe.avro.Identifier("", "")
+                : new dev.lethe.avro.Identifier(s.subject().namespace(), s.subject().value()),
+                s.identifiers().stream().map(id -> new dev.lethe.avro.Identifier(id.namespace(), id.value())).toList(),
+                s.objects());
     }
 
     @Override
@@ -57,7 +119,14 @@ public final class StateSerde implements Serde<RequestState> {
         identifier(w, s.subject());
         w.varInt(s.identifiers().size());
         s.identifiers().forEach(id -> identifier(w, id));
-        w.strings(s.objects()).strings(s.namespaces());
+        w.strings(s.objects());
+        rest(w, s);
+        return w.toBytes();
+    }
+
+    /** Everything after the values, the same in both versions. */
+    private static void rest(CompactBytes.Writer w, RequestState s) {
+        w.strings(s.namespaces());
         w.string(s.jurisdiction()).string(s.reason()).string(s.source());
         w.strings(s.scope().systems()).strings(s.scope().exclude());
         w.varInt(s.graceDays());
@@ -81,7 +150,6 @@ public final class StateSerde implements Serde<RequestState> {
         w.varInt(s.attention().size());
         s.attention().forEach(w::name);
         w.string(s.duplicateOf());
-        return w.toBytes();
     }
 
     /** Reads either format (see the class comment); null for null. */
@@ -95,17 +163,44 @@ public final class StateSerde implements Serde<RequestState> {
         if (bytes.length < 2 || bytes[0] != TAG) {
             throw new SerializationException("not a ledger state: unknown format tag");
         }
-        if (bytes[1] != VERSION) {
+        if (bytes[1] != VERSION && bytes[1] != SEALED_VERSION) {
             throw new SerializationException("ledger state format version " + bytes[1] + " is newer than this"
-                    + " ledger reads (" + VERSION + ")");
+                    + " ledger reads (" + SEALED_VERSION + ")");
         }
         final CompactBytes.Reader r = new CompactBytes.Reader(bytes, 2);
         final String requestId = r.string();
         final RequestStatus status = r.name(RequestStatus.class);
         final String subjectKey = r.string();
-        final Identifier subject = identifier(r);
-        final var identifiers = r.list(StateSerde::identifier);
-        final var objects = r.strings();
+        Identifier subject = null;
+        List<Identifier> identifiers = List.of();
+        List<String> objects = List.of();
+        WrappedKey dataKey = null;
+        if (bytes[1] == SEALED_VERSION) {
+            dataKey = new WrappedKey(r.string(), r.bytes());
+            final byte[] sealed = r.bytes();
+            if (sealed.length > 0) {
+                if (sealing == null) {
+                    throw new SerializationException("request " + requestId + "'s state is sealed: reading it needs"
+                            + " the key-encryption key");
+                }
+                final SealedIdentifiers values;
+                try {
+                    values = Sealing.open(open(dataKey, requestId), requestId, sealed);
+                } catch (SealException e) {
+                    throw new SerializationException("request " + requestId + "'s sealed identifiers do not open: "
+                            + e.getMessage(), e);
+                }
+                subject = values.getSubject().getNamespace().isEmpty() ? null
+                        : new Identifier(values.getSubject().getNamespace(), values.getSubject().getValue());
+                identifiers = values.getIdentifiers().stream()
+                        .map(id -> new Identifier(id.getNamespace(), id.getValue())).toList();
+                objects = values.getObjects();
+            }
+        } else {
+            subject = identifier(r);
+            identifiers = r.list(StateSerde::identifier);
+            objects = r.strings();
+        }
         final var namespaces = r.strings();
         final String jurisdiction = r.string();
         final String reason = r.string();
@@ -135,7 +230,7 @@ public final class StateSerde implements Serde<RequestState> {
         return new RequestState(requestId, status, subjectKey, subject, identifiers, objects, namespaces,
                 jurisdiction, reason, source, scope, graceDays, requestedAt, deadline, finishedAt, updatedAt,
                 systems, early, auditSeq, fingerprint, auditHead, baseDeadline, extensions, overdueAudited,
-                attention, duplicateOf);
+                attention, duplicateOf, dataKey);
     }
 
     private static void identifier(CompactBytes.Writer w, Identifier id) {

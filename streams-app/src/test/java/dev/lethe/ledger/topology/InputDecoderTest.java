@@ -32,7 +32,7 @@ class InputDecoderTest {
     private final LetheSerdes serdes = new LetheSerdes(registry);
     private final ConfluentAvroSerde<String> avroKeys = new ConfluentAvroSerde<>(registry, AvroCodec.string(), true);
     private final InputDecoder decoder = new InputDecoder(serdes,
-            SubjectKeys.ofSecret(LedgerDriver.SECRET.getBytes(StandardCharsets.UTF_8)));
+            SubjectKeys.ofSecret(LedgerDriver.SECRET.getBytes(StandardCharsets.UTF_8)), LedgerDriver.SEALING);
 
     @Test
     void shouldDecodeARequestKeyedByItsIdAsUtf8Text() {

@@ -26,7 +26,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -41,6 +44,9 @@ final class LedgerDriver implements AutoCloseable {
 
     static final Instant START = Instant.parse("2026-03-01T09:00:00Z");
     static final String SECRET = "a-test-secret-of-at-least-thirty-two-bytes";
+    static final dev.lethe.schemas.crypto.Sealing SEALING = new dev.lethe.schemas.crypto.Sealing(
+            dev.lethe.schemas.crypto.LocalKeyWrapper.of("a-test-kek-of-at-least-thirty-two-bytes".getBytes(
+                    StandardCharsets.UTF_8)));
 
     final InMemorySchemaRegistryClient registry = new InMemorySchemaRegistryClient();
     final LetheSerdes serdes = new LetheSerdes(registry);
@@ -62,6 +68,13 @@ final class LedgerDriver implements AutoCloseable {
     final TestOutputTopic<String, ErasureRecord> dataset;
     final TestOutputTopic<byte[], DeadLetter> dlq;
     final TestOutputTopic<String, Notification> notifications;
+    final TestOutputTopic<String, dev.lethe.avro.DataKey> keys;
+    /** The value bytes of every event read from {@link #events}, as the ledger wrote them (sealed). */
+    final List<byte[]> eventBytes = new ArrayList<>();
+    /** Every data key record read so far, tombstones (null) included, in order. */
+    final List<org.apache.kafka.streams.test.TestRecord<String, dev.lethe.avro.DataKey>> keyRecords = new ArrayList<>();
+    private final Map<String, byte[]> openKeys = new HashMap<>();
+    private final dev.lethe.schemas.crypto.Sealing sealing;
     private int callbackSeq;
 
     LedgerDriver() {
@@ -82,13 +95,24 @@ final class LedgerDriver implements AutoCloseable {
      * whose request id's canonical partition is not 0 is re-routed.
      */
     LedgerDriver(LedgerPolicy policy, AppliedOffsets applied, int partitions) {
+        this(policy, applied, partitions, Privacy.DEFAULT_FORGET_AFTER);
+    }
+
+    /** A driver whose ledger destroys data keys {@code forgetAfter} after a request finished. */
+    LedgerDriver(LedgerPolicy policy, AppliedOffsets applied, int partitions, Duration forgetAfter) {
+        this(policy, applied, partitions, new Privacy(SEALING, forgetAfter));
+    }
+
+    /** A driver whose ledger seals with {@code privacy} (its KEKs) and keeps data keys as it says. */
+    LedgerDriver(LedgerPolicy policy, AppliedOffsets applied, int partitions, Privacy privacy) {
         final Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "ledger-test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
         // A state folder of its own: drivers in other JVMs on the machine use the same application id.
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir().toString());
         driver = new TopologyTestDriver(LedgerTopology.buildTopology(serdes, subjectKeys, policy, applied,
-                partitions), props, START);
+                partitions, privacy), props, START);
+        this.sealing = privacy.sealing();
         final var key = serdes.key().serializer();
         requests = driver.createInputTopic(Topics.REQUESTS, key, serdes.request().serializer(), START, Duration.ZERO);
         callbacks = driver.createInputTopic(Topics.CALLBACKS, key, serdes.callback().serializer());
@@ -105,7 +129,8 @@ final class LedgerDriver implements AutoCloseable {
         avroKeyedCallbacks = driver.createInputTopic(Topics.CALLBACKS, avroKeys.serializer(),
                 serdes.callback().serializer());
         final var keyIn = serdes.key().deserializer();
-        events = driver.createOutputTopic(Topics.EVENTS, keyIn, serdes.event().deserializer());
+        keys = driver.createOutputTopic(Topics.KEYS, keyIn, serdes.dataKey().deserializer());
+        events = driver.createOutputTopic(Topics.EVENTS, keyIn, this::openedEvent);
         audit = driver.createOutputTopic(Topics.AUDIT, keyIn, serdes.audit().deserializer());
         dataset = driver.createOutputTopic(Topics.DATASET, keyIn, serdes.record().deserializer());
         dlq = driver.createOutputTopic(Topics.DLQ, Serdes.ByteArray().deserializer(), serdes.deadLetter().deserializer());
@@ -187,6 +212,43 @@ final class LedgerDriver implements AutoCloseable {
         final KeyValueStore<String, dev.lethe.ledger.domain.RequestState> store =
                 driver.getKeyValueStore(LedgerNames.LEDGER_STORE);
         return store.get(id);
+    }
+
+    /**
+     * Reads {@code erasure.keys} so far into {@link #keyRecords}; a tombstone forgets the key (so
+     * an event of a request whose key was destroyed no longer opens).
+     */
+    void readKeys() {
+        while (!keys.isEmpty()) {
+            final var record = keys.readRecord();
+            keyRecords.add(record);
+            if (record.value() == null) {
+                openKeys.remove(record.key());
+            } else {
+                openKeys.put(record.key(), sealing.unwrap(new dev.lethe.schemas.crypto.KeyWrapper.Wrapped(
+                        record.value().getKekId(), dev.lethe.schemas.crypto.Sealing.bytes(record.value().getWrapped()))));
+            }
+        }
+    }
+
+    /** The value bytes a dead letter holds, opened with its data key (sealed under it by the ledger). */
+    byte[] openedValue(DeadLetter letter) {
+        readKeys();
+        final byte[] key = openKeys.get(letter.getSealedUnder());
+        return dev.lethe.schemas.crypto.Aead.open(key, letter.getSealedUnder() + ":value",
+                dev.lethe.schemas.crypto.Sealing.bytes(letter.getValue()));
+    }
+
+    /** An event as the ledger wrote it, its sealed identifiers opened as a partner would (the raw bytes kept). */
+    private ErasureEvent openedEvent(String topic, byte[] bytes) {
+        eventBytes.add(bytes);
+        final ErasureEvent event = serdes.event().deserializer().deserialize(topic, bytes);
+        if (event.getSealed() == null) {
+            return event;
+        }
+        readKeys();
+        final byte[] key = openKeys.get(event.getRequestId());
+        return key == null ? event : dev.lethe.schemas.crypto.Sealing.openEvent(event, key);
     }
 
     String subjectKey() {

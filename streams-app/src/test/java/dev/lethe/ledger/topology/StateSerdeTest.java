@@ -83,4 +83,48 @@ class StateSerdeTest {
                 java.util.Arrays.copyOf(cut, cut.length - 3)));
         assertNull(serde.deserializer().deserialize("t", null));
     }
+
+    private static RequestState keyed(RequestState state) {
+        final var key = LedgerDriver.SEALING.newDataKey().wrapped();
+        return state.withDataKey(new dev.lethe.ledger.domain.WrappedKey(key.kekId(), key.bytes()));
+    }
+
+    @Test
+    void shouldSealTheValuesOfAStateWithADataKeyAndReadThemBackWhole() {
+        final StateSerde sealing = new StateSerde(serdes.state(), LedgerDriver.SEALING);
+        final RequestState state = keyed(everyField());
+
+        final byte[] stored = sealing.serializer().serialize("t", state);
+
+        assertEquals(StateSerde.TAG, stored[0]);
+        assertEquals(StateSerde.SEALED_VERSION, stored[1]);
+        final String text = new String(stored, java.nio.charset.StandardCharsets.UTF_8);
+        for (String raw : List.of("u-1842", "kim@example.com", "media/u-1842")) {
+            org.junit.jupiter.api.Assertions.assertFalse(text.contains(raw), raw);
+        }
+        assertEquals(state, sealing.deserializer().deserialize("t", stored));
+    }
+
+    @Test
+    void shouldReadBothVersionsAndAFinishedStateWithAKeyButNoValues() {
+        final StateSerde sealing = new StateSerde(serdes.state(), LedgerDriver.SEALING);
+        final RequestState open = everyField();
+        final RequestState finished = keyed(RequestState.awaiting("r-3"));
+
+        assertEquals(open, sealing.deserializer().deserialize("t", serde.serializer().serialize("t", open)));
+        assertEquals(finished, sealing.deserializer().deserialize("t", sealing.serializer().serialize("t", finished)));
+    }
+
+    @Test
+    void refusesToReadOrWriteASealedStateWithoutTheKeyEncryptionKey() {
+        final StateSerde sealing = new StateSerde(serdes.state(), LedgerDriver.SEALING);
+        final byte[] stored = sealing.serializer().serialize("t", keyed(everyField()));
+        final StateSerde stranger = new StateSerde(serdes.state(), new dev.lethe.schemas.crypto.Sealing(
+                dev.lethe.schemas.crypto.LocalKeyWrapper.of("another-kek-of-at-least-thirty-two-bytes"
+                        .getBytes(java.nio.charset.StandardCharsets.UTF_8))));
+
+        assertThrows(SerializationException.class, () -> stranger.deserializer().deserialize("t", stored));
+        assertThrows(SerializationException.class, () -> serde.deserializer().deserialize("t", stored));
+        assertThrows(SerializationException.class, () -> serde.serializer().serialize("t", keyed(everyField())));
+    }
 }
