@@ -58,6 +58,13 @@ public final class GatewayApp {
                     dev.lethe.gateway.erasure.KeyLookup.none());
         }
 
+        /** Without OpenDSR settings (an in-memory self-signed pair). */
+        public Collaborators(EventWriter events, LedgerClient ledger, Authenticator authenticator, Clock clock,
+                             Vocabulary vocabulary, Duration confirmWait, BrokerCheck broker,
+                             dev.lethe.gateway.erasure.KeyLookup keys) {
+            this(events, ledger, authenticator, clock, vocabulary, confirmWait, broker, OpenDsrGateway.local(), keys);
+        }
+
         /** Without OpenDSR settings (an in-memory self-signed pair) and without a key-encryption key. */
         public Collaborators(EventWriter events, LedgerClient ledger, Authenticator authenticator, Clock clock,
                              Vocabulary vocabulary, Duration confirmWait, BrokerCheck broker) {

@@ -23,7 +23,7 @@ final class FactOutputs {
     private int seq = -1;
 
     /** The namespace of the subject of an erasure event sent for a finished request: the value is its subject key. */
-    static final String SUBJECT_KEY = "subject_key";
+    static final String SUBJECT_KEY = Identifier.SUBJECT_KEY;
 
     FactOutputs(Instant now, Redactor redactor) {
         this.now = now;

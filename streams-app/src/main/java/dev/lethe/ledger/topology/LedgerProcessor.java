@@ -1,6 +1,7 @@
 package dev.lethe.ledger.topology;
 
 import dev.lethe.avro.DeadLetter;
+import dev.lethe.ledger.domain.Identifier;
 import dev.lethe.ledger.domain.Ledger;
 import dev.lethe.ledger.domain.LedgerContext;
 import dev.lethe.ledger.domain.LedgerEvent;
@@ -323,9 +324,17 @@ final class LedgerProcessor extends ContextualProcessor<byte[], byte[], Object, 
         }
     }
 
-    /** The event with its identifier values sealed under the request's data key. */
+    /**
+     * The event with its identifier values sealed under the request's data key. An event for a
+     * finished request (replayed, covered) names its subject by the subject key and carries no
+     * identifier, so it goes as it is once the data key is destroyed.
+     */
     private dev.lethe.avro.ErasureEvent sealed(dev.lethe.avro.ErasureEvent event, RequestState state) {
         final WrappedKey key = state.dataKey();
+        if (key == null && Identifier.SUBJECT_KEY.equals(event.getSubject().getNamespace())
+                && event.getIdentifiers().isEmpty() && event.getObjects().isEmpty()) {
+            return event;
+        }
         if (key == null || !state.requestId().equals(event.getRequestId())) {
             throw new IllegalStateException("request " + event.getRequestId() + " dispatches without its data key");
         }

@@ -145,6 +145,31 @@ class LedgerSealingTopologyTest {
     }
 
     @Test
+    void shouldReplayAFinishedRequestWhoseDataKeyIsDestroyedWithItsSubjectKeyOnly() {
+        final Duration forgetAfter = Duration.ofHours(1);
+        try (LedgerDriver ledger = new LedgerDriver(LedgerPolicy.defaults(), new AppliedOffsets(), 1, forgetAfter)) {
+            ledger.register("billing", "user_id", "email");
+            ledger.file(ID);
+            ledger.events.readValuesToList();
+            ledger.callBack(ledger.callback(ID, "billing", DONE, 1L));
+            ledger.driver.advanceWallClockTime(forgetAfter.plus(LedgerProcessor.DUE_SCAN_INTERVAL));
+            assertNull(ledger.domainState(ID).dataKey());
+
+            // a restored backup of billing, long after the key is gone (lethe replay)
+            ledger.decide(ID, new dev.lethe.avro.Replayed("billing", "restored from the backup of 1 May"));
+
+            final List<ErasureEvent> events = ledger.events.readValuesToList();
+            assertEquals(1, events.size(), "the replayed obligation is sent");
+            final ErasureEvent replayed = events.get(0);
+            assertEquals("subject_key", replayed.getSubject().getNamespace());
+            assertEquals(ledger.domainState(ID).subjectKey(), replayed.getSubject().getValue());
+            assertTrue(replayed.getIdentifiers().isEmpty());
+            assertNull(replayed.getSealed(), "nothing raw to seal, and no key to seal it with");
+            assertEquals(dev.lethe.ledger.domain.RequestStatus.COMPLETED, ledger.domainState(ID).status());
+        }
+    }
+
+    @Test
     void shouldKeepTheDataKeyOfAnOpenRequestWhateverTheTime() {
         try (LedgerDriver ledger = new LedgerDriver(LedgerPolicy.defaults(), new AppliedOffsets(), 1,
                 Duration.ofMinutes(1))) {
