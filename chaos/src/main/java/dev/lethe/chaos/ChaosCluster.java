@@ -171,6 +171,7 @@ public final class ChaosCluster implements AutoCloseable {
         try {
             final Path secrets = Files.createDirectories(dir.resolve("secrets"));
             Files.writeString(secrets.resolve("pseudonym.secret"), random(32));
+            Files.writeString(secrets.resolve("kek.secret"), random(32));
             Files.writeString(secrets.resolve("internal.token"), random(32));
             Files.writeString(secrets.resolve("s3-access-key"), S3_ACCESS);
             Files.writeString(secrets.resolve("s3-secret-key"), s3Secret);
@@ -210,6 +211,7 @@ public final class ChaosCluster implements AutoCloseable {
         env.put("LETHE_REPLICATION_FACTOR", "3");
         env.put("LETHE_STANDBY_REPLICAS", "1");
         env.put("LETHE_PSEUDONYM_SECRET_FILE", secrets.resolve("pseudonym.secret").toString());
+        env.put("LETHE_KEK_FILE", secrets.resolve("kek.secret").toString());
         env.put("LETHE_INTERNAL_TOKEN_FILE", secrets.resolve("internal.token").toString());
         env.put("LETHE_EXECUTORS", "s3,http");
         env.put("LETHE_S3_ENDPOINT", s3.endpoint().toString());
@@ -240,6 +242,7 @@ public final class ChaosCluster implements AutoCloseable {
         env.put("LETHE_PARTITIONS", Integer.toString(PARTITIONS));
         env.put("LETHE_REPLICATION_FACTOR", "3");
         env.put("LETHE_PSEUDONYM_SECRET_FILE", secrets.resolve("pseudonym.secret").toString());
+        env.put("LETHE_KEK_FILE", secrets.resolve("kek.secret").toString());
         env.put("LETHE_TOKENS_FILE", secrets.resolve("tokens").toString());
         env.put("LETHE_INTERNAL_TOKEN_FILE", secrets.resolve("internal.token").toString());
         final String health = "http://127.0.0.1:" + gatewayPort + "/health";

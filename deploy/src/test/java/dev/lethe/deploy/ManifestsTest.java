@@ -121,6 +121,8 @@ class ManifestsTest {
             assertEquals("lethe-secrets", secret.path("secretName").asText());
             assertTrue(env(container, "LETHE_PSEUDONYM_SECRET_FILE").startsWith("/run/secrets/lethe/"));
             assertTrue(env(container, "LETHE_INTERNAL_TOKEN_FILE").startsWith("/run/secrets/lethe/"));
+            assertTrue(env(container, "LETHE_KEK_FILE").startsWith("/run/secrets/lethe/"),
+                    "both services seal with the same key-encryption key (issue 12)");
             assertFalse(stream(container.path("env")).anyMatch(variable -> variable.path("name").asText()
                     .equals("LETHE_PSEUDONYM_SECRET")), "a secret's value never sits in the manifest");
         }
