@@ -27,6 +27,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -185,6 +186,48 @@ final class FlowDeployment implements AutoCloseable {
         return new Flow(id, user, email, dlqUser, tokens);
     }
 
+    /**
+     * Waits until {@code flow}'s request is forgotten: its data key tombstoned on
+     * {@code erasure.keys} ({@code LETHE_FORGET_AFTER} after it finished) and the third party's
+     * plaintext trimmed from {@code erasure.requests}. Needs a short {@code LETHE_FORGET_AFTER} and
+     * {@code LETHE_REQUESTS_TRIM_INTERVAL}.
+     */
+    void awaitForgotten(Flow flow) {
+        final byte[] plaintext = flow.dlqUserId().getBytes(StandardCharsets.UTF_8);
+        await("the third party's plaintext trimmed from " + Topics.REQUESTS).atMost(Duration.ofSeconds(60))
+                .until(() -> rawRecords(Topics.REQUESTS).stream().noneMatch(record -> record.value() != null
+                        && contains(record.value(), plaintext)));
+        await("the data key of " + flow.requestId() + " destroyed").atMost(Duration.ofSeconds(60))
+                .until(() -> {
+                    Boolean alive = null;
+                    for (ConsumerRecord<byte[], byte[]> record : rawRecords(Topics.KEYS)) {
+                        if (record.key() != null
+                                && flow.requestId().equals(new String(record.key(), StandardCharsets.UTF_8))) {
+                            alive = record.value() != null;
+                        }
+                    }
+                    return Boolean.FALSE.equals(alive);
+                });
+    }
+
+    private List<ConsumerRecord<byte[], byte[]>> rawRecords(String topic) {
+        return TopicReader.readAll(lethe.bootstrapServers(), topic, new org.apache.kafka.common.serialization
+                .ByteArrayDeserializer(), new org.apache.kafka.common.serialization.ByteArrayDeserializer());
+    }
+
+    private static boolean contains(byte[] bytes, byte[] part) {
+        outer:
+        for (int i = 0; i + part.length <= bytes.length; i++) {
+            for (int j = 0; j < part.length; j++) {
+                if (bytes[i + j] != part[j]) {
+                    continue outer;
+                }
+            }
+            return true;
+        }
+        return false;
+    }
+
     /** {@code lethe pii-scan} over everything this deployment keeps: topics, state, broker files, logs. */
     ScanReport scan(List<String> values) {
         return PiiScanner.builder().values(values).bootstrapServers(lethe.bootstrapServers())
@@ -220,8 +263,7 @@ final class FlowDeployment implements AutoCloseable {
     }
 
     private long dlqRecords() {
-        return TopicReader.readAll(lethe.bootstrapServers(), Topics.DLQ, new org.apache.kafka.common.serialization
-                .ByteArrayDeserializer(), new org.apache.kafka.common.serialization.ByteArrayDeserializer()).size();
+        return rawRecords(Topics.DLQ).size();
     }
 
     @Override
