@@ -35,6 +35,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -262,6 +263,36 @@ class CommandLineIntegrationTest {
                 .filter(l -> l.contains(gdpr)).findFirst().orElseThrow());
         assertEquals("COMPLETED", line.path("status").asText());
         assertTrue(line.path("systems").size() > 0, line.toString());
+    }
+
+    @Test
+    void exportedAvroFileShouldBeReadByPythonsOwnAvroLibrary() throws Exception {
+        final String id = complete(file(subject("py"), subject("py") + "@example.com", "GDPR")).path("id").asText();
+        final Path avro = dir.resolve("dataset-for-python.avro");
+        await("the erasure in the exported dataset").atMost(WAIT).untilAsserted(() -> {
+            final Ran export = lethe("export", "dataset", "--format", "avro", "--out", avro.toString());
+            assertEquals(0, export.status(), export.out() + export.err());
+            assertTrue(readAvro(avro).stream().anyMatch(r -> r.get("requestId").toString().equals(id)));
+        });
+        // a third-party reader: Debian's python3-avro, installed like the Python partner client's
+        Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/python3")), "no /usr/bin/python3");
+        final Path python = PartnerProcess.INTEROP.resolve("python");
+        final PartnerProcess.Run install = PartnerProcess.run(python, List.of("sh", "install-deps.sh"), Map.of(),
+                Duration.ofMinutes(10));
+        Assumptions.assumeTrue(install.exit() == 0, () -> "cannot install python3-avro: " + install);
+
+        final PartnerProcess.Run read = PartnerProcess.run(python,
+                List.of("/usr/bin/python3", "read_export.py", avro.toAbsolutePath().toString()), Map.of(),
+                Duration.ofMinutes(1));
+
+        assertEquals(0, read.exit(), read.toString());
+        final JsonNode record = read.lines().stream().filter(l -> id.equals(l.path("requestId").asText()))
+                .findFirst().orElseThrow(() -> new AssertionError(read.toString()));
+        assertEquals("COMPLETED", record.path("status").asText());
+        assertEquals("GDPR", record.path("jurisdiction").asText());
+        assertEquals(64, record.path("subjectKey").asText().length());
+        assertTrue(read.lines().get(read.lines().size() - 1).path("offsets").asText()
+                .startsWith(Topics.DATASET + " at offsets "), read.toString());
     }
 
     private static List<GenericRecord> readAvro(Path file) throws Exception {

@@ -59,6 +59,25 @@ class OpeningEraserTest {
     }
 
     @Test
+    void shouldAnswerFailedWithoutErasingForAReplayedEventThatNamesItsSubjectByTheSubjectKeyOnly() {
+        // lethe replay / cover: the finished request no longer holds identifiers; a built-in executor
+        // cannot find a subject's rows or objects by its HMAC, so "nothing found" would be a false answer
+        final ErasureEvent replayed = ErasureEvent.newBuilder(event())
+                .setSubject(new Identifier("subject_key", "sk")).setIdentifiers(List.of()).setObjects(List.of())
+                .build();
+
+        final Answer clear = new OpeningEraser(inner, (id, wait) -> Optional.empty()).erase(replayed, null,
+                Progress.NONE);
+        final Answer sealed = new OpeningEraser(inner, (id, wait) -> Optional.of(key))
+                .erase(Sealing.sealEvent(replayed, key), null, Progress.NONE);
+
+        assertEquals(CallbackOutcome.FAILED, clear.outcome());
+        assertTrue(clear.detail().contains("subject key"), clear.detail());
+        assertEquals(CallbackOutcome.FAILED, sealed.outcome());
+        assertTrue(seen.isEmpty());
+    }
+
+    @Test
     void shouldPassAPlaintextEventAsItIs() {
         new OpeningEraser(inner, (id, wait) -> Optional.empty()).erase(event(), null, Progress.NONE);
 
