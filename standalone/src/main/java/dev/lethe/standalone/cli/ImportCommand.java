@@ -88,6 +88,10 @@ final class ImportCommand implements Callable<Integer> {
             + "nothing is filed twice)")
     boolean restart;
 
+    @Option(names = "--retry-pause-ms", hidden = true, defaultValue = "1000",
+            description = "the pause before a row the gateway could not take (503) is sent again, times the attempt")
+    long retryPauseMs;
+
     /** What happened to the rows so far. */
     private long accepted;
     private long duplicates;
@@ -131,6 +135,8 @@ final class ImportCommand implements Callable<Integer> {
         progress.add(resumeAfter);
         final long started = System.nanoTime();
         long done = resumeAfter;
+        // the progress file never goes past a row Lethe could not take (503): a run again sends it
+        long answeredThrough = resumeAfter;
         long sent = 0;
         try (ImportRows rows = ImportRows.open(file, defaults)) {
             final List<ImportRows.Row> batch = new ArrayList<>();
@@ -144,7 +150,8 @@ final class ImportCommand implements Callable<Integer> {
                     sent = pace(started, sent, batch.size());
                     send(api, batch, refusals);
                     done += batch.size();
-                    saveProgress(progressFile, hash, done);
+                    answeredThrough = unanswered == 0 ? done : answeredThrough;
+                    saveProgress(progressFile, hash, answeredThrough);
                     progress.add(batch.size());
                     batch.clear();
                     if (Thread.currentThread().isInterrupted()) {
@@ -156,13 +163,14 @@ final class ImportCommand implements Callable<Integer> {
                 pace(started, sent, batch.size());
                 send(api, batch, refusals);
                 done += batch.size();
-                saveProgress(progressFile, hash, done);
+                answeredThrough = unanswered == 0 ? done : answeredThrough;
+                saveProgress(progressFile, hash, answeredThrough);
                 progress.add(batch.size());
             }
         } catch (InterruptedException | Api.Interrupted e) {
             // every batch answered is in the progress file; the one in flight, if any, is sent again (idempotent)
             progress.done();
-            err.println("interrupted after row " + done + ": run the same command again to resume");
+            err.println("interrupted after row " + answeredThrough + ": run the same command again to resume");
             return LetheCommand.FAILED;
         } finally {
             refusals.close();
@@ -211,7 +219,7 @@ final class ImportCommand implements Callable<Integer> {
             final Api.Answer answer = api.post("/v1/erasures/batch", body(pending));
             if (answer.status() != 200) {
                 if (answer.status() == 503 && attempt < ATTEMPTS) {
-                    Thread.sleep(1000L * attempt);
+                    Thread.sleep(retryPauseMs * attempt);
                     continue;
                 }
                 throw new IllegalStateException("POST /v1/erasures/batch answered " + answer.problem());
@@ -228,7 +236,7 @@ final class ImportCommand implements Callable<Integer> {
                 }
             }
             if (!again.isEmpty()) {
-                Thread.sleep(1000L * attempt);
+                Thread.sleep(retryPauseMs * attempt);
             }
             pending = again;
         }
