@@ -200,6 +200,18 @@ public record RequestState(String requestId, RequestStatus status, String subjec
         return b.build();
     }
 
+    /**
+     * This state forgotten ({@code LETHE_FORGET_AFTER} after the request finished): without its data
+     * key and without the intake fingerprint, an unkeyed hash of what was filed (identifiers
+     * included) against which candidate identifiers could be tried.
+     */
+    public RequestState forgotten() {
+        final Builder b = toBuilder();
+        b.dataKey = null;
+        b.fingerprint = null;
+        return b.build();
+    }
+
     /** Whether it still holds raw identifier values (which the stored form seals under its data key). */
     public boolean holdsIdentifiers() {
         return subject != null || !identifiers.isEmpty() || !objects.isEmpty();

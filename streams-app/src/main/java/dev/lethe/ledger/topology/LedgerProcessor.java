@@ -241,8 +241,8 @@ final class LedgerProcessor extends ContextualProcessor<byte[], byte[], Object, 
      * Crypto-shredding (issue 12), around the pure fold: a state that holds identifiers and has no
      * data key yet gets one (issued on {@code erasure.keys}); a request that just finished is
      * woken again {@code LETHE_FORGET_AFTER} later, and once that time has passed its data key
-     * is destroyed (tombstoned on {@code erasure.keys} and dropped from the state), after which
-     * no sealed copy of its identifiers can be opened.
+     * is destroyed (tombstoned on {@code erasure.keys} and dropped from the state, with the intake
+     * fingerprint), after which no sealed copy of its identifiers can be opened.
      */
     private RequestState keyed(RequestState stored, RequestState next, Instant now) {
         if (next.holdsIdentifiers() && next.dataKey() == null) {
@@ -264,7 +264,7 @@ final class LedgerProcessor extends ContextualProcessor<byte[], byte[], Object, 
         }
         destroyKey(next.requestId(), now);
         LOG.debug("destroyed the data key of request {}", next.requestId());
-        return next.withDataKey(null);
+        return next.forgotten();
     }
 
     /** The request's stored state: from {@link RecentStates} when this task touched it lately, else the store. */

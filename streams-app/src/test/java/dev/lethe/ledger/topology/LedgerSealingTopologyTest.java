@@ -112,13 +112,15 @@ class LedgerSealingTopologyTest {
         final Duration forgetAfter = Duration.ofHours(1);
         try (LedgerDriver ledger = new LedgerDriver(LedgerPolicy.defaults(), new AppliedOffsets(), 1, forgetAfter)) {
             ledger.register("billing", "user_id", "email");
-            ledger.file(ID);
+            ledger.requests.pipeInput(ID, dev.lethe.avro.ErasureRequested.newBuilder(LedgerDriver.request(ID))
+                    .setFingerprint("5e3a4f0c9b1d2e7a8c6f4b2d0e9a7c5b3f1d8e6a4c2b0f9e7d5c3a1b8f6e4d2c").build());
             ledger.events.readValue();
             final byte[] sealedEvent = ledger.eventBytes.get(0);
             ledger.callBack(ledger.callback(ID, "billing", DONE, 1L));
             final int factsBefore = ledger.audit.readValuesToList().size();
             ledger.readKeys();
             assertNotNull(ledger.domainState(ID).dataKey());
+            assertNotNull(ledger.domainState(ID).fingerprint());
 
             // not yet: just under the forget time
             ledger.driver.advanceWallClockTime(forgetAfter.minusMinutes(1));
@@ -133,6 +135,8 @@ class LedgerSealingTopologyTest {
             assertNull(ledger.keyRecords.get(1).value());
             final var state = ledger.domainState(ID);
             assertNull(state.dataKey());
+            // nor an unkeyed hash of the identifiers (the intake fingerprint): candidates could be tried against it
+            assertNull(state.fingerprint(), "the fingerprint outlives the data key");
             assertEquals(dev.lethe.ledger.domain.RequestStatus.COMPLETED, state.status());
             // the audit trail is untouched (no fact added, the chain's head unchanged)
             assertTrue(ledger.audit.isEmpty(), "no audit fact for the destruction");
