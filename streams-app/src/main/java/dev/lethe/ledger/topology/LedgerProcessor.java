@@ -326,12 +326,13 @@ final class LedgerProcessor extends ContextualProcessor<byte[], byte[], Object, 
 
     /**
      * The event with its identifier values sealed under the request's data key. An event for a
-     * finished request (replayed, covered) names its subject by the subject key and carries no
-     * identifier, so it goes as it is once the data key is destroyed.
+     * finished request (replayed, covered) names its subject by the subject key, a pseudonym, and
+     * carries no identifier: it goes as it is, so a partner matches it without opening anything,
+     * and whether or not the data key is destroyed yet.
      */
     private dev.lethe.avro.ErasureEvent sealed(dev.lethe.avro.ErasureEvent event, RequestState state) {
         final WrappedKey key = state.dataKey();
-        if (key == null && Identifier.SUBJECT_KEY.equals(event.getSubject().getNamespace())
+        if (Identifier.SUBJECT_KEY.equals(event.getSubject().getNamespace())
                 && event.getIdentifiers().isEmpty() && event.getObjects().isEmpty()) {
             return event;
         }
