@@ -109,6 +109,27 @@ class OpenDsrCallbackTest {
     }
 
     @Test
+    void refusesManyForgedCallbacksWithoutFetchingTheProcessorAgainForEach() {
+        JavalinTest.test(app(), (server, client) -> {
+            final FakeProcessor.Signed forged = processor.callback(subjectRequestId, url(server.port()), "completed",
+                    true);
+
+            for (int i = 0; i < 10; i++) {
+                assertEquals(403, processor.post(url(server.port()), forged, OpenDsrHeaders.SIGNATURE,
+                        OpenDsrHeaders.DOMAIN));
+            }
+
+            assertTrue(processor.discoveryFetches() <= 2, "the first fetch and at most one refresh within the "
+                    + "interval, not one per forged callback: " + processor.discoveryFetches());
+            final FakeProcessor.Signed signed = processor.callback(subjectRequestId, url(server.port()), "completed",
+                    false);
+            assertEquals(202, processor.post(url(server.port()), signed, OpenDsrHeaders.SIGNATURE,
+                    OpenDsrHeaders.DOMAIN), "the processor's own callback is still accepted");
+            assertEquals(1, fixture.events.callbacks.size());
+        });
+    }
+
+    @Test
     void refusesATamperedBody() {
         JavalinTest.test(app(), (server, client) -> {
             final FakeProcessor.Signed signed = processor.callback(subjectRequestId, url(server.port()), "pending",

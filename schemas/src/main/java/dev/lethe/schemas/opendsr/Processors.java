@@ -23,10 +23,14 @@ import java.util.function.Function;
  * certificate (fetched from the document's {@code processor_certificate} URL and checked by
  * {@link TrustedRoots} against the processor's domain), cached per base URL for {@code ttl}.
  * {@link #verify} checks a signed body before anything parses it; when the cached certificate
- * does not verify it, the certificate is fetched again once (a processor may have rotated it).
+ * does not verify it, the certificate is fetched again once (a processor may have rotated it),
+ * at most once per {@link #MIN_REFRESH_INTERVAL} per processor, so unauthenticated callbacks with
+ * bad signatures cannot make Lethe fetch from the processor on each one.
  */
 public final class Processors {
 
+    /** The least time between two fetches a bad signature causes, per processor. */
+    public static final Duration MIN_REFRESH_INTERVAL = Duration.ofSeconds(60);
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final HttpClient client;
@@ -34,6 +38,7 @@ public final class Processors {
     private final Clock clock;
     private final Duration ttl;
     private final Map<String, Known> known = new ConcurrentHashMap<>();
+    private final Map<String, Instant> badSignatureRefreshes = new ConcurrentHashMap<>();
 
     /** A processor as last fetched. */
     public record Known(Discovery discovery, X509Certificate certificate, String domain, Instant fetchedAt) {
@@ -103,13 +108,34 @@ public final class Processors {
         try {
             Signatures.verify(processor.certificate(), body, signature);
         } catch (SignatureException first) {
-            if (signature == null || processor.fetchedAt().equals(clock.instant())) {
+            if (signature == null || !mayRefresh(settings.getUrl(), processor)) {
                 throw first;
             }
             processor = refresh(settings);
             Signatures.verify(processor.certificate(), body, signature);
         }
         return new Verified(expected, processor.fingerprint(), signature.replaceAll("\\s+", ""));
+    }
+
+    /**
+     * Whether a bad signature may fetch the processor again now: its certificate was fetched at
+     * least {@link #MIN_REFRESH_INTERVAL} ago and no other bad signature claimed a refresh within
+     * that interval (claimed atomically, so concurrent callbacks refresh once).
+     */
+    private boolean mayRefresh(String url, Known processor) {
+        final Instant now = clock.instant();
+        if (processor.fetchedAt().plus(MIN_REFRESH_INTERVAL).isAfter(now)) {
+            return false;
+        }
+        final boolean[] claimed = {false};
+        badSignatureRefreshes.compute(url, (key, last) -> {
+            if (last != null && last.plus(MIN_REFRESH_INTERVAL).isAfter(now)) {
+                return last;
+            }
+            claimed[0] = true;
+            return now;
+        });
+        return claimed[0];
     }
 
     private byte[] fetch(String url, OpenDsrSettings settings) throws IOException {

@@ -46,6 +46,7 @@ public final class FakeProcessor implements AutoCloseable {
     private final List<String> authorizations = new CopyOnWriteArrayList<>();
     private final Deque<int[]> failures = new ConcurrentLinkedDeque<>();
     private final AtomicBoolean forgeResponses = new AtomicBoolean();
+    private final java.util.concurrent.atomic.AtomicInteger discoveryFetches = new java.util.concurrent.atomic.AtomicInteger();
     private final HttpClient client = HttpClient.newHttpClient();
 
     /** A signed body as sent. */
@@ -155,7 +156,13 @@ public final class FakeProcessor implements AutoCloseable {
         }
     }
 
+    /** How many times the discovery document was fetched. */
+    public int discoveryFetches() {
+        return discoveryFetches.get();
+    }
+
     private void discovery(HttpExchange exchange) throws IOException {
+        discoveryFetches.incrementAndGet();
         final String base = "http://127.0.0.1:" + server.getAddress().getPort();
         answer(exchange, 200, ("{\"api_version\":\"2.0\",\"supported_identities\":["
                 + "{\"identity_type\":\"email\",\"identity_format\":\"raw\"},"

@@ -207,7 +207,8 @@ public final class SqlEraser implements SystemEraser {
             eraseFiles(rule, rows, tally);
             final int affected;
             try {
-                affected = rule.rule().getAction() == SqlAction.DELETE ? delete(c, rule, value, rows) : mask(c, rule, rows);
+                affected = rule.rule().getAction() == SqlAction.DELETE ? delete(c, rule, value, rows)
+                        : mask(c, rule, value, rows);
                 c.commit();
             } catch (SQLException | RuntimeException e) {
                 c.rollback();
@@ -306,10 +307,14 @@ public final class SqlEraser implements SystemEraser {
             }
         }
 
-        private int mask(Connection c, SqlSchema.Rule rule, List<Row> rows) throws SQLException {
+        /**
+         * Masks a page of rows, each found by its key and the rule's condition (as the delete is), so a
+         * key shared with another subject's rows does not reach them.
+         */
+        private int mask(Connection c, SqlSchema.Rule rule, String value, List<Row> rows) throws SQLException {
             final List<String> sets = rule.masks().stream().map(m -> m.column().quoted() + " = ?").toList();
             try (PreparedStatement statement = c.prepareStatement("UPDATE " + rule.table() + " SET "
-                    + String.join(", ", sets) + " WHERE " + rule.key() + " = ?")) {
+                    + String.join(", ", sets) + " WHERE " + rule.key() + " = ? AND " + rule.where())) {
                 for (Row row : rows) {
                     int hmac = 0;
                     for (int i = 0; i < rule.masks().size(); i++) {
@@ -330,6 +335,7 @@ public final class SqlEraser implements SystemEraser {
                         }
                     }
                     statement.setObject(rule.masks().size() + 1, row.key());
+                    SqlSchema.bind(statement, rule.masks().size() + 2, rule, value);
                     statement.addBatch();
                 }
                 int affected = 0;

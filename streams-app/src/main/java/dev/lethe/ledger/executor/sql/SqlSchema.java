@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 
 /**
  * A registration's table rules checked against the database's own metadata
@@ -36,12 +37,13 @@ public final class SqlSchema {
             Types.NVARCHAR, Types.LONGNVARCHAR, Types.CLOB, Types.NCLOB);
     private static final Set<Integer> INTEGRAL = Set.of(Types.TINYINT, Types.SMALLINT, Types.INTEGER, Types.BIGINT);
     private static final Set<Integer> DECIMAL = Set.of(Types.NUMERIC, Types.DECIMAL);
+    private static final String UUID_TYPE = "uuid";
 
     private SqlSchema() {
     }
 
-    /** A column as the database describes it. */
-    record Column(String quoted, int type, int size, boolean nullable) {
+    /** A column as the database describes it ({@code typeName}: the database's own name of its type). */
+    record Column(String quoted, int type, String typeName, int size, boolean nullable) {
     }
 
     /** A mask of one column, with the column's type and size. */
@@ -136,7 +138,8 @@ public final class SqlSchema {
 
     /**
      * Binds an identifier value as the type of the column it is compared with; false when the value
-     * cannot be of that type (a non-numeric value for a numeric column: no row can match).
+     * cannot be of that type (a non-numeric value for a numeric column, a value that is not a UUID
+     * for a {@code uuid} column: no row can match).
      */
     static boolean bind(PreparedStatement statement, int index, Rule rule, String value) throws SQLException {
         final int type = rule.boundColumn().type();
@@ -152,6 +155,12 @@ public final class SqlSchema {
             try {
                 statement.setBigDecimal(index, new BigDecimal(value.trim()));
             } catch (NumberFormatException e) {
+                return false;
+            }
+        } else if (UUID_TYPE.equalsIgnoreCase(rule.boundColumn().typeName())) {
+            try {
+                statement.setObject(index, UUID.fromString(value.trim()));
+            } catch (IllegalArgumentException e) {
                 return false;
             }
         } else {
@@ -241,7 +250,8 @@ public final class SqlSchema {
                     continue;
                 }
                 final String column = rs.getString("COLUMN_NAME");
-                columns.put(column, new Column(quote(quote, column), rs.getInt("DATA_TYPE"), rs.getInt("COLUMN_SIZE"),
+                columns.put(column, new Column(quote(quote, column), rs.getInt("DATA_TYPE"), rs.getString("TYPE_NAME"),
+                        rs.getInt("COLUMN_SIZE"),
                         rs.getInt("NULLABLE") != DatabaseMetaData.columnNoNulls));
             }
         }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lethe.avro.CallbackOutcome;
@@ -145,6 +146,51 @@ class SqlEraserTest {
             rs.next();
             assertEquals(IsmsDatabase.email(8), rs.getString("email"), "the neighbour is not masked");
         }
+    }
+
+    @Test
+    void shouldMaskOnlyTheSubjectsRowWhenTheKeyIsSharedWithAnotherSubject() throws Exception {
+        try (Statement s = db.createStatement()) {
+            s.execute("create table account_contact (account_id bigint not null, email varchar(200), name varchar(100));"
+                    + "insert into account_contact values (1, '" + IsmsDatabase.email(7) + "', 'Kim'),"
+                    + " (1, '" + IsmsDatabase.email(8) + "', 'Lee')");
+        }
+        final SystemRegistration shared = withTables("""
+                [{"table": "account_contact", "key": "account_id", "match": {"column": "email", "namespace": "email"},
+                  "action": "mask", "mask": [{"column": "email", "strategy": "hmac"},
+                                             {"column": "name", "strategy": "fixed", "value": "(erased)"}]}]""");
+
+        final Answer answer = eraser(s3Eraser(), 3, NIGHT, 10_000).erase(event(7), shared, (items, detail) -> { });
+
+        assertEquals(CallbackOutcome.DONE, answer.outcome(), answer.detail());
+        assertEquals(1, count("select count(*) from account_contact where name = '(erased)' and email = '"
+                + hmac(IsmsDatabase.email(7)) + "'"), "the subject's row is masked");
+        assertEquals(1, count("select count(*) from account_contact where name = 'Lee' and email = '"
+                + IsmsDatabase.email(8) + "'"), "the other subject sharing the key is not masked");
+    }
+
+    @Test
+    void shouldFindNoRowInAUuidColumnForAValueThatIsNotAUuid() throws Exception {
+        final String device = "6f1c2a3e-9b4d-4c7a-8e2f-0a1b2c3d4e5f";
+        try (Statement s = db.createStatement()) {
+            s.execute("create table device (id bigserial primary key, owner uuid not null);"
+                    + "insert into device (owner) values ('" + device + "')");
+        }
+        final SystemRegistration byUuid = withTables("""
+                [{"table": "device", "key": "id", "match": {"column": "owner", "namespace": "email"},
+                  "action": "delete"}]""");
+        final ErasureEvent byDevice = ErasureEvent.newBuilder(event(7))
+                .setIdentifiers(List.of(new Identifier("email", device))).build();
+
+        final Answer notUuid = eraser(s3Eraser(), 3, NIGHT, 10_000).erase(event(7), byUuid, (items, detail) -> { });
+
+        assertEquals(CallbackOutcome.NOT_FOUND, notUuid.outcome(), notUuid.detail());
+        assertEquals(1, count("select count(*) from device"));
+
+        final Answer uuid = eraser(s3Eraser(), 3, NIGHT, 10_000).erase(byDevice, byUuid, (items, detail) -> { });
+
+        assertEquals(CallbackOutcome.DONE, uuid.outcome(), uuid.detail());
+        assertEquals(0, count("select count(*) from device"), "a uuid value still finds its row");
     }
 
     @Test
@@ -309,6 +355,13 @@ class SqlEraserTest {
             rs.next();
             return rs.getLong(1);
         }
+    }
+
+    /** The ISMS registration with its table rules replaced by {@code tables} (a JSON array). */
+    private static SystemRegistration withTables(String tables) throws Exception {
+        final ObjectNode body = (ObjectNode) SystemsJson.toJson(IsmsDatabase.registration(pg, BATCH));
+        ((ObjectNode) body.get("sql")).set("tables", new ObjectMapper().readTree(tables));
+        return SystemsJson.fromJson(IsmsDatabase.SYSTEM, body);
     }
 
     private static SystemRegistration windowed(SystemRegistration system) {
