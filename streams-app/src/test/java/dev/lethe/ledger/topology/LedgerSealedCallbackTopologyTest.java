@@ -93,6 +93,27 @@ class LedgerSealedCallbackTopologyTest {
     }
 
     @Test
+    void shouldKeepAnEarlySealedCallbackWithoutItsRawTextAndApplyItRedactedAtDispatch() {
+        try (LedgerDriver ledger = new LedgerDriver()) {
+            ledger.register("billing", "user_id", "email");
+            ledger.requests.pipeInput(ID, dev.lethe.avro.ErasureRequested.newBuilder(LedgerDriver.request(ID))
+                    .setGraceDays(1).build());
+            ledger.readKeys();
+            assertEquals(dev.lethe.avro.RequestStatus.SCHEDULED, ledger.state(ID).getStatus());
+
+            ledger.callBack(Sealing.sealCallback(quoting(ledger, DONE), ledger.openKey(ID)));
+
+            assertEquals(1, ledger.domainState(ID).earlyCallbacks().size());
+            assertProducedNoRaw(ledger);
+            ledger.driver.advanceWallClockTime(java.time.Duration.ofDays(1).plus(LedgerProcessor.DUE_SCAN_INTERVAL));
+            final var billing = ledger.state(ID).getSystems().get(0);
+            assertEquals(SystemStatus.DONE, billing.getStatus());
+            assertEquals("deleted the rows of [redacted]", billing.getDetail());
+            assertProducedNoRaw(ledger);
+        }
+    }
+
+    @Test
     void shouldStillApplyACallbackWrittenInTheClear() {
         try (LedgerDriver ledger = new LedgerDriver()) {
             ledger.register("billing", "user_id", "email");
