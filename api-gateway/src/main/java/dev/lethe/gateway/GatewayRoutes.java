@@ -60,7 +60,7 @@ public final class GatewayRoutes {
         decisions(routes, c, confirmation);
         routes.add(Route.of(POST, "/v1/erasures/{id}/systems/{system}/callback", Access.PARTNER,
                         "Report a system's outcome for a request",
-                        new CallbackHandler(guard, c.events(), c.ledger(), confirmation, c.clock()))
+                        new CallbackHandler(guard, c.events(), c.ledger(), confirmation, c.clock(), c.keys()))
                 .withBody(CallbackBody.class, false).answering(202, CallbackHandler.Accepted.class, false)
                 .errors(400, 404, 409, 503));
         routes.add(Route.of(POST, "/v1/erasures/{id}/systems/{system}/identifiers", Access.PARTNER,

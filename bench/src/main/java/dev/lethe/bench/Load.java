@@ -91,7 +91,7 @@ public final class Load implements AutoCloseable {
 
     private static SystemCallback done(String id, String system, Instant at) {
         return new SystemCallback(UUID.randomUUID().toString(), id, system, at, "partner:" + system,
-                CallbackOutcome.DONE, 1L, null, null);
+                CallbackOutcome.DONE, 1L, null, null, null);
     }
 
     private Future<RecordMetadata> send(String topic, byte[] key, byte[] value) {

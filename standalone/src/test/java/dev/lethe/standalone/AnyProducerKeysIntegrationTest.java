@@ -212,6 +212,6 @@ class AnyProducerKeysIntegrationTest {
     private static byte[] callback(String id, String system, Long items) {
         return cluster.serdes().callback().serialize(Topics.CALLBACKS, new SystemCallback(
                 UUID.randomUUID().toString(), id, system, Instant.now(), "partner:" + system, CallbackOutcome.DONE,
-                items, "erased by " + system, null));
+                items, "erased by " + system, null, null));
     }
 }

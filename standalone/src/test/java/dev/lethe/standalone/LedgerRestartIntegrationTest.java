@@ -333,7 +333,7 @@ class LedgerRestartIntegrationTest {
 
     private static SystemCallback callback(String requestId, String system, Long itemsErased) {
         return new SystemCallback(UUID.randomUUID().toString(), requestId, system, Instant.now(),
-                "partner:" + system, CallbackOutcome.DONE, itemsErased, "erased by " + system, null);
+                "partner:" + system, CallbackOutcome.DONE, itemsErased, "erased by " + system, null, null);
     }
 
     /** Sends every callback keyed by its request id, then checks that each was acknowledged. */

@@ -138,8 +138,9 @@ class PrivacyIntegrationTest {
         assertEquals(email, opened.json().path("identifiers").get(0).path("value").asText());
 
         // And every routed system answers
-        answerAll(id, sealedView);
-        answerAll(plainId, plainView);
+        // a partner quoting the subject in its callback text: the gateway seals it under the request's data key
+        answerAll(id, sealedView, "deleted the rows of " + email);
+        answerAll(plainId, plainView, "deleted the rows of " + plainUser);
         api.awaitStatus(id, "COMPLETED");
         api.awaitStatus(plainId, "COMPLETED");
         final Instant finished = Instant.now();
@@ -191,10 +192,10 @@ class PrivacyIntegrationTest {
                         dev.lethe.schemas.crypto.Sealing.bytes(event.getSealed()))))).status());
     }
 
-    private static void answerAll(String id, JsonNode view) {
+    private static void answerAll(String id, JsonNode view, String detail) {
         for (String system : FullFlowIntegrationTest.names(view)) {
             final Response callback = api.post("/v1/erasures/" + id + "/systems/" + system + "/callback",
-                    ApiClient.json(Map.of("outcome", "DONE", "itemsErased", 1)));
+                    ApiClient.json(Map.of("outcome", "DONE", "itemsErased", 1, "detail", detail)));
             assertEquals(202, callback.status(), callback.body());
         }
     }

@@ -23,7 +23,8 @@ import java.util.Set;
  * {@code POST /v1/erasures/{id}/systems/{system}/callback} (the partner of that system, admin,
  * or an approver when the system's mode is {@code manual}, where a DONE or NOT_FOUND needs its
  * evidence in {@code detail}): validates the body, checks that the system is registered (400), that the request
- * exists (404) and, once it is routed, that the system is one of its targets (409), writes a {@link SystemCallback},
+ * exists (404) and, once it is routed, that the system is one of its targets (409), writes a {@link SystemCallback}
+ * (its text sealed under the request's data key when it can, {@link CallbackSealing}),
  * waits for the ledger to apply it and answers {@code 202 {"id", "system", "outcome"}}.
  */
 public final class CallbackHandler implements RoleHandler {
@@ -35,13 +36,16 @@ public final class CallbackHandler implements RoleHandler {
     private final LedgerClient ledger;
     private final Confirmation confirmation;
     private final Clock clock;
+    private final KeyLookup keys;
 
     /** The answer to an accepted callback. */
     public record Accepted(String id, String system, @OneOf(CallbackOutcome.class) String outcome) {
     }
 
+    /** @param keys the data keys the callback's text is sealed under ({@link CallbackSealing}) */
     public CallbackHandler(Guard guard, EventWriter events, LedgerClient ledger, Confirmation confirmation,
-                           Clock clock) {
+                           Clock clock, KeyLookup keys) {
+        this.keys = keys;
         this.guard = guard;
         this.events = events;
         this.ledger = ledger;
@@ -66,7 +70,7 @@ public final class CallbackHandler implements RoleHandler {
             CallbackValidator.requireEvidence(callback);
         }
         requireTarget(id, system);
-        final Written written = events.write(callback);
+        final Written written = events.write(CallbackSealing.sealed(callback, keys));
         confirmation.await(id, written);
         ctx.status(202).json(new Accepted(id, system, callback.getOutcome().name()));
     }

@@ -35,7 +35,7 @@ final class CallbackValidator {
             throw ApiException.badRequest("missing_field", "a RETAINED outcome needs legalBasis", "legalBasis");
         }
         return new SystemCallback(UUID.randomUUID().toString(), requestId, system, now, role.name(), outcome,
-                body.itemsErased(), detail, legalBasis);
+                body.itemsErased(), detail, legalBasis, null);
     }
 
     /** For a manual system: a DONE or NOT_FOUND needs the evidence text in {@code detail}. */

@@ -71,7 +71,7 @@ class KafkaEventWriterTest {
         final MockProducer<byte[], byte[]> producer = producer(true);
         final KafkaEventWriter writer = new KafkaEventWriter(producer, serdes, Duration.ofSeconds(1));
         final SystemCallback callback = new SystemCallback("e-1", ID, "billing", NOW, "partner:billing",
-                CallbackOutcome.DONE, 12L, null, null);
+                CallbackOutcome.DONE, 12L, null, null, null);
 
         final Written written = writer.write(callback);
 
@@ -102,7 +102,7 @@ class KafkaEventWriterTest {
 
         writer.write(request());
         writer.write(new SystemCallback("e-1", ID, "billing", NOW, "partner:billing", CallbackOutcome.DONE, 12L,
-                null, null));
+                null, null, null));
         writer.write(new Decision("e-2", ID, NOW, "approver", new DeadlineExtended("complex", 30)));
         writer.retire("media");
 

@@ -3,8 +3,10 @@ package dev.lethe.schemas.crypto;
 import dev.lethe.avro.ErasureEvent;
 import dev.lethe.avro.ErasureRequested;
 import dev.lethe.avro.Identifier;
+import dev.lethe.avro.SealedCallbackText;
 import dev.lethe.avro.SealedIdentifiers;
 import dev.lethe.avro.SealedRequest;
+import dev.lethe.avro.SystemCallback;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -112,13 +114,50 @@ public final class Sealing {
                 .build();
     }
 
+    /**
+     * {@code callback} with its free text ({@code detail}, {@code legalBasis}, which a partner may
+     * fill with the subject's identifiers) sealed under the request's data key {@code plainKey},
+     * {@code "<requestId>:callback"} as associated data (so it never opens as identifiers); the
+     * clear fields are then null. A callback already sealed is returned as it is.
+     */
+    public static SystemCallback sealCallback(SystemCallback callback, byte[] plainKey) {
+        if (callback.getSealed() != null) {
+            return callback;
+        }
+        final byte[] ciphertext = Aead.seal(plainKey, callbackAssociated(callback.getRequestId()),
+                encode(new SealedCallbackText(callback.getDetail(), callback.getLegalBasis()),
+                        SealedCallbackText.class));
+        return SystemCallback.newBuilder(callback).setDetail(null).setLegalBasis(null)
+                .setSealed(ByteBuffer.wrap(ciphertext)).build();
+    }
+
+    /**
+     * {@code callback} with its sealed free text opened with the request's data key {@code plainKey}
+     * (unchanged when it was never sealed).
+     *
+     * @throws SealException when the key is not the request's or the bytes were altered
+     */
+    public static SystemCallback openCallback(SystemCallback callback, byte[] plainKey) {
+        if (callback.getSealed() == null) {
+            return callback;
+        }
+        final SealedCallbackText text = decode(Aead.open(plainKey, callbackAssociated(callback.getRequestId()),
+                bytes(callback.getSealed())), SealedCallbackText.class);
+        return SystemCallback.newBuilder(callback).setDetail(text.getDetail()).setLegalBasis(text.getLegalBasis())
+                .setSealed(null).build();
+    }
+
+    private static String callbackAssociated(String requestId) {
+        return requestId + ":callback";
+    }
+
     public static byte[] seal(byte[] plainKey, String requestId, SealedIdentifiers values) {
-        return Aead.seal(plainKey, requestId, encode(values));
+        return Aead.seal(plainKey, requestId, encode(values, SealedIdentifiers.class));
     }
 
     /** @throws SealException when the key is not the request's or the bytes were altered */
     public static SealedIdentifiers open(byte[] plainKey, String requestId, byte[] sealed) {
-        return decode(Aead.open(plainKey, requestId, sealed));
+        return decode(Aead.open(plainKey, requestId, sealed), SealedIdentifiers.class);
     }
 
     private static Identifier blank(Identifier identifier) {
@@ -132,11 +171,11 @@ public final class Sealing {
         return out;
     }
 
-    private static byte[] encode(SealedIdentifiers values) {
+    private static <T> byte[] encode(T values, Class<T> type) {
         try {
             final ByteArrayOutputStream out = new ByteArrayOutputStream(128);
             final BinaryEncoder encoder = EncoderFactory.get().binaryEncoder(out, null);
-            new SpecificDatumWriter<>(SealedIdentifiers.class).write(values, encoder);
+            new SpecificDatumWriter<>(type).write(values, encoder);
             encoder.flush();
             return out.toByteArray();
         } catch (IOException e) {
@@ -144,12 +183,12 @@ public final class Sealing {
         }
     }
 
-    private static SealedIdentifiers decode(byte[] bytes) {
+    private static <T> T decode(byte[] bytes, Class<T> type) {
         try {
             final BinaryDecoder decoder = DecoderFactory.get().binaryDecoder(bytes, null);
-            return new SpecificDatumReader<>(SealedIdentifiers.class).read(null, decoder);
+            return new SpecificDatumReader<>(type).read(null, decoder);
         } catch (IOException | RuntimeException e) {
-            throw new SealException("sealed identifiers do not decode (" + e.getClass().getSimpleName() + ")", e);
+            throw new SealException("sealed " + type.getSimpleName() + " does not decode (" + e.getClass().getSimpleName() + ")", e);
         }
     }
 }

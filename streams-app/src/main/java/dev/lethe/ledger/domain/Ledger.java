@@ -596,7 +596,14 @@ public final class Ledger {
                 refuse("too many callbacks waiting for request " + callback.requestId());
                 return;
             }
-            record(new Fact.CallbackKept(now(), callback));
+            // kept redacted: the state (and its changelog) never holds a partner's quote of an identifier
+            record(new Fact.CallbackKept(now(), redacted(callback)));
+        }
+
+        private Callback redacted(Callback callback) {
+            return new Callback(callback.eventId(), callback.requestId(), callback.system(),
+                    callback.at(), callback.actor(), callback.outcome(), callback.itemsErased(),
+                    redactor.redact(callback.detail()), redactor.redact(callback.legalBasis()));
         }
 
         private void applyCallback(Callback callback) {
@@ -613,9 +620,7 @@ public final class Ledger {
                 refuse("system " + target.name() + " is completed by a person: DONE needs the evidence in detail");
                 return;
             }
-            final Callback clean = new Callback(callback.eventId(), callback.requestId(), callback.system(),
-                    callback.at(), callback.actor(), callback.outcome(), callback.itemsErased(),
-                    redactor.redact(callback.detail()), redactor.redact(callback.legalBasis()));
+            final Callback clean = redacted(callback);
             final SystemTarget next = Ledger.evolve(target, clean, clean.detail(), ctx);
             // news that carries evidence (a processor's signed status) is recorded even when nothing else changed
             final boolean evidence = clean.outcome() == Outcome.PROGRESS && clean.detail() != null

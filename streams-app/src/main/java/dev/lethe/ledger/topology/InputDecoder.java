@@ -2,6 +2,7 @@ package dev.lethe.ledger.topology;
 
 import dev.lethe.avro.ErasureRequested;
 import dev.lethe.avro.Identifier;
+import dev.lethe.avro.SystemCallback;
 import dev.lethe.ledger.domain.LedgerEvent;
 import dev.lethe.schemas.LetheSerdes;
 import dev.lethe.schemas.SubjectKeys;
@@ -10,6 +11,7 @@ import dev.lethe.schemas.crypto.SealException;
 import dev.lethe.schemas.crypto.Sealing;
 import dev.lethe.schemas.serde.KeySerde;
 import java.time.Instant;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 
 /**
@@ -42,6 +44,14 @@ final class InputDecoder {
     }
 
     LedgerEvent decode(String topic, byte[] keyBytes, byte[] valueBytes) {
+        return decode(topic, keyBytes, valueBytes, requestId -> null);
+    }
+
+    /**
+     * @param dataKeys a request's data key in the clear, from the state this task keeps (null when
+     *                 it has none: not here, never issued, or destroyed); opens a callback's sealed text
+     */
+    LedgerEvent decode(String topic, byte[] keyBytes, byte[] valueBytes, Function<String, byte[]> dataKeys) {
         final String key = serdes.key().deserialize(topic, keyBytes);
         if (key == null || key.isBlank()) {
             throw new InvalidInputException("record has no key; the key must be the request id");
@@ -54,7 +64,7 @@ final class InputDecoder {
             case Topics.DECISIONS -> new LedgerEvent.Decided(AvroMapping.decision(
                     serdes.decision().deserialize(topic, valueBytes)));
             case Topics.CALLBACKS -> new LedgerEvent.CalledBack(AvroMapping.callback(
-                    serdes.callback().deserialize(topic, valueBytes)));
+                    opened(serdes.callback().deserialize(topic, valueBytes), dataKeys)));
             case Topics.ADMISSIONS -> AvroMapping.gated(serdes.admission().deserialize(topic, valueBytes));
             default -> throw new InvalidInputException("the ledger does not read topic " + topic);
         };
@@ -76,6 +86,27 @@ final class InputDecoder {
             return sealing.openRequest(request);
         } catch (SealException e) {
             throw new InvalidInputException("the sealed identifiers do not open: " + e.getMessage());
+        }
+    }
+
+    /**
+     * A callback whose text the gateway sealed, opened (in memory only) with its request's data key;
+     * without the key here (not this request's partition, or destroyed) its text is dropped. A
+     * plaintext one as it is.
+     */
+    private static SystemCallback opened(SystemCallback callback, Function<String, byte[]> dataKeys) {
+        if (callback.getSealed() == null) {
+            return callback;
+        }
+        try {
+            final byte[] key = callback.getRequestId() == null ? null : dataKeys.apply(callback.getRequestId());
+            if (key == null) {
+                return SystemCallback.newBuilder(callback).setDetail(null).setLegalBasis(null).setSealed(null).build();
+            }
+            return Sealing.openCallback(callback, key);
+        } catch (SealException e) {
+            throw new InvalidInputException("the sealed callback text does not open with request "
+                    + callback.getRequestId() + "'s data key: " + e.getMessage());
         }
     }
 

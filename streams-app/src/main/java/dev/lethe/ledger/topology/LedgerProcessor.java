@@ -141,7 +141,7 @@ final class LedgerProcessor extends ContextualProcessor<byte[], byte[], Object, 
         final RecordMetadata source = context().recordMetadata().orElseThrow();
         final LedgerEvent event;
         try {
-            event = decoder.decode(source.topic(), record.key(), record.value());
+            event = decoder.decode(source.topic(), record.key(), record.value(), this::plainDataKey);
         } catch (SerializationException | InvalidInputException e) {
             deadLetter(record, source, e.getMessage());
             applied.record(source.topic(), source.partition(), source.offset());
@@ -268,6 +268,13 @@ final class LedgerProcessor extends ContextualProcessor<byte[], byte[], Object, 
     }
 
     /** The request's stored state: from {@link RecentStates} when this task touched it lately, else the store. */
+    /** The data key of a request stored here, in the clear (null: not here, or no key); opens sealed callback text. */
+    private byte[] plainDataKey(String requestId) {
+        final RequestState state = stored(requestId);
+        final WrappedKey key = state == null ? null : state.dataKey();
+        return key == null ? null : privacy.sealing().unwrap(new KeyWrapper.Wrapped(key.kekId(), key.wrapped()));
+    }
+
     private RequestState stored(String requestId) {
         final RequestState recentState = recent.get(requestId);
         if (recentState != null) {

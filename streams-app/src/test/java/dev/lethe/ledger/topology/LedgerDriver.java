@@ -231,6 +231,11 @@ final class LedgerDriver implements AutoCloseable {
         }
     }
 
+    /** The plain data key of request {@code id} as read from {@code erasure.keys} by {@link #readKeys()} (null if none). */
+    byte[] openKey(String id) {
+        return openKeys.get(id);
+    }
+
     /** The value bytes a dead letter holds, opened with its data key (sealed under it by the ledger). */
     byte[] openedValue(DeadLetter letter) {
         readKeys();
