@@ -57,7 +57,8 @@ import org.slf4j.LoggerFactory;
  *       {@code view=public}, the public view, marked by the {@value #VIEW_HEADER} header),
  *       {@code .../audit}, {@code .../certificate}: answered by the key's owner, forwarded once;</li>
  *   <li>{@code GET /internal/v1/requests} (lists) and {@code GET /internal/v1/stats}: fanned out
- *       to every instance with the partitions it owns, and merged;</li>
+ *       to every instance with the partitions it owns, and merged (counts summed, each system's
+ *       oldest open obligation the earliest);</li>
  *   <li>{@code POST /internal/v1/subjects/lookup}: answered by the owner of the subject key;
  *       {@code .../lookup-batch}: many subjects at once, each asked of its owner (one forwarded
  *       batch per owner);</li>
