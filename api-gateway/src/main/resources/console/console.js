@@ -238,11 +238,12 @@ function reasons(attention) {
 }
 
 function backlogTable(systems, stats) {
-  const names = new Set([...systems.map((s) => s.name), ...Object.keys(stats.pendingBySystem)]);
+  const names = new Set([...systems.map((s) => s.name), ...Object.keys(stats.pendingBySystem), ...Object.keys(stats.oldestBySystem || {})]);
   const byName = Object.fromEntries(systems.map((s) => [s.name, s]));
   return h("table", { id: "backlog" },
     h("tr", {}, h("th", {}, "system"), h("th", {}, "owner"), h("th", {}, "mode"), h("th", { class: "num" }, "SLA (days)"),
-      h("th", { class: "num" }, "open obligations"), h("th", { class: "num" }, "answered"),
+      h("th", { class: "num" }, "open obligations"), h("th", { class: "num" }, "oldest obligation"),
+      h("th", { class: "num" }, "answered"),
       h("th", { class: "num" }, "average answer time")),
     [...names].sort().map((name) => {
       const s = byName[name];
@@ -250,8 +251,18 @@ function backlogTable(systems, stats) {
         h("td", {}, h("a", { href: "#/requests?system=" + enc(name) + "&open=true" }, name), s ? null : badge("retired")),
         h("td", {}, s ? s.owner : "—"), h("td", {}, s ? s.mode : "—"), h("td", { class: "num" }, s ? s.slaDays : "—"),
         h("td", { class: "num backlog" }, stats.pendingBySystem[name] || 0),
+        h("td", { class: "num oldest" }, oldestObligation(stats, name)),
         h("td", { class: "num" }, answered(stats, name)), h("td", { class: "num" }, answerTime(stats, name)));
     }));
+}
+
+/** A system's oldest open obligation: its age, linking to the request that owes it. */
+function oldestObligation(stats, name) {
+  const oldest = (stats.oldestBySystem || {})[name];
+  if (!oldest) { return "—"; }
+  const s = oldest.ageSeconds;
+  const age = s < 3600 ? Math.floor(s / 60) + " min" : s < 172800 ? Math.floor(s / 3600) + " h" : Math.floor(s / 86400) + " d";
+  return h("a", { href: "#/request/" + enc(oldest.requestId), title: "owed since " + oldest.since }, age);
 }
 
 function answered(stats, name) {

@@ -226,7 +226,8 @@ public final class GatewayRoutes {
         routes.add(Route.of(GET, "/v1/stats", Access.ANY_ROLE,
                         "The programme at a glance, from the ledger's running counts: open, overdue, due this week, "
                                 + "waiting for approval, needing a person, completed (this month), what each system "
-                                + "owes and how fast it answers, and the requests filed and finished on each of the "
+                                + "owes, its oldest open obligation and how fast it answers, and the requests filed and "
+                                + "finished on each of the "
                                 + "last 30 days",
                         new StatsHandler(c.ledger(), c.clock())).answering(200, StatsHandler.Stats.class, false).errors(503));
     }

@@ -103,6 +103,37 @@ class ConsoleApiTest {
     }
 
     @Test
+    void shouldGiveEachSystemsOldestOpenObligationWithItsAge() {
+        fixture.ledger.stats = """
+                {"byStatus": {"IN_PROGRESS": 2}, "pendingBySystem": {"billing": 2, "crm": 1},
+                 "oldestBySystem": {"billing": {"since": "2026-02-17T10:15:30.123Z", "requestId": "r-old"},
+                                    "crm": {"since": "2026-03-01T09:15:30.123Z", "requestId": "r-new"},
+                                    "broken": {"requestId": "r-x"}},
+                 "instances": [{"server": "ledger-1:8082", "state": "RUNNING"}]}""";
+        JavalinTest.test(fixture.app(), (server, client) -> {
+            final JsonNode oldest = json(get(client, "/v1/stats", SUBMITTER)).path("oldestBySystem");
+
+            assertEquals("r-old", oldest.path("billing").path("requestId").asText());
+            assertEquals("2026-02-17T10:15:30.123Z", oldest.path("billing").path("since").asText());
+            assertEquals(12 * 86400, oldest.path("billing").path("ageSeconds").asLong(), "12 days before the fixture's now");
+            assertEquals(3600, oldest.path("crm").path("ageSeconds").asLong());
+            assertFalse(oldest.has("broken"), "an entry without a time is no obligation to show");
+        });
+    }
+
+    @Test
+    void shouldLeaveTheOldestObligationsOutWhenTheLedgerKeepsNone() {
+        fixture.ledger.stats = """
+                {"byStatus": {"IN_PROGRESS": 1}, "pendingBySystem": {"billing": 1}}""";
+        JavalinTest.test(fixture.app(), (server, client) -> {
+            final JsonNode stats = json(get(client, "/v1/stats", SUBMITTER));
+
+            assertTrue(stats.path("oldestBySystem").isObject());
+            assertEquals(0, stats.path("oldestBySystem").size());
+        });
+    }
+
+    @Test
     void shouldAnswerUnavailableWhenTheLedgerCannotCount() {
         fixture.ledger.statsFailure = ApiException.unavailable("the ledger is REBALANCING", 1);
         JavalinTest.test(fixture.app(), (server, client) -> {

@@ -199,7 +199,12 @@ class ConsoleBrowserIntegrationTest {
         assertEquals(3, filed, "the three requests filed today through the API; the overdue one is 50 days old");
         assertTrue(text(By.id("daily")).contains("filed (" + filed + ")"), text(By.id("daily")));
         assertEquals("1", stats.path("answersBySystem").path("paper-archive").path("answered").asText());
-        assertEquals("1", text(By.cssSelector("#backlog tr[data-system='paper-archive'] td:nth-child(6)")));
+        assertEquals("1", text(By.cssSelector("#backlog tr[data-system='paper-archive'] td:nth-child(7)")));
+        assertEquals(overdue, stats.path("oldestBySystem").path("billing").path("requestId").asText(),
+                "the request filed 50 days ago is billing's oldest open obligation");
+        final WebElement oldest = visible(By.cssSelector("#backlog tr[data-system='billing'] .oldest a"));
+        assertEquals("50 d", oldest.getText());
+        assertTrue(oldest.getAttribute("href").endsWith("#/request/" + overdue), oldest.getAttribute("href"));
         assertEquals("1", figure("tile-overdue"));
         assertEquals("1", figure("tile-approval"));
         assertEquals(stats.path("pendingBySystem").path("paper-archive").asText(),

@@ -7,6 +7,8 @@ import dev.lethe.gateway.ledger.LedgerClient;
 import dev.lethe.gateway.ledger.LedgerJson;
 import io.javalin.http.Context;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -20,7 +22,7 @@ import java.util.TreeMap;
  * (its cluster-wide stats, the same figures as {@code /metrics}), never by paging requests:
  * requests by status, the open ones, those past their deadline, waiting for approval, needing a
  * person (in all and by reason), completed, due within a week, completed this month, what each
- * system still owes and how fast it answers, and the requests filed and finished on each of the last 30 days. The
+ * system still owes, its oldest open obligation and how fast it answers, and the requests filed and finished on each of the last 30 days. The
  * ledger's instance list stays internal.
  */
 public final class StatsHandler implements RoleHandler {
@@ -51,11 +53,19 @@ public final class StatsHandler implements RoleHandler {
      *                        final status) and completed each day
      * @param answersBySystem per system, how many requests it has answered (DONE, NOT_FOUND, RETAINED) and
      *                        the average time from a request's filing to its answer
+     * @param oldestBySystem  per system, its oldest open obligation (the earliest over the ledger's instances)
      */
     public record Stats(Map<String, Long> byStatus, long open, long overdue, long pendingApproval,
                         long needsAttention, Map<String, Long> attention, long completed,
                         Map<String, Long> pendingBySystem, long dueThisWeek, long completedThisMonth,
-                        List<Day> daily, Map<String, Answers> answersBySystem) {
+                        List<Day> daily, Map<String, Answers> answersBySystem, Map<String, Oldest> oldestBySystem) {
+    }
+
+    /**
+     * A system's oldest open obligation: since when it is owed (the request's filing, or the
+     * sending of a replayed or covered obligation), by which request, and its age in seconds.
+     */
+    public record Oldest(Instant since, String requestId, long ageSeconds) {
     }
 
     /** A system's settled answers and their average time, in seconds, since the request was filed. */
@@ -73,11 +83,12 @@ public final class StatsHandler implements RoleHandler {
 
     @Override
     public void handle(Context ctx, Role role) {
-        ctx.json(of(LedgerJson.parse(ledger.stats()), LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC)));
+        ctx.json(of(LedgerJson.parse(ledger.stats()), clock.instant()));
     }
 
-    /** The answer computed from the ledger's stats, on {@code today} (UTC). */
-    static Stats of(JsonNode stats, LocalDate today) {
+    /** The answer computed from the ledger's stats, at {@code now}. */
+    static Stats of(JsonNode stats, Instant now) {
+        final LocalDate today = LocalDate.ofInstant(now, ZoneOffset.UTC);
         final Map<String, Long> byStatus = counts(stats.path("byStatus"));
         final long open = byStatus.entrySet().stream().filter(e -> !FINISHED.contains(e.getKey()))
                 .mapToLong(Map.Entry::getValue).sum();
@@ -94,7 +105,21 @@ public final class StatsHandler implements RoleHandler {
         return new Stats(byStatus, open, stats.path("overdue").asLong(0),
                 byStatus.getOrDefault("PENDING_APPROVAL", 0L), stats.path("needsAttention").asLong(0),
                 counts(stats.path("attention")), completed(byStatus), counts(stats.path("pendingBySystem")),
-                stats.path("dueSoon").asLong(0), completedThisMonth, daily, answers(stats.path("answersBySystem")));
+                stats.path("dueSoon").asLong(0), completedThisMonth, daily, answers(stats.path("answersBySystem")),
+                oldest(stats.path("oldestBySystem"), now));
+    }
+
+    private static Map<String, Oldest> oldest(JsonNode bySystem, Instant now) {
+        final Map<String, Oldest> oldest = new TreeMap<>();
+        bySystem.fields().forEachRemaining(system -> {
+            final String since = system.getValue().path("since").asText("");
+            final String requestId = system.getValue().path("requestId").asText("");
+            if (!since.isEmpty() && !requestId.isEmpty()) {
+                final Instant at = Instant.parse(since);
+                oldest.put(system.getKey(), new Oldest(at, requestId, Math.max(0, Duration.between(at, now).toSeconds())));
+            }
+        });
+        return oldest;
     }
 
     private static Map<String, Answers> answers(JsonNode bySystem) {

@@ -304,6 +304,11 @@ public final class LedgerQueries {
         return scans.stats(partitions, now);
     }
 
+    /** Per system, its oldest open obligation over this instance's {@code partitions}. Throws if it no longer owns one. */
+    public Map<String, OldestObligation> localOldestOwed(Set<Integer> partitions) {
+        return scans.oldestOwed(partitions);
+    }
+
     /** A subject's pseudonym and its requests (found on the instance owning that subject key). */
     public record Subject(String subjectKey, Lookup<List<SubjectEntry>> entries) {
     }

@@ -129,6 +129,35 @@ final class LocalScans {
         return totals;
     }
 
+    /**
+     * Per system, its oldest open obligation over {@code partitions}: the first entry of its range
+     * of the {@code owed-since} index in each partition (one short scan per system), the earliest kept.
+     */
+    Map<String, OldestObligation> oldestOwed(Collection<Integer> partitions) {
+        final Map<String, OldestObligation> oldest = new TreeMap<>();
+        for (int partition : partitions) {
+            OldestObligation.mergeInto(oldest, oldestOwed(store(LedgerNames.OWED_SINCE_STORE, partition)));
+        }
+        return oldest;
+    }
+
+    /** Each system's first entry in one partition's {@code owed-since} index, skipping the rest of its range. */
+    static Map<String, OldestObligation> oldestOwed(ReadOnlyKeyValueStore<String, String> owed) {
+        final Map<String, OldestObligation> oldest = new TreeMap<>();
+        String from = IndexKeys.owedAll();
+        while (true) {
+            try (KeyValueIterator<String, String> it = owed.range(from, IndexKeys.owedAllEnd())) {
+                if (!it.hasNext()) {
+                    return oldest;
+                }
+                final KeyValue<String, String> first = it.next();
+                final String system = IndexKeys.owedSystem(first.key);
+                oldest.put(system, new OldestObligation(IndexKeys.owedSince(first.key), first.value));
+                from = IndexKeys.owedLast(system);
+            }
+        }
+    }
+
     private static long count(ReadOnlyKeyValueStore<String, String> index, String from, String to) {
         long count = 0;
         try (KeyValueIterator<String, String> it = index.range(from, to)) {

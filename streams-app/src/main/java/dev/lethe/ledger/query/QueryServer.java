@@ -57,7 +57,8 @@ import org.slf4j.LoggerFactory;
  *       {@code view=public}, the public view, marked by the {@value #VIEW_HEADER} header),
  *       {@code .../audit}, {@code .../certificate}: answered by the key's owner, forwarded once;</li>
  *   <li>{@code GET /internal/v1/requests} (lists) and {@code GET /internal/v1/stats}: fanned out
- *       to every instance with the partitions it owns, and merged;</li>
+ *       to every instance with the partitions it owns, and merged (counts summed, each system's
+ *       oldest open obligation the earliest);</li>
  *   <li>{@code POST /internal/v1/subjects/lookup}: answered by the owner of the subject key;
  *       {@code .../lookup-batch}: many subjects at once, each asked of its owner (one forwarded
  *       batch per owner);</li>
@@ -435,7 +436,7 @@ public final class QueryServer implements AutoCloseable {
     }
 
     /** One instance's counts, as it answers a fan-out. */
-    record LocalStats(String server, String state, Map<String, Long> counts) {
+    record LocalStats(String server, String state, Map<String, Long> counts, Map<String, OldestObligation> oldest) {
     }
 
     private void stats(Context ctx) {
@@ -457,10 +458,12 @@ public final class QueryServer implements AutoCloseable {
         final Map<String, Long> filedByDay = new TreeMap<>();
         final Map<String, Map<String, Long>> finishedByDay = new TreeMap<>();
         final Map<String, Map<String, Long>> answers = new TreeMap<>();
+        final Map<String, OldestObligation> oldest = new TreeMap<>();
         final String firstDay = LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC).minusDays(DAYS_SHOWN - 1).toString();
         final List<Map<String, String>> instances = new ArrayList<>();
         for (LocalStats part : parts) {
             instances.add(Map.of("server", part.server(), "state", part.state()));
+            OldestObligation.mergeInto(oldest, part.oldest());
             for (Map.Entry<String, Long> count : part.counts().entrySet()) {
                 if (count.getKey().startsWith("answered|") || count.getKey().startsWith("answerSeconds|")) {
                     final int bar = count.getKey().indexOf('|');
@@ -493,6 +496,7 @@ public final class QueryServer implements AutoCloseable {
         body.put("filedByDay", filedByDay);
         body.put("finishedByDay", finishedByDay);
         body.put("answersBySystem", answers);
+        body.put("oldestBySystem", oldest);
         body.put("instances", instances);
         json(ctx, 200, body);
     }
@@ -517,7 +521,7 @@ public final class QueryServer implements AutoCloseable {
 
     private LocalStats localStats(Set<Integer> partitions) {
         return new LocalStats(queries.self().host() + ":" + queries.self().port(), queries.state().name(),
-                queries.localStats(partitions, clock.instant()));
+                queries.localStats(partitions, clock.instant()), queries.localOldestOwed(partitions));
     }
 
     /**

@@ -11,6 +11,8 @@ public final class IndexKeys {
 
     private static final char SEPARATOR = '|';
     private static final String ZEROS = "0000000000000000000";
+    private static final String OWED = "owed|";
+    private static final String OBLIGATION = "obligation|";
 
     private IndexKeys() {
     }
@@ -48,6 +50,48 @@ public final class IndexKeys {
 
     public static String subjectLast(String subjectKey) {
         return subjectKey + (char) (SEPARATOR + 1);
+    }
+
+    /**
+     * One open obligation of {@code system} in the {@code owed-since} index:
+     * {@code owed|<system>|<since, earliest first>|<request id>}, so the first key of the
+     * system's range ({@link #owedFirst}, {@link #owedLast}) is its oldest open obligation.
+     */
+    public static String owed(String system, Instant since, String requestId) {
+        return owedFirst(system) + earliestFirst(since, requestId);
+    }
+
+    public static String owedFirst(String system) {
+        return OWED + system + SEPARATOR;
+    }
+
+    public static String owedLast(String system) {
+        return OWED + system + (char) (SEPARATOR + 1);
+    }
+
+    /** Where every system's obligations lie: {@code [owedAll(), owedAllEnd())}. */
+    public static String owedAll() {
+        return OWED;
+    }
+
+    public static String owedAllEnd() {
+        return OWED.substring(0, OWED.length() - 1) + (char) (SEPARATOR + 1);
+    }
+
+    /** The system of an {@link #owed} key. */
+    public static String owedSystem(String owedKey) {
+        return owedKey.substring(OWED.length(), owedKey.indexOf(SEPARATOR, OWED.length()));
+    }
+
+    /** The time since which an {@link #owed} key's obligation is open. */
+    public static Instant owedSince(String owedKey) {
+        final int start = owedKey.indexOf(SEPARATOR, OWED.length()) + 1;
+        return Instant.ofEpochMilli(Long.parseLong(owedKey.substring(start, start + ZEROS.length())));
+    }
+
+    /** The entry of the {@code owed-since} index that remembers the {@link #owed} key of one obligation. */
+    static String owedEntry(String requestId, String system) {
+        return OBLIGATION + requestId + SEPARATOR + system;
     }
 
     /** {@code value} (not negative) as 19 digits, zero-padded: on the hot path, so not String.format. */

@@ -11,6 +11,7 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.EnumSet;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -42,13 +43,16 @@ final class Indexes {
     private final KeyValueStore<String, String> byFinished;
     private final KeyValueStore<String, String> openByDeadline;
     private final KeyValueStore<String, Long> stats;
+    private final KeyValueStore<String, String> owedSince;
 
     Indexes(KeyValueStore<String, String> byRequested, KeyValueStore<String, String> byFinished,
-            KeyValueStore<String, String> openByDeadline, KeyValueStore<String, Long> stats) {
+            KeyValueStore<String, String> openByDeadline, KeyValueStore<String, Long> stats,
+            KeyValueStore<String, String> owedSince) {
         this.byRequested = byRequested;
         this.byFinished = byFinished;
         this.openByDeadline = openByDeadline;
         this.stats = stats;
+        this.owedSince = owedSince;
     }
 
     static String statusKey(RequestStatus status) {
@@ -113,6 +117,7 @@ final class Indexes {
         owed(before).forEach((system, count) -> owed.merge(system, -count, Integer::sum));
         owed.forEach((system, delta) -> add(owedKey(system), delta));
         countAnswers(before, after);
+        indexObligations(before, after);
         final List<Attention> oldAttention = before == null ? List.of() : before.attention();
         if (!oldAttention.equals(after.attention())) {
             add(ATTENTION, (after.attention().isEmpty() ? 0 : 1) - (oldAttention.isEmpty() ? 0 : 1));
@@ -144,6 +149,62 @@ final class Indexes {
                         Math.max(0, system.updatedAt().getEpochSecond() - after.requestedAt().getEpochSecond()));
             }
         }
+    }
+
+    /**
+     * Keeps the {@code owed-since} index: an entry per open obligation, added when it opens (since
+     * the request's filing, or for a replayed or covered obligation of a finished request since
+     * it was sent) and removed, through the key it remembers, when it settles or the request ends.
+     */
+    private void indexObligations(RequestState before, RequestState after) {
+        final Set<String> was = obligations(before);
+        final Set<String> open = obligations(after);
+        if (was.equals(open)) {
+            return; // the usual callback or reminder
+        }
+        final String id = after.requestId();
+        for (String system : was) {
+            if (!open.contains(system)) {
+                final String entry = IndexKeys.owedEntry(id, system);
+                final String key = owedSince.get(entry);
+                if (key != null) {
+                    owedSince.delete(key);
+                    owedSince.delete(entry);
+                }
+            }
+        }
+        for (SystemTarget target : after.systems()) {
+            if (open.contains(target.name()) && !was.contains(target.name())) {
+                final Instant since = FINISHED.contains(after.status()) && target.updatedAt() != null
+                        ? target.updatedAt() : after.requestedAt();
+                final String key = IndexKeys.owed(target.name(), since == null ? after.updatedAt() : since, id);
+                owedSince.put(key, id);
+                owedSince.put(IndexKeys.owedEntry(id, target.name()), key);
+            }
+        }
+    }
+
+    /**
+     * The systems {@code state} holds an open obligation of: every unsettled target of an
+     * unfinished request (as {@code owed|<system>} counts them), and the replayed or covered
+     * targets of a completed request still waiting for an answer.
+     */
+    private static Set<String> obligations(RequestState state) {
+        final Set<String> systems = new HashSet<>();
+        if (state == null || state.status() == null) {
+            return systems;
+        }
+        final boolean finished = FINISHED.contains(state.status());
+        if (finished && state.status() != RequestStatus.COMPLETED
+                && state.status() != RequestStatus.COMPLETED_WITH_EXCEPTIONS) {
+            return systems;
+        }
+        for (SystemTarget target : state.systems()) {
+            if (!SETTLED.contains(target.status()) && !(finished && target.status() == SystemStatus.FAILED)) {
+                systems.add(target.name());
+            }
+        }
+        return systems;
     }
 
     private static boolean settled(RequestState state, String system) {

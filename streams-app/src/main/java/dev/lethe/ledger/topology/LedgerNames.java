@@ -16,6 +16,12 @@ public final class LedgerNames {
     public static final String BY_FINISHED_STORE = "by-finished";
     /** Unfinished request ids by deadline, earliest first: the overdue ones are a range up to now. */
     public static final String OPEN_BY_DEADLINE_STORE = "open-by-deadline";
+    /**
+     * Every open obligation of a system (an unfinished request's unsettled target, or a replayed or
+     * covered one of a finished request), oldest first per system: {@link IndexKeys#owed} → request
+     * id, and {@code obligation|<request id>|<system>} → that key.
+     */
+    public static final String OWED_SINCE_STORE = "owed-since";
     /** Running counts per task: {@code status|<STATUS>} and {@code owed|<system>}. */
     public static final String STATS_STORE = "stats";
     /** The subject index: {@code <subject key>|<request id>} → {@code SubjectEntry}. */

@@ -123,7 +123,8 @@ final class LedgerProcessor extends ContextualProcessor<byte[], byte[], Object, 
         indexes = new Indexes(context.getStateStore(LedgerNames.BY_REQUESTED_STORE),
                 context.getStateStore(LedgerNames.BY_FINISHED_STORE),
                 context.getStateStore(LedgerNames.OPEN_BY_DEADLINE_STORE),
-                context.getStateStore(LedgerNames.STATS_STORE));
+                context.getStateStore(LedgerNames.STATS_STORE),
+                context.getStateStore(LedgerNames.OWED_SINCE_STORE));
         context.schedule(DUE_SCAN_INTERVAL, PunctuationType.WALL_CLOCK_TIME, this::wakeDue);
         context.schedule(REWRAP_INTERVAL, PunctuationType.WALL_CLOCK_TIME, this::rewrapPass);
         final ReadOnlyKeyValueStore<String, byte[]> registry = context.getStateStore(LedgerNames.SYSTEMS_STORE);

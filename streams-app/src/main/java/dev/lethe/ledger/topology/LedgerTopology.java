@@ -135,7 +135,8 @@ public final class LedgerTopology {
         public Set<StoreBuilder<?>> stores() {
             return Set.of(ledgerStore(serdes, privacy), auditStore(serdes), dueStore(),
                     indexStore(LedgerNames.BY_REQUESTED_STORE), indexStore(LedgerNames.BY_FINISHED_STORE),
-                    indexStore(LedgerNames.OPEN_BY_DEADLINE_STORE), statsStore());
+                    indexStore(LedgerNames.OPEN_BY_DEADLINE_STORE), indexStore(LedgerNames.OWED_SINCE_STORE),
+                    statsStore());
         }
     }
 

@@ -146,6 +146,71 @@ class LedgerIndexesTest {
     }
 
     @Test
+    void shouldIndexEachSystemsOldestOpenObligationFirstAndMoveOnWhenItSettles() {
+        try (LedgerDriver ledger = new LedgerDriver()) {
+            ledger.register("billing", "user_id");
+            ledger.register("crm", "email");
+            ledger.requests.pipeInput(SECOND, withMinutes(SECOND, "u-2", 5));
+            ledger.requests.pipeInput(FIRST, LedgerDriver.request(FIRST, "u-1"));
+            final KeyValueStore<String, String> owed = ledger.driver.getKeyValueStore(LedgerNames.OWED_SINCE_STORE);
+
+            assertEquals(List.of(FIRST, SECOND), owedBy(owed, "billing"), "the earliest filed first, whatever the order of arrival");
+            assertEquals(LedgerDriver.START, IndexKeys.owedSince(first(owed, "billing")));
+
+            ledger.callBack(ledger.callback(FIRST, "billing", DONE, 1L));
+
+            assertEquals(List.of(SECOND), owedBy(owed, "billing"), "billing's oldest moves on once it has answered");
+            assertEquals(LedgerDriver.START.plusSeconds(300), IndexKeys.owedSince(first(owed, "billing")));
+            assertEquals(List.of(FIRST, SECOND), owedBy(owed, "crm"), "crm still owes both");
+
+            ledger.callBack(ledger.callback(FIRST, "crm", DONE, 1L));
+            ledger.callBack(ledger.callback(SECOND, "billing", DONE, 1L));
+
+            assertEquals(List.of(), owedBy(owed, "billing"));
+            assertEquals(List.of(SECOND), owedBy(owed, "crm"));
+        }
+    }
+
+    @Test
+    void shouldCountAReplayedObligationOfAFinishedRequestFromItsReplayUntilItIsAnswered() {
+        try (LedgerDriver ledger = new LedgerDriver()) {
+            ledger.register("billing", "user_id");
+            ledger.file(FIRST, "u-1");
+            ledger.callBack(ledger.callback(FIRST, "billing", DONE, 1L));
+            final KeyValueStore<String, String> owed = ledger.driver.getKeyValueStore(LedgerNames.OWED_SINCE_STORE);
+            assertEquals(List.of(), owedBy(owed, "billing"));
+
+            ledger.driver.advanceWallClockTime(java.time.Duration.ofDays(3));
+            ledger.decide(FIRST, new dev.lethe.avro.Replayed("billing", "restored from a backup"));
+
+            assertEquals(List.of(FIRST), owedBy(owed, "billing"), "the finished request owes billing again");
+            assertEquals(ledger.domainState(FIRST).system("billing").orElseThrow().updatedAt(),
+                    IndexKeys.owedSince(first(owed, "billing")), "owed since the replay, not since the filing");
+            assertTrue(IndexKeys.owedSince(first(owed, "billing")).isAfter(LedgerDriver.START.plus(java.time.Duration.ofDays(2))));
+
+            ledger.callBack(ledger.callback(FIRST, "billing", DONE, 1L));
+
+            assertEquals(List.of(), owedBy(owed, "billing"));
+            assertEquals(List.of(), values(owed), "nothing of an answered obligation is left behind");
+        }
+    }
+
+    /** The requests {@code system} owes, oldest first: one range scan of its prefix. */
+    private static List<String> owedBy(KeyValueStore<String, String> owed, String system) {
+        final List<String> ids = new ArrayList<>();
+        try (KeyValueIterator<String, String> it = owed.range(IndexKeys.owedFirst(system), IndexKeys.owedLast(system))) {
+            it.forEachRemaining((KeyValue<String, String> entry) -> ids.add(entry.value));
+        }
+        return ids;
+    }
+
+    private static String first(KeyValueStore<String, String> owed, String system) {
+        try (KeyValueIterator<String, String> it = owed.range(IndexKeys.owedFirst(system), IndexKeys.owedLast(system))) {
+            return it.next().key;
+        }
+    }
+
+    @Test
     void shouldKeepEverySubjectsRequestsInTheSubjectIndex() {
         try (LedgerDriver ledger = new LedgerDriver()) {
             ledger.register("billing", "user_id");
