@@ -1,7 +1,5 @@
 package dev.lethe.ledger.executor;
 
-import dev.lethe.schemas.crypto.KeyRing;
-import dev.lethe.schemas.crypto.KeyWrapper;
 import dev.lethe.ledger.executor.http.HttpEraser;
 import dev.lethe.ledger.executor.opendsr.OpenDsrExecutor;
 import dev.lethe.ledger.executor.s3.S3Clients;
@@ -9,8 +7,11 @@ import dev.lethe.ledger.executor.s3.S3Eraser;
 import dev.lethe.ledger.executor.sql.SqlCredentials;
 import dev.lethe.ledger.executor.sql.SqlEraser;
 import dev.lethe.schemas.LetheSerdes;
+import dev.lethe.schemas.crypto.KeyRing;
+import dev.lethe.schemas.crypto.KeyWrapper;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.CommonClientConfigs;
@@ -44,7 +45,7 @@ public final class ExecutorGroup implements AutoCloseable {
         final List<ExecutorLoop> loops = new ArrayList<>();
         final List<AutoCloseable> resources = new ArrayList<>();
         final Map<String, Object> kafka = Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        if (java.util.Arrays.stream(ExecutorKind.values()).noneMatch(settings::enabled)) {
+        if (Arrays.stream(ExecutorKind.values()).noneMatch(settings::enabled)) {
             return new ExecutorGroup(List.of(), List.of());
         }
         try {
@@ -68,8 +69,8 @@ public final class ExecutorGroup implements AutoCloseable {
                     eraser = new HttpEraser(settings.retryBase());
                 }
                 final String group = applicationId + "-executor-" + kind.id();
-                loops.add(new ExecutorLoop(kind, new OpeningEraser(eraser, ring::find), lookup, serdes, Clock.systemUTC(), kafka, group,
-                        group + "-" + instanceId, settings.maxPollInterval()).start());
+                loops.add(new ExecutorLoop(kind, new OpeningEraser(eraser, ring::find), lookup, serdes,
+                        Clock.systemUTC(), kafka, group, group + "-" + instanceId, settings.maxPollInterval()).start());
             }
         } catch (RuntimeException e) {
             new ExecutorGroup(loops, resources).close();
