@@ -101,7 +101,7 @@ class TopicContractsTest {
      * A registry whose first registration waits (up to 5 s) for a second one to begin, and that
      * counts how many are in flight at once: one after another, the most is 1.
      */
-    private static final class InFlight implements SchemaRegistryClient {
+    private static final class InFlight implements Forwarding {
         private final SchemaRegistryClient delegate;
         private final CountDownLatch second = new CountDownLatch(2);
         private final AtomicInteger now = new AtomicInteger();
@@ -109,6 +109,11 @@ class TopicContractsTest {
 
         InFlight(SchemaRegistryClient delegate) {
             this.delegate = delegate;
+        }
+
+        @Override
+        public SchemaRegistryClient delegate() {
+            return delegate;
         }
 
         int most() {
@@ -129,24 +134,30 @@ class TopicContractsTest {
                 now.decrementAndGet();
             }
         }
-
-        @Override
-        public Schema schemaById(int id) {
-            return delegate.schemaById(id);
-        }
-
-        @Override
-        public Optional<Compatibility> compatibility(String subject) {
-            return delegate.compatibility(subject);
-        }
-
-        @Override
-        public void setCompatibility(String subject, Compatibility level) {
-            delegate.setCompatibility(subject, level);
-        }
     }
 
     private record Registration(String subject, Schema schema) {
+    }
+
+    /** A test registry that answers everything but {@code register} from {@link #delegate()}. */
+    private interface Forwarding extends SchemaRegistryClient {
+
+        SchemaRegistryClient delegate();
+
+        @Override
+        default Schema schemaById(int id) {
+            return delegate().schemaById(id);
+        }
+
+        @Override
+        default Optional<Compatibility> compatibility(String subject) {
+            return delegate().compatibility(subject);
+        }
+
+        @Override
+        default void setCompatibility(String subject, Compatibility level) {
+            delegate().setCompatibility(subject, level);
+        }
     }
 
     /**
@@ -154,7 +165,7 @@ class TopicContractsTest {
      * as Confluent's does for an incompatible schema.
      */
     private record Watching(SchemaRegistryClient delegate, String refusedSubject, List<Registration> registrations)
-            implements SchemaRegistryClient {
+            implements Forwarding {
 
         Watching(SchemaRegistryClient delegate, String refusedSubject) {
             this(delegate, refusedSubject, Collections.synchronizedList(new ArrayList<>()));
@@ -168,21 +179,6 @@ class TopicContractsTest {
                         + "/versions answered 409: {\"error_code\":409}", 409);
             }
             return delegate.register(subject, schema);
-        }
-
-        @Override
-        public Schema schemaById(int id) {
-            return delegate.schemaById(id);
-        }
-
-        @Override
-        public Optional<Compatibility> compatibility(String subject) {
-            return delegate.compatibility(subject);
-        }
-
-        @Override
-        public void setCompatibility(String subject, Compatibility level) {
-            delegate.setCompatibility(subject, level);
         }
     }
 }
