@@ -140,7 +140,8 @@ public final class OpenDsrIntake {
             final String id = id(ctx, subjectRequestId);
             final ErasureRequested request = rules.validated(intake(body, subjectRequestId, role), id, rules.now(),
                     role);
-            request.setOpendsr(new OpenDsrPortal(subjectRequestId, role.name(), callbackUrls(body)));
+            request.setOpendsr(new OpenDsrPortal(subjectRequestId, role.name(),
+                    request.getRequestedAt().plus(EXPECTED).toString(), callbackUrls(body)));
             final IntakeRules.Answer known = rules.replayed(request);
             if (known == null) {
                 final Written written = events.write(request);

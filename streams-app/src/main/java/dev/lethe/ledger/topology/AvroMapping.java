@@ -55,12 +55,13 @@ public final class AvroMapping {
     }
 
     public static Portal portal(dev.lethe.avro.OpenDsrPortal a) {
-        return a == null ? null : new Portal(a.getSubjectRequestId(), a.getControllerId(), a.getCallbackUrls());
+        return a == null ? null : new Portal(a.getSubjectRequestId(), a.getControllerId(),
+                a.getExpectedCompletionTime(), a.getCallbackUrls());
     }
 
     public static dev.lethe.avro.OpenDsrPortal portal(Portal d) {
         return d == null ? null : new dev.lethe.avro.OpenDsrPortal(d.subjectRequestId(), d.controllerId(),
-                d.callbackUrls());
+                d.expectedCompletion(), d.callbackUrls());
     }
 
     public static Callback callback(SystemCallback a) {

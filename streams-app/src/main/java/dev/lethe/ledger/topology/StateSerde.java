@@ -43,7 +43,7 @@ import org.apache.kafka.common.serialization.Serializer;
  *
  * <p>Versions {@code 3} (plain) and {@code 4} (sealed), issue 16, are versions 1 and 2 followed by
  * the request's OpenDSR {@link Portal} (a presence byte, then its {@code subject_request_id},
- * {@code controller_id} and callback URLs, none of them an identifier). Only 3 and 4 are written;
+ * {@code controller_id}, {@code expected_completion_time} and callback URLs, none of them an identifier). Only 3 and 4 are written;
  * 1 and 2 are still read, as a state without a portal (the migration on read).
  */
 public final class StateSerde implements Serde<RequestState> {
@@ -164,7 +164,8 @@ public final class StateSerde implements Serde<RequestState> {
         if (portal == null) {
             w.raw(0);
         } else {
-            w.raw(1).string(portal.subjectRequestId()).string(portal.controllerId()).strings(portal.callbackUrls());
+            w.raw(1).string(portal.subjectRequestId()).string(portal.controllerId()).string(portal.expectedCompletion())
+                    .strings(portal.callbackUrls());
         }
     }
 
@@ -242,7 +243,7 @@ public final class StateSerde implements Serde<RequestState> {
         final var attention = r.list(x -> x.name(Attention.class));
         final String duplicateOf = r.string();
         final Portal portal = version == PLAIN_V1 || version == SEALED_V2 || r.raw() == 0 ? null
-                : new Portal(r.string(), r.string(), r.strings());
+                : new Portal(r.string(), r.string(), r.string(), r.strings());
         if (!r.atEnd()) {
             throw new SerializationException("ledger state of request " + requestId + " has trailing bytes");
         }

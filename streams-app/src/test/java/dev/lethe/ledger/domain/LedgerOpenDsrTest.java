@@ -27,7 +27,7 @@ import org.junit.jupiter.api.Test;
 class LedgerOpenDsrTest {
 
     private static final Portal PORTAL = new Portal("a7551968-d5d6-44b2-9831-815ac9017798", "submitter",
-            List.of("https://portal.example/opendsr/callbacks"));
+            "2026-04-01T09:00:00Z", List.of("https://portal.example/opendsr/callbacks"));
 
     private static LedgerEvent.Decided refused(String system) {
         return decision(new Decision.CallbackRefused(system, "the signature does not verify", "9c2e41d0"));

@@ -135,7 +135,7 @@ class StateSerdeTest {
                 state.finishedAt(), state.updatedAt(), state.systems(), state.earlyCallbacks(), state.auditSeq(),
                 state.fingerprint(), state.auditHead(), state.baseDeadline(), state.extensions(),
                 state.overdueAudited(), state.attention(), state.duplicateOf(), state.dataKey(),
-                new dev.lethe.ledger.domain.Portal("a7551968-d5d6-44b2-9831-815ac9017798", "submitter",
+                new dev.lethe.ledger.domain.Portal("a7551968-d5d6-44b2-9831-815ac9017798", "submitter", "2026-03-31T09:00:00.123Z",
                         List.of("https://portal.example/opendsr/callbacks", "http://127.0.0.1:9/cb")));
     }
 
