@@ -177,6 +177,25 @@ class OpenDsrCallbackTest {
     }
 
     @Test
+    void shouldAcceptTheGenuineCallbackAfterAForgedCopyOfItWasRefusedAndAudited() {
+        JavalinTest.test(app(), (server, client) -> {
+            final FakeProcessor.Signed forged = processor.callback(subjectRequestId, url(server.port()), "completed",
+                    true);
+            final String digest = dev.lethe.schemas.opendsr.Signatures.sha256(forged.body());
+            // the ledger audited the refusal: its fact names the refused body's digest
+            fixture.ledger.audits.put(REQUEST_ID, "[{\"type\":\"OPENDSR_CALLBACK_REFUSED\",\"system\":\"analytics\","
+                    + "\"detail\":\"signature refused: forged; body-sha256=" + digest + "; nothing changed\"}]");
+
+            final FakeProcessor.Signed genuine = processor.callback(subjectRequestId, url(server.port()), "completed",
+                    false);
+
+            assertEquals(202, processor.post(url(server.port()), genuine, OpenDsrHeaders.SIGNATURE,
+                    OpenDsrHeaders.DOMAIN), "the same bytes, signed by the processor, are no replay");
+            assertEquals(1, fixture.events.callbacks.size());
+        });
+    }
+
+    @Test
     void shouldOnlyLogARefusedCallbackAboutARequestThatDoesNotTargetTheSystem() {
         fixture.ledger.requests.put(REQUEST_ID, FakeLedgerClient.requestJson(REQUEST_ID, "billing"));
         JavalinTest.test(app(), (server, client) -> {

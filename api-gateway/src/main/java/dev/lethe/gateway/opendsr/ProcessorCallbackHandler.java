@@ -55,6 +55,8 @@ public final class ProcessorCallbackHandler implements RoleHandler {
     private static final Logger LOG = LoggerFactory.getLogger(ProcessorCallbackHandler.class);
     /** The longest verification failure kept in the trail. */
     private static final int MAX_REASON = 300;
+    /** The audit type of a refused callback (the ledger's). */
+    static final String REFUSED_FACT = "OPENDSR_CALLBACK_REFUSED";
 
     private final EventWriter events;
     private final LedgerClient ledger;
@@ -109,7 +111,7 @@ public final class ProcessorCallbackHandler implements RoleHandler {
         final String status = body.path("request_status").asText();
         final CallbackOutcome outcome = Statuses.outcome(status);
         final String digest = Signatures.sha256(raw);
-        if (ledger.audit(id).contains("body-sha256=" + digest)) {
+        if (applied(id, digest)) {
             LOG.info("opendsr callback for request {} system {} replayed; nothing changes", id, system);
             ctx.status(200).json(new Accepted(id, system, outcome.name(), true));
             return;
@@ -125,6 +127,22 @@ public final class ProcessorCallbackHandler implements RoleHandler {
         final Written written = events.write(callback);
         confirmation.await(id, written);
         ctx.status(202).json(new Accepted(id, system, outcome.name(), null));
+    }
+
+    /**
+     * Whether a callback with body digest {@code digest} was applied to request {@code id} already:
+     * its evidence is in a fact of the trail. A refused callback's audit fact (which names the
+     * refused body's digest, and whose reason a forger may shape) does not count, so that a forged
+     * copy of a callback the processor has yet to send cannot make the genuine one look replayed.
+     */
+    private boolean applied(String id, String digest) {
+        final String evidence = "body-sha256=" + digest;
+        for (JsonNode fact : LedgerJson.parse(ledger.audit(id))) {
+            if (!REFUSED_FACT.equals(fact.path("type").asText()) && fact.path("detail").asText().contains(evidence)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
