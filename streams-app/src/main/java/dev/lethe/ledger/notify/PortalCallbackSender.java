@@ -47,6 +47,7 @@ import org.slf4j.LoggerFactory;
 public final class PortalCallbackSender implements AutoCloseable {
 
     static final String API_VERSION = "2.0";
+    private static final java.util.Set<String> FINAL = java.util.Set.of("completed", "cancelled");
     private static final Logger LOG = LoggerFactory.getLogger(PortalCallbackSender.class);
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -129,7 +130,8 @@ public final class PortalCallbackSender implements AutoCloseable {
     /** One attempt; on failure the next is scheduled (or the callback given up). True when the portal took it. */
     private boolean attempt(Callback callback, int attempt) {
         final Instant latest = newest.get(key(callback));
-        if (attempt > 1 && latest != null && latest.isAfter(callback.at())) {
+        // a retry finds its entry gone once the final status went through (or was given up): it is older
+        if (attempt > 1 && (latest == null || latest.isAfter(callback.at()))) {
             LOG.info("opendsr callback {} of request {} not retried: a newer status went to the portal since",
                     callback.status(), callback.requestId());
             return false;
@@ -146,6 +148,7 @@ public final class PortalCallbackSender implements AutoCloseable {
             if (status >= 200 && status <= 299) {
                 LOG.info("opendsr callback {} of request {} taken by {} ({})", callback.status(),
                         callback.requestId(), URI.create(callback.url()).getHost(), status);
+                done(callback);
                 return true;
             }
             failure = "the portal answered " + status;
@@ -158,6 +161,7 @@ public final class PortalCallbackSender implements AutoCloseable {
         if (attempt >= config.maxAttempts()) {
             LOG.warn("opendsr callback {} of request {} to {} given up after {} attempts: {}", callback.status(),
                     callback.requestId(), URI.create(callback.url()).getHost(), attempt, failure);
+            done(callback);
             return false;
         }
         final long wait = backoff(attempt);
@@ -167,6 +171,18 @@ public final class PortalCallbackSender implements AutoCloseable {
             retries.schedule(() -> attempt(callback, attempt + 1), wait, TimeUnit.MILLISECONDS);
         }
         return false;
+    }
+
+    /** A final status is the last a URL hears of its request: its entry is forgotten once it is done with. */
+    private void done(Callback callback) {
+        if (FINAL.contains(callback.status())) {
+            newest.remove(key(callback), callback.at());
+        }
+    }
+
+    /** How many (request, URL) pairs still wait for their final status (tests). */
+    int tracked() {
+        return newest.size();
     }
 
     /** The wait before attempt {@code attempt + 1}: the initial backoff doubled per attempt, ±50% jitter, at most 5 min. */

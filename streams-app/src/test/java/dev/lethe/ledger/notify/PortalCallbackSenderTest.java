@@ -151,6 +151,7 @@ class PortalCallbackSenderTest {
                 .setType("OVERDUE").build());
 
         assertEquals(List.of("pending", "in_progress", "cancelled"), portal.statuses());
+        assertEquals(0, sender.tracked(), "nothing kept once the final status went through");
     }
 
     @Test
