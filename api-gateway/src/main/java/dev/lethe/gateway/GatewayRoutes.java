@@ -93,7 +93,7 @@ public final class GatewayRoutes {
                 .answering(202, ProcessorCallbackHandler.Accepted.class, false).alsoAnswering(200)
                 .errors(400, 403, 404, 503));
         final OpenDsrIntake intake = new OpenDsrIntake(c.events(), c.ledger(), c.vocabulary(), c.opendsr()::signer,
-                confirmation, c.clock());
+                confirmation, c.clock(), c.opendsr().portalHosts());
         routes.add(Route.of(GET, "/opendsr/v1/discovery", Access.SUBMITTER,
                 "Lethe as an OpenDSR processor: its discovery document (signed)", intake.discovery())
                 .answering(200, Object.class, false));

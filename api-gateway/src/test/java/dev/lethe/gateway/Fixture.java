@@ -50,6 +50,12 @@ final class Fixture {
                 .with(Role.partner("crm"), CRM);
     }
 
+    /** Lethe's OpenDSR side: an in-memory self-signed pair; portals at portal.example may be called back. */
+    dev.lethe.gateway.opendsr.OpenDsrGateway opendsr = new dev.lethe.gateway.opendsr.OpenDsrGateway(
+            dev.lethe.gateway.opendsr.OpenDsrGateway.processors(dev.lethe.schemas.opendsr.TrustedRoots.jdkDefault()),
+            () -> dev.lethe.gateway.opendsr.Signer.local(null, "localhost"),
+            new dev.lethe.schemas.opendsr.PortalHosts(java.util.Set.of("portal.example")));
+
     Javalin app() {
         return GatewayApp.create(collaborators(), 0);
     }
@@ -58,7 +64,7 @@ final class Fixture {
         final Vocabulary vocabulary = new Vocabulary(List.of("user_id", "email", "phone", "account_id", "device_id",
                 "customer_id"), List.of("GDPR", "CCPA", "CPRA", "PIPA"));
         return new GatewayApp.Collaborators(events, ledger, authenticator(), Clock.fixed(NOW, ZoneOffset.UTC),
-                vocabulary, CONFIRM_WAIT, () -> brokerReachable, requestId -> keys.find(requestId));
+                vocabulary, CONFIRM_WAIT, () -> brokerReachable, opendsr, requestId -> keys.find(requestId));
     }
 
     /** POSTs {@code body} as JSON, with {@code token} as bearer when not null. */

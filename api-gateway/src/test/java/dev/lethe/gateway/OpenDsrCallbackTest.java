@@ -52,9 +52,29 @@ class OpenDsrCallbackTest {
         processor.close();
     }
 
+    /** The gateway's clock, moved by the tests. */
+    private final java.util.concurrent.atomic.AtomicReference<java.time.Instant> now =
+            new java.util.concurrent.atomic.AtomicReference<>(Fixture.NOW);
+    private final java.time.Clock clock = new java.time.Clock() {
+        @Override
+        public java.time.ZoneId getZone() {
+            return java.time.ZoneOffset.UTC;
+        }
+
+        @Override
+        public java.time.Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public java.time.Instant instant() {
+            return now.get();
+        }
+    };
+
     private Javalin app() {
         final GatewayApp.Collaborators c = fixture.collaborators();
-        return GatewayApp.create(new GatewayApp.Collaborators(c.events(), c.ledger(), c.authenticator(), c.clock(),
+        return GatewayApp.create(new GatewayApp.Collaborators(c.events(), c.ledger(), c.authenticator(), clock,
                 c.vocabulary(), c.confirmWait(), c.broker(), new OpenDsrGateway(
                 OpenDsrGateway.processors(TrustedRoots.of(List.of(processor.ca().certificate()))),
                 () -> Signer.local(null, "localhost"))), 0);
@@ -97,7 +117,7 @@ class OpenDsrCallbackTest {
     }
 
     @Test
-    void refusesAForgedCallbackWith403AndWritesNothing() {
+    void refusesAForgedCallbackWith403AndWritesNoCallback() {
         JavalinTest.test(app(), (server, client) -> {
             final FakeProcessor.Signed forged = processor.callback(subjectRequestId, url(server.port()), "completed",
                     true);
@@ -126,6 +146,65 @@ class OpenDsrCallbackTest {
             assertEquals(202, processor.post(url(server.port()), signed, OpenDsrHeaders.SIGNATURE,
                     OpenDsrHeaders.DOMAIN), "the processor's own callback is still accepted");
             assertEquals(1, fixture.events.callbacks.size());
+        });
+    }
+
+    @Test
+    void shouldAuditARefusedCallbackInTheRequestsTrailAtMostOncePerMinute() {
+        JavalinTest.test(app(), (server, client) -> {
+            final FakeProcessor.Signed forged = processor.callback(subjectRequestId, url(server.port()), "completed",
+                    true);
+
+            for (int i = 0; i < 3; i++) {
+                assertEquals(403, processor.post(url(server.port()), forged, OpenDsrHeaders.SIGNATURE,
+                        OpenDsrHeaders.DOMAIN));
+            }
+
+            assertEquals(1, fixture.events.decisions.size(), "one audit within the minute");
+            final dev.lethe.avro.Decision audited = fixture.events.decisions.get(0);
+            assertEquals(REQUEST_ID, audited.getRequestId());
+            final dev.lethe.avro.CallbackRefused refused = (dev.lethe.avro.CallbackRefused) audited.getAction();
+            assertEquals("analytics", refused.getSystem());
+            assertEquals(dev.lethe.schemas.opendsr.Signatures.sha256(forged.body()), refused.getBodySha256());
+            assertTrue(!refused.getReason().isBlank());
+            assertEquals(List.of(), fixture.events.callbacks, "it changes nothing");
+
+            now.set(Fixture.NOW.plusSeconds(61));
+            assertEquals(403, processor.post(url(server.port()), forged, OpenDsrHeaders.SIGNATURE,
+                    OpenDsrHeaders.DOMAIN));
+            assertEquals(2, fixture.events.decisions.size(), "audited again once the minute is over");
+        });
+    }
+
+    @Test
+    void shouldAcceptTheGenuineCallbackAfterAForgedCopyOfItWasRefusedAndAudited() {
+        JavalinTest.test(app(), (server, client) -> {
+            final FakeProcessor.Signed forged = processor.callback(subjectRequestId, url(server.port()), "completed",
+                    true);
+            final String digest = dev.lethe.schemas.opendsr.Signatures.sha256(forged.body());
+            // the ledger audited the refusal: its fact names the refused body's digest
+            fixture.ledger.audits.put(REQUEST_ID, "[{\"type\":\"OPENDSR_CALLBACK_REFUSED\",\"system\":\"analytics\","
+                    + "\"detail\":\"signature refused: forged; body-sha256=" + digest + "; nothing changed\"}]");
+
+            final FakeProcessor.Signed genuine = processor.callback(subjectRequestId, url(server.port()), "completed",
+                    false);
+
+            assertEquals(202, processor.post(url(server.port()), genuine, OpenDsrHeaders.SIGNATURE,
+                    OpenDsrHeaders.DOMAIN), "the same bytes, signed by the processor, are no replay");
+            assertEquals(1, fixture.events.callbacks.size());
+        });
+    }
+
+    @Test
+    void shouldOnlyLogARefusedCallbackAboutARequestThatDoesNotTargetTheSystem() {
+        fixture.ledger.requests.put(REQUEST_ID, FakeLedgerClient.requestJson(REQUEST_ID, "billing"));
+        JavalinTest.test(app(), (server, client) -> {
+            final FakeProcessor.Signed forged = processor.callback(subjectRequestId, url(server.port()), "completed",
+                    true);
+
+            assertEquals(403, processor.post(url(server.port()), forged, OpenDsrHeaders.SIGNATURE,
+                    OpenDsrHeaders.DOMAIN));
+            assertEquals(List.of(), fixture.events.decisions);
         });
     }
 

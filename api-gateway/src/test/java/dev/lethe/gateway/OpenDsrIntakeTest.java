@@ -100,6 +100,48 @@ class OpenDsrIntakeTest {
             assertTrue(written.getIdentifiers().stream().anyMatch(i -> i.getNamespace().equals("device_id")));
             assertEquals("GDPR", written.getJurisdiction());
             assertEquals("opendsr:submitter", written.getSource());
+            assertEquals(SRID, written.getOpendsr().getSubjectRequestId());
+            assertEquals("submitter", written.getOpendsr().getControllerId());
+            assertEquals(receipt.path("expected_completion_time").asText(),
+                    written.getOpendsr().getExpectedCompletionTime());
+            assertEquals(java.util.List.of("https://portal.example/opendsr/callbacks"),
+                    written.getOpendsr().getCallbackUrls());
+        });
+    }
+
+    @Test
+    void refusesACallbackUrlWhoseHostIsNotAllowedAndWritesNothing() {
+        JavalinTest.test(fixture.app(), (server, client) -> {
+            final Response response = post(client, "/opendsr/v1/requests", SUBMITTER, REQUEST.replace(
+                    "[\"https://portal.example/opendsr/callbacks\"]",
+                    "[\"https://portal.example/ok\", \"https://169.254.169.254/latest/meta-data\"]"));
+
+            assertError(response, 400, "invalid_value", "status_callback_urls[1]");
+            assertTrue(Fixture.json(response).path("message").asText().contains("LETHE_OPENDSR_PORTAL_HOSTS"));
+            assertTrue(fixture.events.requests.isEmpty());
+        });
+    }
+
+    @Test
+    void refusesAPlainHttpCallbackUrlToAHostThatIsNotLoopback() {
+        JavalinTest.test(fixture.app(), (server, client) -> {
+            final Response response = post(client, "/opendsr/v1/requests", SUBMITTER, REQUEST.replace(
+                    "https://portal.example/opendsr/callbacks", "http://portal.example/opendsr/callbacks"));
+
+            assertError(response, 400, "invalid_value", "status_callback_urls[0]");
+            assertTrue(fixture.events.requests.isEmpty());
+        });
+    }
+
+    @Test
+    void refusesEveryCallbackUrlWhileNoPortalHostIsConfiguredAndNamesTheSetting() {
+        fixture.opendsr = dev.lethe.gateway.opendsr.OpenDsrGateway.local();
+        JavalinTest.test(fixture.app(), (server, client) -> {
+            final Response response = post(client, "/opendsr/v1/requests", SUBMITTER, REQUEST);
+
+            assertError(response, 400, "invalid_value", "status_callback_urls[0]");
+            assertTrue(Fixture.json(response).path("message").asText().contains("set LETHE_OPENDSR_PORTAL_HOSTS"));
+            assertTrue(fixture.events.requests.isEmpty());
         });
     }
 

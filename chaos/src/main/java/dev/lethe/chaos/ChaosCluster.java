@@ -1,6 +1,7 @@
 package dev.lethe.chaos;
 
 import dev.lethe.schemas.Topics;
+import dev.lethe.schemas.opendsr.SigningPair;
 import dev.lethe.standalone.s3.EmbeddedS3Server;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -178,6 +179,8 @@ public final class ChaosCluster implements AutoCloseable {
             Files.writeString(secrets.resolve("tokens"), tokens.entrySet().stream()
                     .map(e -> e.getKey() + " " + e.getValue()).collect(Collectors.joining("\n", "", "\n")));
             Files.writeString(dir.resolve("systems.json"), systemsJson());
+            // compose's secrets/opendsr.key and .crt: one OpenDSR signing pair for the gateway and the ledgers
+            SigningPair.local(secrets, "localhost");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -213,6 +216,7 @@ public final class ChaosCluster implements AutoCloseable {
         env.put("LETHE_PSEUDONYM_SECRET_FILE", secrets.resolve("pseudonym.secret").toString());
         env.put("LETHE_KEK_FILE", secrets.resolve("kek.secret").toString());
         env.put("LETHE_INTERNAL_TOKEN_FILE", secrets.resolve("internal.token").toString());
+        openDsrPair(env, secrets);
         env.put("LETHE_EXECUTORS", "s3,http");
         env.put("LETHE_S3_ENDPOINT", s3.endpoint().toString());
         env.put("LETHE_S3_PATH_STYLE", "true");
@@ -227,6 +231,12 @@ public final class ChaosCluster implements AutoCloseable {
         final String health = "http://127.0.0.1:" + port + "/internal/health";
         return new Node("streams-app-" + index, classpath, "dev.lethe.ledger.LedgerMain", List.of(), env, "384m",
                 dir.resolve("logs/streams-app-" + index + ".log"), () -> httpOk(health), START);
+    }
+
+    /** Compose's LETHE_OPENDSR_KEY_FILE and LETHE_OPENDSR_CERT_FILE: the one signing pair every service shares. */
+    private static void openDsrPair(Map<String, String> env, Path secrets) {
+        env.put(SigningPair.KEY_FILE, secrets.resolve("opendsr.key").toString());
+        env.put(SigningPair.CERT_FILE, secrets.resolve("opendsr.crt").toString());
     }
 
     /** The gateway: compose's api-gateway environment; it reads through both ledger instances, as in compose. */
@@ -245,6 +255,7 @@ public final class ChaosCluster implements AutoCloseable {
         env.put("LETHE_KEK_FILE", secrets.resolve("kek.secret").toString());
         env.put("LETHE_TOKENS_FILE", secrets.resolve("tokens").toString());
         env.put("LETHE_INTERNAL_TOKEN_FILE", secrets.resolve("internal.token").toString());
+        openDsrPair(env, secrets);
         final String health = "http://127.0.0.1:" + gatewayPort + "/health";
         return new Node("api-gateway", classpath, "dev.lethe.gateway.GatewayMain", List.of(), env, "256m",
                 dir.resolve("logs/api-gateway.log"), () -> httpOk(health), START);

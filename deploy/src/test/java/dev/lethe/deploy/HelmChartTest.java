@@ -73,6 +73,20 @@ class HelmChartTest {
                 .path("containers").get(0), "LETHE_STREAM_THREADS"));
     }
 
+    @Test
+    void shouldMountOneOpenDsrSigningPairAndSetThePortalHostsWhenGiven() {
+        final List<JsonNode> rendered = render(Set.of("opendsr.portalHosts=portal.example.com",
+                "opendsr.domain=lethe.acme.test"));
+
+        ManifestsTest.assertSharedOpenDsrPair(find(rendered, "StatefulSet"));
+        ManifestsTest.assertSharedOpenDsrPair(find(rendered, "Deployment"));
+        final JsonNode config = find(rendered, "ConfigMap").path("data");
+        assertEquals("portal.example.com", config.path("LETHE_OPENDSR_PORTAL_HOSTS").asText());
+        assertEquals("lethe.acme.test", config.path("LETHE_OPENDSR_DOMAIN").asText());
+        assertEquals(false, find(render(Set.of()), "ConfigMap").path("data").has("LETHE_OPENDSR_PORTAL_HOSTS"),
+                "no portal host by default: Lethe calls no portal back");
+    }
+
     private static List<JsonNode> render(Set<String> values) {
         var template = new Helm(CHART).template().withName("lethe").withKubeVersion(KubernetesSchemas.VERSION + ".0");
         for (String value : values) {

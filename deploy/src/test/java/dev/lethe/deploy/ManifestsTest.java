@@ -128,6 +128,36 @@ class ManifestsTest {
         }
     }
 
+    @Test
+    void shouldMountOneOpenDsrSigningPairIntoEveryGatewayReplicaAndEveryLedger() {
+        for (JsonNode workload : List.of(object("StatefulSet", "lethe-ledger"), object("Deployment", "lethe-gateway"))) {
+            assertSharedOpenDsrPair(workload);
+        }
+        assertTrue(object("Deployment", "lethe-gateway").path("spec").path("replicas").asInt() > 1,
+                "several replicas: hence one pair from the Secret, not one generated per pod");
+        assertFalse(object("ConfigMap", "lethe-config").path("data").path("LETHE_OPENDSR_DOMAIN").asText().isBlank());
+    }
+
+    /**
+     * {@code workload}'s container reads LETHE_OPENDSR_KEY_FILE and LETHE_OPENDSR_CERT_FILE from
+     * the files of the keys opendsr-key and opendsr-cert of the one Secret mounted at /run/secrets/lethe.
+     */
+    static void assertSharedOpenDsrPair(JsonNode workload) {
+        final JsonNode pod = workload.path("spec").path("template").path("spec");
+        final JsonNode container = pod.path("containers").get(0);
+        final JsonNode volume = stream(pod.path("volumes")).filter(v -> v.has("secret")).findFirst().orElseThrow();
+        final String mount = stream(container.path("volumeMounts"))
+                .filter(m -> m.path("name").asText().equals(volume.path("name").asText())).findFirst().orElseThrow()
+                .path("mountPath").asText();
+        final Set<String> paths = stream(volume.path("secret").path("items"))
+                .filter(item -> item.path("key").asText().startsWith("opendsr-"))
+                .map(item -> mount + "/" + item.path("path").asText()).collect(Collectors.toSet());
+        final String name = workload.path("kind").asText();
+        assertEquals(Set.of(mount + "/opendsr-key", mount + "/opendsr-cert"), paths, name);
+        assertEquals(mount + "/opendsr-key", env(container, "LETHE_OPENDSR_KEY_FILE"), name);
+        assertEquals(mount + "/opendsr-cert", env(container, "LETHE_OPENDSR_CERT_FILE"), name);
+    }
+
     static String env(JsonNode container, String name) {
         return stream(container.path("env")).filter(variable -> variable.path("name").asText().equals(name))
                 .map(variable -> variable.path("value").asText()).findFirst().orElse(null);

@@ -17,7 +17,12 @@ import dev.lethe.schemas.opendsr.Pki;
 import dev.lethe.schemas.opendsr.Signatures;
 import dev.lethe.schemas.opendsr.SubjectRequestIds;
 import dev.lethe.schemas.opendsr.TrustedRoots;
+import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -39,8 +44,10 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * OpenDSR end to end on a real broker: a request is filed with a processor (a real in-test
  * OpenDSR server with its own CA) and completes through its signed callbacks, a forged and a
- * replayed callback change nothing, the certificate of erasure shows the signed evidence; and a
- * request a portal files in OpenDSR form completes and its status is served signed.
+ * replayed callback change nothing (the forged one is audited), the certificate of erasure shows
+ * the signed evidence; and a request a portal files in OpenDSR form completes, its status is
+ * served signed, and the portal (a real in-test HTTP server) is called back signed as its status
+ * changes, or when it is cancelled while pending.
  */
 @Tag("integration")
 class OpenDsrIntegrationTest {
@@ -58,6 +65,15 @@ class OpenDsrIntegrationTest {
     private static GatewayServer gateway;
     private static ApiClient api;
     private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static HttpServer portal;
+    /** What the portal received: body and signature headers. */
+    private static final List<PortalCall> PORTAL_CALLS = new CopyOnWriteArrayList<>();
+
+    private record PortalCall(byte[] body, String signature, String domain) {
+        JsonNode json() throws IOException {
+            return JSON.readTree(body);
+        }
+    }
 
     @BeforeAll
     static void start() throws IOException {
@@ -70,6 +86,15 @@ class OpenDsrIntegrationTest {
                   "opendsr": {"url": "%s", "domain": "processor.test",
                               "identities": [{"namespace": "email", "type": "email", "format": "sha256"}]}}]
                 """.formatted(processor.url()));
+        portal = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        portal.createContext("/opendsr/callbacks", exchange -> {
+            PORTAL_CALLS.add(new PortalCall(exchange.getRequestBody().readAllBytes(),
+                    exchange.getRequestHeaders().getFirst(OpenDsrHeaders.SIGNATURE),
+                    exchange.getRequestHeaders().getFirst(OpenDsrHeaders.DOMAIN)));
+            exchange.sendResponseHeaders(200, -1);
+            exchange.close();
+        });
+        portal.start();
         final int httpPort = LetheEnv.freePort();
         final Map<String, String> ledgerEnv = new HashMap<>(LetheEnv.ledger(cluster, APPLICATION_ID,
                 dir.resolve("streams"), LetheEnv.freePort(), systems));
@@ -77,11 +102,17 @@ class OpenDsrIntegrationTest {
         ledgerEnv.put("LETHE_OPENDSR_CALLBACK_URL", "http://127.0.0.1:" + httpPort);
         ledgerEnv.put("LETHE_OPENDSR_TRUST_FILE", trust.toString());
         ledgerEnv.put("LETHE_EXECUTOR_RETRY_BASE_MS", "20");
+        // portals on the loopback may be called back, signed with the pair the gateway signs with
+        ledgerEnv.put("LETHE_OPENDSR_PORTAL_HOSTS", "127.0.0.1");
+        ledgerEnv.put("LETHE_OPENDSR_LOCAL_DIR", dir.resolve("secrets").toString());
+        ledgerEnv.put("LETHE_OPENDSR_CALLBACK_BACKOFF_MS", "50");
+        ledgerEnv.put("LETHE_APPROVAL", "manual:CCPA,auto"); // a CCPA request waits, pending, for an approver
         ledger = LedgerApp.start(LedgerConfig.fromEnvironment(ledgerEnv));
         final Map<String, String> gatewayEnv = new HashMap<>(LetheEnv.gateway(cluster, ledger.queryPort()));
         gatewayEnv.put("LETHE_HTTP_PORT", Integer.toString(httpPort));
         gatewayEnv.put("LETHE_OPENDSR_TRUST_FILE", trust.toString());
         gatewayEnv.put("LETHE_OPENDSR_LOCAL_DIR", dir.resolve("secrets").toString());
+        gatewayEnv.put("LETHE_OPENDSR_PORTAL_HOSTS", "127.0.0.1");
         gateway = new GatewayServer(GatewayConfig.fromEnvironment(gatewayEnv)).start();
         api = new ApiClient(gateway.port(), LetheEnv.ADMIN_TOKEN);
     }
@@ -96,6 +127,9 @@ class OpenDsrIntegrationTest {
         }
         if (processor != null) {
             processor.close();
+        }
+        if (portal != null) {
+            portal.stop(0);
         }
         if (cluster != null) {
             cluster.close();
@@ -130,8 +164,9 @@ class OpenDsrIntegrationTest {
         assertEquals(List.of(202), processor.sendCallbacks(subjectRequestId, "in_progress"));
         assertEquals(List.of(202), processor.sendCallbacks(subjectRequestId, "completed"));
 
-        // Then the forged one was refused and changed nothing, the signed ones completed the request
+        // Then the forged one was refused, audited, and changed nothing; the signed ones completed the request
         assertEquals(403, forgedAnswer);
+        await("refusal audited").atMost(WAIT).until(() -> auditTypes(id).contains("OPENDSR_CALLBACK_REFUSED"));
         await("completed").atMost(WAIT).until(() -> "COMPLETED".equals(status(id)));
         final JsonNode certificate = api.get("/v1/erasures/" + id + "/certificate").json();
         final JsonNode evidence = certificate.path("systems").get(0).path("signedEvidence");
@@ -178,6 +213,112 @@ class OpenDsrIntegrationTest {
         final HttpResponse<byte[]> status = call("GET", "/opendsr/v1/requests/" + subjectRequestId, null);
         verifySigned(status);
         assertEquals("completed", JSON.readTree(status.body()).path("request_status").asText());
+    }
+
+    @Test
+    void shouldCallThePortalBackSignedAsARequestFiledInOpenDsrFormCompletes() throws Exception {
+        final String subjectRequestId = UUID.randomUUID().toString();
+        final String callbackUrl = portalUrl(subjectRequestId);
+        final HttpResponse<byte[]> receipt = call("POST", "/opendsr/v1/requests",
+                portalRequest(subjectRequestId, "gdpr", callbackUrl));
+        assertEquals(201, receipt.statusCode(), new String(receipt.body(), StandardCharsets.UTF_8));
+        final String onward = SubjectRequestIds.of(letheId(subjectRequestId), "analytics");
+        await("filed onward").atMost(WAIT).until(() -> processor.knows(onward));
+        await("receipt recorded").atMost(WAIT).until(() -> statusOf(subjectRequestId).equals("in_progress"));
+
+        assertEquals(List.of(202), processor.sendCallbacks(onward, "completed"));
+
+        await("portal told completed").atMost(WAIT).until(() -> portalStatuses(subjectRequestId).contains("completed"));
+        final List<String> statuses = portalStatuses(subjectRequestId);
+        assertEquals("completed", statuses.get(statuses.size() - 1), statuses.toString());
+        assertEquals(List.of("in_progress", "completed"), statuses.stream().distinct().toList());
+        final X509Certificate lethe = letheCertificate();
+        for (PortalCall received : portalCalls(subjectRequestId)) {
+            assertDoesNotThrow(() -> Signatures.verify(lethe, received.body(), received.signature()));
+            assertEquals("localhost", received.domain());
+            assertEquals(callbackUrl, received.json().path("status_callback_url").asText());
+            assertEquals("admin", received.json().path("controller_id").asText());
+            assertTrue(received.json().path("expected_completion_time").isTextual(), received.json().toString());
+        }
+    }
+
+    @Test
+    void shouldTellThePortalCancelledWhenItsPendingRequestIsCancelled() throws Exception {
+        final String subjectRequestId = UUID.randomUUID().toString();
+        final HttpResponse<byte[]> receipt = call("POST", "/opendsr/v1/requests",
+                portalRequest(subjectRequestId, "ccpa", portalUrl(subjectRequestId)));
+        assertEquals(201, receipt.statusCode(), new String(receipt.body(), StandardCharsets.UTF_8));
+        await("portal told pending").atMost(WAIT).until(() -> portalStatuses(subjectRequestId).contains("pending"));
+
+        assertEquals(202, call("DELETE", "/opendsr/v1/requests/" + subjectRequestId, null).statusCode());
+
+        await("portal told cancelled").atMost(WAIT)
+                .until(() -> portalStatuses(subjectRequestId).contains("cancelled"));
+        assertEquals(List.of("pending", "cancelled"), portalStatuses(subjectRequestId).stream().distinct().toList());
+        final X509Certificate lethe = letheCertificate();
+        for (PortalCall received : portalCalls(subjectRequestId)) {
+            assertDoesNotThrow(() -> Signatures.verify(lethe, received.body(), received.signature()));
+        }
+    }
+
+    @Test
+    void refusesACallbackUrlOutsideTheAllowList() throws Exception {
+        final String subjectRequestId = UUID.randomUUID().toString();
+
+        final HttpResponse<byte[]> refused = call("POST", "/opendsr/v1/requests",
+                portalRequest(subjectRequestId, "gdpr", "https://attacker.example/opendsr/callbacks"));
+
+        assertEquals(400, refused.statusCode());
+        final JsonNode error = JSON.readTree(refused.body());
+        assertEquals("status_callback_urls[0]", error.path("field").asText(), error.toString());
+        assertEquals(404, call("GET", "/opendsr/v1/requests/" + subjectRequestId, null).statusCode());
+    }
+
+    private static String portalUrl(String subjectRequestId) {
+        return "http://127.0.0.1:" + portal.getAddress().getPort() + "/opendsr/callbacks/" + subjectRequestId;
+    }
+
+    private static String portalRequest(String subjectRequestId, String regulation, String callbackUrl) {
+        return """
+                {"subject_request_id": "%s", "subject_request_type": "erasure", "regulation": "%s",
+                 "submitted_time": "2026-11-01T15:00:00Z",
+                 "subject_identities": [{"identity_type": "email", "identity_value": "portal-%s@example.com",
+                                         "identity_format": "raw"}],
+                 "status_callback_urls": ["%s"]}""".formatted(subjectRequestId, regulation, subjectRequestId,
+                callbackUrl);
+    }
+
+    private static String letheId(String subjectRequestId) {
+        return UUID.nameUUIDFromBytes(("lethe-opendsr\n" + Signatures.sha256(LetheEnv.ADMIN_TOKEN) + "\n"
+                + subjectRequestId).getBytes(StandardCharsets.UTF_8)).toString();
+    }
+
+    private static List<PortalCall> portalCalls(String subjectRequestId) throws IOException {
+        final List<PortalCall> mine = new ArrayList<>();
+        for (PortalCall received : PORTAL_CALLS) {
+            if (subjectRequestId.equals(received.json().path("subject_request_id").asText())) {
+                mine.add(received);
+            }
+        }
+        return mine;
+    }
+
+    private static List<String> portalStatuses(String subjectRequestId) throws IOException {
+        final List<String> statuses = new ArrayList<>();
+        for (PortalCall received : portalCalls(subjectRequestId)) {
+            statuses.add(received.json().path("request_status").asText());
+        }
+        return statuses;
+    }
+
+    private static X509Certificate letheCertificate() throws Exception {
+        return TrustedRoots.parse(call("GET", "/opendsr/v1/certificate.pem", null).body()).get(0);
+    }
+
+    private static List<String> auditTypes(String id) {
+        final List<String> types = new ArrayList<>();
+        api.get("/v1/erasures/" + id + "/audit").json().forEach(fact -> types.add(fact.path("type").asText()));
+        return types;
     }
 
     private static String statusOf(String subjectRequestId) throws Exception {

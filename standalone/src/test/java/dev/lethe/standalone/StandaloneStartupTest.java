@@ -100,6 +100,25 @@ class StandaloneStartupTest {
     }
 
     @Test
+    void shouldCallPortalsBackOnlyOnceTheirHostsAreAllowedSigningWithTheGatewaysLocalPair() {
+        final Path data = dir.resolve("data");
+
+        final LetheStandalone.Plan off = LetheStandalone.plan(Map.of("LETHE_DATA_DIR", data.toString()));
+        final LetheStandalone.Plan on = LetheStandalone.plan(Map.of("LETHE_DATA_DIR", data.toString(),
+                "LETHE_OPENDSR_PORTAL_HOSTS", "portal.example.com"));
+
+        assertTrue(off.ledger().portalCallbacks().isEmpty(), "no portal host by default");
+        assertTrue(off.gateway().opendsr().portalHosts().hosts().isEmpty());
+        assertEquals(java.util.Set.of("portal.example.com"), on.gateway().opendsr().portalHosts().hosts());
+        assertEquals(java.util.Set.of("portal.example.com"),
+                on.ledger().portalCallbacks().orElseThrow().hosts().hosts());
+        // the callback sender and the gateway sign with the one pair generated under <data>/secrets
+        final var sender = on.ledger().portalCallbacks().orElseThrow().signer().get();
+        assertEquals(on.gateway().opendsr().signer().certificate(), sender.certificate());
+        assertTrue(Files.exists(data.resolve("secrets/opendsr.key")));
+    }
+
+    @Test
     void shouldRefuseAnUnreadableSecretOfTheDataFolderNamingIt() throws IOException {
         final Path data = dir.resolve("data");
         Files.createDirectories(data.resolve("secrets"));

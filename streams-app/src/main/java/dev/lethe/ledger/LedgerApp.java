@@ -7,7 +7,7 @@ import dev.lethe.ledger.executor.sql.SqlAdmin;
 import dev.lethe.ledger.executor.sql.SqlCredentials;
 import dev.lethe.ledger.kafka.RequestsTrimmer;
 import dev.lethe.ledger.executor.StoreSystemLookup;
-import dev.lethe.ledger.notify.WebhookNotifier;
+import dev.lethe.ledger.notify.Notifiers;
 import dev.lethe.ledger.query.InProcessReads;
 import dev.lethe.ledger.query.KafkaAppliedCheck;
 import dev.lethe.ledger.query.LedgerQueries;
@@ -67,12 +67,12 @@ public final class LedgerApp implements AutoCloseable {
     private final KafkaStreams streams;
     private final QueryServer server;
     private final KafkaAppliedCheck applied;
-    private final WebhookNotifier notifier;
+    private final Notifiers notifier;
     private final ExecutorGroup executors;
     private final InProcessReads reads;
     private final RequestsTrimmer trimmer;
 
-    private LedgerApp(KafkaStreams streams, QueryServer server, KafkaAppliedCheck applied, WebhookNotifier notifier,
+    private LedgerApp(KafkaStreams streams, QueryServer server, KafkaAppliedCheck applied, Notifiers notifier,
                       ExecutorGroup executors, InProcessReads reads, RequestsTrimmer trimmer) {
         this.trimmer = trimmer;
         this.streams = streams;
@@ -146,8 +146,8 @@ public final class LedgerApp implements AutoCloseable {
             applied.close();
             throw e;
         }
-        final WebhookNotifier notifier = config.notifier().map(settings -> WebhookNotifier.start(
-                config.bootstrapServers(), config.applicationId(), serdes, settings)).orElse(null);
+        final Notifiers notifier = Notifiers.start(config.bootstrapServers(), config.applicationId(), serdes,
+                config.notifier(), config.portalCallbacks());
         LOG.info("ledger {} running; queries on port {}", config.applicationId(), config.queryPort());
         // issue 12, point 3: what was written on erasure.requests lives until the ledger committed past it
         final RequestsTrimmer trimmer = config.requestsTrimInterval().isZero() ? null

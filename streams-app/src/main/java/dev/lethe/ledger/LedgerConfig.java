@@ -2,6 +2,7 @@ package dev.lethe.ledger;
 
 import dev.lethe.ledger.domain.LedgerPolicy;
 import dev.lethe.ledger.notify.NotifierConfig;
+import dev.lethe.ledger.notify.PortalCallbackConfig;
 import dev.lethe.ledger.executor.ExecutorSettings;
 import dev.lethe.ledger.topology.BoundedRocksDb;
 import dev.lethe.schemas.SubjectKeys;
@@ -34,7 +35,8 @@ import org.apache.kafka.streams.StreamsConfig;
  * from {@code LETHE_INTERNAL_TOKEN_FILE} or {@code LETHE_INTERNAL_TOKEN} ({@link InternalToken}).
  * The ledger's policy (approval, deadlines, extensions) is read by {@link PolicyConfig}, the
  * notification webhook's settings by {@link NotifierConfig} (absent when {@code LETHE_NOTIFY_URL}
- * is not set). The built-in executors' settings ({@code LETHE_EXECUTORS}, {@code LETHE_S3_*}) are
+ * is not set), the OpenDSR status callbacks to portals by {@link PortalCallbackConfig} (absent
+ * when {@code LETHE_OPENDSR_PORTAL_HOSTS} is not set). The built-in executors' settings ({@code LETHE_EXECUTORS}, {@code LETHE_S3_*}) are
  * read by {@link ExecutorSettings}.
  * {@code LETHE_ROCKSDB_MEMORY_MB} (default 0: RocksDB's own defaults) bounds the off-heap memory
  * of all state stores together ({@link BoundedRocksDb}).
@@ -46,7 +48,7 @@ public record LedgerConfig(String bootstrapServers, String schemaRegistryUrl, St
                            Secret pseudonymSecret, Optional<NotifierConfig> notifier, ExecutorSettings executors,
                            int rocksDbMemoryMb, Secret internalToken, Optional<String> instanceId,
                            Duration sessionTimeout, Duration forgetAfter, KeyWrapper kek,
-                           Duration requestsTrimInterval) {
+                           Duration requestsTrimInterval, Optional<PortalCallbackConfig> portalCallbacks) {
 
     /** How often the records of {@code erasure.requests} the ledger committed past are deleted (issue 12). */
     public static final Duration DEFAULT_REQUESTS_TRIM_INTERVAL = Duration.ofMinutes(1);
@@ -94,7 +96,8 @@ public record LedgerConfig(String bootstrapServers, String schemaRegistryUrl, St
                 env.duration("LETHE_SESSION_TIMEOUT_MS", ChronoUnit.MILLIS, DEFAULT_SESSION_TIMEOUT.toMillis(), 1_000),
                 env.parsed("LETHE_FORGET_AFTER", Privacy.DEFAULT_FORGET_AFTER, LedgerConfig::isoDuration),
                 KekConfig.readOrDerive(env, pseudonymSecret(env)),
-                env.parsed("LETHE_REQUESTS_TRIM_INTERVAL", DEFAULT_REQUESTS_TRIM_INTERVAL, LedgerConfig::isoDuration));
+                env.parsed("LETHE_REQUESTS_TRIM_INTERVAL", DEFAULT_REQUESTS_TRIM_INTERVAL, LedgerConfig::isoDuration),
+                PortalCallbackConfig.read(env));
     }
 
     private static Secret pseudonymSecret(Env env) {

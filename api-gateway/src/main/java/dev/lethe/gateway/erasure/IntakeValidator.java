@@ -52,7 +52,7 @@ final class IntakeValidator {
         final int graceDays = body.graceDays() == null ? 0
                 : (int) Fields.range(body.graceDays(), "graceDays", 0, GRACE_DAYS_MAX);
         return new ErasureRequested(requestId, subject, identifiers, jurisdiction, reason, source, scope, objects,
-                graceDays, now, role.name(), null, null);
+                graceDays, now, role.name(), null, null, null);
     }
 
     private Identifier identifier(IdentifierBody body, String field) {

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lethe.avro.Cancelled;
 import dev.lethe.avro.Decision;
 import dev.lethe.avro.ErasureRequested;
+import dev.lethe.avro.OpenDsrPortal;
 import dev.lethe.gateway.auth.Role;
 import dev.lethe.gateway.events.EventWriter;
 import dev.lethe.gateway.events.Written;
@@ -17,6 +18,8 @@ import dev.lethe.gateway.http.RoleHandler;
 import dev.lethe.gateway.ledger.LedgerClient;
 import dev.lethe.gateway.ledger.LedgerJson;
 import dev.lethe.gateway.opendsr.Signer;
+import dev.lethe.schemas.opendsr.PortalHosts;
+import dev.lethe.schemas.opendsr.Statuses;
 import io.javalin.http.Context;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -50,7 +53,10 @@ import org.slf4j.LoggerFactory;
  * {@code pending}, IN_PROGRESS and OVERDUE {@code in_progress}, COMPLETED and
  * COMPLETED_WITH_EXCEPTIONS {@code completed}, REJECTED and CANCELLED {@code cancelled}. DELETE
  * cancels a request only while it is {@code pending} (409 afterwards). Errors are Lethe's
- * {@code {"error","message","field"}}.
+ * {@code {"error","message","field"}}. A request's {@code status_callback_urls} must each name a
+ * host of {@link PortalHosts} (400 naming {@code status_callback_urls[i]} otherwise); they are kept
+ * with the request ({@code ErasureRequested.opendsr}) and the ledger's OpenDSR callback sender
+ * calls each, signed, when the request's OpenDSR status changes.
  */
 public final class OpenDsrIntake {
 
@@ -61,6 +67,8 @@ public final class OpenDsrIntake {
     private static final Duration EXPECTED = Duration.ofDays(30);
     private static final Pattern UUID_V4 = Pattern.compile(
             "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
+    static final int MAX_CALLBACK_URLS = 5;
+    static final int MAX_CALLBACK_URL_LENGTH = 2048;
     private static final Set<String> PENDING = Set.of("RECEIVED", "PENDING_APPROVAL", "SCHEDULED");
     private static final Set<String> FIELDS = Set.of("subject_request_id", "subject_request_type", "submitted_time",
             "subject_identities", "api_version", "status_callback_urls", "extensions", "regulation");
@@ -72,9 +80,17 @@ public final class OpenDsrIntake {
     private final Supplier<Signer> signer;
     private final Confirmation confirmation;
     private final Clock clock;
+    private final PortalHosts portalHosts;
 
     public OpenDsrIntake(EventWriter events, LedgerClient ledger, Vocabulary vocabulary, Supplier<Signer> signer,
                          Confirmation confirmation, Clock clock) {
+        this(events, ledger, vocabulary, signer, confirmation, clock, PortalHosts.none());
+    }
+
+    /** {@code portalHosts}: the hosts a request's {@code status_callback_urls} may name (none: any URL is refused). */
+    public OpenDsrIntake(EventWriter events, LedgerClient ledger, Vocabulary vocabulary, Supplier<Signer> signer,
+                         Confirmation confirmation, Clock clock, PortalHosts portalHosts) {
+        this.portalHosts = portalHosts;
         this.events = events;
         this.ledger = ledger;
         this.rules = new IntakeRules(events, ledger, vocabulary, clock);
@@ -124,6 +140,8 @@ public final class OpenDsrIntake {
             final String id = id(ctx, subjectRequestId);
             final ErasureRequested request = rules.validated(intake(body, subjectRequestId, role), id, rules.now(),
                     role);
+            request.setOpendsr(new OpenDsrPortal(subjectRequestId, role.name(),
+                    request.getRequestedAt().plus(EXPECTED).toString(), callbackUrls(body)));
             final IntakeRules.Answer known = rules.replayed(request);
             if (known == null) {
                 final Written written = events.write(request);
@@ -177,12 +195,39 @@ public final class OpenDsrIntake {
 
     /** Lethe's status as an OpenDSR {@code request_status}. */
     static String status(String lethe) {
-        return switch (lethe) {
-            case "RECEIVED", "PENDING_APPROVAL", "SCHEDULED" -> "pending";
-            case "COMPLETED", "COMPLETED_WITH_EXCEPTIONS" -> "completed";
-            case "REJECTED", "CANCELLED" -> "cancelled";
-            default -> "in_progress";
-        };
+        return Statuses.ofLethe(lethe);
+    }
+
+    /**
+     * The request's {@code status_callback_urls} (at most {@link #MAX_CALLBACK_URLS}), each on the
+     * {@code LETHE_OPENDSR_PORTAL_HOSTS} allow-list; a 400 naming the first one that is not.
+     */
+    private List<String> callbackUrls(JsonNode body) {
+        final JsonNode urls = body.path("status_callback_urls");
+        if (urls.isMissingNode() || urls.isNull()) {
+            return List.of();
+        }
+        if (!urls.isArray() || urls.size() > MAX_CALLBACK_URLS) {
+            throw ApiException.badRequest("invalid_value", "status_callback_urls must be an array of at most "
+                    + MAX_CALLBACK_URLS + " URLs", "status_callback_urls");
+        }
+        final List<String> list = new ArrayList<>();
+        for (int i = 0; i < urls.size(); i++) {
+            final String field = "status_callback_urls[" + i + "]";
+            final JsonNode url = urls.get(i);
+            if (!url.isTextual() || url.textValue().length() > MAX_CALLBACK_URL_LENGTH) {
+                throw ApiException.badRequest("invalid_value", field + " must be a URL of at most "
+                        + MAX_CALLBACK_URL_LENGTH + " characters", field);
+            }
+            final String refusal = portalHosts.refusal(url.textValue());
+            if (refusal != null) {
+                throw ApiException.badRequest("invalid_value", field + " is refused: " + refusal, field);
+            }
+            if (!list.contains(url.textValue())) {
+                list.add(url.textValue());
+            }
+        }
+        return list;
     }
 
     private void sign(Context ctx, int status, ObjectNode body) {

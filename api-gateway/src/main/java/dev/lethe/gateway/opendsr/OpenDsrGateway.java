@@ -1,7 +1,9 @@
 package dev.lethe.gateway.opendsr;
 
 import dev.lethe.schemas.config.Env;
+import dev.lethe.schemas.opendsr.PortalHosts;
 import dev.lethe.schemas.opendsr.Processors;
+import dev.lethe.schemas.opendsr.SigningPair;
 import dev.lethe.schemas.opendsr.TrustedRoots;
 import java.io.IOException;
 import java.net.http.HttpClient;
@@ -17,44 +19,43 @@ import java.util.function.Supplier;
  * endpoints ({@code LETHE_OPENDSR_KEY_FILE} and {@code LETHE_OPENDSR_CERT_FILE}; else a
  * self-signed pair under {@code LETHE_OPENDSR_LOCAL_DIR}, which the standalone run sets to
  * {@code <data>/secrets}, or in memory), made on first use. {@code LETHE_OPENDSR_DOMAIN} is the
- * domain Lethe signs as (default {@code localhost}).
+ * domain Lethe signs as (default {@code localhost}). {@code LETHE_OPENDSR_PORTAL_HOSTS} lists the
+ * hosts a portal's {@code status_callback_urls} may name ({@link PortalHosts}).
  */
 public final class OpenDsrGateway {
 
-    public static final String KEY_FILE = "LETHE_OPENDSR_KEY_FILE";
-    public static final String CERT_FILE = "LETHE_OPENDSR_CERT_FILE";
+    public static final String KEY_FILE = SigningPair.KEY_FILE;
+    public static final String CERT_FILE = SigningPair.CERT_FILE;
     public static final String TRUST_FILE = "LETHE_OPENDSR_TRUST_FILE";
-    public static final String DOMAIN = "LETHE_OPENDSR_DOMAIN";
-    public static final String LOCAL_DIR = "LETHE_OPENDSR_LOCAL_DIR";
+    public static final String DOMAIN = SigningPair.DOMAIN;
+    public static final String LOCAL_DIR = SigningPair.LOCAL_DIR;
 
     private final Processors processors;
     private final Supplier<Signer> signer;
+    private final PortalHosts portalHosts;
 
     public OpenDsrGateway(Processors processors, Supplier<Signer> signer) {
+        this(processors, signer, PortalHosts.none());
+    }
+
+    /** {@code portalHosts}: the hosts a portal's {@code status_callback_urls} may name. */
+    public OpenDsrGateway(Processors processors, Supplier<Signer> signer, PortalHosts portalHosts) {
         this.processors = processors;
         this.signer = memoize(signer);
+        this.portalHosts = portalHosts;
     }
 
     /** Reads and checks the settings (the files must be readable when named); makes nothing yet. */
     public static OpenDsrGateway read(Env env) {
-        final Optional<Path> key = env.readableFile(KEY_FILE);
-        final Optional<Path> certificate = env.readableFile(CERT_FILE);
-        if (key.isPresent() != certificate.isPresent()) {
-            throw new dev.lethe.schemas.config.ConfigException(key.isPresent() ? CERT_FILE : KEY_FILE,
-                    "must be set too: set both " + KEY_FILE + " and " + CERT_FILE + ", or neither");
-        }
-        final String domain = env.string(DOMAIN, "localhost");
+        final Supplier<SigningPair> pair = SigningPair.read(env);
         final Optional<Path> trust = env.readableFile(TRUST_FILE);
-        final Optional<String> local = env.optional(LOCAL_DIR);
         final TrustedRoots roots;
         try {
             roots = trust.isPresent() ? TrustedRoots.fromPemFile(trust.get()) : TrustedRoots.jdkDefault();
         } catch (IOException e) {
             throw new dev.lethe.schemas.config.ConfigException(TRUST_FILE, e.getMessage());
         }
-        return new OpenDsrGateway(processors(roots), key.isPresent()
-                ? () -> Signer.fromFiles(key.get(), certificate.get(), domain)
-                : () -> Signer.local(local.map(Path::of).orElse(null), domain));
+        return new OpenDsrGateway(processors(roots), () -> new Signer(pair.get()), PortalHosts.read(env));
     }
 
     /** Makes the signer now (reads the files, or generates and announces the local pair); returns this. */
@@ -79,6 +80,10 @@ public final class OpenDsrGateway {
 
     public Signer signer() {
         return signer.get();
+    }
+
+    public PortalHosts portalHosts() {
+        return portalHosts;
     }
 
     private static <T> Supplier<T> memoize(Supplier<T> supplier) {

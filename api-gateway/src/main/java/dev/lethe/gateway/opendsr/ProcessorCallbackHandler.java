@@ -2,6 +2,8 @@ package dev.lethe.gateway.opendsr;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.lethe.avro.CallbackOutcome;
+import dev.lethe.avro.CallbackRefused;
+import dev.lethe.avro.Decision;
 import dev.lethe.avro.OpenDsrSettings;
 import dev.lethe.avro.SystemCallback;
 import dev.lethe.avro.SystemMode;
@@ -39,7 +41,9 @@ import org.slf4j.LoggerFactory;
  * The raw body's signature ({@code X-OpenDSR-Signature} or {@code X-OpenGDPR-Signature}) is
  * checked against the certificate of the processor registered as {@code system} (mode
  * {@code opendsr}) before the body is parsed; a callback that fails is refused with 403, logged
- * as {@code opendsr callback refused} with the reason, and writes nothing. A verified one must be
+ * as {@code opendsr callback refused} with the reason, and changes nothing: for a request that
+ * targets the system it is audited in the request's trail (OPENDSR_CALLBACK_REFUSED, with the
+ * reason and the body's SHA-256), at most once per (request, system) per minute in this gateway. A verified one must be
  * about this (request, system)'s {@code subject_request_id} and name this URL as its
  * {@code status_callback_url} (400 otherwise); its {@code request_status} becomes a callback
  * (PROGRESS, DONE or FAILED) whose detail is the signed evidence ({@link Evidence}), written to
@@ -49,12 +53,17 @@ import org.slf4j.LoggerFactory;
 public final class ProcessorCallbackHandler implements RoleHandler {
 
     private static final Logger LOG = LoggerFactory.getLogger(ProcessorCallbackHandler.class);
+    /** The longest verification failure kept in the trail. */
+    private static final int MAX_REASON = 300;
+    /** The audit type of a refused callback (the ledger's). */
+    static final String REFUSED_FACT = "OPENDSR_CALLBACK_REFUSED";
 
     private final EventWriter events;
     private final LedgerClient ledger;
     private final Confirmation confirmation;
     private final Processors processors;
     private final Clock clock;
+    private final RefusalWindow refusals = new RefusalWindow();
 
     /** The answer: {@code replayed} when the same signed callback had been applied before. */
     public record Accepted(String id, String system, @OneOf(CallbackOutcome.class) String outcome,
@@ -81,6 +90,7 @@ public final class ProcessorCallbackHandler implements RoleHandler {
             signer = processors.verify(settings, raw, ctx::header);
         } catch (SignatureException e) {
             LOG.warn("opendsr callback refused: request {} system {}: {}", id, system, e.getMessage());
+            auditRefusal(id, system, e.getMessage(), raw);
             throw new ApiException(403, "signature_refused", "the callback's signature was refused: "
                     + e.getMessage(), null, null);
         } catch (IOException e) {
@@ -101,7 +111,7 @@ public final class ProcessorCallbackHandler implements RoleHandler {
         final String status = body.path("request_status").asText();
         final CallbackOutcome outcome = Statuses.outcome(status);
         final String digest = Signatures.sha256(raw);
-        if (ledger.audit(id).contains("body-sha256=" + digest)) {
+        if (applied(id, digest)) {
             LOG.info("opendsr callback for request {} system {} replayed; nothing changes", id, system);
             ctx.status(200).json(new Accepted(id, system, outcome.name(), true));
             return;
@@ -117,6 +127,54 @@ public final class ProcessorCallbackHandler implements RoleHandler {
         final Written written = events.write(callback);
         confirmation.await(id, written);
         ctx.status(202).json(new Accepted(id, system, outcome.name(), null));
+    }
+
+    /**
+     * Whether a callback with body digest {@code digest} was applied to request {@code id} already:
+     * its evidence is in a fact of the trail. A refused callback's audit fact (which names the
+     * refused body's digest, and whose reason a forger may shape) does not count, so that a forged
+     * copy of a callback the processor has yet to send cannot make the genuine one look replayed.
+     */
+    private boolean applied(String id, String digest) {
+        final String evidence = "body-sha256=" + digest;
+        for (JsonNode fact : LedgerJson.parse(ledger.audit(id))) {
+            if (!REFUSED_FACT.equals(fact.path("type").asText()) && fact.path("detail").asText().contains(evidence)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Records a refused callback in the request's hash chain (a {@code CallbackRefused} decision,
+     * audited OPENDSR_CALLBACK_REFUSED with the reason and the body's SHA-256, never the body) when
+     * the request is known and targets {@code system}, at most once per (request, system) per
+     * {@link RefusalWindow#WINDOW}; otherwise, or when it cannot be written, only logged. The
+     * refusal itself (403) does not depend on it.
+     */
+    private void auditRefusal(String id, String system, String reason, byte[] raw) {
+        if (!refusals.take(id + "\n" + system, clock.instant())) {
+            LOG.info("opendsr callback refused again for request {} system {} within {}; logged only", id, system,
+                    RefusalWindow.WINDOW);
+            return;
+        }
+        try {
+            final JsonNode request = LedgerJson.parse(ledger.request(id));
+            boolean targeted = false;
+            for (JsonNode target : request.path("systems")) {
+                targeted |= system.equals(target.path("name").asText());
+            }
+            if (!targeted) {
+                LOG.info("opendsr callback refused for request {} which does not target {}; logged only", id, system);
+                return;
+            }
+            final String why = reason == null ? "signature refused"
+                    : reason.length() > MAX_REASON ? reason.substring(0, MAX_REASON) + "…" : reason;
+            events.write(new Decision(UUID.randomUUID().toString(), id, clock.instant(), "opendsr:unverified",
+                    new CallbackRefused(system, why, Signatures.sha256(raw))));
+        } catch (RuntimeException e) { // an unknown request (404), a ledger or broker that cannot answer
+            LOG.warn("opendsr callback refused for request {} system {} not audited: {}", id, system, e.getMessage());
+        }
     }
 
     /** The opendsr settings of {@code system}; 404 when it is not a registered opendsr system. */

@@ -48,7 +48,7 @@ class KafkaEventWriterTest {
 
     private static ErasureRequested request() {
         return new ErasureRequested(ID, new Identifier("user_id", "u-1842"), List.of(), "GDPR", "account_deleted",
-                "accounts-service", null, List.of(), 0, NOW, "submitter", null, null);
+                "accounts-service", null, List.of(), 0, NOW, "submitter", null, null, null);
     }
 
     @Test

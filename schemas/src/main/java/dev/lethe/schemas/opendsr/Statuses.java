@@ -22,4 +22,19 @@ public final class Statuses {
             default -> CallbackOutcome.PROGRESS;
         };
     }
+
+    /**
+     * Lethe's request status (a {@code RequestStatus} name) as an OpenDSR {@code request_status}:
+     * RECEIVED, PENDING_APPROVAL and SCHEDULED are {@code pending}, COMPLETED and
+     * COMPLETED_WITH_EXCEPTIONS {@code completed}, REJECTED and CANCELLED {@code cancelled},
+     * anything else (IN_PROGRESS) {@code in_progress}.
+     */
+    public static String ofLethe(String status) {
+        return switch (status == null ? "" : status) {
+            case "RECEIVED", "PENDING_APPROVAL", "SCHEDULED" -> "pending";
+            case "COMPLETED", "COMPLETED_WITH_EXCEPTIONS" -> "completed";
+            case "REJECTED", "CANCELLED" -> "cancelled";
+            default -> "in_progress";
+        };
+    }
 }

@@ -45,4 +45,11 @@ public record Decision(String eventId, String requestId, Instant at, String acto
      */
     public record Replay(String system, boolean cover, String note) implements Action {
     }
+
+    /**
+     * An OpenDSR processor's callback about {@code system} failed signature verification at the
+     * gateway ({@code reason}; {@code bodySha256} of the refused body): audited, nothing changes.
+     */
+    public record CallbackRefused(String system, String reason, String bodySha256) implements Action {
+    }
 }

@@ -142,6 +142,14 @@ public sealed interface Fact {
     record Acknowledged(Instant at, String actor, String reason) implements Fact {
     }
 
+    /**
+     * An OpenDSR processor's callback about {@code system}, a target of this request, failed signature
+     * verification ({@code reason}); only audited, with the refused body's SHA-256: it changes nothing.
+     */
+    record CallbackRefused(Instant at, String actor, String system, String reason, String bodySha256)
+            implements Fact {
+    }
+
     /** The input could not be applied: it changes nothing and goes to the dead-letter topic. */
     record Refused(Instant at, String reason) implements Fact {
     }

@@ -152,6 +152,9 @@ final class FactOutputs {
             outputs.add(dispatch(s, List.of(f.target().name()), f.target().attempts(), false));
         } else if (fact instanceof Fact.Acknowledged f) {
             audit(s, "ACKNOWLEDGED", f.actor(), null, "contradiction acknowledged: " + f.reason());
+        } else if (fact instanceof Fact.CallbackRefused f) {
+            audit(s, "OPENDSR_CALLBACK_REFUSED", f.actor(), f.system(), "signature refused: " + f.reason()
+                    + "; body-sha256=" + f.bodySha256() + "; nothing changed");
         } else if (fact instanceof Fact.Refused f) {
             outputs.add(new LedgerOutput.Refused(f.reason()));
         } else if (fact instanceof Fact.Judged f) {
@@ -168,7 +171,7 @@ final class FactOutputs {
 
     private void notify(RequestState s, String type, RequestStatus previous, String system, String detail) {
         outputs.add(new Notify(s.requestId(), type, s.status(), previous, system, s.jurisdiction(), s.deadline(),
-                redactor.redact(detail), now));
+                redactor.redact(detail), now, Notify.STATUS_CHANGED.equals(type) ? s.portal() : null));
     }
 
     private Dispatch dispatch(RequestState s, List<String> systems, int attempt, boolean reminder) {

@@ -149,7 +149,8 @@ public final class Ledger {
                     : s.withSystems(Stream.concat(s.systems().stream(), Stream.of(f.target())).toList(), at);
         } else if (fact instanceof Fact.Approved || fact instanceof Fact.GraceEnded
                 || fact instanceof Fact.CallbackIgnored || fact instanceof Fact.DuplicateReceived
-                || fact instanceof Fact.Refused || fact instanceof Fact.Judged) {
+                || fact instanceof Fact.Refused || fact instanceof Fact.Judged
+                || fact instanceof Fact.CallbackRefused) {
             return s; // recorded (or answered), nothing in the state changes
         }
         throw new IllegalStateException("unhandled fact " + fact.getClass().getSimpleName());
@@ -455,6 +456,14 @@ public final class Ledger {
                 acknowledge(actor, acknowledge.reason());
             } else if (action instanceof Decision.Replay replay) {
                 replay(actor, replay);
+            } else if (action instanceof Decision.CallbackRefused refused) {
+                if (s.system(refused.system()).isEmpty()) {
+                    refuse("request " + s.requestId() + " does not target " + refused.system()
+                            + "; a refused callback about it is not audited");
+                    return;
+                }
+                record(new Fact.CallbackRefused(now(), actor, refused.system(), refused.reason(),
+                        refused.bodySha256()));
             } else {
                 throw new IllegalStateException("unhandled decision " + action.getClass().getSimpleName());
             }

@@ -34,9 +34,12 @@ public sealed interface LedgerOutput {
      * Tell whoever watches (the notification webhook): {@code type} is {@link #STATUS_CHANGED},
      * {@link #OVERDUE}, {@link #ESCALATED}, {@link #SYSTEM_OVERDUE} (a system passed its own
      * deadline) or {@link #ATTENTION} (the request needs a person). Never carries raw identifiers.
+     * {@code portal}: on a {@link #STATUS_CHANGED} of a request an OpenDSR portal filed, whom to
+     * call back; null otherwise.
      */
     record Notify(String requestId, String type, RequestStatus status, RequestStatus previousStatus, String system,
-                  String jurisdiction, Instant deadline, String detail, Instant at) implements LedgerOutput {
+                  String jurisdiction, Instant deadline, String detail, Instant at, Portal portal)
+            implements LedgerOutput {
         public static final String STATUS_CHANGED = "STATUS_CHANGED";
         public static final String OVERDUE = "OVERDUE";
         public static final String ESCALATED = "ESCALATED";

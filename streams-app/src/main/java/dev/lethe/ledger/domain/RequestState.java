@@ -18,7 +18,9 @@ import java.util.Optional;
  * current deadline was audited (once; an extension clears it). {@code attention} says why the
  * request needs a person (empty when it does not). {@code duplicateOf} names the open request of
  * the same subject and scope that the subject gate found before this one (which then ended
- * CANCELLED without dispatching anything); null otherwise.
+ * CANCELLED without dispatching anything); null otherwise. {@code portal} is the OpenDSR portal
+ * that filed it (whom to call back when its OpenDSR status changes), or null; it is kept after the
+ * request finished, as it names no subject.
  *
  * <p>Every change goes through {@link #toBuilder()}: a wither names only what it changes.
  */
@@ -29,7 +31,21 @@ public record RequestState(String requestId, RequestStatus status, String subjec
                            List<SystemTarget> systems, List<Callback> earlyCallbacks, int auditSeq,
                            String fingerprint, String auditHead, Instant baseDeadline, int extensions,
                            boolean overdueAudited, List<Attention> attention,
-                           String duplicateOf, WrappedKey dataKey) {
+                           String duplicateOf, WrappedKey dataKey, Portal portal) {
+
+    /** A state of a request no OpenDSR portal filed (as stored before issue 16's callbacks). */
+    public RequestState(String requestId, RequestStatus status, String subjectKey, Identifier subject,
+                        List<Identifier> identifiers, List<String> objects, List<String> namespaces,
+                        String jurisdiction, String reason, String source, Scope scope, int graceDays,
+                        Instant requestedAt, Instant deadline, Instant finishedAt, Instant updatedAt,
+                        List<SystemTarget> systems, List<Callback> earlyCallbacks, int auditSeq,
+                        String fingerprint, String auditHead, Instant baseDeadline, int extensions,
+                        boolean overdueAudited, List<Attention> attention, String duplicateOf, WrappedKey dataKey) {
+        this(requestId, status, subjectKey, subject, identifiers, objects, namespaces, jurisdiction, reason, source,
+                scope, graceDays, requestedAt, deadline, finishedAt, updatedAt, systems, earlyCallbacks, auditSeq,
+                fingerprint, auditHead, baseDeadline, extensions, overdueAudited, attention, duplicateOf, dataKey,
+                null);
+    }
 
     /** A state without a data key (as stored before issue 12, or by tests). */
     public RequestState(String requestId, RequestStatus status, String subjectKey, Identifier subject,
@@ -82,6 +98,7 @@ public record RequestState(String requestId, RequestStatus status, String subjec
         b.deadline = deadline;
         b.updatedAt = at;
         b.fingerprint = r.fingerprint();
+        b.portal = r.portal();
         return b.build();
     }
 
@@ -258,6 +275,7 @@ public record RequestState(String requestId, RequestStatus status, String subjec
         List<Attention> attention = List.of();
         String duplicateOf;
         WrappedKey dataKey;
+        Portal portal;
 
         Builder(String requestId) {
             this.requestId = requestId;
@@ -291,13 +309,14 @@ public record RequestState(String requestId, RequestStatus status, String subjec
             attention = s.attention;
             duplicateOf = s.duplicateOf;
             dataKey = s.dataKey;
+            portal = s.portal;
         }
 
         RequestState build() {
             return new RequestState(requestId, status, subjectKey, subject, identifiers, objects, namespaces,
                     jurisdiction, reason, source, scope, graceDays, requestedAt, deadline, finishedAt, updatedAt,
                     systems, earlyCallbacks, auditSeq, fingerprint, auditHead, baseDeadline, extensions,
-                    overdueAudited, attention, duplicateOf, dataKey);
+                    overdueAudited, attention, duplicateOf, dataKey, portal);
         }
     }
 }

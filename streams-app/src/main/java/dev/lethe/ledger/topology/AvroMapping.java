@@ -26,6 +26,7 @@ import dev.lethe.ledger.domain.Attention;
 import dev.lethe.ledger.domain.Callback;
 import dev.lethe.ledger.domain.Decision;
 import dev.lethe.ledger.domain.ErasureRequest;
+import dev.lethe.ledger.domain.Portal;
 import dev.lethe.ledger.domain.Identifier;
 import dev.lethe.ledger.domain.LedgerEvent;
 import dev.lethe.ledger.domain.LedgerOutput;
@@ -50,7 +51,17 @@ public final class AvroMapping {
     public static ErasureRequest request(ErasureRequested a) {
         return new ErasureRequest(a.getRequestId(), identifier(a.getSubject()), identifiers(a.getIdentifiers()),
                 a.getJurisdiction(), a.getReason(), a.getSource(), scope(a.getScope()), a.getObjects(),
-                a.getGraceDays(), a.getRequestedAt(), a.getSubmittedBy(), a.getFingerprint());
+                a.getGraceDays(), a.getRequestedAt(), a.getSubmittedBy(), a.getFingerprint(), portal(a.getOpendsr()));
+    }
+
+    public static Portal portal(dev.lethe.avro.OpenDsrPortal a) {
+        return a == null ? null : new Portal(a.getSubjectRequestId(), a.getControllerId(),
+                a.getExpectedCompletionTime(), a.getCallbackUrls());
+    }
+
+    public static dev.lethe.avro.OpenDsrPortal portal(Portal d) {
+        return d == null ? null : new dev.lethe.avro.OpenDsrPortal(d.subjectRequestId(), d.controllerId(),
+                d.expectedCompletion(), d.callbackUrls());
     }
 
     public static Callback callback(SystemCallback a) {
@@ -88,6 +99,8 @@ public final class AvroMapping {
             mapped = new Decision.Replay(replayed.getSystem(), false, replayed.getNote());
         } else if (action instanceof dev.lethe.avro.Covered covered) {
             mapped = new Decision.Replay(covered.getSystem(), true, covered.getNote());
+        } else if (action instanceof dev.lethe.avro.CallbackRefused refused) {
+            mapped = new Decision.CallbackRefused(refused.getSystem(), refused.getReason(), refused.getBodySha256());
         } else {
             throw new IllegalArgumentException("unknown decision " + action);
         }
@@ -219,7 +232,7 @@ public final class AvroMapping {
         return Notification.newBuilder().setRequestId(d.requestId()).setType(d.type())
                 .setStatus(status(d.status())).setPreviousStatus(status(d.previousStatus()))
                 .setSystem(d.system()).setJurisdiction(d.jurisdiction()).setDeadline(d.deadline())
-                .setDetail(d.detail()).setAt(d.at()).build();
+                .setDetail(d.detail()).setAt(d.at()).setOpendsr(portal(d.portal())).build();
     }
 
     private static dev.lethe.avro.RequestStatus status(RequestStatus d) {

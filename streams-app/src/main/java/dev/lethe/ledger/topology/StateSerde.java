@@ -4,6 +4,7 @@ import dev.lethe.ledger.domain.Attention;
 import dev.lethe.ledger.domain.Callback;
 import dev.lethe.ledger.domain.Identifier;
 import dev.lethe.ledger.domain.Outcome;
+import dev.lethe.ledger.domain.Portal;
 import dev.lethe.ledger.domain.RequestState;
 import dev.lethe.ledger.domain.RequestStatus;
 import dev.lethe.ledger.domain.Scope;
@@ -39,13 +40,22 @@ import org.apache.kafka.common.serialization.Serializer;
  * the store nor its changelog holds a raw identifier. Version 1 (a state without a data key:
  * kept callbacks only, or stored before issue 12) is still read, and still written for such a
  * state.
+ *
+ * <p>Versions {@code 3} (plain) and {@code 4} (sealed), issue 16, are versions 1 and 2 followed by
+ * the request's OpenDSR {@link Portal} (a presence byte, then its {@code subject_request_id},
+ * {@code controller_id}, {@code expected_completion_time} and callback URLs, none of them an identifier). Only 3 and 4 are written;
+ * 1 and 2 are still read, as a state without a portal (the migration on read).
  */
 public final class StateSerde implements Serde<RequestState> {
 
     static final byte TAG = 'L';
-    static final byte VERSION = 1;
-    /** The version of a state whose identifiers are sealed under its data key. */
-    static final byte SEALED_VERSION = 2;
+    /** The version written for a state without a data key. */
+    static final byte VERSION = 3;
+    /** The version written for a state whose identifiers are sealed under its data key. */
+    static final byte SEALED_VERSION = 4;
+    /** Versions 1 and 2: as 3 and 4 without the OpenDSR portal at the end (read, no longer written). */
+    static final byte PLAIN_V1 = 1;
+    static final byte SEALED_V2 = 2;
 
     private final ConfluentAvroSerde<dev.lethe.avro.RequestState> legacy;
     private final Sealing sealing;
@@ -150,6 +160,13 @@ public final class StateSerde implements Serde<RequestState> {
         w.varInt(s.attention().size());
         s.attention().forEach(w::name);
         w.string(s.duplicateOf());
+        final Portal portal = s.portal();
+        if (portal == null) {
+            w.raw(0);
+        } else {
+            w.raw(1).string(portal.subjectRequestId()).string(portal.controllerId()).string(portal.expectedCompletion())
+                    .strings(portal.callbackUrls());
+        }
     }
 
     /** Reads either format (see the class comment); null for null. */
@@ -163,7 +180,8 @@ public final class StateSerde implements Serde<RequestState> {
         if (bytes.length < 2 || bytes[0] != TAG) {
             throw new SerializationException("not a ledger state: unknown format tag");
         }
-        if (bytes[1] != VERSION && bytes[1] != SEALED_VERSION) {
+        final byte version = bytes[1];
+        if (version != VERSION && version != SEALED_VERSION && version != PLAIN_V1 && version != SEALED_V2) {
             throw new SerializationException("ledger state format version " + bytes[1] + " is newer than this"
                     + " ledger reads (" + SEALED_VERSION + ")");
         }
@@ -175,7 +193,7 @@ public final class StateSerde implements Serde<RequestState> {
         List<Identifier> identifiers = List.of();
         List<String> objects = List.of();
         WrappedKey dataKey = null;
-        if (bytes[1] == SEALED_VERSION) {
+        if (version == SEALED_VERSION || version == SEALED_V2) {
             dataKey = new WrappedKey(r.string(), r.bytes());
             final byte[] sealed = r.bytes();
             if (sealed.length > 0) {
@@ -224,13 +242,15 @@ public final class StateSerde implements Serde<RequestState> {
         final boolean overdueAudited = r.bool();
         final var attention = r.list(x -> x.name(Attention.class));
         final String duplicateOf = r.string();
+        final Portal portal = version == PLAIN_V1 || version == SEALED_V2 || r.raw() == 0 ? null
+                : new Portal(r.string(), r.string(), r.string(), r.strings());
         if (!r.atEnd()) {
             throw new SerializationException("ledger state of request " + requestId + " has trailing bytes");
         }
         return new RequestState(requestId, status, subjectKey, subject, identifiers, objects, namespaces,
                 jurisdiction, reason, source, scope, graceDays, requestedAt, deadline, finishedAt, updatedAt,
                 systems, early, auditSeq, fingerprint, auditHead, baseDeadline, extensions, overdueAudited,
-                attention, duplicateOf, dataKey);
+                attention, duplicateOf, dataKey, portal);
     }
 
     private static void identifier(CompactBytes.Writer w, Identifier id) {

@@ -89,6 +89,7 @@ final class LedgerFixtures {
         private String submittedBy = "submitter:accounts";
         private String source = "accounts-service";
         private String fingerprint;
+        private Portal portal;
 
         RequestBuilder id(String id) {
             this.requestId = id;
@@ -140,6 +141,11 @@ final class LedgerFixtures {
             return this;
         }
 
+        RequestBuilder portal(Portal p) {
+            this.portal = p;
+            return this;
+        }
+
         RequestBuilder submittedBy(String who) {
             this.submittedBy = who;
             return this;
@@ -147,7 +153,7 @@ final class LedgerFixtures {
 
         ErasureRequest build() {
             return new ErasureRequest(requestId, subject, identifiers, jurisdiction, "account_deleted",
-                    source, scope, objects, graceDays, requestedAt, submittedBy, fingerprint);
+                    source, scope, objects, graceDays, requestedAt, submittedBy, fingerprint, portal);
         }
 
         LedgerEvent.Received received() {

@@ -127,4 +127,54 @@ class StateSerdeTest {
         assertThrows(SerializationException.class, () -> serde.deserializer().deserialize("t", stored));
         assertThrows(SerializationException.class, () -> serde.serializer().serialize("t", keyed(everyField())));
     }
+
+    private static RequestState withPortal(RequestState state) {
+        return new RequestState(state.requestId(), state.status(), state.subjectKey(), state.subject(),
+                state.identifiers(), state.objects(), state.namespaces(), state.jurisdiction(), state.reason(),
+                state.source(), state.scope(), state.graceDays(), state.requestedAt(), state.deadline(),
+                state.finishedAt(), state.updatedAt(), state.systems(), state.earlyCallbacks(), state.auditSeq(),
+                state.fingerprint(), state.auditHead(), state.baseDeadline(), state.extensions(),
+                state.overdueAudited(), state.attention(), state.duplicateOf(), state.dataKey(),
+                new dev.lethe.ledger.domain.Portal("a7551968-d5d6-44b2-9831-815ac9017798", "submitter", "2026-03-31T09:00:00.123Z",
+                        List.of("https://portal.example/opendsr/callbacks", "http://127.0.0.1:9/cb")));
+    }
+
+    @Test
+    void shouldKeepThePortalOfARequestFiledInOpenDsrFormInBothVersions() {
+        final StateSerde sealing = new StateSerde(serdes.state(), LedgerDriver.SEALING);
+        final RequestState plain = withPortal(everyField());
+        final RequestState sealed = keyed(plain);
+
+        final byte[] stored = sealing.serializer().serialize("t", sealed);
+
+        assertEquals(plain, serde.deserializer().deserialize("t", serde.serializer().serialize("t", plain)));
+        assertEquals(sealed, sealing.deserializer().deserialize("t", stored));
+        assertEquals(StateSerde.SEALED_VERSION, stored[1]);
+    }
+
+    /** Hex fixtures written by the ledger before issue 16 (formats 1 and 2) of {@link #everyField()}. */
+    private static byte[] fixture(String name) throws java.io.IOException {
+        try (var in = StateSerdeTest.class.getResourceAsStream("/state-formats/" + name)) {
+            return java.util.HexFormat.of().parseHex(new String(in.readAllBytes(),
+                    java.nio.charset.StandardCharsets.US_ASCII).strip());
+        }
+    }
+
+    @Test
+    void shouldReadStatesStoredInTheVersionsBeforeThePortalAsStatesWithoutOne() throws Exception {
+        final StateSerde sealing = new StateSerde(serdes.state(), LedgerDriver.SEALING);
+        final byte[] v1 = fixture("v1.hex");
+        final byte[] v2 = fixture("v2.hex");
+
+        assertEquals(StateSerde.PLAIN_V1, v1[1]);
+        assertEquals(StateSerde.SEALED_V2, v2[1]);
+        assertEquals(everyField(), sealing.deserializer().deserialize("t", v1));
+        final RequestState read = sealing.deserializer().deserialize("t", v2);
+        assertNull(read.portal());
+        assertEquals(everyField(), read.withDataKey(null));
+        // and stored again in the current version, the same state
+        final byte[] again = sealing.serializer().serialize("t", read);
+        assertEquals(StateSerde.SEALED_VERSION, again[1]);
+        assertEquals(read, sealing.deserializer().deserialize("t", again));
+    }
 }
