@@ -16,15 +16,15 @@ import org.apache.kafka.common.serialization.Serializer;
  * of its time there. Exact by construction: the same bytes always decode to the same state, and a
  * request whose state changed (its identifiers dropped, its data key destroyed) has new bytes.
  *
- * <p>At most {@link #SLOTS} states, one per slot chosen by the bytes' hash (a newer value pushes
- * out whatever held its slot): bounded, without locks, shared by the stream thread and the
- * interactive queries. Like the processor's recent states, it is process memory only and never
+ * <p>At most {@link #SLOTS} states, in pairs of slots chosen by the bytes' hash (a newly decoded
+ * value takes the pair's first slot and moves the one there to the second, pushing out the oldest):
+ * bounded, without locks, shared by the stream thread and the interactive queries. Like the processor's recent states, it is process memory only and never
  * written anywhere. Encoding is not touched.
  */
 final class RememberedStates implements Serde<RequestState> {
 
-    /** How many decoded states are kept (a power of two). */
-    static final int SLOTS = 1024;
+    /** How many decoded states are kept (a power of two): two slots for each of {@code SLOTS / 2} hash values. */
+    static final int SLOTS = 2048;
 
     private record Decoded(byte[] bytes, int hash, RequestState state) {
     }
@@ -64,15 +64,26 @@ final class RememberedStates implements Serde<RequestState> {
             return decode.deserialize(topic, data);
         }
         final int hash = Arrays.hashCode(data);
-        final int slot = (hash ^ (hash >>> 16)) & (SLOTS - 1);
-        final Decoded known = slots.get(slot);
-        if (known != null && known.hash() == hash && Arrays.equals(known.bytes(), data)) {
-            return known.state();
+        final int first = ((hash ^ (hash >>> 16)) & (SLOTS / 2 - 1)) * 2;
+        final Decoded newer = slots.get(first);
+        if (holds(newer, hash, data)) {
+            return newer.state();
+        }
+        final Decoded older = slots.get(first + 1);
+        if (holds(older, hash, data)) {
+            return older.state();
         }
         final RequestState state = decode.deserialize(topic, data);
         if (state != null) {
-            slots.set(slot, new Decoded(data.clone(), hash, state));
+            slots.set(first, new Decoded(data.clone(), hash, state));
+            if (newer != null) {
+                slots.set(first + 1, newer);
+            }
         }
         return state;
+    }
+
+    private static boolean holds(Decoded decoded, int hash, byte[] data) {
+        return decoded != null && decoded.hash() == hash && Arrays.equals(decoded.bytes(), data);
     }
 }

@@ -8,6 +8,12 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import dev.lethe.ledger.domain.RequestState;
 import dev.lethe.schemas.LetheSerdes;
 import dev.lethe.schemas.registry.InMemorySchemaRegistryClient;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Deserializer;
@@ -63,7 +69,7 @@ class RememberedStatesTest {
         final byte[] stored = serde.serializer().serialize("t", StateSerdeTest.everyField());
         final byte[] reused = stored.clone();
         serde.deserializer().deserialize("t", reused);
-        java.util.Arrays.fill(reused, (byte) 0);
+        Arrays.fill(reused, (byte) 0);
 
         serde.deserializer().deserialize("t", stored);
 
@@ -75,5 +81,42 @@ class RememberedStatesTest {
         assertThrows(SerializationException.class, () -> serde.deserializer().deserialize("t", new byte[] {'X', 1}));
         assertThrows(SerializationException.class, () -> serde.deserializer().deserialize("t", new byte[] {'X', 1}));
         assertNull(serde.deserializer().deserialize("t", null));
+    }
+
+    @Test
+    void shouldKeepTwoValuesWhoseHashesMeetAndPushOutTheOldestForAThird() {
+        final List<byte[]> meeting = meeting(3);
+        final AtomicInteger made = new AtomicInteger();
+        final RememberedStates states = new RememberedStates(Serdes.serdeFrom(compact.serializer(), (topic, data) -> {
+            made.incrementAndGet();
+            return StateSerdeTest.everyField();
+        }));
+
+        final RequestState first = states.deserializer().deserialize("t", meeting.get(0));
+        final RequestState second = states.deserializer().deserialize("t", meeting.get(1));
+        assertSame(first, states.deserializer().deserialize("t", meeting.get(0)));
+        assertSame(second, states.deserializer().deserialize("t", meeting.get(1)));
+        assertEquals(2, made.get());
+
+        states.deserializer().deserialize("t", meeting.get(2));
+        assertSame(second, states.deserializer().deserialize("t", meeting.get(1)), "the newer of the two stays");
+        assertEquals(3, made.get());
+        states.deserializer().deserialize("t", meeting.get(0));
+        assertEquals(4, made.get(), "the oldest was pushed out");
+    }
+
+    /** {@code n} different values that fall on the same pair of slots. */
+    private static List<byte[]> meeting(int n) {
+        final Map<Integer, List<byte[]>> byPair = new HashMap<>();
+        for (int i = 0; ; i++) {
+            final byte[] value = ByteBuffer.allocate(4).putInt(i).array();
+            final int hash = Arrays.hashCode(value);
+            final List<byte[]> pair = byPair.computeIfAbsent((hash ^ (hash >>> 16)) & (RememberedStates.SLOTS / 2 - 1),
+                    k -> new ArrayList<>());
+            pair.add(value);
+            if (pair.size() == n) {
+                return pair;
+            }
+        }
     }
 }
