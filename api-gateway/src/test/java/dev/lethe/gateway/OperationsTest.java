@@ -118,6 +118,23 @@ class OperationsTest {
     }
 
     @Test
+    void shouldCountEveryExchangeOfOneRouteAndStatusInOneSeries() {
+        fixture.ledger.requests.put(REQUEST_ID, FakeLedgerClient.requestJson(REQUEST_ID, "billing"));
+        JavalinTest.test(fixture.app(), (server, client) -> {
+            for (int i = 0; i < 3; i++) {
+                get(client, "/v1/erasures/" + REQUEST_ID, SUBMITTER);
+            }
+            get(client, "/v1/erasures/" + REQUEST_ID, null);
+            final String text = get(client, "/metrics", null).body().string();
+
+            assertTrue(text.contains("lethe_http_server_requests_seconds_count{method=\"GET\",route=\"/v1/erasures/{id}\","
+                    + "status=\"200\"} 3"), text);
+            assertTrue(text.contains("lethe_http_server_requests_seconds_count{method=\"GET\",route=\"/v1/erasures/{id}\","
+                    + "status=\"401\"} 1"), text);
+        });
+    }
+
+    @Test
     void shouldStillServeMetricsWhenTheLedgerCannotGiveStats() {
         fixture.ledger.statsFailure = new IllegalStateException("ledger down");
         JavalinTest.test(fixture.app(), (server, client) -> {

@@ -30,6 +30,7 @@ public final class InProcessReads {
 
     private final LedgerQueries queries;
     private final Clock clock;
+    private final RenderedViews views = new RenderedViews(QueryServer.JSON.writer(), QueryServer.PUBLIC_REQUEST);
 
     public InProcessReads(LedgerQueries queries, Clock clock) {
         this.queries = queries;
@@ -52,8 +53,7 @@ public final class InProcessReads {
             return null;
         }
         if (found instanceof Lookup.Found<RequestState> request) {
-            final ObjectWriter writer = publicView ? QueryServer.PUBLIC_REQUEST : QueryServer.JSON.writer();
-            return new Answer(200, write(writer, RequestView.of(request.value(), clock.instant())));
+            return new Answer(200, views.json(request.value(), publicView, clock.instant()));
         }
         if (found instanceof Lookup.NotFound<RequestState>) {
             return new Answer(404, null);

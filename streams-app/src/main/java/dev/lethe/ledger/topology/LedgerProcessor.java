@@ -235,7 +235,8 @@ final class LedgerProcessor extends ContextualProcessor<byte[], byte[], Object, 
             indexes.update(stored, next, entry -> context().forward(
                     new Record<>(entry.getSubjectKey(), entry, now.toEpochMilli()), LedgerNames.SUBJECT_INDEX_SINK));
         }
-        transition.outputs().forEach(output -> forward(output, chained.get(output), refuse, now, next));
+        final DataKey key = new DataKey(next);
+        transition.outputs().forEach(output -> forward(output, chained.get(output), refuse, now, key));
     }
 
     /**
@@ -300,10 +301,10 @@ final class LedgerProcessor extends ContextualProcessor<byte[], byte[], Object, 
 
     /** Forwards one output; {@code chainedFact} is an audit output's fact, already linked into the hash chain. */
     private void forward(LedgerOutput output, dev.lethe.avro.AuditFact chainedFact, Consumer<String> refuse,
-                         Instant now, RequestState state) {
+                         Instant now, DataKey key) {
         final long timestamp = now.toEpochMilli();
         if (output instanceof LedgerOutput.Dispatch dispatch) {
-            context().forward(new Record<>(dispatch.subjectKey(), sealed(AvroMapping.event(dispatch), state),
+            context().forward(new Record<>(dispatch.subjectKey(), sealed(AvroMapping.event(dispatch), key),
                     timestamp), LedgerNames.EVENTS_SINK);
         } else if (output instanceof LedgerOutput.Audit fact) {
             context().forward(new Record<>(fact.requestId(), chainedFact, timestamp), LedgerNames.AUDIT_SINK);
@@ -338,16 +339,38 @@ final class LedgerProcessor extends ContextualProcessor<byte[], byte[], Object, 
      * carries no identifier: it goes as it is, so a partner matches it without opening anything,
      * and whether or not the data key is destroyed yet.
      */
-    private dev.lethe.avro.ErasureEvent sealed(dev.lethe.avro.ErasureEvent event, RequestState state) {
-        final WrappedKey key = state.dataKey();
+    private dev.lethe.avro.ErasureEvent sealed(dev.lethe.avro.ErasureEvent event, DataKey key) {
+        final RequestState state = key.state;
         if (Identifier.SUBJECT_KEY.equals(event.getSubject().getNamespace())
                 && event.getIdentifiers().isEmpty() && event.getObjects().isEmpty()) {
             return event;
         }
-        if (key == null || !state.requestId().equals(event.getRequestId())) {
+        if (state.dataKey() == null || !state.requestId().equals(event.getRequestId())) {
             throw new IllegalStateException("request " + event.getRequestId() + " dispatches without its data key");
         }
-        return Sealing.sealEvent(event, privacy.sealing().unwrap(new KeyWrapper.Wrapped(key.kekId(), key.wrapped())));
+        return Sealing.sealEvent(event, key.plain());
+    }
+
+    /**
+     * The data key of the state one event left, unwrapped at most once for all the erasure events
+     * that event dispatches (it was unwrapped once per system), and forgotten with the event.
+     */
+    private final class DataKey {
+
+        private final RequestState state;
+        private byte[] plain;
+
+        DataKey(RequestState state) {
+            this.state = state;
+        }
+
+        byte[] plain() {
+            if (plain == null) {
+                final WrappedKey wrapped = state.dataKey();
+                plain = privacy.sealing().unwrap(new KeyWrapper.Wrapped(wrapped.kekId(), wrapped.wrapped()));
+            }
+            return plain;
+        }
     }
 
     /**

@@ -92,7 +92,8 @@ public final class LedgerTopology {
     static StoreBuilder<KeyValueStore<String, dev.lethe.ledger.domain.RequestState>> ledgerStore(LetheSerdes serdes,
                                                                                               Privacy privacy) {
         return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(LedgerNames.LEDGER_STORE),
-                serdes.storeKey(), new StateSerde(serdes.state(), privacy.sealing())).withCachingEnabled();
+                serdes.storeKey(), new RememberedStates(new StateSerde(serdes.state(), privacy.sealing())))
+                .withCachingEnabled();
     }
 
     static StoreBuilder<KeyValueStore<String, java.util.List<dev.lethe.avro.AuditFact>>> auditStore(LetheSerdes serdes) {

@@ -125,4 +125,46 @@ class RequestViewsTest {
         assertEquals("not_erased", CertificateView.refusal(empty).error());
         assertEquals("COMPLETED", acknowledged.status().name());
     }
+
+    @Test
+    void shouldWriteAKeptViewAgainOnceTimeMakesASystemOverdue() throws Exception {
+        final RenderedViews views = new RenderedViews(QueryServer.JSON.writer(), QueryServer.PUBLIC_REQUEST);
+        final RequestState state = fold(List.of(BILLING), received());
+        final Instant late = NOW.plus(Duration.ofDays(7)).plusMillis(1);
+
+        final String before = views.json(state, true, NOW);
+        final String after = views.json(state, true, late);
+
+        assertEquals(QueryServer.PUBLIC_REQUEST.writeValueAsString(RequestView.of(state, NOW)), before);
+        assertEquals(QueryServer.PUBLIC_REQUEST.writeValueAsString(RequestView.of(state, late)), after);
+        assertTrue(after.contains("\"overdue\":true"), after);
+    }
+
+    @Test
+    void shouldWriteAKeptViewAgainWhenTheRequestChanged() throws Exception {
+        final RenderedViews views = new RenderedViews(QueryServer.JSON.writer(), QueryServer.PUBLIC_REQUEST);
+        final RequestState received = fold(List.of(BILLING), received());
+        final RequestState done = fold(List.of(BILLING), received(), callback("cb-1", Outcome.DONE));
+
+        views.json(received, false, NOW);
+        final String answered = views.json(done, false, NOW);
+
+        assertEquals(QueryServer.JSON.writer().writeValueAsString(RequestView.of(done, NOW)), answered);
+    }
+
+    @Test
+    void shouldKeepTheInternalAndThePublicViewApart() throws Exception {
+        final RenderedViews views = new RenderedViews(QueryServer.JSON.writer(), QueryServer.PUBLIC_REQUEST);
+        final RequestState state = fold(List.of(BILLING), new LedgerEvent.Received(new ErasureRequest("r-1",
+                new Identifier("user_id", "u-1"), List.of(), "GDPR", "account_deleted", "accounts", Scope.ALL, List.of(),
+                0, NOW, "submitter", "f00d"), "key"));
+
+        final String internal = views.json(state, false, NOW);
+        final String shown = views.json(state, true, NOW);
+
+        assertTrue(internal.contains("f00d"), internal);
+        assertFalse(shown.contains("fingerprint"), shown);
+        assertEquals(internal, views.json(state, false, NOW));
+        assertEquals(shown, views.json(state, true, NOW));
+    }
 }
