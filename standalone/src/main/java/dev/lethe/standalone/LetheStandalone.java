@@ -5,6 +5,8 @@ import dev.lethe.gateway.GatewayServer;
 import dev.lethe.gateway.opendsr.OpenDsrGateway;
 import dev.lethe.ledger.LedgerApp;
 import dev.lethe.ledger.LedgerConfig;
+import dev.lethe.ledger.StartPhases;
+import dev.lethe.ledger.query.InProcessReads;
 import dev.lethe.standalone.cli.CliLogging;
 import dev.lethe.standalone.cli.LetheCommand;
 import dev.lethe.standalone.kafka.EmbeddedKafkaBroker;
@@ -44,7 +46,10 @@ import org.slf4j.LoggerFactory;
  * byte of state under the data folder so that a restart finds every request where it was.
  * Every setting is read and checked before anything starts ({@link #plan}); the gateway's port then
  * opens first, answering 503 with Retry-After while the other components start in dependency order
- * (so that a restart never refuses connections); it stops first, the others in the reverse order.
+ * (so that a restart never refuses connections); it takes writes once the broker, the registry and the
+ * ledger's topics and schema contracts are up, and serves reads once the ledger does (until then they
+ * answer 503 with Retry-After, never 404); it stops first, the others in the reverse order. The log's
+ * "Lethe started in ..." line gives the time of each phase.
  */
 public final class LetheStandalone implements AutoCloseable {
 
@@ -181,9 +186,17 @@ public final class LetheStandalone implements AutoCloseable {
      * answers 503 and before the broker starts (tests hold the start there to watch it).
      */
     static LetheStandalone start(Plan plan, PrintStream console, Runnable behindOpenPort) {
+        return start(plan, console, behindOpenPort, () -> { });
+    }
+
+    /**
+     * As {@link #start(Plan, PrintStream, Runnable)}, running {@code whileWritesOnly} once the
+     * gateway takes writes and before the ledger serves reads (tests hold the start there to watch it).
+     */
+    static LetheStandalone start(Plan plan, PrintStream console, Runnable behindOpenPort, Runnable whileWritesOnly) {
         final LetheStandalone lethe = new LetheStandalone(plan.config());
         try {
-            lethe.startAll(plan, console, behindOpenPort);
+            lethe.startAll(plan, console, behindOpenPort, whileWritesOnly);
             return lethe;
         } catch (RuntimeException e) {
             lethe.close();
@@ -191,28 +204,47 @@ public final class LetheStandalone implements AutoCloseable {
         }
     }
 
-    private void startAll(Plan plan, PrintStream console, Runnable behindOpenPort) {
+    private void startAll(Plan plan, PrintStream console, Runnable behindOpenPort, Runnable whileWritesOnly) {
+        final StartPhases phases = StartPhases.begin();
         final Path dataDir = config.dataDir().toAbsolutePath();
         started(DataDirLock.acquire(dataDir));
         final Secrets secrets = new Secrets(dataDir);
         plan.secrets().forEach(secrets::persist);
         plan.demoSystems().ifPresent(LetheStandalone::writeDemoSystems);
         gateway = new GatewayServer(plan.gateway(), () -> inProcess).listen();
+        phases.mark("gateway port");
         behindOpenPort.run();
 
         broker = started(new EmbeddedKafkaBroker(dataDir.resolve("kafka"), config.kafkaPort(),
                 config.controllerPort(), Map.of()).start());
+        phases.mark("broker");
         registry = started(new EmbeddedSchemaRegistry(broker.bootstrapServers(), config.registryPort()).start());
+        phases.mark("registry");
         s3 = started(EmbeddedS3Server.start(dataDir.resolve("s3"), config.s3Port(), plan.s3Access().value(),
                 plan.s3Secret().value(), DEMO_BUCKET));
         plan.demoSql().ifPresent(DemoSql::prepare);
+        phases.mark("s3");
         expect("the broker", plan.ledger().bootstrapServers(), broker.bootstrapServers());
         expect("the schema registry", plan.ledger().schemaRegistryUrl(), registry.url());
         expect("the S3 server", plan.ledger().executors().s3Endpoint().map(URI::toString).orElse(""),
                 s3.endpoint().toString());
-        ledger = started(LedgerApp.start(plan.ledger()));
-        inProcess = new LedgerInProcess(ledger);
-        gateway.ready();
+        ledger = started(LedgerApp.start(plan.ledger(), new LedgerApp.StartListener() {
+            @Override
+            public void writable() {
+                // intake answers 202 once a write is durable; reads answer 503 with Retry-After until serving
+                gateway.ready();
+                phases.mark("ledger topics and contracts (writes taken)");
+                whileWritesOnly.run();
+            }
+
+            @Override
+            public void serving(InProcessReads reads) {
+                inProcess = new LedgerInProcess(reads);
+                phases.mark("ledger streams (reads served)");
+            }
+        }));
+        phases.mark("executors");
+        LOG.info("Lethe started in {}", phases.summary());
         announce(console, plan.adminToken());
     }
 
