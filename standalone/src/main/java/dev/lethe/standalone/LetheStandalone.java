@@ -36,6 +36,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -68,6 +70,8 @@ public final class LetheStandalone implements AutoCloseable {
     private EmbeddedKafkaBroker broker;
     private EmbeddedSchemaRegistry registry;
     private EmbeddedS3Server s3;
+    /** The S3 server starting on its own thread beside the others; joined before the executors start. */
+    private CompletableFuture<EmbeddedS3Server> s3Starting;
 
     private LetheStandalone(StandaloneConfig config) {
         this.config = config;
@@ -214,20 +218,22 @@ public final class LetheStandalone implements AutoCloseable {
         gateway = new GatewayServer(plan.gateway(), () -> inProcess).listen();
         phases.mark("gateway port");
         behindOpenPort.run();
+        // only the s3 executor (started once the ledger serves) needs it: off the path to serving
+        s3Starting = CompletableFuture.supplyAsync(() -> EmbeddedS3Server.start(dataDir.resolve("s3"),
+                config.s3Port(), plan.s3Access().value(), plan.s3Secret().value(), DEMO_BUCKET), task -> {
+                    final Thread thread = new Thread(task, "lethe-s3-start");
+                    thread.setDaemon(true);
+                    thread.start();
+                });
 
         broker = started(new EmbeddedKafkaBroker(dataDir.resolve("kafka"), config.kafkaPort(),
                 config.controllerPort(), Map.of()).start());
         phases.mark("broker");
         registry = started(new EmbeddedSchemaRegistry(broker.bootstrapServers(), config.registryPort()).start());
         phases.mark("registry");
-        s3 = started(EmbeddedS3Server.start(dataDir.resolve("s3"), config.s3Port(), plan.s3Access().value(),
-                plan.s3Secret().value(), DEMO_BUCKET));
         plan.demoSql().ifPresent(DemoSql::prepare);
-        phases.mark("s3");
         expect("the broker", plan.ledger().bootstrapServers(), broker.bootstrapServers());
         expect("the schema registry", plan.ledger().schemaRegistryUrl(), registry.url());
-        expect("the S3 server", plan.ledger().executors().s3Endpoint().map(URI::toString).orElse(""),
-                s3.endpoint().toString());
         ledger = started(LedgerApp.start(plan.ledger(), new LedgerApp.StartListener() {
             @Override
             public void writable() {
@@ -241,11 +247,27 @@ public final class LetheStandalone implements AutoCloseable {
             public void serving(InProcessReads reads) {
                 inProcess = new LedgerInProcess(reads);
                 phases.mark("ledger streams (reads served)");
+                s3 = started(joined(s3Starting));
+                expect("the S3 server", plan.ledger().executors().s3Endpoint().map(URI::toString).orElse(""),
+                        s3.endpoint().toString());
+                phases.mark("s3 (started beside)");
             }
         }));
         phases.mark("executors");
         LOG.info("Lethe started in {}", phases.summary());
         announce(console, plan.adminToken());
+    }
+
+    /** What {@code starting} started, or its own failure (not wrapped). */
+    private static <T> T joined(CompletableFuture<T> starting) {
+        try {
+            return starting.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException failure) {
+                throw failure;
+            }
+            throw e;
+        }
     }
 
     /** The embedded servers listen where the plan said: a mismatch is a bug, not a setting. */
@@ -329,6 +351,14 @@ public final class LetheStandalone implements AutoCloseable {
         }
         while (!running.isEmpty()) {
             stop(running.pop());
+        }
+        if (s3 == null && s3Starting != null) {
+            // the start failed before the S3 server was joined: stop it once it has started
+            try {
+                stop(s3Starting.join());
+            } catch (CompletionException e) {
+                LOG.debug("the S3 server did not start", e);
+            }
         }
     }
 
