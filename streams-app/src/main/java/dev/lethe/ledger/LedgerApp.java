@@ -218,10 +218,19 @@ public final class LedgerApp implements AutoCloseable {
             return thread;
         });
         try {
-            final Future<?> contracts = contractsThread.submit(() -> registerContracts(registry));
+            final long begun = System.nanoTime();
+            final Future<Long> contracts = contractsThread.submit(() -> {
+                registerContracts(registry);
+                return System.nanoTime();
+            });
             provisionTopics(config);
+            final long provisioned = System.nanoTime();
             KeyLayoutCheck.verify(config.bootstrapServers(), config.startTimeout());
-            contracts.get();
+            final long checked = System.nanoTime();
+            final long registered = contracts.get();
+            LOG.info("topics {} ms, then key layout {} ms; beside them, schema contracts {} ms",
+                    (provisioned - begun) / 1_000_000, (checked - provisioned) / 1_000_000,
+                    (registered - begun) / 1_000_000);
         } catch (ExecutionException e) {
             if (e.getCause() instanceof RuntimeException failure) {
                 throw failure;
