@@ -8,12 +8,15 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 /**
  * Figure 8: recovery after a crash. A ledger instance runs in its own JVM on a store of N stored
@@ -36,6 +39,9 @@ public final class CrashStage implements Stage {
     private static final List<Long> SIZES = sizes(System.getProperty("lethe.bench.crash.sizes", "100000,1000000"));
     private static final long FAILOVER_SIZE = 100_000L;
     private static final Duration TIMEOUT = Duration.ofMinutes(20);
+    /** The start of LedgerApp's line that gives the time of each phase of a start. */
+    private static final String PHASES = "ledger started in";
+    private static final Duration PHASES_WAIT = Duration.ofSeconds(60);
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
 
     @Override
@@ -70,14 +76,15 @@ public final class CrashStage implements Stage {
         final List<Double> ratios = new ArrayList<>();
         Process ledger = start(context, cluster, env, "first");
         final double full = awaitRead(ledger, env, id);
-        Console.progress("crash %s: first start (full restore of the store) %.1f s", ScaleStage.count(size), full);
+        Console.progress("crash %s: first start (full restore of the store) %.1f s; %s", ScaleStage.count(size), full,
+                phases(cluster, env, "first"));
         try {
             for (int round = 1; round <= context.rounds(); round++) {
                 kill(ledger);
                 ledger = start(context, cluster, env, "round-" + round);
                 final double seconds = awaitRead(ledger, env, id);
-                Console.progress("crash %s round %d: serving %.1f s after the restart", ScaleStage.count(size), round,
-                        seconds);
+                Console.progress("crash %s round %d: serving %.1f s after the restart; %s", ScaleStage.count(size),
+                        round, seconds, phases(cluster, env, "round-" + round));
                 restarts.add(seconds);
                 ratios.add(seconds / full);
             }
@@ -178,10 +185,36 @@ public final class CrashStage implements Stage {
                 .timeout(Duration.ofSeconds(5)).GET().build();
     }
 
+    /**
+     * The ledger's own account of its start ("ledger started in ... (phase ms, ...)", logged once its
+     * executors run, a moment after it serves), read from its log; waits for it a little.
+     */
+    private static String phases(BenchCluster cluster, Map<String, String> env, String name)
+            throws InterruptedException {
+        final Path log = log(cluster, env, name);
+        final long started = System.nanoTime();
+        while (System.nanoTime() - started < PHASES_WAIT.toNanos()) {
+            try (Stream<String> lines = Files.lines(log)) {
+                final Optional<String> line = lines.filter(l -> l.contains(PHASES)).reduce((a, b) -> b);
+                if (line.isPresent()) {
+                    return line.get().substring(line.get().indexOf(PHASES));
+                }
+            } catch (IOException | UncheckedIOException e) {
+                // not written yet
+            }
+            TimeUnit.MILLISECONDS.sleep(200);
+        }
+        return "no phase line in " + log;
+    }
+
+    private static Path log(BenchCluster cluster, Map<String, String> env, String name) {
+        return cluster.dir().resolve(env.get("LETHE_APPLICATION_ID") + "-" + name + ".log");
+    }
+
     /** The ledger in its own JVM ({@link LedgerMain}), its output in a log file next to the broker's. */
     private static Process start(BenchContext context, BenchCluster cluster, Map<String, String> env, String name) {
         final String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        final Path log = cluster.dir().resolve(env.get("LETHE_APPLICATION_ID") + "-" + name + ".log");
+        final Path log = log(cluster, env, name);
         final ProcessBuilder builder = new ProcessBuilder(List.of(java, "-Xmx1g", "-Dlethe.bench.log=" + log,
                 "-cp", context.classpath(), LedgerMain.class.getName()))
                 .redirectErrorStream(true).redirectOutput(log.toFile());

@@ -14,7 +14,11 @@ public final class LedgerInProcess implements LocalLedger {
     private final InProcessReads reads;
 
     public LedgerInProcess(LedgerApp ledger) {
-        this.reads = ledger.reads();
+        this(ledger.reads());
+    }
+
+    public LedgerInProcess(InProcessReads reads) {
+        this.reads = reads;
     }
 
     @Override

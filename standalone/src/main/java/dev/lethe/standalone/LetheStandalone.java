@@ -5,6 +5,8 @@ import dev.lethe.gateway.GatewayServer;
 import dev.lethe.gateway.opendsr.OpenDsrGateway;
 import dev.lethe.ledger.LedgerApp;
 import dev.lethe.ledger.LedgerConfig;
+import dev.lethe.ledger.StartPhases;
+import dev.lethe.ledger.query.InProcessReads;
 import dev.lethe.standalone.cli.CliLogging;
 import dev.lethe.standalone.cli.LetheCommand;
 import dev.lethe.standalone.kafka.EmbeddedKafkaBroker;
@@ -34,6 +36,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,7 +48,10 @@ import org.slf4j.LoggerFactory;
  * byte of state under the data folder so that a restart finds every request where it was.
  * Every setting is read and checked before anything starts ({@link #plan}); the gateway's port then
  * opens first, answering 503 with Retry-After while the other components start in dependency order
- * (so that a restart never refuses connections); it stops first, the others in the reverse order.
+ * (so that a restart never refuses connections); it takes writes once the broker, the registry and the
+ * ledger's topics and schema contracts are up, and serves reads once the ledger does (until then they
+ * answer 503 with Retry-After, never 404); it stops first, the others in the reverse order. The log's
+ * "Lethe started in ..." line gives the time of each phase.
  */
 public final class LetheStandalone implements AutoCloseable {
 
@@ -63,6 +70,8 @@ public final class LetheStandalone implements AutoCloseable {
     private EmbeddedKafkaBroker broker;
     private EmbeddedSchemaRegistry registry;
     private EmbeddedS3Server s3;
+    /** The S3 server starting on its own thread beside the others; joined before the executors start. */
+    private CompletableFuture<EmbeddedS3Server> s3Starting;
 
     private LetheStandalone(StandaloneConfig config) {
         this.config = config;
@@ -181,9 +190,17 @@ public final class LetheStandalone implements AutoCloseable {
      * answers 503 and before the broker starts (tests hold the start there to watch it).
      */
     static LetheStandalone start(Plan plan, PrintStream console, Runnable behindOpenPort) {
+        return start(plan, console, behindOpenPort, () -> { });
+    }
+
+    /**
+     * As {@link #start(Plan, PrintStream, Runnable)}, running {@code whileWritesOnly} once the
+     * gateway takes writes and before the ledger serves reads (tests hold the start there to watch it).
+     */
+    static LetheStandalone start(Plan plan, PrintStream console, Runnable behindOpenPort, Runnable whileWritesOnly) {
         final LetheStandalone lethe = new LetheStandalone(plan.config());
         try {
-            lethe.startAll(plan, console, behindOpenPort);
+            lethe.startAll(plan, console, behindOpenPort, whileWritesOnly);
             return lethe;
         } catch (RuntimeException e) {
             lethe.close();
@@ -191,29 +208,66 @@ public final class LetheStandalone implements AutoCloseable {
         }
     }
 
-    private void startAll(Plan plan, PrintStream console, Runnable behindOpenPort) {
+    private void startAll(Plan plan, PrintStream console, Runnable behindOpenPort, Runnable whileWritesOnly) {
+        final StartPhases phases = StartPhases.begin();
         final Path dataDir = config.dataDir().toAbsolutePath();
         started(DataDirLock.acquire(dataDir));
         final Secrets secrets = new Secrets(dataDir);
         plan.secrets().forEach(secrets::persist);
         plan.demoSystems().ifPresent(LetheStandalone::writeDemoSystems);
         gateway = new GatewayServer(plan.gateway(), () -> inProcess).listen();
+        phases.mark("gateway port");
         behindOpenPort.run();
+        // only the s3 executor (started once the ledger serves) needs it: off the path to serving
+        s3Starting = CompletableFuture.supplyAsync(() -> EmbeddedS3Server.start(dataDir.resolve("s3"),
+                config.s3Port(), plan.s3Access().value(), plan.s3Secret().value(), DEMO_BUCKET), task -> {
+                    final Thread thread = new Thread(task, "lethe-s3-start");
+                    thread.setDaemon(true);
+                    thread.start();
+                });
 
         broker = started(new EmbeddedKafkaBroker(dataDir.resolve("kafka"), config.kafkaPort(),
                 config.controllerPort(), Map.of()).start());
+        phases.mark("broker");
         registry = started(new EmbeddedSchemaRegistry(broker.bootstrapServers(), config.registryPort()).start());
-        s3 = started(EmbeddedS3Server.start(dataDir.resolve("s3"), config.s3Port(), plan.s3Access().value(),
-                plan.s3Secret().value(), DEMO_BUCKET));
+        phases.mark("registry");
         plan.demoSql().ifPresent(DemoSql::prepare);
         expect("the broker", plan.ledger().bootstrapServers(), broker.bootstrapServers());
         expect("the schema registry", plan.ledger().schemaRegistryUrl(), registry.url());
-        expect("the S3 server", plan.ledger().executors().s3Endpoint().map(URI::toString).orElse(""),
-                s3.endpoint().toString());
-        ledger = started(LedgerApp.start(plan.ledger()));
-        inProcess = new LedgerInProcess(ledger);
-        gateway.ready();
+        ledger = started(LedgerApp.start(plan.ledger(), new LedgerApp.StartListener() {
+            @Override
+            public void writable() {
+                // intake answers 202 once a write is durable; reads answer 503 with Retry-After until serving
+                gateway.ready();
+                phases.mark("ledger topics and contracts (writes taken)");
+                whileWritesOnly.run();
+            }
+
+            @Override
+            public void serving(InProcessReads reads) {
+                inProcess = new LedgerInProcess(reads);
+                phases.mark("ledger streams (reads served)");
+                s3 = started(joined(s3Starting));
+                expect("the S3 server", plan.ledger().executors().s3Endpoint().map(URI::toString).orElse(""),
+                        s3.endpoint().toString());
+                phases.mark("s3 (started beside)");
+            }
+        }));
+        phases.mark("executors");
+        LOG.info("Lethe started in {}", phases.summary());
         announce(console, plan.adminToken());
+    }
+
+    /** What {@code starting} started, or its own failure (not wrapped). */
+    private static <T> T joined(CompletableFuture<T> starting) {
+        try {
+            return starting.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException failure) {
+                throw failure;
+            }
+            throw e;
+        }
     }
 
     /** The embedded servers listen where the plan said: a mismatch is a bug, not a setting. */
@@ -297,6 +351,14 @@ public final class LetheStandalone implements AutoCloseable {
         }
         while (!running.isEmpty()) {
             stop(running.pop());
+        }
+        if (s3 == null && s3Starting != null) {
+            // the start failed before the S3 server was joined: stop it once it has started
+            try {
+                stop(s3Starting.join());
+            } catch (CompletionException e) {
+                LOG.debug("the S3 server did not start", e);
+            }
         }
     }
 

@@ -35,6 +35,7 @@ public final class KeyLayoutCheck {
             + " and keep the previous version, with its data, for the requests it holds";
     private static final int FIRST_WINDOW = 16;
     private static final Duration POLL = Duration.ofMillis(100);
+    private static final int FETCH_WAIT_MS = 20;
 
     private KeyLayoutCheck() {
     }
@@ -43,7 +44,9 @@ public final class KeyLayoutCheck {
     public static void verify(String bootstrapServers, Duration timeout) {
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false),
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
+                // a few short reads at each partition's end, on every start: no point waiting for more data
+                ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, FETCH_WAIT_MS),
                 new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             problem(lastKeys(consumer, Topics.AUDIT, timeout)).ifPresent(problem -> {
                 throw new IllegalStateException(problem);

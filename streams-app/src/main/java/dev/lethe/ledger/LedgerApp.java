@@ -25,6 +25,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
@@ -39,13 +42,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One running streams-app instance: provisions the topics, refuses data laid out by a version that
- * keyed topics as Avro ({@link KeyLayoutCheck}), registers the topics' schemas and compatibility
+ * One running streams-app instance: provisions the topics and refuses data laid out by a version that
+ * keyed topics as Avro ({@link KeyLayoutCheck}) while it registers the topics' schemas and compatibility
  * ({@link TopicContracts}; a registry that refuses stops the start), publishes the systems file (if any),
- * starts the ledger topology, waits until it is RUNNING, then serves interactive queries (its query
- * port is open from the first step on and answers 503 with Retry-After until then), starts
- * the executors enabled in its configuration and, when {@code LETHE_NOTIFY_URL} is set, calls the
- * notification webhook. {@link #close()} stops the executors, the notifier, the query server and
+ * tells its caller that writes may be taken ({@link StartListener#writable()}), empties the task folders a
+ * crash left ({@link CrashedTaskStores}), starts the ledger topology, waits until it is RUNNING, then serves
+ * interactive queries (its query port is open from the first step on and answers 503 with Retry-After until
+ * then), starts the executors enabled in its configuration and, when {@code LETHE_NOTIFY_URL} is set, calls
+ * the notification webhook. It logs the time of each phase at the end ("ledger started in ..."). {@link #close()} stops the executors, the notifier, the query server and
  * the streams client, in that order.
  */
 public final class LedgerApp implements AutoCloseable {
@@ -84,12 +88,39 @@ public final class LedgerApp implements AutoCloseable {
     }
 
     /**
+     * What the caller of {@link #start(LedgerConfig, StartListener)} is told while the instance
+     * starts. Each method is called at most once, in this order, on the starting thread, except
+     * {@link #failed()}, which may come later from Kafka Streams' own thread.
+     */
+    public interface StartListener {
+
+        /**
+         * The topics exist and carry Lethe's schema contracts and the systems file is published:
+         * what is written to the input topics from now on is taken in order, though the instance
+         * does not serve queries yet (they answer 503 with Retry-After).
+         */
+        default void writable() {
+        }
+
+        /** The instance answers queries ({@code reads}); its executors and notifier start once this returns. */
+        default void serving(InProcessReads reads) {
+        }
+
+        /**
+         * The ledger's stream processing stopped for good (Kafka Streams in ERROR): the instance
+         * then answers every query 503 and processes nothing, so its owner should restart it.
+         */
+        default void failed() {
+        }
+    }
+
+    /**
      * Starts an instance and returns once it is RUNNING and answering queries. The query port
      * opens first and answers 503 with Retry-After until then, so that a caller never finds it
      * refusing connections while the instance starts.
      */
     public static LedgerApp start(LedgerConfig config) {
-        return start(config, () -> { });
+        return start(config, new StartListener() { });
     }
 
     /**
@@ -98,49 +129,67 @@ public final class LedgerApp implements AutoCloseable {
      * processes nothing, so its owner should restart it ({@link LedgerMain} exits).
      */
     public static LedgerApp start(LedgerConfig config, Runnable onFailed) {
+        return start(config, new StartListener() {
+            @Override
+            public void failed() {
+                onFailed.run();
+            }
+        });
+    }
+
+    /** As {@link #start(LedgerConfig)}, telling {@code listener} how far the start has come. */
+    public static LedgerApp start(LedgerConfig config, StartListener listener) {
+        final StartPhases phases = StartPhases.begin();
         final QueryServer server = QueryServer.starting(Clock.systemUTC(), config.internalToken())
                 .start(config.queryBindAddress(), config.queryPort());
         try {
-            return start(config, server, onFailed);
+            return start(config, server, listener, phases);
         } catch (RuntimeException e) {
             server.close();
             throw e;
         }
     }
 
-    private static LedgerApp start(LedgerConfig config, QueryServer server, Runnable onFailed) {
+    private static LedgerApp start(LedgerConfig config, QueryServer server, StartListener listener,
+                                   StartPhases phases) {
         final RestSchemaRegistryClient registry = new RestSchemaRegistryClient(config.schemaRegistryUrl());
         final LetheSerdes serdes = new LetheSerdes(registry);
-        provisionTopics(config);
-        KeyLayoutCheck.verify(config.bootstrapServers(), config.startTimeout());
-        registerContracts(registry);
+        ensureTopicsAndContracts(config, registry);
+        phases.mark("topics and contracts");
         config.systemsFile().ifPresent(file -> publishSystems(config, serdes, SystemsJson.readFile(file)));
+        phases.mark("systems");
+        listener.writable();
         final LedgerPolicy policy = config.policy();
         final AppliedOffsets appliedOffsets = new AppliedOffsets();
         GlobalStoreReset.reset(config.stateDir(), config.applicationId());
+        CrashedTaskStores.empty(config.stateDir(), config.applicationId());
         final KafkaStreams streams = new KafkaStreams(
                 LedgerTopology.buildTopology(serdes, config.subjectKeys(), policy, appliedOffsets,
                         config.topicSettings().partitions(), config.privacy()),
                 config.streamsProperties());
         server.probes().watch(streams);
         streams.setUncaughtExceptionHandler(new StreamThreadFailures(Clock.systemUTC()));
-        final StreamsStateWatch watch = new StreamsStateWatch(onFailed);
+        final StreamsStateWatch watch = new StreamsStateWatch(listener::failed);
         streams.setStateListener(watch);
         final KafkaAppliedCheck applied = new KafkaAppliedCheck(config.bootstrapServers(), config.applicationId());
         final ExecutorGroup executors;
         final InProcessReads reads;
         try {
             streams.start();
+            phases.mark("streams started");
             watch.awaitRunning(streams, config.startTimeout());
+            phases.mark("streams running");
             final HostInfo self = new HostInfo(config.advertisedHost(), config.queryPort());
             final LedgerQueries queries = new LedgerQueries(streams, serdes, self,
                     config.topicSettings().partitions(), applied, appliedOffsets, config.subjectKeys());
             server.serve(queries);
             config.executors().sqlSecretsDir().ifPresent(dir -> server.sqlAdmin(new SqlAdmin(new SqlCredentials(dir))));
             reads = new InProcessReads(queries, Clock.systemUTC());
+            listener.serving(reads);
             executors = ExecutorGroup.start(config.executors(), config.bootstrapServers(), config.applicationId(),
                     self.host() + "-" + self.port(), new StoreSystemLookup(streams, serdes), serdes,
                     config.pseudonymSecret().bytes(), config.kek());
+            phases.mark("executors");
         } catch (RuntimeException e) {
             streams.close(LEAVE_GROUP);
             applied.close();
@@ -153,7 +202,46 @@ public final class LedgerApp implements AutoCloseable {
         final RequestsTrimmer trimmer = config.requestsTrimInterval().isZero() ? null
                 : RequestsTrimmer.create(config.bootstrapServers(), config.applicationId())
                         .start(config.requestsTrimInterval());
+        LOG.info("ledger started in {}", phases.summary());
         return new LedgerApp(streams, server, applied, notifier, executors, reads, trimmer);
+    }
+
+    /**
+     * The topics and the key-layout check on one thread, the schema contracts on another: the two
+     * are independent (the contracts are on the registry, the topics on the broker), and both must
+     * be in place before anything is written.
+     */
+    private static void ensureTopicsAndContracts(LedgerConfig config, RestSchemaRegistryClient registry) {
+        final ExecutorService contractsThread = Executors.newSingleThreadExecutor(task -> {
+            final Thread thread = new Thread(task, "lethe-start-contracts");
+            thread.setDaemon(true);
+            return thread;
+        });
+        try {
+            final long begun = System.nanoTime();
+            final Future<Long> contracts = contractsThread.submit(() -> {
+                registerContracts(registry);
+                return System.nanoTime();
+            });
+            provisionTopics(config);
+            final long provisioned = System.nanoTime();
+            KeyLayoutCheck.verify(config.bootstrapServers(), config.startTimeout());
+            final long checked = System.nanoTime();
+            final long registered = contracts.get();
+            LOG.info("topics {} ms, then key layout {} ms; beside them, schema contracts {} ms",
+                    (provisioned - begun) / 1_000_000, (checked - provisioned) / 1_000_000,
+                    (registered - begun) / 1_000_000);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException failure) {
+                throw failure;
+            }
+            throw new IllegalStateException("registering Lethe's schemas failed: " + e.getCause(), e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while registering Lethe's schemas", e);
+        } finally {
+            contractsThread.shutdownNow();
+        }
     }
 
     private static void provisionTopics(LedgerConfig config) {

@@ -50,6 +50,9 @@ public record LedgerConfig(String bootstrapServers, String schemaRegistryUrl, St
                            Duration sessionTimeout, Duration forgetAfter, KeyWrapper kek,
                            Duration requestsTrimInterval, Optional<PortalCallbackConfig> portalCallbacks) {
 
+    /** How long the restore and global consumers' fetches wait for data at a changelog's end (Kafka: 500 ms). */
+    static final int RESTORE_FETCH_WAIT_MS = 100;
+
     /** How often the records of {@code erasure.requests} the ledger committed past are deleted (issue 12). */
     public static final Duration DEFAULT_REQUESTS_TRIM_INTERVAL = Duration.ofMinutes(1);
 
@@ -163,6 +166,12 @@ public record LedgerConfig(String bootstrapServers, String schemaRegistryUrl, St
         props.put(StreamsConfig.consumerPrefix(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG),
                 (int) Math.max(500, sessionTimeout.toMillis() / 5));
         props.put(StreamsConfig.producerPrefix(ProducerConfig.ACKS_CONFIG), "all");
+        // A restore reads each changelog to its end, one task after another, and the global table each
+        // partition of erasure.systems in turn: at Kafka's 500 ms the last fetch of each waited that long for
+        // data that never comes (about 0.5 s per task and per partition of every start). With data to read a
+        // fetch returns at once either way; idle, a standby or the global table polls a little more often.
+        props.put(StreamsConfig.restoreConsumerPrefix(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG), RESTORE_FETCH_WAIT_MS);
+        props.put(StreamsConfig.globalConsumerPrefix(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG), RESTORE_FETCH_WAIT_MS);
         if (rocksDbMemoryMb > 0) {
             props.put(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, BoundedRocksDb.class);
             props.put(BoundedRocksDb.MEMORY_MB_CONFIG, rocksDbMemoryMb);

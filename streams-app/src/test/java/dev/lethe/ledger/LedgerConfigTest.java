@@ -58,6 +58,14 @@ class LedgerConfigTest {
     }
 
     @Test
+    void shouldNotLetARestoreWaitHalfASecondAtTheEndOfEachChangelog() {
+        final Properties props = LedgerConfig.fromEnvironment(minimal()).streamsProperties();
+
+        assertEquals(100, props.get(StreamsConfig.restoreConsumerPrefix(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG)));
+        assertEquals(100, props.get(StreamsConfig.globalConsumerPrefix(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG)));
+    }
+
+    @Test
     void shouldJoinAsAStaticMemberThatACrashedInstanceLosesQuickly() {
         final Map<String, String> env = minimal();
         env.put("LETHE_ADVERTISED_HOST", "ledger-1");

@@ -1,0 +1,106 @@
+package dev.lethe.ledger;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Empties, before Kafka Streams starts, every task folder that holds stores but no checkpoint: the
+ * folders a {@code kill -9} leaves under exactly-once.
+ *
+ * <p>Why it is safe: under exactly-once, Kafka Streams (4.3) deletes a task's checkpoint once the
+ * task runs and writes it again only on a clean stop, because RocksDB may hold writes of a
+ * transaction that was never committed. On a start it finds such a folder twice (the start-up
+ * tasks, then the assigned task), logs "did not find checkpoint offsets while stores are not
+ * empty", throws {@code TaskCorruptedException}, wipes the stores and restores them from their
+ * changelogs. Emptying the folder first is that same decision, taken earlier: Kafka Streams then
+ * sees an empty task folder and restores from the changelog at once, without opening the stale
+ * RocksDB stores two times only to throw them away. A folder with a checkpoint (a clean stop) is
+ * left alone, and nothing uncommitted can ever be read: the stores are rebuilt from committed
+ * changelog records only, as before. It holds Kafka Streams' own lock on the application's state
+ * folder while it works, and does nothing if another process (or client) holds it.
+ */
+final class CrashedTaskStores {
+
+    /** The checkpoint file Kafka Streams writes in a task folder on a clean stop. */
+    static final String CHECKPOINT = ".checkpoint";
+    /** The file Kafka Streams locks in {@code <state dir>/<application id>} while a client uses it. */
+    static final String LOCK = ".lock";
+    /** Kafka Streams' task folders: {@code <subtopology>_<partition>}. */
+    private static final Pattern TASK_FOLDER = Pattern.compile("\\d+_\\d+");
+    private static final Logger LOG = LoggerFactory.getLogger(CrashedTaskStores.class);
+
+    private CrashedTaskStores() {
+    }
+
+    /**
+     * Deletes the content of each task folder under {@code <stateDir>/<applicationId>} that has no
+     * checkpoint; returns the names of the folders emptied.
+     */
+    static List<String> empty(Path stateDir, String applicationId) {
+        final Path app = stateDir.resolve(applicationId);
+        if (!Files.isDirectory(app)) {
+            return List.of();
+        }
+        final List<String> emptied = new ArrayList<>();
+        try (FileChannel channel = FileChannel.open(app.resolve(LOCK), StandardOpenOption.CREATE,
+                StandardOpenOption.WRITE); FileLock lock = tryLock(channel)) {
+            if (lock == null) {
+                LOG.warn("the state folder {} is in use by another client: its task folders are left to it", app);
+                return List.of();
+            }
+            try (Stream<Path> folders = Files.list(app)) {
+                for (Path task : folders.filter(CrashedTaskStores::isTaskFolder).sorted().toList()) {
+                    if (!Files.exists(task.resolve(CHECKPOINT)) && deleteContent(task)) {
+                        emptied.add(task.getFileName().toString());
+                    }
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot empty the task folders of " + app
+                    + " (their stores are restored from the changelogs on start)", e);
+        }
+        if (!emptied.isEmpty()) {
+            LOG.info("emptied {} task folders without a checkpoint (an unclean stop under exactly-once): their stores"
+                    + " are restored from the changelogs", emptied.size());
+        }
+        return emptied;
+    }
+
+    /** The lock, or null when another holds it (another process, or another client in this JVM). */
+    private static FileLock tryLock(FileChannel channel) throws IOException {
+        try {
+            return channel.tryLock();
+        } catch (OverlappingFileLockException e) {
+            return null;
+        }
+    }
+
+    private static boolean isTaskFolder(Path path) {
+        return Files.isDirectory(path) && TASK_FOLDER.matcher(path.getFileName().toString()).matches();
+    }
+
+    /** Deletes everything in {@code task}, keeping the folder; returns whether there was anything. */
+    private static boolean deleteContent(Path task) throws IOException {
+        final List<Path> paths;
+        try (Stream<Path> walk = Files.walk(task)) {
+            paths = walk.filter(path -> !path.equals(task)).sorted(Comparator.reverseOrder()).toList();
+        }
+        for (Path path : paths) {
+            Files.delete(path);
+        }
+        return !paths.isEmpty();
+    }
+}

@@ -1,0 +1,82 @@
+package dev.lethe.ledger;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class CrashedTaskStoresTest {
+
+    @TempDir
+    Path stateDir;
+
+    @Test
+    void shouldEmptyATaskFolderLeftWithoutACheckpoint() throws Exception {
+        final Path task = stateDir.resolve("lethe-ledger").resolve("0_1");
+        final Path store = task.resolve("rocksdb").resolve("ledger");
+        Files.createDirectories(store);
+        Files.writeString(store.resolve("000001.sst"), "sst");
+
+        assertEquals(List.of("0_1"), CrashedTaskStores.empty(stateDir, "lethe-ledger"));
+
+        assertTrue(Files.isDirectory(task), "the task folder itself stays");
+        try (var left = Files.list(task)) {
+            assertEquals(0, left.count(), "nothing that Kafka Streams would open and then wipe");
+        }
+    }
+
+    @Test
+    void shouldKeepTheStoresOfACleanStop() throws Exception {
+        final Path task = stateDir.resolve("lethe-ledger").resolve("1_2");
+        final Path sst = task.resolve("rocksdb").resolve("subjects").resolve("000001.sst");
+        Files.createDirectories(sst.getParent());
+        Files.writeString(sst, "sst");
+        Files.writeString(task.resolve(CrashedTaskStores.CHECKPOINT), "0\n1\n");
+
+        assertEquals(List.of(), CrashedTaskStores.empty(stateDir, "lethe-ledger"));
+
+        assertTrue(Files.exists(sst));
+    }
+
+    @Test
+    void shouldLeaveWhatIsNotATaskFolderAlone() throws Exception {
+        final Path app = stateDir.resolve("lethe-ledger");
+        final Path global = app.resolve("global").resolve("rocksdb").resolve("systems");
+        Files.createDirectories(global);
+        Files.writeString(global.resolve("000001.log"), "wal");
+        Files.writeString(app.resolve("kafka-streams-process-metadata"), "{}");
+        Files.createDirectories(app.resolve("2_0"));
+
+        assertEquals(List.of(), CrashedTaskStores.empty(stateDir, "lethe-ledger"), "an empty task folder is left as is");
+
+        assertTrue(Files.exists(global.resolve("000001.log")));
+        assertTrue(Files.exists(app.resolve("kafka-streams-process-metadata")));
+    }
+
+    @Test
+    void shouldLeaveTheStoresOfAStateFolderInUse() throws Exception {
+        final Path app = stateDir.resolve("lethe-ledger");
+        final Path sst = app.resolve("0_0").resolve("rocksdb").resolve("ledger").resolve("000001.sst");
+        Files.createDirectories(sst.getParent());
+        Files.writeString(sst, "sst");
+
+        try (FileChannel channel = FileChannel.open(app.resolve(CrashedTaskStores.LOCK), StandardOpenOption.CREATE,
+                StandardOpenOption.WRITE); FileLock held = channel.lock()) {
+            assertEquals(List.of(), CrashedTaskStores.empty(stateDir, "lethe-ledger"));
+        }
+
+        assertTrue(Files.exists(sst), "a running client's stores are its own");
+    }
+
+    @Test
+    void shouldDoNothingOnAFirstStart() {
+        assertEquals(List.of(), CrashedTaskStores.empty(stateDir, "lethe-ledger"));
+    }
+}
