@@ -285,6 +285,10 @@ class LedgerRestartIntegrationTest {
 
         // When the ledger stops, the other two systems and a repeat of the first answer meanwhile,
         stopLedger();
+        // (a deliberate stop is marked clean, so that the restart keeps the stores: Kafka Streams
+        // 4.3 writes no .checkpoint file that would tell it from a crash)
+        assertTrue(Files.exists(stateDir.resolve(APPLICATION_ID).resolve(".lethe-clean-stop")),
+                "the deliberate stop is marked clean");
         if (wipeState) {
             wipe(stateDir);
         }

@@ -31,11 +31,20 @@ import org.slf4j.LoggerFactory;
  * left alone, and nothing uncommitted can ever be read: the stores are rebuilt from committed
  * changelog records only, as before. It holds Kafka Streams' own lock on the application's state
  * folder while it works, and does nothing if another process (or client) holds it.
+ *
+ * <p>A clean stop is told apart by a mark of Lethe's own ({@link #markCleanStop}), written once
+ * the streams client closed within its timeout and removed again by the next start: Kafka Streams
+ * 4.3 keeps a clean stop's changelog offsets inside each RocksDB store, not in a {@code .checkpoint}
+ * file, so without the mark a folder after a clean stop looks like one after a crash and would be
+ * restored from its changelog for nothing. The mark only ever spares folders: Kafka Streams still
+ * checks every store it opens and wipes one without committed offsets itself.
  */
 final class CrashedTaskStores {
 
     /** The checkpoint file Kafka Streams writes in a task folder on a clean stop. */
     static final String CHECKPOINT = ".checkpoint";
+    /** Lethe's mark of a clean stop, in {@code <state dir>/<application id>}; good for one start. */
+    static final String CLEAN_STOP = ".lethe-clean-stop";
     /** The file Kafka Streams locks in {@code <state dir>/<application id>} while a client uses it. */
     static final String LOCK = ".lock";
     /** Kafka Streams' task folders: {@code <subtopology>_<partition>}. */
@@ -61,6 +70,9 @@ final class CrashedTaskStores {
                 LOG.warn("the state folder {} is in use by another client: its task folders are left to it", app);
                 return List.of();
             }
+            if (Files.deleteIfExists(app.resolve(CLEAN_STOP))) {
+                return List.of();
+            }
             try (Stream<Path> folders = Files.list(app)) {
                 for (Path task : folders.filter(CrashedTaskStores::isTaskFolder).sorted().toList()) {
                     if (!Files.exists(task.resolve(CHECKPOINT)) && deleteContent(task)) {
@@ -77,6 +89,23 @@ final class CrashedTaskStores {
                     + " are restored from the changelogs", emptied.size());
         }
         return emptied;
+    }
+
+    /**
+     * Marks the stores under {@code <stateDir>/<applicationId>} as left by a clean stop, so that the
+     * next start keeps them. Call only once the streams client has closed cleanly. A mark that
+     * cannot be written costs the next start a restore, nothing else, so it is only logged.
+     */
+    static void markCleanStop(Path stateDir, String applicationId) {
+        final Path app = stateDir.resolve(applicationId);
+        try {
+            if (Files.isDirectory(app)) {
+                Files.write(app.resolve(CLEAN_STOP), new byte[0]);
+            }
+        } catch (IOException e) {
+            LOG.warn("cannot mark the stop of {} clean ({}): the next start restores its stores from the changelogs",
+                    app, e.toString());
+        }
     }
 
     /** The lock, or null when another holds it (another process, or another client in this JVM). */

@@ -20,6 +20,7 @@ import dev.lethe.schemas.TopicContracts;
 import dev.lethe.schemas.TopicProvisioner;
 import dev.lethe.schemas.Topics;
 import dev.lethe.schemas.registry.RestSchemaRegistryClient;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -75,10 +76,14 @@ public final class LedgerApp implements AutoCloseable {
     private final ExecutorGroup executors;
     private final InProcessReads reads;
     private final RequestsTrimmer trimmer;
+    private final Path stateDir;
+    private final String applicationId;
 
     private LedgerApp(KafkaStreams streams, QueryServer server, KafkaAppliedCheck applied, Notifiers notifier,
-                      ExecutorGroup executors, InProcessReads reads, RequestsTrimmer trimmer) {
+                      ExecutorGroup executors, InProcessReads reads, RequestsTrimmer trimmer, LedgerConfig config) {
         this.trimmer = trimmer;
+        this.stateDir = config.stateDir();
+        this.applicationId = config.applicationId();
         this.streams = streams;
         this.reads = reads;
         this.server = server;
@@ -203,7 +208,7 @@ public final class LedgerApp implements AutoCloseable {
                 : RequestsTrimmer.create(config.bootstrapServers(), config.applicationId())
                         .start(config.requestsTrimInterval());
         LOG.info("ledger started in {}", phases.summary());
-        return new LedgerApp(streams, server, applied, notifier, executors, reads, trimmer);
+        return new LedgerApp(streams, server, applied, notifier, executors, reads, trimmer, config);
     }
 
     /**
@@ -299,7 +304,9 @@ public final class LedgerApp implements AutoCloseable {
             notifier.close();
         }
         server.close();
-        streams.close(LEAVE_GROUP);
+        if (streams.close(LEAVE_GROUP)) {
+            CrashedTaskStores.markCleanStop(stateDir, applicationId);
+        }
         applied.close();
     }
 

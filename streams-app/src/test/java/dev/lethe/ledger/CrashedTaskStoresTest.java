@@ -46,6 +46,23 @@ class CrashedTaskStoresTest {
     }
 
     @Test
+    void shouldKeepTheStoresOfAStopMarkedCleanAndForgetTheMarkForTheNextStart() throws Exception {
+        // Kafka Streams 4.3 keeps a clean stop's changelog offsets inside RocksDB, not in a
+        // .checkpoint file: a task folder after a clean stop looks like one after a crash.
+        final Path task = stateDir.resolve("lethe-ledger").resolve("0_0");
+        final Path sst = task.resolve("rocksdb").resolve("ledger").resolve("000001.sst");
+        Files.createDirectories(sst.getParent());
+        Files.writeString(sst, "sst");
+
+        CrashedTaskStores.markCleanStop(stateDir, "lethe-ledger");
+
+        assertEquals(List.of(), CrashedTaskStores.empty(stateDir, "lethe-ledger"));
+        assertTrue(Files.exists(sst), "the stores of a clean stop are kept");
+        assertEquals(List.of("0_0"), CrashedTaskStores.empty(stateDir, "lethe-ledger"),
+                "the mark holds for one start only: a crash after it leaves stores to empty");
+    }
+
+    @Test
     void shouldLeaveWhatIsNotATaskFolderAlone() throws Exception {
         final Path app = stateDir.resolve("lethe-ledger");
         final Path global = app.resolve("global").resolve("rocksdb").resolve("systems");
