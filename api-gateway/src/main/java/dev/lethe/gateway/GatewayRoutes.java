@@ -120,7 +120,7 @@ public final class GatewayRoutes {
                 console.asset()).answering(200, String.class, false).errors(404));
         routes.add(Route.of(GET, "/health", Access.PUBLIC, "Readiness: the ledger runs and the broker is reachable",
                 new HealthHandler(c.ledger(), c.broker())).answering(200, HealthHandler.Health.class, false)
-                .errors(503));
+                .alsoAnswering(503));
         routes.add(Route.of(GET, StartupGate.LIVEZ, Access.PUBLIC,
                 "Liveness: the process answers (200 while starting too)",
                 (ctx, role) -> ctx.json(new HealthHandler.Health("UP", Map.of())))
@@ -128,7 +128,7 @@ public final class GatewayRoutes {
         routes.add(Route.of(GET, StartupGate.READYZ, Access.PUBLIC,
                 "Readiness, as /health: the ledger runs and the broker is reachable (503 while starting)",
                 new HealthHandler(c.ledger(), c.broker())).answering(200, HealthHandler.Health.class, false)
-                .errors(503));
+                .alsoAnswering(503));
         routes.add(Route.of(GET, "/metrics", Access.PUBLIC, "Prometheus metrics",
                 (ctx, role) -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape()))
                 .answering(200, String.class, false));

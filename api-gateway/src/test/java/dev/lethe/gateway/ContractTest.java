@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.lethe.gateway.contract.OpenApiContract;
+import dev.lethe.gateway.ledger.LedgerHealth;
 import io.javalin.testtools.JavalinTest;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -100,6 +101,18 @@ class ContractTest {
             check(contract, violations, server.port(), "GET", id, null, null, 401);
             check(contract, violations, server.port(), "POST", id + "/approve", BILLING, "", 403);
             check(contract, violations, server.port(), "GET", "/v1/erasures/nope", SUBMITTER, null, 404);
+        });
+        assertEquals(List.of(), violations);
+    }
+
+    @Test
+    void shouldAnswerReadinessWhileTheLedgerDoesNotRunInTheShapeTheContractDocuments() {
+        fixture.ledger.health = new LedgerHealth(false, "REBALANCING");
+        final OpenApiContract contract = contract();
+        final List<String> violations = new ArrayList<>();
+        JavalinTest.test(fixture.app(), (server, client) -> {
+            check(contract, violations, server.port(), "GET", "/health", null, null, 503);
+            check(contract, violations, server.port(), "GET", "/readyz", null, null, 503);
         });
         assertEquals(List.of(), violations);
     }
