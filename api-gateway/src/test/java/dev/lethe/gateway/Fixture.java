@@ -56,6 +56,9 @@ final class Fixture {
             () -> dev.lethe.gateway.opendsr.Signer.local(null, "localhost"),
             new dev.lethe.schemas.opendsr.PortalHosts(java.util.Set.of("portal.example")));
 
+    /** The gateway's clock; fixed at {@code NOW} unless a test sets another. */
+    volatile Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
+
     Javalin app() {
         return GatewayApp.create(collaborators(), 0);
     }
@@ -63,7 +66,7 @@ final class Fixture {
     GatewayApp.Collaborators collaborators() {
         final Vocabulary vocabulary = new Vocabulary(List.of("user_id", "email", "phone", "account_id", "device_id",
                 "customer_id"), List.of("GDPR", "CCPA", "CPRA", "PIPA"));
-        return new GatewayApp.Collaborators(events, ledger, authenticator(), Clock.fixed(NOW, ZoneOffset.UTC),
+        return new GatewayApp.Collaborators(events, ledger, authenticator(), clock,
                 vocabulary, CONFIRM_WAIT, () -> brokerReachable, opendsr, requestId -> keys.find(requestId));
     }
 

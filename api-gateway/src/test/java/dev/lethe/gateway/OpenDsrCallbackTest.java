@@ -209,6 +209,41 @@ class OpenDsrCallbackTest {
     }
 
     @Test
+    void shouldNotLetARefusalAboutASystemTheRequestDoesNotTargetTakeTheWindow() {
+        fixture.ledger.requests.put(REQUEST_ID, FakeLedgerClient.requestJson(REQUEST_ID, "billing"));
+        JavalinTest.test(app(), (server, client) -> {
+            final FakeProcessor.Signed forged = processor.callback(subjectRequestId, url(server.port()), "completed",
+                    true);
+            assertEquals(403, processor.post(url(server.port()), forged, OpenDsrHeaders.SIGNATURE,
+                    OpenDsrHeaders.DOMAIN));
+
+            fixture.ledger.requests.put(REQUEST_ID, FakeLedgerClient.requestJson(REQUEST_ID, "analytics"));
+            assertEquals(403, processor.post(url(server.port()), forged, OpenDsrHeaders.SIGNATURE,
+                    OpenDsrHeaders.DOMAIN));
+
+            assertEquals(1, fixture.events.decisions.size(), "the real request's refusal is audited");
+        });
+    }
+
+    @Test
+    void shouldOnlyLogARefusedCallbackAboutAFinishedRequestOrASettledSystem() {
+        JavalinTest.test(app(), (server, client) -> {
+            final FakeProcessor.Signed forged = processor.callback(subjectRequestId, url(server.port()), "completed",
+                    true);
+            fixture.ledger.requests.put(REQUEST_ID, FakeLedgerClient.requestInState(REQUEST_ID, "COMPLETED", "DONE",
+                    "analytics"));
+            assertEquals(403, processor.post(url(server.port()), forged, OpenDsrHeaders.SIGNATURE,
+                    OpenDsrHeaders.DOMAIN));
+            fixture.ledger.requests.put(REQUEST_ID, FakeLedgerClient.requestInState(REQUEST_ID, "IN_PROGRESS", "DONE",
+                    "analytics"));
+            assertEquals(403, processor.post(url(server.port()), forged, OpenDsrHeaders.SIGNATURE,
+                    OpenDsrHeaders.DOMAIN));
+
+            assertEquals(List.of(), fixture.events.decisions);
+        });
+    }
+
+    @Test
     void refusesATamperedBody() {
         JavalinTest.test(app(), (server, client) -> {
             final FakeProcessor.Signed signed = processor.callback(subjectRequestId, url(server.port()), "pending",

@@ -84,6 +84,23 @@ class OpenDsrIntakeTest {
     }
 
     @Test
+    void shouldNameTheSameExpectedCompletionTimeInTheReceiptThePortalAndTheStatusWithAMicrosecondClock() {
+        final java.time.Instant micros = NOW.plusNanos(456_000);
+        fixture.clock = java.time.Clock.fixed(micros, java.time.ZoneOffset.UTC);
+        JavalinTest.test(fixture.app(), (server, client) -> {
+            final JsonNode receipt = tree(verified(server.port(), call(server.port(), "POST", "/opendsr/v1/requests",
+                    SUBMITTER, REQUEST)));
+            final ErasureRequested written = fixture.events.requests.get(0);
+
+            // the ledger keeps requestedAt in milliseconds: GET status answers from that
+            final String expected = NOW.plus(java.time.Duration.ofDays(30)).toString();
+            assertEquals(expected, written.getOpendsr().getExpectedCompletionTime());
+            assertEquals(expected, receipt.path("expected_completion_time").asText());
+            assertEquals(NOW.toString(), receipt.path("received_time").asText());
+        });
+    }
+
+    @Test
     void shouldFileAnOpenDsrRequestAndAnswerASignedReceipt() {
         JavalinTest.test(fixture.app(), (server, client) -> {
             final HttpResponse<byte[]> response = call(server.port(), "POST", "/opendsr/v1/requests", SUBMITTER,

@@ -87,6 +87,19 @@ class HelmChartTest {
                 "no portal host by default: Lethe calls no portal back");
     }
 
+    @Test
+    void shouldNeedNoOpenDsrKeyInTheRequiredSecretWhenUpgradingWithoutOpenDsr() {
+        final List<JsonNode> defaults = render(Set.of());
+        final List<JsonNode> named = render(Set.of("opendsr.secretName=acme-opendsr"));
+
+        for (String kind : List.of("StatefulSet", "Deployment")) {
+            ManifestsTest.assertSharedOpenDsrPair(find(defaults, kind));
+            assertEquals(true, ManifestsTest.stream(find(named, kind).path("spec").path("template").path("spec")
+                    .path("volumes")).anyMatch(v -> v.path("secret").path("secretName").asText().equals("acme-opendsr")),
+                    kind);
+        }
+    }
+
     private static List<JsonNode> render(Set<String> values) {
         var template = new Helm(CHART).template().withName("lethe").withKubeVersion(KubernetesSchemas.VERSION + ".0");
         for (String value : values) {

@@ -129,7 +129,7 @@ class ManifestsTest {
     }
 
     @Test
-    void shouldMountOneOpenDsrSigningPairIntoEveryGatewayReplicaAndEveryLedger() {
+    void shouldMountOneOptionalOpenDsrSigningPairIntoEveryGatewayReplicaAndEveryLedger() {
         for (JsonNode workload : List.of(object("StatefulSet", "lethe-ledger"), object("Deployment", "lethe-gateway"))) {
             assertSharedOpenDsrPair(workload);
         }
@@ -140,19 +140,27 @@ class ManifestsTest {
 
     /**
      * {@code workload}'s container reads LETHE_OPENDSR_KEY_FILE and LETHE_OPENDSR_CERT_FILE from
-     * the files of the keys opendsr-key and opendsr-cert of the one Secret mounted at /run/secrets/lethe.
+     * the files of the keys opendsr-key and opendsr-cert of one Secret of their own, mounted
+     * optional (an installation without OpenDSR needs no new Secret), while no required Secret
+     * volume lists them (a Secret without them would stop every new pod).
      */
     static void assertSharedOpenDsrPair(JsonNode workload) {
         final JsonNode pod = workload.path("spec").path("template").path("spec");
         final JsonNode container = pod.path("containers").get(0);
-        final JsonNode volume = stream(pod.path("volumes")).filter(v -> v.has("secret")).findFirst().orElseThrow();
+        final String name = workload.path("kind").asText();
+        final List<JsonNode> holding = stream(pod.path("volumes")).filter(v -> v.has("secret"))
+                .filter(v -> stream(v.path("secret").path("items"))
+                        .anyMatch(item -> item.path("key").asText().startsWith("opendsr-")))
+                .toList();
+        assertEquals(1, holding.size(), name + ": one Secret volume holds the pair");
+        final JsonNode volume = holding.get(0);
+        assertTrue(volume.path("secret").path("optional").asBoolean(), name + ": the pair's Secret is optional");
+        assertFalse(volume.path("secret").path("secretName").asText().equals("lethe-secrets"), name);
         final String mount = stream(container.path("volumeMounts"))
                 .filter(m -> m.path("name").asText().equals(volume.path("name").asText())).findFirst().orElseThrow()
                 .path("mountPath").asText();
         final Set<String> paths = stream(volume.path("secret").path("items"))
-                .filter(item -> item.path("key").asText().startsWith("opendsr-"))
                 .map(item -> mount + "/" + item.path("path").asText()).collect(Collectors.toSet());
-        final String name = workload.path("kind").asText();
         assertEquals(Set.of(mount + "/opendsr-key", mount + "/opendsr-cert"), paths, name);
         assertEquals(mount + "/opendsr-key", env(container, "LETHE_OPENDSR_KEY_FILE"), name);
         assertEquals(mount + "/opendsr-cert", env(container, "LETHE_OPENDSR_CERT_FILE"), name);

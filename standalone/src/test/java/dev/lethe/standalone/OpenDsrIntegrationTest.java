@@ -231,7 +231,7 @@ class OpenDsrIntegrationTest {
         await("portal told completed").atMost(WAIT).until(() -> portalStatuses(subjectRequestId).contains("completed"));
         final List<String> statuses = portalStatuses(subjectRequestId);
         assertEquals("completed", statuses.get(statuses.size() - 1), statuses.toString());
-        assertEquals(List.of("in_progress", "completed"), statuses.stream().distinct().toList());
+        assertEquals(List.of("in_progress", "completed"), withoutRepeats(statuses), statuses.toString());
         final X509Certificate lethe = letheCertificate();
         for (PortalCall received : portalCalls(subjectRequestId)) {
             assertDoesNotThrow(() -> Signatures.verify(lethe, received.body(), received.signature()));
@@ -254,7 +254,8 @@ class OpenDsrIntegrationTest {
 
         await("portal told cancelled").atMost(WAIT)
                 .until(() -> portalStatuses(subjectRequestId).contains("cancelled"));
-        assertEquals(List.of("pending", "cancelled"), portalStatuses(subjectRequestId).stream().distinct().toList());
+        final List<String> told = portalStatuses(subjectRequestId);
+        assertEquals(List.of("pending", "cancelled"), withoutRepeats(told), told.toString());
         final X509Certificate lethe = letheCertificate();
         for (PortalCall received : portalCalls(subjectRequestId)) {
             assertDoesNotThrow(() -> Signatures.verify(lethe, received.body(), received.signature()));
@@ -343,5 +344,20 @@ class OpenDsrIntegrationTest {
             builder.header("Content-Type", "application/json");
         }
         return HTTP.send(builder.build(), HttpResponse.BodyHandlers.ofByteArray());
+    }
+
+    /**
+     * {@code statuses} in the order the portal heard them, a status repeated right after itself
+     * counted once (delivery is at least once); any other repeat, such as pending, cancelled,
+     * pending, stays and fails the comparison.
+     */
+    static List<String> withoutRepeats(List<String> statuses) {
+        final List<String> runs = new java.util.ArrayList<>();
+        for (String status : statuses) {
+            if (runs.isEmpty() || !runs.get(runs.size() - 1).equals(status)) {
+                runs.add(status);
+            }
+        }
+        return runs;
     }
 }

@@ -54,7 +54,12 @@ public final class ProcessorCallbackHandler implements RoleHandler {
 
     private static final Logger LOG = LoggerFactory.getLogger(ProcessorCallbackHandler.class);
     /** The longest verification failure kept in the trail. */
-    private static final int MAX_REASON = 300;
+    static final int MAX_REASON = 160;
+    /** A request status after which nothing more is audited for it (RequestStatus.finished). */
+    private static final java.util.Set<String> FINISHED = java.util.Set.of("COMPLETED", "COMPLETED_WITH_EXCEPTIONS",
+            "REJECTED", "CANCELLED");
+    /** A system status after which nothing is left for it to do (SystemStatus.settled). */
+    private static final java.util.Set<String> SETTLED = java.util.Set.of("DONE", "NOT_FOUND", "RETAINED");
     /** The audit type of a refused callback (the ledger's). */
     static final String REFUSED_FACT = "OPENDSR_CALLBACK_REFUSED";
 
@@ -148,33 +153,48 @@ public final class ProcessorCallbackHandler implements RoleHandler {
     /**
      * Records a refused callback in the request's hash chain (a {@code CallbackRefused} decision,
      * audited OPENDSR_CALLBACK_REFUSED with the reason and the body's SHA-256, never the body) when
-     * the request is known and targets {@code system}, at most once per (request, system) per
-     * {@link RefusalWindow#WINDOW}; otherwise, or when it cannot be written, only logged. The
+     * the request is known, open and targets {@code system} with its obligation still open, at most
+     * once per (request, system) per {@link RefusalWindow#WINDOW} in this gateway replica (the window
+     * is taken only after those checks); otherwise, or when it cannot be written, only logged. The
      * refusal itself (403) does not depend on it.
      */
     private void auditRefusal(String id, String system, String reason, byte[] raw) {
-        if (!refusals.take(id + "\n" + system, clock.instant())) {
-            LOG.info("opendsr callback refused again for request {} system {} within {}; logged only", id, system,
-                    RefusalWindow.WINDOW);
-            return;
-        }
         try {
             final JsonNode request = LedgerJson.parse(ledger.request(id));
-            boolean targeted = false;
+            boolean open = false;
             for (JsonNode target : request.path("systems")) {
-                targeted |= system.equals(target.path("name").asText());
+                open |= system.equals(target.path("name").asText()) && !SETTLED.contains(target.path("status").asText());
             }
-            if (!targeted) {
-                LOG.info("opendsr callback refused for request {} which does not target {}; logged only", id, system);
+            if (!open || FINISHED.contains(request.path("status").asText())) {
+                LOG.info("opendsr callback refused for request {} which does not target {} or is done with it; logged"
+                        + " only", id, system);
                 return;
             }
-            final String why = reason == null ? "signature refused"
-                    : reason.length() > MAX_REASON ? reason.substring(0, MAX_REASON) + "…" : reason;
+            // only now: a refusal about an unknown request or another system never takes a real one's window
+            if (!refusals.take(id + "\n" + system, clock.instant())) {
+                LOG.info("opendsr callback refused again for request {} system {} within {}; logged only", id, system,
+                        RefusalWindow.WINDOW);
+                return;
+            }
             events.write(new Decision(UUID.randomUUID().toString(), id, clock.instant(), "opendsr:unverified",
-                    new CallbackRefused(system, why, Signatures.sha256(raw))));
+                    new CallbackRefused(system, reason(reason), Signatures.sha256(raw))));
         } catch (RuntimeException e) { // an unknown request (404), a ledger or broker that cannot answer
             LOG.warn("opendsr callback refused for request {} system {} not audited: {}", id, system, e.getMessage());
         }
+    }
+
+    /**
+     * The reason as audited: at most {@link #MAX_REASON} characters, anything but printable ASCII
+     * replaced by {@code ?}, since part of it (a claimed domain, a header) is the sender's.
+     */
+    static String reason(String reason) {
+        if (reason == null || reason.isBlank()) {
+            return "signature refused";
+        }
+        final String cut = reason.length() > MAX_REASON ? reason.substring(0, MAX_REASON) + "..." : reason;
+        final StringBuilder clean = new StringBuilder(cut.length());
+        cut.chars().forEach(c -> clean.append(c >= 0x20 && c < 0x7f ? (char) c : '?'));
+        return clean.toString();
     }
 
     /** The opendsr settings of {@code system}; 404 when it is not a registered opendsr system. */

@@ -54,6 +54,11 @@ public final class Env {
         return new Env(values, Map.copyOf(all));
     }
 
+    /** Whether {@code file} counts as present because it is planned ({@link #withPlannedFiles}). */
+    public boolean plans(Path file) {
+        return planned.containsKey(file.toAbsolutePath().normalize());
+    }
+
     /** The value of {@code name}, stripped; empty when unset. */
     public Optional<String> optional(String name) {
         final String value = values.get(name);

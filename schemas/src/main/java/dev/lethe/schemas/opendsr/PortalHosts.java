@@ -21,7 +21,7 @@ public record PortalHosts(Set<String> hosts) {
     public static final String VARIABLE = "LETHE_OPENDSR_PORTAL_HOSTS";
 
     public PortalHosts {
-        hosts = hosts.stream().map(h -> h.trim().toLowerCase(Locale.ROOT)).filter(h -> !h.isEmpty())
+        hosts = hosts.stream().map(h -> bare(h.trim().toLowerCase(Locale.ROOT))).filter(h -> !h.isEmpty())
                 .collect(Collectors.toUnmodifiableSet());
     }
 
@@ -45,7 +45,7 @@ public record PortalHosts(Set<String> hosts) {
         } catch (URISyntaxException e) {
             return "not a URL: " + e.getReason();
         }
-        final String host = uri.getHost() == null ? null : uri.getHost().toLowerCase(Locale.ROOT);
+        final String host = uri.getHost() == null ? null : bare(uri.getHost().toLowerCase(Locale.ROOT));
         if (!uri.isAbsolute() || host == null || uri.getRawUserInfo() != null) {
             return "must be an absolute http(s) URL with a host and no user info";
         }
@@ -59,13 +59,23 @@ public record PortalHosts(Set<String> hosts) {
         return null;
     }
 
-    /** Whether {@code host} is a loopback name or address (resolved only when it is an IP literal). */
+    /** {@code host} without the brackets of an IPv6 literal ({@code [::1]} is {@code ::1}). */
+    private static String bare(String host) {
+        return host.length() > 1 && host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1)
+                : host;
+    }
+
+    /**
+     * Whether {@code host} is {@code localhost} or a loopback address literal. Only a literal is
+     * parsed (an IPv4 dotted quad, or an IPv6 address, which has a colon): a name such as
+     * {@code cafe} is never looked up.
+     */
     static boolean loopback(String host) {
         if ("localhost".equals(host)) {
             return true;
         }
-        final String literal = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
-        if (!literal.matches("[0-9.]+|[0-9a-f:]+")) {
+        final String literal = bare(host);
+        if (!literal.matches("\\d{1,3}(\\.\\d{1,3}){3}|[0-9a-f]*:[0-9a-f:.]*")) {
             return false; // a name other than localhost is not resolved here
         }
         try {

@@ -44,19 +44,41 @@ public record SigningPair(PrivateKey key, X509Certificate certificate, List<X509
 
     /**
      * Reads and checks the settings (both files or neither; readable when named) and answers how to
-     * make the pair, on first use: from the files, or the local self-signed pair.
+     * make the pair, on first use: from the files, or the local self-signed pair. Both files named
+     * but neither there (the manifests mount them from an optional Secret) counts as not given, unless
+     * {@code LETHE_OPENDSR_PORTAL_HOSTS} is set: then replicas would sign with different pairs, so it
+     * is refused.
      */
     public static Supplier<SigningPair> read(Env env) {
+        final String domain = env.string(DOMAIN, "localhost");
+        final Optional<String> local = env.optional(LOCAL_DIR);
+        if (missing(env, KEY_FILE) && missing(env, CERT_FILE)) {
+            // the manifests name the files of an optional Secret: not given is "no shared pair"
+            if (env.optional(PortalHosts.VARIABLE).isPresent()) {
+                throw new ConfigException(KEY_FILE, "no file at " + env.optional(KEY_FILE).orElseThrow()
+                        + ": with " + PortalHosts.VARIABLE + " set, every replica and ledger must sign with the one"
+                        + " shared pair (the keys opendsr-key and opendsr-cert of the Secret lethe-opendsr;"
+                        + " docs/opendsr.md)");
+            }
+            LOG.warn("OpenDSR: {} and {} name no file (no shared signing pair given): signing with a pair of this"
+                    + " instance only; give the shared pair before setting {}", KEY_FILE, CERT_FILE,
+                    PortalHosts.VARIABLE);
+            return () -> local(local.map(Path::of).orElse(null), domain);
+        }
         final Optional<Path> key = env.readableFile(KEY_FILE);
         final Optional<Path> certificate = env.readableFile(CERT_FILE);
         if (key.isPresent() != certificate.isPresent()) {
             throw new ConfigException(key.isPresent() ? CERT_FILE : KEY_FILE,
                     "must be set too: set both " + KEY_FILE + " and " + CERT_FILE + ", or neither");
         }
-        final String domain = env.string(DOMAIN, "localhost");
-        final Optional<String> local = env.optional(LOCAL_DIR);
         return key.isPresent() ? () -> fromFiles(key.get(), certificate.get(), domain)
                 : () -> local(local.map(Path::of).orElse(null), domain);
+    }
+
+    /** {@code name} is set and names a path where there is nothing (an optional Secret not given). */
+    private static boolean missing(Env env, String name) {
+        return env.optional(name).map(value -> !Files.exists(Path.of(value))).orElse(false)
+                && !env.plans(Path.of(env.optional(name).orElseThrow()));
     }
 
     /** The pair of two PEM files. */

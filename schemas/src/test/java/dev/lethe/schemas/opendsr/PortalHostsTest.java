@@ -32,4 +32,23 @@ class PortalHostsTest {
     void refusesEveryUrlWhileNoHostIsAllowedAndSaysWhichSettingToSet() {
         assertTrue(PortalHosts.none().refusal("https://portal.example/cb").contains("LETHE_OPENDSR_PORTAL_HOSTS"));
     }
+
+    @Test
+    void shouldAllowAnIpv6LoopbackListedWithOrWithoutBrackets() {
+        for (String listed : Set.of("::1", "[::1]")) {
+            final PortalHosts ipv6 = new PortalHosts(Set.of(listed));
+
+            assertNull(ipv6.refusal("http://[::1]:8080/cb"), listed);
+        }
+    }
+
+    @Test
+    void shouldTreatOnlyLocalhostAndLoopbackLiteralsAsLoopback() {
+        assertTrue(PortalHosts.loopback("::1"));
+        assertTrue(PortalHosts.loopback("[::1]"));
+        assertTrue(PortalHosts.loopback("127.0.0.2"));
+        assertTrue(PortalHosts.loopback("localhost"));
+        org.junit.jupiter.api.Assertions.assertFalse(PortalHosts.loopback("cafe"), "a name, never looked up");
+        org.junit.jupiter.api.Assertions.assertFalse(PortalHosts.loopback("127"));
+    }
 }

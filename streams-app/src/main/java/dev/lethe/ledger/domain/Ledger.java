@@ -47,6 +47,8 @@ public final class Ledger {
 
     static final String AUTO_ACTOR = "policy:auto";
     static final String LEDGER_ACTOR = "lethe";
+    /** The longest refused-callback reason audited (the gateway sends at most 160 printable characters). */
+    static final int MAX_REFUSAL_REASON = 200;
 
     private Ledger() {
     }
@@ -462,8 +464,12 @@ public final class Ledger {
                             + "; a refused callback about it is not audited");
                     return;
                 }
-                record(new Fact.CallbackRefused(now(), actor, refused.system(), refused.reason(),
-                        refused.bodySha256()));
+                if (s.status().finished() || s.system(refused.system()).orElseThrow().status().settled()) {
+                    return; // nothing is owed any more: a forger cannot fill a closed trail
+                }
+                final String reason = refused.reason() == null || refused.reason().length() <= MAX_REFUSAL_REASON
+                        ? refused.reason() : refused.reason().substring(0, MAX_REFUSAL_REASON) + "...";
+                record(new Fact.CallbackRefused(now(), actor, refused.system(), reason, refused.bodySha256()));
             } else {
                 throw new IllegalStateException("unhandled decision " + action.getClass().getSimpleName());
             }

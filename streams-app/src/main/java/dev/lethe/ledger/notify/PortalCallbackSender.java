@@ -24,6 +24,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,8 +40,9 @@ import org.slf4j.LoggerFactory;
  * <p>{@link #deliver} makes each URL's first attempt before it returns (so a callback is tried at
  * least once before its notification is committed); a failed one (an I/O error or a non-2xx
  * answer) is retried on a timer with exponential backoff and jitter, up to the configured attempts,
- * without holding up the next notifications or the other URLs. A retry of an older status is
- * dropped once a newer status went to the same URL. Each URL is checked against the allow-list
+ * without holding up the next notifications or the other URLs. A retry is sent only while its
+ * callback is still the newest for that URL (a later time, or for equal times the later
+ * notification), else dropped. Each URL is checked against the allow-list
  * again before every call (a request written to Kafka by another producer is not trusted), and
  * redirects are not followed.
  */
@@ -51,14 +53,24 @@ public final class PortalCallbackSender implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(PortalCallbackSender.class);
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    /** How long {@link #deliver} makes first attempts before it hands the rest to the retry timer. */
+    static final Duration FIRST_ATTEMPTS_BUDGET = Duration.ofSeconds(30);
+
     private final PortalCallbackConfig config;
+    private final Duration budget;
     private final HttpClient http;
     private final ScheduledExecutorService retries;
-    /** The time of the newest status sent (or being sent) to each (subject_request_id, URL). */
-    private final Map<String, Instant> newest = new ConcurrentHashMap<>();
+    private final AtomicLong sequence = new AtomicLong();
+    /** The newest status sent (or being sent) to each (subject_request_id, URL): its time and sequence. */
+    private final Map<String, Callback> newest = new ConcurrentHashMap<>();
 
     public PortalCallbackSender(PortalCallbackConfig config) {
+        this(config, FIRST_ATTEMPTS_BUDGET);
+    }
+
+    PortalCallbackSender(PortalCallbackConfig config, Duration budget) {
         this.config = config;
+        this.budget = budget;
         this.http = HttpClient.newBuilder().connectTimeout(config.timeout())
                 .followRedirects(HttpClient.Redirect.NEVER).build();
         this.retries = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -68,8 +80,18 @@ public final class PortalCallbackSender implements AutoCloseable {
         });
     }
 
-    /** One callback: a signed body for one URL. */
-    record Callback(String requestId, String url, String subjectRequestId, String status, Instant at, byte[] body) {
+    /** One callback: a signed body for one URL; {@code seq} orders callbacks of equal {@code at} (0 until delivered). */
+    record Callback(String requestId, String url, String subjectRequestId, String status, Instant at, byte[] body,
+                    long seq) {
+
+        Callback withSeq(long seq) {
+            return new Callback(requestId, url, subjectRequestId, status, at, body, seq);
+        }
+
+        /** Whether this status is newer than {@code other}'s: a later time, or the same one delivered later. */
+        boolean newerThan(Callback other) {
+            return at.isAfter(other.at) || at.equals(other.at) && seq > other.seq;
+        }
     }
 
     /** The callbacks {@code n} asks for: none unless it changes the OpenDSR status of a portal's request. */
@@ -86,7 +108,7 @@ public final class PortalCallbackSender implements AutoCloseable {
         final List<Callback> callbacks = new ArrayList<>();
         for (String url : portal.getCallbackUrls()) {
             callbacks.add(new Callback(n.getRequestId(), url, portal.getSubjectRequestId(), status, n.getAt(),
-                    body(portal, url, status)));
+                    body(portal, url, status), 0));
         }
         return callbacks;
     }
@@ -109,14 +131,21 @@ public final class PortalCallbackSender implements AutoCloseable {
     }
 
     /**
-     * Sends the callbacks of {@code n}: each URL's first attempt now, retries later. Answers how
-     * many were taken on the first attempt.
+     * Sends the callbacks of {@code n}: each URL's first attempt now, retries later. Once the
+     * first attempts have taken {@link #FIRST_ATTEMPTS_BUDGET}, the remaining URLs' first attempts
+     * go to the retry timer too, so one notification holds the consumer for at most the budget plus
+     * one call ({@link PortalCallbacks#maxPollInterval}). Answers how many were taken on the first
+     * attempt made here.
      */
     public int deliver(Notification n) {
+        final long start = System.nanoTime();
         int taken = 0;
-        for (Callback callback : callbacks(n)) {
-            newest.merge(key(callback), callback.at(), (a, b) -> a.isAfter(b) ? a : b);
-            if (attempt(callback, 1)) {
+        for (Callback c : callbacks(n)) {
+            final Callback callback = c.withSeq(sequence.incrementAndGet());
+            newest.merge(key(callback), callback, (old, now) -> now.newerThan(old) ? now : old);
+            if (System.nanoTime() - start >= budget.toNanos() && !retries.isShutdown()) {
+                retries.execute(() -> attempt(callback, 1, true));
+            } else if (attempt(callback, 1, false)) {
                 taken++;
             }
         }
@@ -128,10 +157,11 @@ public final class PortalCallbackSender implements AutoCloseable {
     }
 
     /** One attempt; on failure the next is scheduled (or the callback given up). True when the portal took it. */
-    private boolean attempt(Callback callback, int attempt) {
-        final Instant latest = newest.get(key(callback));
-        // a retry finds its entry gone once the final status went through (or was given up): it is older
-        if (attempt > 1 && (latest == null || latest.isAfter(callback.at()))) {
+    private boolean attempt(Callback callback, int attempt, boolean deferred) {
+        final Callback latest = newest.get(key(callback));
+        // a later attempt finds its entry gone once the final status went through (or was given up),
+        // or another (newer) callback in it: then it is not sent
+        if ((attempt > 1 || deferred) && (latest == null || latest.seq() != callback.seq())) {
             LOG.info("opendsr callback {} of request {} not retried: a newer status went to the portal since",
                     callback.status(), callback.requestId());
             return false;
@@ -168,7 +198,7 @@ public final class PortalCallbackSender implements AutoCloseable {
         LOG.info("opendsr callback {} of request {} failed (attempt {}): {}; again in {} ms", callback.status(),
                 callback.requestId(), attempt, failure, wait);
         if (!retries.isShutdown()) {
-            retries.schedule(() -> attempt(callback, attempt + 1), wait, TimeUnit.MILLISECONDS);
+            retries.schedule(() -> attempt(callback, attempt + 1, true), wait, TimeUnit.MILLISECONDS);
         }
         return false;
     }
@@ -176,7 +206,7 @@ public final class PortalCallbackSender implements AutoCloseable {
     /** A final status is the last a URL hears of its request: its entry is forgotten once it is done with. */
     private void done(Callback callback) {
         if (FINAL.contains(callback.status())) {
-            newest.remove(key(callback), callback.at());
+            newest.computeIfPresent(key(callback), (k, held) -> held.seq() == callback.seq() ? null : held);
         }
     }
 

@@ -33,6 +33,21 @@ public final class PortalCallbacks implements AutoCloseable {
     private static final Duration POLL = Duration.ofMillis(500);
     private static final Duration START_TIMEOUT = Duration.ofSeconds(30);
     private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(60);
+    /** Notifications per poll: each may hold the loop for the sender's budget plus one call. */
+    static final int MAX_POLL_RECORDS = 10;
+    private static final Duration MIN_POLL_INTERVAL = Duration.ofMinutes(15);
+
+    /**
+     * The consumer's {@code max.poll.interval.ms}: longer than a poll of {@link #MAX_POLL_RECORDS}
+     * notifications can take against silent portals (each: {@link PortalCallbackSender#FIRST_ATTEMPTS_BUDGET}
+     * of first attempts, then one more call of up to connect + request timeout), so a backlog for
+     * a portal that never answers cannot get the consumer evicted and rewound.
+     */
+    static Duration maxPollInterval(Duration callTimeout) {
+        final Duration worst = PortalCallbackSender.FIRST_ATTEMPTS_BUDGET.plus(callTimeout.multipliedBy(2))
+                .multipliedBy(MAX_POLL_RECORDS).plus(Duration.ofMinutes(1));
+        return worst.compareTo(MIN_POLL_INTERVAL) > 0 ? worst : MIN_POLL_INTERVAL;
+    }
 
     private final LetheSerdes serdes;
     private final PortalCallbackSender sender;
@@ -54,8 +69,9 @@ public final class PortalCallbacks implements AutoCloseable {
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 50,
-                ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, (int) Duration.ofMinutes(15).toMillis());
+                ConsumerConfig.MAX_POLL_RECORDS_CONFIG, MAX_POLL_RECORDS,
+                ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG,
+                (int) Math.min(Integer.MAX_VALUE, maxPollInterval(config.timeout()).toMillis()));
         final KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(),
                 new ByteArrayDeserializer());
         final PortalCallbacks callbacks = new PortalCallbacks(consumer, serdes, new PortalCallbackSender(config));

@@ -43,17 +43,19 @@ import org.apache.kafka.common.serialization.Serializer;
  *
  * <p>Versions {@code 3} (plain) and {@code 4} (sealed), issue 16, are versions 1 and 2 followed by
  * the request's OpenDSR {@link Portal} (a presence byte, then its {@code subject_request_id},
- * {@code controller_id}, {@code expected_completion_time} and callback URLs, none of them an identifier). Only 3 and 4 are written;
- * 1 and 2 are still read, as a state without a portal (the migration on read).
+ * {@code controller_id}, {@code expected_completion_time} and callback URLs, none of them an identifier). They are
+ * written only for a state that has a portal; a state without one is still written as version 1 or 2,
+ * byte for byte as before issue 16, so a ledger of an earlier release reads it (rolling upgrade, rollback).
+ * A state with a portal cannot be read by a ledger before issue 16.
  */
 public final class StateSerde implements Serde<RequestState> {
 
     static final byte TAG = 'L';
-    /** The version written for a state without a data key. */
+    /** The version written for a state without a data key that has an OpenDSR portal. */
     static final byte VERSION = 3;
-    /** The version written for a state whose identifiers are sealed under its data key. */
+    /** The version written for a sealed state (under its data key) that has an OpenDSR portal. */
     static final byte SEALED_VERSION = 4;
-    /** Versions 1 and 2: as 3 and 4 without the OpenDSR portal at the end (read, no longer written). */
+    /** Versions 1 and 2: as 3 and 4 without the OpenDSR portal at the end, written for a state without one. */
     static final byte PLAIN_V1 = 1;
     static final byte SEALED_V2 = 2;
 
@@ -85,7 +87,7 @@ public final class StateSerde implements Serde<RequestState> {
             throw new SerializationException("a state with a data key needs a key-encryption key to be stored");
         }
         final CompactBytes.Writer w = new CompactBytes.Writer(320 + 96 * s.systems().size());
-        w.raw(TAG).raw(SEALED_VERSION);
+        w.raw(TAG).raw(s.portal() == null ? SEALED_V2 : SEALED_VERSION);
         w.string(s.requestId()).name(s.status()).string(s.subjectKey());
         final WrappedKey key = s.dataKey();
         w.string(key.kekId()).bytes(key.wrapped());
@@ -124,7 +126,7 @@ public final class StateSerde implements Serde<RequestState> {
     /** The compact encoding of {@code s}. */
     static byte[] encode(RequestState s) {
         final CompactBytes.Writer w = new CompactBytes.Writer(256 + 96 * s.systems().size());
-        w.raw(TAG).raw(VERSION);
+        w.raw(TAG).raw(s.portal() == null ? PLAIN_V1 : VERSION);
         w.string(s.requestId()).name(s.status()).string(s.subjectKey());
         identifier(w, s.subject());
         w.varInt(s.identifiers().size());
@@ -134,7 +136,7 @@ public final class StateSerde implements Serde<RequestState> {
         return w.toBytes();
     }
 
-    /** Everything after the values, the same in both versions. */
+    /** Everything after the values, the same in both versions; the portal only in versions 3 and 4. */
     private static void rest(CompactBytes.Writer w, RequestState s) {
         w.strings(s.namespaces());
         w.string(s.jurisdiction()).string(s.reason()).string(s.source());
@@ -161,9 +163,7 @@ public final class StateSerde implements Serde<RequestState> {
         s.attention().forEach(w::name);
         w.string(s.duplicateOf());
         final Portal portal = s.portal();
-        if (portal == null) {
-            w.raw(0);
-        } else {
+        if (portal != null) {
             w.raw(1).string(portal.subjectRequestId()).string(portal.controllerId()).string(portal.expectedCompletion())
                     .strings(portal.callbackUrls());
         }

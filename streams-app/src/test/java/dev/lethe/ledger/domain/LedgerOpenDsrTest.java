@@ -63,6 +63,41 @@ class LedgerOpenDsrTest {
     }
 
     @Test
+    void shouldIgnoreARefusedCallbackAboutAFinishedRequest() {
+        final Run run = run(ctx()).apply(received());
+        run.state().systems().forEach(target -> run.apply(done(target.name(), 1L)));
+        final RequestState before = run.state();
+        assertTrue(before.status().finished(), before.status().toString());
+
+        run.apply(refused("billing"));
+
+        assertEquals(List.of(), run.last(), "no fact, no refusal: nothing for a forger to fill");
+        assertEquals(before, run.state());
+    }
+
+    @Test
+    void shouldIgnoreARefusedCallbackAboutASystemWhoseObligationIsClosed() {
+        final Run run = run(ctx()).apply(received()).apply(done("billing", 3L));
+        final RequestState before = run.state();
+
+        run.apply(refused("billing"));
+
+        assertEquals(List.of(), run.last());
+        assertEquals(before, run.state());
+    }
+
+    @Test
+    void shouldAuditAShortReasonOnly() {
+        final Run run = run(ctx()).apply(received());
+
+        run.apply(decision(new Decision.CallbackRefused("billing", "not issued to " + "x".repeat(5000), "9c2e41d0")));
+
+        final Audit fact = run.last(Audit.class).get(0);
+        assertTrue(fact.detail().length() < 400, fact.detail());
+        assertTrue(fact.detail().contains("body-sha256=9c2e41d0"), fact.detail());
+    }
+
+    @Test
     void shouldNameThePortalOnEachStatusChangeOfARequestItFiled() {
         final Run run = run(ctx()).apply(request().portal(PORTAL).received());
 

@@ -177,4 +177,63 @@ class PortalCallbackSenderTest {
         await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2))
                 .until(() -> portal.statuses().equals(List.of("completed")));
     }
+
+    @Test
+    void shouldRetryAFailedStatusOnlyWhileItIsStillTheNewestEvenAtTheSameTime() throws Exception {
+        final Portal portal = portal();
+        portal.failuresLeft.set(1);
+        sender("127.0.0.1");
+
+        sender.deliver(changed(null, RequestStatus.PENDING_APPROVAL, AT, portal.url()));
+        sender.deliver(changed(RequestStatus.PENDING_APPROVAL, RequestStatus.IN_PROGRESS, AT, portal.url()));
+
+        assertEquals(List.of("in_progress"), portal.statuses());
+        await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(3))
+                .until(() -> portal.statuses().equals(List.of("in_progress")));
+    }
+
+    @Test
+    void shouldHandTheFirstAttemptsToTheRetryTimerOnceTheBudgetIsSpent() throws Exception {
+        final java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        final AtomicInteger calls = new AtomicInteger();
+        final HttpServer silent = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        silent.setExecutor(java.util.concurrent.Executors.newCachedThreadPool());
+        silent.createContext("/cb", exchange -> {
+            calls.incrementAndGet();
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            exchange.close();
+        });
+        silent.start();
+        try {
+            final String base = "http://127.0.0.1:" + silent.getAddress().getPort() + "/cb";
+            sender = new PortalCallbackSender(new PortalCallbackConfig(new PortalHosts(Set.of("127.0.0.1")),
+                    () -> LETHE, 1, Duration.ofMillis(20), Duration.ofMillis(300)), Duration.ofMillis(100));
+
+            final long start = System.nanoTime();
+            sender.deliver(changed(null, RequestStatus.IN_PROGRESS, AT, base + "?1", base + "?2", base + "?3",
+                    base + "?4", base + "?5"));
+            final Duration took = Duration.ofNanos(System.nanoTime() - start);
+
+            assertTrue(took.compareTo(Duration.ofMillis(300 * 2 + 100 + 200)) < 0, "one call past the budget: " + took);
+            await().atMost(Duration.ofSeconds(10)).until(() -> calls.get() == 5);
+        } finally {
+            release.countDown();
+            silent.stop(0);
+        }
+    }
+
+    @Test
+    void shouldSetAPollIntervalLongerThanAPollAgainstSilentPortalsCanTake() {
+        for (Duration timeout : List.of(Duration.ofSeconds(10), Duration.ofMinutes(10))) {
+            final Duration worstPoll = PortalCallbackSender.FIRST_ATTEMPTS_BUDGET.plus(timeout.multipliedBy(2))
+                    .multipliedBy(PortalCallbacks.MAX_POLL_RECORDS);
+
+            assertTrue(worstPoll.compareTo(PortalCallbacks.maxPollInterval(timeout)) < 0, timeout.toString());
+        }
+        assertTrue(PortalCallbacks.MAX_POLL_RECORDS <= 10);
+    }
 }

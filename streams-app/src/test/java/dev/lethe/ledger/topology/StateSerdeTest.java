@@ -70,7 +70,8 @@ class StateSerdeTest {
         final byte[] compact = serde.serializer().serialize("t", everyField());
 
         assertEquals(StateSerde.TAG, compact[0]);
-        assertEquals(StateSerde.VERSION, compact[1]);
+        assertEquals(StateSerde.PLAIN_V1, compact[1]);
+        assertEquals(StateSerde.VERSION, serde.serializer().serialize("t", withPortal(everyField()))[1]);
     }
 
     @Test
@@ -97,7 +98,7 @@ class StateSerdeTest {
         final byte[] stored = sealing.serializer().serialize("t", state);
 
         assertEquals(StateSerde.TAG, stored[0]);
-        assertEquals(StateSerde.SEALED_VERSION, stored[1]);
+        assertEquals(StateSerde.SEALED_V2, stored[1]);
         final String text = new String(stored, java.nio.charset.StandardCharsets.UTF_8);
         for (String raw : List.of("u-1842", "kim@example.com", "media/u-1842")) {
             org.junit.jupiter.api.Assertions.assertFalse(text.contains(raw), raw);
@@ -172,9 +173,25 @@ class StateSerdeTest {
         final RequestState read = sealing.deserializer().deserialize("t", v2);
         assertNull(read.portal());
         assertEquals(everyField(), read.withDataKey(null));
-        // and stored again in the current version, the same state
+        // and stored again in the same version (it has no portal), the same state
         final byte[] again = sealing.serializer().serialize("t", read);
-        assertEquals(StateSerde.SEALED_VERSION, again[1]);
+        assertEquals(StateSerde.SEALED_V2, again[1]);
         assertEquals(read, sealing.deserializer().deserialize("t", again));
+    }
+
+    @Test
+    void shouldWriteAStateWithoutAPortalByteForByteInTheFormatOfEarlierLedgers() throws Exception {
+        final StateSerde sealing = new StateSerde(serdes.state(), LedgerDriver.SEALING);
+        final byte[] v2 = fixture("v2.hex");
+
+        final byte[] plain = serde.serializer().serialize("t", everyField());
+        final RequestState keyed = keyed(everyField());
+        final byte[] sealed = sealing.serializer().serialize("t", keyed);
+
+        assertEquals(java.util.HexFormat.of().formatHex(fixture("v1.hex")), java.util.HexFormat.of().formatHex(plain));
+        // the sealed values and the wrapped key are random: the version and the length are those of v2
+        assertEquals(StateSerde.SEALED_V2, sealed[1]);
+        assertEquals(v2.length, sealed.length);
+        assertEquals(keyed, sealing.deserializer().deserialize("t", sealed));
     }
 }
