@@ -20,15 +20,15 @@ import org.slf4j.LoggerFactory;
  * Empties, before Kafka Streams starts, every task folder that holds stores but no checkpoint: the
  * folders a {@code kill -9} leaves under exactly-once.
  *
- * <p>Why it is safe: under exactly-once, Kafka Streams (4.3) deletes a task's checkpoint once the
- * task runs and writes it again only on a clean stop, because RocksDB may hold writes of a
- * transaction that was never committed. On a start it finds such a folder twice (the start-up
+ * <p>Why it is safe: under exactly-once, Kafka Streams (4.3) drops a task's committed changelog
+ * offsets once the task runs and writes them again only on a clean stop, because RocksDB may hold
+ * writes of a transaction that was never committed. On a start it finds such a folder twice (the start-up
  * tasks, then the assigned task), logs "did not find checkpoint offsets while stores are not
  * empty", throws {@code TaskCorruptedException}, wipes the stores and restores them from their
  * changelogs. Emptying the folder first is that same decision, taken earlier: Kafka Streams then
  * sees an empty task folder and restores from the changelog at once, without opening the stale
- * RocksDB stores two times only to throw them away. A folder with a checkpoint (a clean stop) is
- * left alone, and nothing uncommitted can ever be read: the stores are rebuilt from committed
+ * RocksDB stores two times only to throw them away. A folder after a clean stop is left alone
+ * (see the mark below, and a {@code .checkpoint} file, which other versions write), and nothing uncommitted can ever be read: the stores are rebuilt from committed
  * changelog records only, as before. It holds Kafka Streams' own lock on the application's state
  * folder while it works, and does nothing if another process (or client) holds it.
  *
@@ -56,7 +56,8 @@ final class CrashedTaskStores {
 
     /**
      * Deletes the content of each task folder under {@code <stateDir>/<applicationId>} that has no
-     * checkpoint; returns the names of the folders emptied.
+     * checkpoint, unless the last stop was marked clean ({@link #markCleanStop}; the mark is removed);
+     * returns the names of the folders emptied.
      */
     static List<String> empty(Path stateDir, String applicationId) {
         final Path app = stateDir.resolve(applicationId);
@@ -64,21 +65,28 @@ final class CrashedTaskStores {
             return List.of();
         }
         final List<String> emptied = new ArrayList<>();
-        try (FileChannel channel = FileChannel.open(app.resolve(LOCK), StandardOpenOption.CREATE,
-                StandardOpenOption.WRITE); FileLock lock = tryLock(channel)) {
-            if (lock == null) {
-                LOG.warn("the state folder {} is in use by another client: its task folders are left to it", app);
+        try {
+            final FileChannel channel = FileChannel.open(app.resolve(LOCK), StandardOpenOption.CREATE,
+                    StandardOpenOption.WRITE);
+            final FileLock lock;
+            try {
+                lock = channel.tryLock();
+            } catch (OverlappingFileLockException e) {
+                // Another client in this JVM holds the lock. POSIX record locks belong to the process:
+                // closing this channel would drop that client's lock too, so it is left open.
+                LOG.warn("the state folder {} is in use by another client in this process: its task folders are"
+                        + " left to it", app);
                 return List.of();
+            } catch (IOException | RuntimeException e) {
+                channel.close();
+                throw e;
             }
-            if (Files.deleteIfExists(app.resolve(CLEAN_STOP))) {
-                return List.of();
-            }
-            try (Stream<Path> folders = Files.list(app)) {
-                for (Path task : folders.filter(CrashedTaskStores::isTaskFolder).sorted().toList()) {
-                    if (!Files.exists(task.resolve(CHECKPOINT)) && deleteContent(task)) {
-                        emptied.add(task.getFileName().toString());
-                    }
+            try (channel; lock) {
+                if (lock == null) {
+                    LOG.warn("the state folder {} is in use by another client: its task folders are left to it", app);
+                    return List.of();
                 }
+                emptyTaskFolders(app, emptied);
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot empty the task folders of " + app
@@ -89,6 +97,20 @@ final class CrashedTaskStores {
                     + " are restored from the changelogs", emptied.size());
         }
         return emptied;
+    }
+
+    /** Under the lock: adds to {@code emptied} each task folder it empties, unless the last stop was marked clean. */
+    private static void emptyTaskFolders(Path app, List<String> emptied) throws IOException {
+        if (Files.deleteIfExists(app.resolve(CLEAN_STOP))) {
+            return;
+        }
+        try (Stream<Path> folders = Files.list(app)) {
+            for (Path task : folders.filter(CrashedTaskStores::isTaskFolder).sorted().toList()) {
+                if (!Files.exists(task.resolve(CHECKPOINT)) && deleteContent(task)) {
+                    emptied.add(task.getFileName().toString());
+                }
+            }
+        }
     }
 
     /**
@@ -105,15 +127,6 @@ final class CrashedTaskStores {
         } catch (IOException e) {
             LOG.warn("cannot mark the stop of {} clean ({}): the next start restores its stores from the changelogs",
                     app, e.toString());
-        }
-    }
-
-    /** The lock, or null when another holds it (another process, or another client in this JVM). */
-    private static FileLock tryLock(FileChannel channel) throws IOException {
-        try {
-            return channel.tryLock();
-        } catch (OverlappingFileLockException e) {
-            return null;
         }
     }
 

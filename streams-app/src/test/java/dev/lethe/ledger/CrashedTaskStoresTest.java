@@ -92,6 +92,47 @@ class CrashedTaskStoresTest {
         assertTrue(Files.exists(sst), "a running client's stores are its own");
     }
 
+    /**
+     * POSIX record locks belong to the process: closing any channel on the lock file would drop the
+     * lock a client in this JVM holds, and another process could then take the folder it uses.
+     */
+    @Test
+    void shouldNotDropTheLockAClientInThisProcessHolds() throws Exception {
+        final Path app = stateDir.resolve("lethe-ledger");
+        Files.createDirectories(app.resolve("0_0"));
+        final Path lockFile = app.resolve(CrashedTaskStores.LOCK);
+        try (FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+             FileLock held = channel.lock()) {
+            assertEquals(List.of(), CrashedTaskStores.empty(stateDir, "lethe-ledger"));
+
+            assertEquals("held", lockSeenByAnotherProcess(lockFile), "the client's lock is still in force");
+        }
+    }
+
+    /** Asks a second JVM whether it can lock {@code file}: "held" or "free". */
+    private String lockSeenByAnotherProcess(Path file) throws Exception {
+        final Path source = stateDir.resolve("TryLock.java");
+        Files.writeString(source, """
+                import java.nio.channels.FileChannel;
+                import java.nio.channels.FileLock;
+                import java.nio.file.Path;
+                import java.nio.file.StandardOpenOption;
+                public class TryLock {
+                    public static void main(String[] args) throws Exception {
+                        try (FileChannel channel = FileChannel.open(Path.of(args[0]), StandardOpenOption.WRITE);
+                             FileLock lock = channel.tryLock()) {
+                            System.out.print(lock == null ? "held" : "free");
+                        }
+                    }
+                }
+                """);
+        final String launcher = ProcessHandle.current().info().command().orElse("java");
+        final Process process = new ProcessBuilder(launcher, source.toString(), file.toString())
+                .redirectErrorStream(true).start();
+        assertTrue(process.waitFor(60, java.util.concurrent.TimeUnit.SECONDS), "the second JVM answers");
+        return new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).trim();
+    }
+
     @Test
     void shouldDoNothingOnAFirstStart() {
         assertEquals(List.of(), CrashedTaskStores.empty(stateDir, "lethe-ledger"));
