@@ -22,6 +22,9 @@ public final class HealthHandler implements RoleHandler {
     public record Health(String status, Map<String, String> checks) {
     }
 
+    /** What a DOWN answer asks a caller to wait before asking again, as while starting. */
+    static final int RETRY_AFTER_SECONDS = 1;
+
     public HealthHandler(LedgerClient ledger, BrokerCheck broker) {
         this.ledger = ledger;
         this.broker = broker;
@@ -35,7 +38,7 @@ public final class HealthHandler implements RoleHandler {
         if (health.up() && brokerUp) {
             ctx.json(new Health("UP", checks));
         } else {
-            ctx.status(503).json(new Health("DOWN", checks));
+            ctx.status(503).header("Retry-After", String.valueOf(RETRY_AFTER_SECONDS)).json(new Health("DOWN", checks));
         }
     }
 }

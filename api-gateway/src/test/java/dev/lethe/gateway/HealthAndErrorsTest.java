@@ -13,6 +13,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.lethe.gateway.ledger.LedgerHealth;
 import io.javalin.testtools.JavalinTest;
 import io.javalin.testtools.Response;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class HealthAndErrorsTest {
@@ -54,6 +55,7 @@ class HealthAndErrorsTest {
             assertEquals(503, response.code());
             assertEquals("DOWN", json(response).path("status").asText());
             assertEquals("REBALANCING", json(response).path("checks").path("ledger").asText());
+            assertEquals(List.of("1"), response.headers().get("Retry-After"), "a probe or client is told when to ask again");
         });
     }
 

@@ -83,7 +83,8 @@ class StandaloneStartIntegrationTest {
     }
 
     /**
-     * After a restart the embedded default takes writes as soon as the broker, the registry and the
+     * While it starts (here a first start; after a crash the same sequence runs while the stores
+     * restore) the embedded default takes writes as soon as the broker, the registry and the
      * ledger's topics and contracts are up, without waiting for the ledger to restore and serve: a
      * POST is answered 202 once durable, a read of it 503 with Retry-After (never 404) until the
      * ledger serves, then 200. The start is held between the two by a latch.
