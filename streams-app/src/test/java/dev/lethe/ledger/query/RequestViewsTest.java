@@ -167,4 +167,70 @@ class RequestViewsTest {
         assertEquals(internal, views.json(state, false, NOW));
         assertEquals(shown, views.json(state, true, NOW));
     }
+
+    @Test
+    void shouldKeepNoIdentifierValueNorTheStateItself() throws Exception {
+        final RenderedViews views = new RenderedViews(QueryServer.JSON.writer(), QueryServer.PUBLIC_REQUEST);
+        final RequestState state = fold(List.of(BILLING), received());
+        assertTrue(state.holdsIdentifiers(), "an open request holds its identifiers");
+
+        views.json(state, false, NOW);
+        views.json(state, true, NOW);
+
+        final List<Object> kept = kept(views);
+        assertEquals(4, kept.size(), "a view and its JSON for each of the two views");
+        for (Object part : kept) {
+            assertFalse(part instanceof RequestState, "the decoded state is not kept");
+            assertFalse(String.valueOf(part).contains("u-1"), String.valueOf(part));
+        }
+    }
+
+    @Test
+    void shouldNotKeepAFinishedRequestsViewUntilItsFingerprintIsForgotten() throws Exception {
+        final RenderedViews views = new RenderedViews(QueryServer.JSON.writer(), QueryServer.PUBLIC_REQUEST);
+        final LedgerEvent filed = new LedgerEvent.Received(new ErasureRequest("r-1", new Identifier("user_id", "u-1"),
+                List.of(), "GDPR", "account_deleted", "accounts", Scope.ALL, List.of(), 0, NOW, "submitter", "f00d"), "key");
+        final RequestState open = fold(List.of(ADS), filed);
+        final RequestState cancelled = fold(List.of(ADS), filed, decision(new Decision.Cancel("typo")));
+        assertEquals(RequestStatus.CANCELLED, cancelled.status());
+        views.json(open, false, NOW);
+
+        final String shown = views.json(cancelled, false, NOW);
+
+        assertEquals(QueryServer.JSON.writer().writeValueAsString(RequestView.of(cancelled, NOW)), shown);
+        assertEquals(0, kept(views).size(), "neither the open view before nor the finished one is kept");
+        views.json(cancelled.forgotten(), false, NOW);
+        assertEquals(2, kept(views).size(), "a forgotten request's view holds nothing to forget");
+    }
+
+    @Test
+    void shouldNotKeepAViewWhoseJsonIsOver64Kb() throws Exception {
+        final RenderedViews views = new RenderedViews(QueryServer.JSON.writer(), QueryServer.PUBLIC_REQUEST);
+        final RequestState state = fold(List.of(BILLING), new LedgerEvent.Received(new ErasureRequest("r-1",
+                new Identifier("user_id", "u-1"), List.of(), "GDPR", "x".repeat(RenderedViews.MAX_JSON), "accounts",
+                Scope.ALL, List.of(), 0, NOW, "submitter"), "key"));
+
+        final String shown = views.json(state, true, NOW);
+
+        assertEquals(QueryServer.PUBLIC_REQUEST.writeValueAsString(RequestView.of(state, NOW)), shown);
+        assertEquals(0, kept(views).size(), "nothing of it is kept");
+    }
+
+    /** Every part of every entry the views keep (read reflectively, so it sees whatever they hold). */
+    private static List<Object> kept(RenderedViews views) throws Exception {
+        final List<Object> parts = new java.util.ArrayList<>();
+        for (java.lang.reflect.Field field : RenderedViews.class.getDeclaredFields()) {
+            if (Map.class.isAssignableFrom(field.getType())) {
+                field.setAccessible(true);
+                for (Object entry : ((Map<?, ?>) field.get(views)).values()) {
+                    for (java.lang.reflect.RecordComponent c : entry.getClass().getRecordComponents()) {
+                        final java.lang.reflect.Method accessor = c.getAccessor();
+                        accessor.setAccessible(true);
+                        parts.add(accessor.invoke(entry));
+                    }
+                }
+            }
+        }
+        return parts;
+    }
 }
