@@ -26,6 +26,9 @@ public final class Aead {
     /**
      * One cipher per thread, initialised afresh for every use: {@link Cipher#getInstance} looks the
      * provider up each time, which was 6 % of the ledger's stream thread (a state is sealed on every write).
+     * On JDK 17 the cipher keeps the key it was last initialised with (and its AES key schedule) until
+     * the thread's next use; docs/privacy.md ("In memory") says so. Clearing it would cost a second
+     * initialisation per use.
      */
     private static final ThreadLocal<Cipher> CIPHERS = ThreadLocal.withInitial(() -> {
         try {

@@ -18,13 +18,22 @@ import org.apache.kafka.common.serialization.Serializer;
  *
  * <p>At most {@link #SLOTS} states, in pairs of slots chosen by the bytes' hash (a newly decoded
  * value takes the pair's first slot and moves the one there to the second, pushing out the oldest):
- * bounded, without locks, shared by the stream thread and the interactive queries. Like the processor's recent states, it is process memory only and never
- * written anywhere. Encoding is not touched.
+ * bounded, without locks, shared by the stream thread and the interactive queries. Like the
+ * processor's recent states, it is process memory only and never written anywhere. What is encoded
+ * is unchanged.
+ *
+ * <p>It keeps nothing of a finished request (docs/privacy.md, "In memory"): a finished state is
+ * decoded every time and never remembered, and encoding one (the ledger storing the request as
+ * finished) drops every state of that request still remembered (an open state holds its
+ * identifiers in the clear), a scan of the slots once per finishing write. Stored values over
+ * {@link #MAX_BYTES} are not remembered either, which bounds the memory to {@code SLOTS} x 64 KB.
  */
 final class RememberedStates implements Serde<RequestState> {
 
     /** How many decoded states are kept (a power of two): two slots for each of {@code SLOTS / 2} hash values. */
     static final int SLOTS = 2048;
+    /** A stored value longer than this (64 KB) is decoded every time. */
+    static final int MAX_BYTES = 64 * 1024;
 
     private record Decoded(byte[] bytes, int hash, RequestState state) {
     }
@@ -34,7 +43,13 @@ final class RememberedStates implements Serde<RequestState> {
     private final AtomicReferenceArray<Decoded> slots = new AtomicReferenceArray<>(SLOTS);
 
     RememberedStates(Serde<RequestState> serde) {
-        this.serializer = serde.serializer();
+        final Serializer<RequestState> encode = serde.serializer();
+        this.serializer = (topic, state) -> {
+            if (finished(state)) {
+                dropStatesOf(state.requestId());
+            }
+            return encode.serialize(topic, state);
+        };
         final Deserializer<RequestState> decode = serde.deserializer();
         this.deserializer = new Deserializer<>() {
             @Override
@@ -60,7 +75,7 @@ final class RememberedStates implements Serde<RequestState> {
     }
 
     private RequestState decoded(String topic, byte[] data, Deserializer<RequestState> decode) {
-        if (data == null) {
+        if (data == null || data.length > MAX_BYTES) {
             return decode.deserialize(topic, data);
         }
         final int hash = Arrays.hashCode(data);
@@ -74,13 +89,27 @@ final class RememberedStates implements Serde<RequestState> {
             return older.state();
         }
         final RequestState state = decode.deserialize(topic, data);
-        if (state != null) {
+        if (state != null && !finished(state)) {
             slots.set(first, new Decoded(data.clone(), hash, state));
             if (newer != null) {
                 slots.set(first + 1, newer);
             }
         }
         return state;
+    }
+
+    private static boolean finished(RequestState state) {
+        return state != null && state.status() != null && state.status().finished();
+    }
+
+    /** Forgets every remembered state of {@code requestId}: a scan of the slots, when a finished state is written. */
+    private void dropStatesOf(String requestId) {
+        for (int i = 0; i < SLOTS; i++) {
+            final Decoded decoded = slots.get(i);
+            if (decoded != null && decoded.state().requestId().equals(requestId)) {
+                slots.compareAndSet(i, decoded, null);
+            }
+        }
     }
 
     private static boolean holds(Decoded decoded, int hash, byte[] data) {

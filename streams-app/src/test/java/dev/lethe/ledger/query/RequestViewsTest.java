@@ -167,4 +167,73 @@ class RequestViewsTest {
         assertEquals(internal, views.json(state, false, NOW));
         assertEquals(shown, views.json(state, true, NOW));
     }
+
+    @Test
+    void shouldKeepNoIdentifierValueNorTheStateItself() throws Exception {
+        final RenderedViews views = new RenderedViews(QueryServer.JSON.writer(), QueryServer.PUBLIC_REQUEST);
+        final RequestState state = fold(List.of(BILLING), received());
+        assertTrue(state.holdsIdentifiers(), "an open request holds its identifiers");
+
+        views.json(state, false, NOW);
+        views.json(state, true, NOW);
+
+        final List<Object> kept = kept(views);
+        assertFalse(kept.isEmpty(), "both views are kept");
+        for (Object part : kept) {
+            assertFalse(part instanceof RequestState, "the decoded state is not kept");
+            assertFalse(String.valueOf(part).contains("u-1"), String.valueOf(part));
+        }
+    }
+
+    @Test
+    void shouldKeepNoFingerprintYetAnswerWithTheCurrentOne() throws Exception {
+        final RenderedViews views = new RenderedViews(QueryServer.JSON.writer(), QueryServer.PUBLIC_REQUEST);
+        final RequestState open = fold(List.of(BILLING), new LedgerEvent.Received(new ErasureRequest("r-1",
+                new Identifier("user_id", "u-1"), List.of(), "GDPR", "account_deleted", "accounts", Scope.ALL, List.of(),
+                0, NOW, "submitter", "f00d"), "key"));
+        views.json(open, false, NOW);
+
+        final String again = views.json(open, false, NOW);
+        final String forgotten = views.json(open.forgotten(), false, NOW);
+
+        assertEquals(QueryServer.JSON.writer().writeValueAsString(RequestView.of(open, NOW)), again);
+        assertTrue(again.contains("\"fingerprint\":\"f00d\""), again);
+        assertEquals(QueryServer.JSON.writer().writeValueAsString(RequestView.of(open.forgotten(), NOW)), forgotten);
+        assertTrue(forgotten.contains("\"fingerprint\":null"), forgotten);
+        views.json(open, false, NOW);
+        for (Object part : kept(views)) {
+            assertFalse(String.valueOf(part).contains("f00d"), "the fingerprint is not kept: " + part);
+        }
+    }
+
+    @Test
+    void shouldNotKeepAViewWhoseJsonIsOver64Kb() throws Exception {
+        final RenderedViews views = new RenderedViews(QueryServer.JSON.writer(), QueryServer.PUBLIC_REQUEST);
+        final RequestState state = fold(List.of(BILLING), new LedgerEvent.Received(new ErasureRequest("r-1",
+                new Identifier("user_id", "u-1"), List.of(), "GDPR", "x".repeat(RenderedViews.MAX_JSON), "accounts",
+                Scope.ALL, List.of(), 0, NOW, "submitter"), "key"));
+
+        final String shown = views.json(state, true, NOW);
+
+        assertEquals(QueryServer.PUBLIC_REQUEST.writeValueAsString(RequestView.of(state, NOW)), shown);
+        assertEquals(0, kept(views).size(), "nothing of it is kept");
+    }
+
+    /** Every part of every entry the views keep (read reflectively, so it sees whatever they hold). */
+    private static List<Object> kept(RenderedViews views) throws Exception {
+        final List<Object> parts = new java.util.ArrayList<>();
+        for (java.lang.reflect.Field field : RenderedViews.class.getDeclaredFields()) {
+            if (Map.class.isAssignableFrom(field.getType())) {
+                field.setAccessible(true);
+                for (Object entry : ((Map<?, ?>) field.get(views)).values()) {
+                    for (java.lang.reflect.RecordComponent c : entry.getClass().getRecordComponents()) {
+                        final java.lang.reflect.Method accessor = c.getAccessor();
+                        accessor.setAccessible(true);
+                        parts.add(accessor.invoke(entry));
+                    }
+                }
+            }
+        }
+        return parts;
+    }
 }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.lethe.ledger.domain.RequestState;
+import dev.lethe.ledger.domain.RequestStatus;
 import dev.lethe.schemas.LetheSerdes;
 import dev.lethe.schemas.registry.InMemorySchemaRegistryClient;
 import java.nio.ByteBuffer;
@@ -118,5 +119,67 @@ class RememberedStatesTest {
                 return pair;
             }
         }
+    }
+
+    @Test
+    void shouldNotRememberAFinishedRequestsState() {
+        final byte[] stored = serde.serializer().serialize("t", finished(StateSerdeTest.everyField()));
+
+        serde.deserializer().deserialize("t", stored);
+        serde.deserializer().deserialize("t", stored);
+
+        assertEquals(2, decodes.get(), "a finished state is decoded every time");
+    }
+
+    @Test
+    void shouldForgetARequestsOpenStatesWhenItIsStoredFinished() {
+        final RequestState open = StateSerdeTest.everyField();
+        final byte[] stored = serde.serializer().serialize("t", open);
+        serde.deserializer().deserialize("t", stored);
+        serde.deserializer().deserialize("t", serde.serializer().serialize("t", open.withAuditHead("next")));
+        final byte[] other = serde.serializer().serialize("t", withId(open, "r-2"));
+        serde.deserializer().deserialize("t", other);
+        assertEquals(3, decodes.get());
+
+        serde.serializer().serialize("t", finished(open));
+
+        serde.deserializer().deserialize("t", stored);
+        assertEquals(4, decodes.get(), "the open state with its identifiers is no longer remembered");
+        serde.deserializer().deserialize("t", other);
+        assertEquals(4, decodes.get(), "another request's state stays");
+    }
+
+    @Test
+    void shouldNotRememberAStoredValueOver64Kb() {
+        final AtomicInteger made = new AtomicInteger();
+        final RememberedStates states = new RememberedStates(Serdes.serdeFrom(compact.serializer(), (topic, data) -> {
+            made.incrementAndGet();
+            return StateSerdeTest.everyField();
+        }));
+        final byte[] large = new byte[RememberedStates.MAX_BYTES + 1];
+        final byte[] limit = new byte[RememberedStates.MAX_BYTES];
+
+        states.deserializer().deserialize("t", large);
+        states.deserializer().deserialize("t", large);
+        states.deserializer().deserialize("t", limit);
+        states.deserializer().deserialize("t", limit);
+
+        assertEquals(3, made.get(), "over 64 KB decoded every time, 64 KB itself once");
+    }
+
+    private static RequestState finished(RequestState s) {
+        return new RequestState(s.requestId(), RequestStatus.COMPLETED, s.subjectKey(), null, List.of(), List.of(),
+                s.namespaces(), s.jurisdiction(), s.reason(), s.source(), s.scope(), s.graceDays(), s.requestedAt(),
+                s.deadline(), s.updatedAt(), s.updatedAt(), s.systems(), s.earlyCallbacks(), s.auditSeq(),
+                s.fingerprint(), s.auditHead(), s.baseDeadline(), s.extensions(), s.overdueAudited(), List.of(),
+                s.duplicateOf(), s.dataKey());
+    }
+
+    private static RequestState withId(RequestState s, String id) {
+        return new RequestState(id, s.status(), s.subjectKey(), s.subject(), s.identifiers(), s.objects(),
+                s.namespaces(), s.jurisdiction(), s.reason(), s.source(), s.scope(), s.graceDays(), s.requestedAt(),
+                s.deadline(), s.finishedAt(), s.updatedAt(), s.systems(), s.earlyCallbacks(), s.auditSeq(),
+                s.fingerprint(), s.auditHead(), s.baseDeadline(), s.extensions(), s.overdueAudited(), s.attention(),
+                s.duplicateOf(), s.dataKey());
     }
 }
