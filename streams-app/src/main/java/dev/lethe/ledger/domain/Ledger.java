@@ -168,7 +168,8 @@ public final class Ledger {
             case PROGRESS -> {
                 final Long most = max(target.itemsErased(), items);
                 if (target.status() != SystemStatus.FAILED) {
-                    yield target.progressed(ctx.now(), most); // news: chased again from now on
+                    // news: chased again from now on; its text is kept, so that the same text again is a redelivery
+                    yield target.progressed(ctx.now(), most, detail);
                 }
                 if (Objects.equals(most, target.itemsErased())) {
                     yield target;
@@ -637,8 +638,10 @@ public final class Ledger {
             }
             final Callback clean = redacted(callback);
             final SystemTarget next = Ledger.evolve(target, clean, clean.detail(), ctx);
-            // news that carries evidence (a processor's signed status) is recorded even when nothing else changed
+            // news that carries new evidence (a processor's signed status) is recorded even when nothing else
+            // changed; the same text again is a redelivery, not news (partners deliver at least once)
             final boolean evidence = clean.outcome() == Outcome.PROGRESS && clean.detail() != null
+                    && !clean.detail().equals(target.detail())
                     && !target.status().settled() && target.status() != SystemStatus.FAILED;
             if (next.equals(target) && !evidence) {
                 return;

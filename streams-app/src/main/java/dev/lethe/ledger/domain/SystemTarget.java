@@ -69,10 +69,12 @@ public record SystemTarget(String name, SystemStatus status, int attempts, Insta
 
     /**
      * News (PROGRESS) at {@code at}: IN_PROGRESS with {@code items}, chased again from now on as if
-     * freshly dispatched, but with none of its {@code maxAttempts} used yet.
+     * freshly dispatched, but with none of its {@code maxAttempts} used yet; {@code news}, its text if
+     * any, becomes the detail.
      */
-    SystemTarget progressed(Instant at, Long items) {
-        return new SystemTarget(name, SystemStatus.IN_PROGRESS, attempts, at, items, detail, legalBasis, deadline,
+    SystemTarget progressed(Instant at, Long items, String news) {
+        return new SystemTarget(name, SystemStatus.IN_PROGRESS, attempts, at, items, news == null ? detail : news,
+                legalBasis, deadline,
                 reminderAfter(at, reminderHours), 0, reminderHours, maxAttempts, manual, overdueAudited,
                 contradictions);
     }

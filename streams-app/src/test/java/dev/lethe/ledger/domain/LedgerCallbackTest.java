@@ -461,4 +461,18 @@ class LedgerCallbackTest {
         assertEquals("opendsr status status=in_progress signature=BBB", run.last(Audit.class).get(0).detail());
         assertEquals(SystemStatus.IN_PROGRESS, run.system("crm").status());
     }
+
+    @Test
+    void shouldNotAuditAProgressRepeatedWithTheSameDetailTwice() {
+        // Given a partner's PROGRESS with a note (found by the chaos harness: partners deliver at least once)
+        final Run run = dispatched().apply(callback("crm", Outcome.PROGRESS, null, "working on it", null));
+        assertEquals(List.of("SYSTEM_PROGRESS"), run.lastAuditTypes());
+
+        // When the same news arrives again
+        run.apply(callback("crm", Outcome.PROGRESS, null, "working on it", null));
+
+        // Then it is not a second transition in the trail
+        assertTrue(run.last(Audit.class).isEmpty(), run.last().toString());
+        assertEquals(SystemStatus.IN_PROGRESS, run.system("crm").status());
+    }
 }
