@@ -8,13 +8,10 @@ import dev.lethe.schemas.LetheSerdes;
 import dev.lethe.schemas.Topics;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import org.apache.kafka.clients.consumer.Consumer;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.errors.SerializationException;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -63,17 +60,8 @@ public final class PortalCallbacks implements AutoCloseable {
     /** Starts the sender reading from {@code bootstrapServers} in group {@code applicationId + "-opendsr-callbacks"}. */
     public static PortalCallbacks start(String bootstrapServers, String applicationId, LetheSerdes serdes,
                                         PortalCallbackConfig config) {
-        final Map<String, Object> props = Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ConsumerConfig.GROUP_ID_CONFIG, applicationId + "-opendsr-callbacks",
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                ConsumerConfig.MAX_POLL_RECORDS_CONFIG, MAX_POLL_RECORDS,
-                ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG,
-                (int) Math.min(Integer.MAX_VALUE, maxPollInterval(config.timeout()).toMillis()));
-        final KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(),
-                new ByteArrayDeserializer());
+        final KafkaConsumer<byte[], byte[]> consumer = NotificationConsumers.create(bootstrapServers,
+                applicationId + "-opendsr-callbacks", MAX_POLL_RECORDS, maxPollInterval(config.timeout()));
         final PortalCallbacks callbacks = new PortalCallbacks(consumer, serdes, new PortalCallbackSender(config));
         LOG.info("opendsr portal callbacks on; allowed hosts {}", config.hosts().hosts());
         callbacks.loop.start(START_TIMEOUT);

@@ -8,14 +8,11 @@ import dev.lethe.schemas.LetheSerdes;
 import dev.lethe.schemas.Topics;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.function.Predicate;
 import org.apache.kafka.clients.consumer.Consumer;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.errors.SerializationException;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -52,17 +49,8 @@ public final class WebhookNotifier implements AutoCloseable {
     /** Starts a notifier reading from {@code bootstrapServers} in group {@code applicationId + "-notifier"}. */
     public static WebhookNotifier start(String bootstrapServers, String applicationId, LetheSerdes serdes,
                                         NotifierConfig config) {
-        final Map<String, Object> props = Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ConsumerConfig.GROUP_ID_CONFIG, applicationId + "-notifier",
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 50,
-                ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, (int) Duration.ofMinutes(15).toMillis());
-        final KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props,
-                new ByteArrayDeserializer(),
-                new ByteArrayDeserializer());
+        final KafkaConsumer<byte[], byte[]> consumer = NotificationConsumers.create(bootstrapServers,
+                applicationId + "-notifier", 50, Duration.ofMinutes(15));
         final WebhookNotifier notifier = new WebhookNotifier(consumer, serdes, new WebhookSender(config)::send);
         LOG.info("notification webhook on; calling {}://{}", config.url().getScheme(), config.url().getHost());
         return notifier.start();
