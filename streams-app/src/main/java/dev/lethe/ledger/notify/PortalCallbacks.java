@@ -11,7 +11,6 @@ import java.util.List;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.errors.SerializationException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -73,14 +72,7 @@ public final class PortalCallbacks implements AutoCloseable {
     }
 
     private Step<Void> deliver(ConsumerRecord<byte[], byte[]> record) {
-        final Notification notification;
-        try {
-            notification = serdes.notification().deserialize(record.topic(), record.value());
-        } catch (SerializationException e) {
-            LOG.warn("skipping notification {}-{}@{} that cannot be read: {}", record.topic(), record.partition(),
-                    record.offset(), e.getMessage());
-            return Step.commit(List.of());
-        }
+        final Notification notification = NotificationConsumers.read(serdes, record);
         if (notification != null) {
             sender.deliver(notification);
         }

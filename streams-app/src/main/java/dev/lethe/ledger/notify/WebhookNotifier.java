@@ -12,7 +12,6 @@ import java.util.function.Predicate;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.errors.SerializationException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -68,14 +67,7 @@ public final class WebhookNotifier implements AutoCloseable {
 
     /** Delivers one notification; its offset is committed at once, whether the webhook took it or not. */
     private Step<Void> deliver(ConsumerRecord<byte[], byte[]> record) {
-        final Notification notification;
-        try {
-            notification = serdes.notification().deserialize(record.topic(), record.value());
-        } catch (SerializationException e) {
-            LOG.warn("skipping notification {}-{}@{} that cannot be read: {}", record.topic(), record.partition(),
-                    record.offset(), e.getMessage());
-            return Step.commit(List.of());
-        }
+        final Notification notification = NotificationConsumers.read(serdes, record);
         if (notification != null && !sender.test(notification)) {
             LOG.warn("gave up on notification {} of request {}; continuing with the next",
                     notification.getType(), notification.getRequestId());
