@@ -3,6 +3,7 @@ package dev.lethe.ledger.query;
 import dev.lethe.avro.AuditFact;
 import dev.lethe.avro.SubjectEntry;
 import dev.lethe.avro.SystemRegistration;
+import dev.lethe.ledger.archive.ArchiveView;
 import dev.lethe.ledger.domain.RequestState;
 import dev.lethe.ledger.topology.AppliedOffsets;
 import dev.lethe.ledger.topology.AuditKeys;
@@ -53,6 +54,7 @@ public final class LedgerQueries {
     private final Arrivals arrivals;
     private final SubjectKeys subjectKeys;
     private final LocalScans scans;
+    private final ArchiveView archive;
     private final Serializer<String> keySerializer;
     private final Serializer<String> subjectKeySerializer;
 
@@ -60,9 +62,11 @@ public final class LedgerQueries {
      * @param partitions the partition count of the input topics (every one must have an owner)
      * @param pending    tells a true "not found" from "not applied yet"
      * @param applied    what this instance's ledger processor has applied (read-your-writes)
+     * @param archive    this instance's copy of the ledger's archive (finished requests moved out of the task
+     *                   stores), asked for a request the task store does not hold
      */
     public LedgerQueries(KafkaStreams streams, LetheSerdes serdes, HostInfo self, int partitions,
-                         AppliedCheck pending, AppliedOffsets applied, SubjectKeys subjectKeys) {
+                         AppliedCheck pending, AppliedOffsets applied, SubjectKeys subjectKeys, ArchiveView archive) {
         this.streams = streams;
         this.serdes = serdes;
         this.self = self;
@@ -70,7 +74,8 @@ public final class LedgerQueries {
         this.applied = applied;
         this.arrivals = new Arrivals(pending, partition -> applied.last(Topics.REQUESTS, partition), Arrivals.WAIT);
         this.subjectKeys = subjectKeys;
-        this.scans = new LocalScans(streams);
+        this.archive = archive;
+        this.scans = new LocalScans(streams, archive);
         // The owner of a key is found with the bytes the input topics are partitioned by: the id as UTF-8
         // text (the canonical key), so the partition matches where the ledger keeps the request.
         this.keySerializer = (topic, key) -> serdes.key().serialize(Topics.REQUESTS, key);

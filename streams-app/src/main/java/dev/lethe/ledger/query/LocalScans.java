@@ -1,7 +1,8 @@
 package dev.lethe.ledger.query;
 
-import dev.lethe.ledger.domain.RequestState;
 import dev.lethe.avro.SubjectEntry;
+import dev.lethe.ledger.archive.ArchiveView;
+import dev.lethe.ledger.domain.RequestState;
 import dev.lethe.ledger.domain.SystemTarget;
 import dev.lethe.ledger.topology.IndexKeys;
 import dev.lethe.ledger.topology.LedgerNames;
@@ -31,9 +32,11 @@ final class LocalScans {
     static final int SCAN_BUDGET = 5_000;
 
     private final KafkaStreams streams;
+    private final ArchiveView archive;
 
-    LocalScans(KafkaStreams streams) {
+    LocalScans(KafkaStreams streams, ArchiveView archive) {
         this.streams = streams;
+        this.archive = archive;
     }
 
     /** One page of {@code query} over {@code partitions}, merged. */
