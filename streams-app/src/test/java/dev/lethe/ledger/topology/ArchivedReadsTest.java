@@ -87,6 +87,7 @@ class ArchivedReadsTest {
     private final HttpClient http = HttpClient.newHttpClient();
     private final Clock clock = Clock.fixed(LedgerDriver.START.plus(Duration.ofDays(3)), ZoneOffset.UTC);
     private final CountingLog log = new CountingLog();
+    private volatile boolean unreadable;
     private LedgerDriver ledger;
     private DriverStreams streams;
     private LedgerQueries queries;
@@ -199,6 +200,20 @@ class ArchivedReadsTest {
         final HttpResponse<String> answer = get("/internal/v1/requests/" + UNKNOWN);
 
         assertEquals(503, answer.statusCode(), answer.body());
+    }
+
+    @Test
+    void shouldAnswerUnavailableNotNotFoundWhileTheArchiveCannotBeRead() throws Exception {
+        archive(ARCHIVED);
+        unreadable = true; // the archive follower is not running: its store refuses reads
+
+        for (String path : List.of("", "/audit", "/certificate")) {
+            final HttpResponse<String> answer = get("/internal/v1/requests/" + ARCHIVED + path);
+            assertEquals(503, answer.statusCode(), path + ": " + answer.body());
+            assertEquals("1", answer.headers().firstValue("Retry-After").orElse(null));
+        }
+        assertEquals(503, get("/internal/v1/requests?limit=5").statusCode());
+        assertNull(new InProcessReads(queries, clock).request(ARCHIVED, true), "asked over HTTP instead");
     }
 
     @Test
@@ -327,7 +342,7 @@ class ArchivedReadsTest {
     private void start(HostInfo active, boolean copyHere) {
         streams = new DriverStreams(ledger, active, copyHere, props());
         queries = new LedgerQueries(streams, ledger.serdes, SELF, 1, log, new AppliedOffsets(), ledger.subjectKeys,
-                archive::get);
+                this::archived);
         server = new QueryServer(queries, clock, Secret.of(SECRET)).start("127.0.0.1", 0);
     }
 
@@ -343,6 +358,14 @@ class ArchivedReadsTest {
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:1");
         props.put(StreamsConfig.STATE_DIR_CONFIG, state.toString());
         return props;
+    }
+
+    /** The map's archived request; refused as a store that is not queryable while {@link #unreadable}. */
+    private ArchiveView.Archived archived(String requestId) {
+        if (unreadable) {
+            throw new InvalidStateStoreException("the archive's store is not running");
+        }
+        return archive.get(requestId);
     }
 
     private HttpResponse<String> get(String path) throws Exception {
