@@ -194,7 +194,7 @@ class ArchivedReadsTest {
     }
 
     @Test
-    void shouldAnswerARequestStillOnItsWayUnavailableNotFromTheArchive() throws Exception {
+    void shouldAnswerARequestInNeitherThatMayStillBeOnItsWayUnavailable() throws Exception {
         log.pending = true;
 
         final HttpResponse<String> answer = get("/internal/v1/requests/" + UNKNOWN);
