@@ -282,6 +282,35 @@ class ArchivedReadsTest {
     }
 
     @Test
+    void shouldAnswerAnArchivedRequestThroughItsOwnerAndFromAStandbyCopyOnceTheOwnerIsDown() throws Exception {
+        final String before = get("/internal/v1/requests/" + ARCHIVED + "?view=public").body();
+        archive(ARCHIVED);
+        final QueryServer owner = QueryServer.starting(clock, Secret.of(SECRET)).start("127.0.0.1", 0);
+        final HostInfo ownerHost = new HostInfo("127.0.0.1", owner.port());
+        final Path ownerState = state.resolve("owner");
+        final DriverStreams ownerStreams = new DriverStreams(ledger, ownerHost, true, props(ownerState));
+        try {
+            owner.serve(new LedgerQueries(ownerStreams, ledger.serdes, ownerHost, 1, log, new AppliedOffsets(),
+                    ledger.subjectKeys, this::archived));
+            restart(ownerHost, true); // this instance keeps a standby copy of the owner's partition
+
+            final HttpResponse<String> forwarded = get("/internal/v1/requests/" + ARCHIVED + "?view=public");
+            owner.close(); // the owner is down: connection refused
+            final HttpResponse<String> failover = get("/internal/v1/requests/" + ARCHIVED + "?view=public");
+
+            assertEquals(200, forwarded.statusCode(), forwarded.body());
+            assertEquals(before, forwarded.body());
+            assertTrue(forwarded.headers().firstValue(QueryServer.STALE_HEADER).isEmpty(), "the owner answered");
+            assertEquals(200, failover.statusCode(), failover.body());
+            assertEquals(before, failover.body());
+            assertEquals("true", failover.headers().firstValue(QueryServer.STALE_HEADER).orElse(null));
+        } finally {
+            owner.close();
+            ownerStreams.close(Duration.ofSeconds(5));
+        }
+    }
+
+    @Test
     void shouldNotAnswerAnArchivedRequestWhereNoCopyOfItsPartitionIsKept() {
         archive(ARCHIVED);
         restart(OTHER, false); // another instance owns the key; no copy of its partition here
@@ -340,7 +369,7 @@ class ArchivedReadsTest {
     }
 
     private void start(HostInfo active, boolean copyHere) {
-        streams = new DriverStreams(ledger, active, copyHere, props());
+        streams = new DriverStreams(ledger, active, copyHere, props(state));
         queries = new LedgerQueries(streams, ledger.serdes, SELF, 1, log, new AppliedOffsets(), ledger.subjectKeys,
                 this::archived);
         server = new QueryServer(queries, clock, Secret.of(SECRET)).start("127.0.0.1", 0);
@@ -352,11 +381,11 @@ class ArchivedReadsTest {
         start(active, copyHere);
     }
 
-    private Properties props() {
+    private static Properties props(Path stateDir) {
         final Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "archived-reads-test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:1");
-        props.put(StreamsConfig.STATE_DIR_CONFIG, state.toString());
+        props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         return props;
     }
 
