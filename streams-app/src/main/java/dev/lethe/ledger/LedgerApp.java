@@ -186,7 +186,8 @@ public final class LedgerApp implements AutoCloseable {
             phases.mark("streams running");
             final HostInfo self = new HostInfo(config.advertisedHost(), config.queryPort());
             final LedgerQueries queries = new LedgerQueries(streams, serdes, self,
-                    config.topicSettings().partitions(), applied, appliedOffsets, config.subjectKeys());
+                    config.topicSettings().partitions(), applied, appliedOffsets, config.subjectKeys(),
+                    dev.lethe.ledger.archive.ArchiveView.NONE); // ARCHIVE-VIEW: the archive follower's view goes here
             server.serve(queries);
             config.executors().sqlSecretsDir().ifPresent(dir -> server.sqlAdmin(new SqlAdmin(new SqlCredentials(dir))));
             reads = new InProcessReads(queries, Clock.systemUTC());

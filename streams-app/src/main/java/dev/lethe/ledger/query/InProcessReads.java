@@ -15,7 +15,8 @@ import org.apache.kafka.streams.errors.StreamsException;
  * view and a subject's look-up, as the same JSON that {@link QueryServer} writes for
  * {@code GET /internal/v1/requests/{id}} and {@code POST /internal/v1/subjects/lookup}.
  *
- * <p>It answers only what this instance holds itself: a request or subject found in its own store,
+ * <p>It answers only what this instance holds itself: a request or subject found in its own store
+ * (a request moved to the ledger's archive included, as {@link LedgerQueries#find} answers it),
  * or a request that is not there once {@link LedgerQueries#find} has waited for what was written
  * before (the same wait as over HTTP, so a GET after a 202 never answers 404). Everything else —
  * a key owned by another instance, a store that is not queryable now, a subject value the key

@@ -3,6 +3,7 @@ package dev.lethe.ledger.query;
 import dev.lethe.avro.AuditFact;
 import dev.lethe.avro.SubjectEntry;
 import dev.lethe.avro.SystemRegistration;
+import dev.lethe.ledger.archive.ArchiveView;
 import dev.lethe.ledger.domain.RequestState;
 import dev.lethe.ledger.topology.AppliedOffsets;
 import dev.lethe.ledger.topology.AuditKeys;
@@ -40,6 +41,16 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
  * reported as {@link Lookup.Elsewhere} (the HTTP layer forwards it); while the store is
  * migrating, or a request may be written but not yet applied, the answer is
  * {@link Lookup.Unavailable}, never a wrong "not found".
+ *
+ * <p><b>Archived requests.</b> A request finished and forgotten is moved out of the task stores
+ * into the ledger's archive, of which every instance keeps a whole copy ({@link ArchiveView}).
+ * When the owner's task store does not hold a request (its state, for a view, a list entry, an
+ * audit trail or a certificate), the archive is asked, and a request found there is answered as
+ * it was while it was in the task store: the archived state, and its whole trail with it. The task
+ * store wins whenever it holds the request: a request brought back from the archive and changed
+ * lives there again, with its whole trail. Only the key's owner, or a standby copy of its partition
+ * ({@link #findStandby}), asks the archive; an instance without a copy of the partition does not
+ * (it could not tell an archived request from one brought back and changed since).
  */
 public final class LedgerQueries {
 
@@ -53,6 +64,7 @@ public final class LedgerQueries {
     private final Arrivals arrivals;
     private final SubjectKeys subjectKeys;
     private final LocalScans scans;
+    private final ArchiveView archive;
     private final Serializer<String> keySerializer;
     private final Serializer<String> subjectKeySerializer;
 
@@ -60,9 +72,11 @@ public final class LedgerQueries {
      * @param partitions the partition count of the input topics (every one must have an owner)
      * @param pending    tells a true "not found" from "not applied yet"
      * @param applied    what this instance's ledger processor has applied (read-your-writes)
+     * @param archive    this instance's copy of the ledger's archive (finished requests moved out of the task
+     *                   stores), asked for a request the task store does not hold
      */
     public LedgerQueries(KafkaStreams streams, LetheSerdes serdes, HostInfo self, int partitions,
-                         AppliedCheck pending, AppliedOffsets applied, SubjectKeys subjectKeys) {
+                         AppliedCheck pending, AppliedOffsets applied, SubjectKeys subjectKeys, ArchiveView archive) {
         this.streams = streams;
         this.serdes = serdes;
         this.self = self;
@@ -70,7 +84,8 @@ public final class LedgerQueries {
         this.applied = applied;
         this.arrivals = new Arrivals(pending, partition -> applied.last(Topics.REQUESTS, partition), Arrivals.WAIT);
         this.subjectKeys = subjectKeys;
-        this.scans = new LocalScans(streams);
+        this.archive = archive;
+        this.scans = new LocalScans(streams, archive);
         // The owner of a key is found with the bytes the input topics are partitioned by: the id as UTF-8
         // text (the canonical key), so the partition matches where the ledger keeps the request.
         this.keySerializer = (topic, key) -> serdes.key().serialize(Topics.REQUESTS, key);
@@ -112,30 +127,58 @@ public final class LedgerQueries {
             while (true) {
                 final boolean behind = written != null
                         && !applied.reached(written.topic(), written.partition(), written.offset());
-                final Lookup<RequestState> answer = queryLocal(requestId, partition);
+                final Lookup<Held> answer = readLocal(requestId, partition);
                 if (behind && !Instant.now().isAfter(deadline)) {
                     pause();
                     continue;
                 }
-                if (!(answer instanceof Lookup.NotFound<RequestState>)) {
-                    return answer;
+                if (!(answer instanceof Lookup.NotFound<Held>)) {
+                    return stateOf(answer);
                 }
                 if (!Instant.now().isBefore(deadline)) {
-                    return arrived(requestId, partition);
+                    return stateOf(arrived(requestId, partition));
                 }
                 pause();
             }
         });
     }
 
-    /** The request from the store; one not there yet is waited for as {@link Arrivals} says. */
-    private Lookup<RequestState> arrived(String requestId, int partition) {
-        final Lookup<RequestState> answer = queryLocal(requestId, partition);
-        if (!(answer instanceof Lookup.NotFound<RequestState>)) {
+    /**
+     * The request from the task store, or the archive; one in neither is waited for as {@link Arrivals}
+     * says (the same bounded wait as before there was an archive, then "not found").
+     */
+    private Lookup<Held> arrived(String requestId, int partition) {
+        final Lookup<Held> answer = readLocal(requestId, partition);
+        if (!(answer instanceof Lookup.NotFound<Held>)) {
             return answer;
         }
         return arrivals.await(partition, keySerializer.serialize(Topics.REQUESTS, requestId),
-                () -> queryLocal(requestId, partition));
+                () -> readLocal(requestId, partition));
+    }
+
+    /**
+     * A request this instance answers for: {@code state} from its task store ({@code archived} null),
+     * or the archive's record of it when the task store does not hold it.
+     */
+    private record Held(RequestState state, ArchiveView.Archived archived) {
+    }
+
+    /** The request as the task store holds it; when the store does not hold it, as the archive does. */
+    private Lookup<Held> readLocal(String requestId, int partition) {
+        final Lookup<RequestState> stored = queryLocal(requestId, partition);
+        if (stored instanceof Lookup.Found<RequestState> found) {
+            return new Lookup.Found<>(new Held(found.value(), null));
+        }
+        if (!(stored instanceof Lookup.NotFound<RequestState>)) {
+            // not queryable now: the store may hold the request brought back and changed, so no archive answer
+            return retype(stored);
+        }
+        final ArchiveView.Archived archived = archive.get(requestId);
+        return archived == null ? retype(stored) : new Lookup.Found<>(new Held(archived.state(), archived));
+    }
+
+    private static Lookup<RequestState> stateOf(Lookup<Held> held) {
+        return held instanceof Lookup.Found<Held> found ? new Lookup.Found<>(found.value().state()) : retype(held);
     }
 
     /**
@@ -146,6 +189,14 @@ public final class LedgerQueries {
      * have arrived yet, so that is {@link Lookup.Unavailable}, never "not found". Without a copy
      * here, unavailable too; and when the copy here is this instance's own active task (restoring
      * after a restart, replaying its changelog from the start), unavailable as well.
+     *
+     * <p>A request the copy does not hold is looked up in this instance's archive. An archived
+     * request is final: it changes only once the owner brings it back into its task store (a late
+     * callback, an officer's action), and that put reaches this copy a commit or two later, after
+     * which the copy's version wins. So the archive's answer lags the owner by no more than the copy
+     * itself does, and it is marked stale like any answer from a copy. Without a copy of the partition
+     * here the archive is not asked: nothing here would show that the owner brought the request back
+     * and changed it (reopened by a retry, it is archived again only once finished again).
      */
     public Lookup<RequestState> findStandby(String requestId) {
         final int partition = partitionOf(requestId);
@@ -163,6 +214,10 @@ public final class LedgerQueries {
             return new Lookup.Unavailable<>("the owner of this key cannot answer and no copy of it is here");
         }
         if (stored == null || !stored.received()) {
+            final ArchiveView.Archived archived = archive.get(requestId);
+            if (archived != null) {
+                return new Lookup.Found<>(archived.state());
+            }
             return new Lookup.Unavailable<>("the owner of this key cannot answer and the copy here does not hold "
                     + "the request (it may lag the owner)");
         }
@@ -203,11 +258,11 @@ public final class LedgerQueries {
     /** The audit trail of {@code requestId} (once applied: see {@link #find}), oldest first. */
     public Lookup<List<AuditFact>> audit(String requestId) {
         return owned(requestId, partition -> {
-            final Lookup<RequestState> request = arrived(requestId, partition);
-            if (!(request instanceof Lookup.Found<RequestState>)) {
+            final Lookup<Held> request = arrived(requestId, partition);
+            if (!(request instanceof Lookup.Found<Held> found)) {
                 return retype(request);
             }
-            return new Lookup.Found<>(auditLocal(requestId, partition));
+            return new Lookup.Found<>(evidenceOf(requestId, partition, found.value()).trail());
         });
     }
 
@@ -258,12 +313,32 @@ public final class LedgerQueries {
     /** The request and its audit trail, for a certificate. */
     public Lookup<Evidence> evidence(String requestId) {
         return owned(requestId, partition -> {
-            final Lookup<RequestState> request = arrived(requestId, partition);
-            if (!(request instanceof Lookup.Found<RequestState> found)) {
+            final Lookup<Held> request = arrived(requestId, partition);
+            if (!(request instanceof Lookup.Found<Held> found)) {
                 return retype(request);
             }
-            return new Lookup.Found<>(new Evidence(found.value(), auditLocal(requestId, partition)));
+            return new Lookup.Found<>(evidenceOf(requestId, partition, found.value()));
         });
+    }
+
+    /**
+     * {@code held}'s state with its whole trail, read together: the archive's record of it, or the
+     * state from the task store with the trail from the task store. A store trail found empty means
+     * the release moved the request to the archive between the two reads; the archive's record
+     * (state and trail, one value) is answered then.
+     */
+    private Evidence evidenceOf(String requestId, int partition, Held held) {
+        if (held.archived() != null) {
+            return new Evidence(held.archived().state(), held.archived().trail());
+        }
+        final List<AuditFact> trail = auditLocal(requestId, partition);
+        if (trail.isEmpty()) {
+            final ArchiveView.Archived archived = archive.get(requestId);
+            if (archived != null) {
+                return new Evidence(archived.state(), archived.trail());
+            }
+        }
+        return new Evidence(held.state(), trail);
     }
 
     /**

@@ -1,7 +1,8 @@
 package dev.lethe.ledger.query;
 
-import dev.lethe.ledger.domain.RequestState;
 import dev.lethe.avro.SubjectEntry;
+import dev.lethe.ledger.archive.ArchiveView;
+import dev.lethe.ledger.domain.RequestState;
 import dev.lethe.ledger.domain.SystemTarget;
 import dev.lethe.ledger.topology.IndexKeys;
 import dev.lethe.ledger.topology.LedgerNames;
@@ -24,6 +25,11 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
  * the running counts, one subject's requests. Each partition is read through a store handle
  * pinned to that partition, which fails (InvalidStateStoreException) rather than answer from a
  * partition this instance no longer owns.
+ *
+ * <p>The index entries and the counts of a request moved to the ledger's archive stay in the task
+ * stores, so counts and subject look-ups are unchanged; a list entry whose request the
+ * {@code ledger} store no longer holds is looked up in the archive, and filtered, shown and paged
+ * through as before.
  */
 final class LocalScans {
 
@@ -31,9 +37,11 @@ final class LocalScans {
     static final int SCAN_BUDGET = 5_000;
 
     private final KafkaStreams streams;
+    private final ArchiveView archive;
 
-    LocalScans(KafkaStreams streams) {
+    LocalScans(KafkaStreams streams, ArchiveView archive) {
         this.streams = streams;
+        this.archive = archive;
     }
 
     /** One page of {@code query} over {@code partitions}, merged. */
@@ -60,7 +68,7 @@ final class LocalScans {
         try (KeyValueIterator<String, String> it = index.range(start, end)) {
             while (it.hasNext()) {
                 final KeyValue<String, String> entry = it.next();
-                final RequestState state = ledger.get(entry.value);
+                final RequestState state = requestOf(ledger, entry.value);
                 if (state != null && state.received() && matches(query, state, now)) {
                     items.add(new ListPage.Entry(entry.key, RequestView.of(state, now)));
                     if (items.size() == query.limit()) {
@@ -73,6 +81,16 @@ final class LocalScans {
             }
         }
         return new ListPage(items, null);
+    }
+
+    /** The request of an index entry: the {@code ledger} store's, or, when it does not hold it, the archive's. */
+    private RequestState requestOf(ReadOnlyKeyValueStore<String, RequestState> ledger, String requestId) {
+        final RequestState stored = ledger.get(requestId);
+        if (stored != null && stored.received()) {
+            return stored;
+        }
+        final ArchiveView.Archived archived = archive.get(requestId);
+        return archived == null ? stored : archived.state();
     }
 
     private static boolean matches(ListQuery query, RequestState state, Instant now) {

@@ -77,7 +77,9 @@ import org.slf4j.LoggerFactory;
  * cannot answer (it cannot be reached, does not answer in time, or answers 503, e.g. while it
  * restores after a restart): this instance's copy if it keeps one, else another instance that does
  * ({@code ?standby=1}). Such an answer carries {@code X-Lethe-Stale: true}: the copy is the owner's
- * store as of a recent commit. A copy that does not hold the request answers 503, never 404.
+ * store as of a recent commit. A copy that does not hold the request answers from the ledger's
+ * archive when the request was archived there ({@link LedgerQueries#findStandby}), else 503, never 404.
+ * An instance without a copy of the key's partition never answers for it from its archive.
  *
  * <p>Every call but the probes ({@code GET /internal/health}, {@code /livez}, {@code /readyz}) must carry the internal secret
  * ({@link InternalToken}: {@code Authorization: Bearer <secret>}), which the gateway and the

@@ -1,5 +1,6 @@
 package dev.lethe.ledger.query;
 
+import dev.lethe.ledger.archive.ArchiveView;
 import dev.lethe.ledger.topology.AppliedOffsets;
 import dev.lethe.schemas.LetheSerdes;
 import dev.lethe.schemas.SubjectKeys;
@@ -50,6 +51,7 @@ final class OfflineQueries {
                         return false;
                     }
                 }, new AppliedOffsets(),
-                SubjectKeys.ofSecret("pseudonym-secret-0123456789abcdef-0123".getBytes(StandardCharsets.UTF_8)));
+                SubjectKeys.ofSecret("pseudonym-secret-0123456789abcdef-0123".getBytes(StandardCharsets.UTF_8)),
+                ArchiveView.NONE);
     }
 }
