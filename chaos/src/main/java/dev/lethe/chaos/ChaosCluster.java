@@ -52,6 +52,13 @@ public final class ChaosCluster implements AutoCloseable {
     public static final String S3_SYSTEM = "media";
     private static final String S3_ACCESS = "chaos";
     private static final Duration START = Duration.ofSeconds(180);
+    /**
+     * The ledgers' LETHE_FORGET_AFTER and LETHE_ARCHIVE_RELEASE_AFTER (compose: the defaults, P7D and
+     * PT10M): short, so that finished requests are forgotten, archived and released from the task stores
+     * during the scenarios, and late callbacks, kills and the check's reads meet archived requests.
+     */
+    static final String FORGET_AFTER = "PT30S";
+    static final String ARCHIVE_RELEASE_AFTER = "PT10S";
 
     private final Path dir;
     private final String classpath;
@@ -228,6 +235,9 @@ public final class ChaosCluster implements AutoCloseable {
         env.put("LETHE_SYSTEMS_FILE", dir.resolve("systems.json").toString());
         env.put("LETHE_ROCKSDB_MEMORY_MB", "32");
         env.put("LETHE_EXECUTOR_RETRY_BASE_MS", "50");
+        // requests are forgotten, archived and released from the task stores while the scenarios run
+        env.put("LETHE_FORGET_AFTER", FORGET_AFTER);
+        env.put("LETHE_ARCHIVE_RELEASE_AFTER", ARCHIVE_RELEASE_AFTER);
         final String health = "http://127.0.0.1:" + port + "/internal/health";
         return new Node("streams-app-" + index, classpath, "dev.lethe.ledger.LedgerMain", List.of(), env, "384m",
                 dir.resolve("logs/streams-app-" + index + ".log"), () -> httpOk(health), START);
