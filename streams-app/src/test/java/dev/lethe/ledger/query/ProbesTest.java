@@ -65,4 +65,30 @@ class ProbesTest {
         assertEquals("DOWN", probes.liveness().body().get("status"));
         assertEquals(503, probes.readiness().status());
     }
+
+    @Test
+    void shouldNotBeReadyWhileTheArchiveFollowerIsNotRunning() {
+        final AtomicReference<KafkaStreams.State> follower = new AtomicReference<>(KafkaStreams.State.REBALANCING);
+        probes.watchArchive(follower::get);
+        state.set(KafkaStreams.State.RUNNING);
+
+        assertEquals(503, probes.readiness().status());
+        assertEquals("REBALANCING", probes.readiness().body().get("archive"));
+        assertEquals(200, probes.liveness().status());
+
+        follower.set(KafkaStreams.State.RUNNING);
+
+        assertEquals(200, probes.readiness().status());
+    }
+
+    @Test
+    void shouldNotBeAliveOnceTheArchiveFollowerFailed() {
+        final AtomicReference<KafkaStreams.State> follower = new AtomicReference<>(KafkaStreams.State.ERROR);
+        probes.watchArchive(follower::get);
+        state.set(KafkaStreams.State.RUNNING);
+
+        assertEquals(503, probes.liveness().status());
+        assertEquals("DOWN", probes.liveness().body().get("status"));
+        assertEquals(503, probes.readiness().status());
+    }
 }
