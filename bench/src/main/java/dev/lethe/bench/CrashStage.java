@@ -87,15 +87,16 @@ public final class CrashStage implements Stage {
         final List<Double> ratios = new ArrayList<>();
         Process ledger = start(context, cluster, env, "first");
         final double full = awaitRead(ledger, env, id);
-        Console.progress("crash %s: first start (full restore of the store) %.1f s; %s", ScaleStage.count(size), full,
-                phases(cluster, env, "first"));
+        Console.progress("crash %s: first start (full restore of the store) %.1f s; %s; %s", ScaleStage.count(size),
+                full, phases(cluster, env, "first"), followerRestores(cluster, env, "first"));
         try {
             for (int round = 1; round <= context.rounds(); round++) {
                 kill(ledger);
                 ledger = start(context, cluster, env, "round-" + round);
                 final double seconds = awaitRead(ledger, env, id);
-                Console.progress("crash %s round %d: serving %.1f s after the restart; %s", ScaleStage.count(size),
-                        round, seconds, phases(cluster, env, "round-" + round));
+                Console.progress("crash %s round %d: serving %.1f s after the restart; %s; %s", ScaleStage.count(size),
+                        round, seconds, phases(cluster, env, "round-" + round),
+                        followerRestores(cluster, env, "round-" + round));
                 restarts.add(seconds);
                 ratios.add(seconds / full);
             }
@@ -216,6 +217,21 @@ public final class CrashStage implements Stage {
             TimeUnit.MILLISECONDS.sleep(200);
         }
         return "no phase line in " + log;
+    }
+
+    /**
+     * Where the archive follower restored each partition of {@code erasure.archive} from, as its log
+     * says ("archive follower: restoring erasure.archive-0 from offset 3 to 3"): after a
+     * {@code kill -9}, from its checkpoint, not from 0.
+     */
+    private static String followerRestores(BenchCluster cluster, Map<String, String> env, String name) {
+        final String marker = "archive follower: restoring ";
+        try (Stream<String> lines = Files.lines(log(cluster, env, name))) {
+            return "archive follower restored " + String.join(", ", lines.filter(l -> l.contains(marker))
+                    .map(l -> l.substring(l.indexOf(marker) + marker.length())).toList());
+        } catch (IOException | UncheckedIOException e) {
+            return "no archive follower line: " + e.getMessage();
+        }
     }
 
     private static Path log(BenchCluster cluster, Map<String, String> env, String name) {

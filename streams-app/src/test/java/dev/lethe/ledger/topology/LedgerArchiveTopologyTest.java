@@ -160,7 +160,20 @@ class LedgerArchiveTopologyTest {
     }
 
     /** What an event about a finished and forgotten request gives, and the request's trail afterwards. */
-    private record Seen(List<Object> outputs, RequestState state, List<AuditFact> trail) {
+    private record Seen(List<Object> outputs, RequestState state, List<AuditFact> trail, Map<String, Object> indexes) {
+    }
+
+    /** Every entry of the list indexes and the counts, by store and key. */
+    private static Map<String, Object> indexes(LedgerDriver ledger) {
+        final Map<String, Object> entries = new java.util.TreeMap<>();
+        for (String name : List.of(LedgerNames.BY_REQUESTED_STORE, LedgerNames.BY_FINISHED_STORE,
+                LedgerNames.OPEN_BY_DEADLINE_STORE, LedgerNames.OWED_SINCE_STORE, LedgerNames.STATS_STORE)) {
+            final KeyValueStore<String, Object> store = ledger.driver.getKeyValueStore(name);
+            try (KeyValueIterator<String, Object> it = store.all()) {
+                it.forEachRemaining(entry -> entries.put(name + "/" + entry.key, entry.value));
+            }
+        }
+        return entries;
     }
 
     /**
@@ -193,8 +206,8 @@ class LedgerArchiveTopologyTest {
             assertTrue(ledger.dlq.isEmpty(), "refused");
             archive.follow(ledger);
             final RequestState stored = ledger.domainState(ID);
-            return stored != null ? new Seen(outputs, stored, storedTrail(ledger, ID))
-                    : new Seen(outputs, archive.get(ID).state(), archive.get(ID).trail());
+            return stored != null ? new Seen(outputs, stored, storedTrail(ledger, ID), indexes(ledger))
+                    : new Seen(outputs, archive.get(ID).state(), archive.get(ID).trail(), indexes(ledger));
         }
     }
 
@@ -205,6 +218,7 @@ class LedgerArchiveTopologyTest {
         assertEquals(stored.outputs(), archived.outputs());
         assertEquals(stored.state(), archived.state());
         assertEquals(stored.trail(), archived.trail());
+        assertEquals(stored.indexes(), archived.indexes(), "the lists and counts");
         assertNull(AuditChain.verify(archived.trail()));
         assertEquals(archived.trail().size(),
                 archived.trail().stream().map(AuditFact::getSeq).collect(Collectors.toSet()).size(), "a fact twice");
