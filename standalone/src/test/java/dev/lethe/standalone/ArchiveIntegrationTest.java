@@ -47,8 +47,8 @@ import org.junit.jupiter.api.io.TempDir;
  * Issue 19, the ledger's archive on a real broker: a request finished and forgotten is archived on
  * {@code erasure.archive}, read back through the instance's archive follower and released from the
  * ledger's task stores; after a restart on the same state folder the follower holds it again without
- * reading the archive from its start (it restores from its checkpoint). The follower is a
- * global-only Kafka Streams application: it joins no consumer group.
+ * reading the archive from its start (from the offsets its copy holds). The follower is a plain
+ * consumer with every partition assigned: it joins no consumer group.
  */
 @Tag("integration")
 class ArchiveIntegrationTest {
@@ -100,7 +100,7 @@ class ArchiveIntegrationTest {
         // then released from the ledger's own store
         await("request " + id + " released from the ledger store").atMost(WAIT)
                 .until(() -> ledgerStore(ledger).get(id) == null);
-        // the follower is a global-only application: no consumer group
+        // the follower assigns itself every partition: no consumer group
         final Set<String> groups = cluster.admin().listGroups().all().get(30, TimeUnit.SECONDS).stream()
                 .map(GroupListing::groupId).collect(Collectors.toSet());
         assertTrue(groups.contains(APPLICATION_ID), "the ledger's group: " + groups);

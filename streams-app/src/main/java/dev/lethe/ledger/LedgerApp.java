@@ -49,7 +49,7 @@ import org.slf4j.LoggerFactory;
  * keyed topics as Avro ({@link KeyLayoutCheck}) while it registers the topics' schemas and compatibility
  * ({@link TopicContracts}; a registry that refuses stops the start), publishes the systems file (if any),
  * tells its caller that writes may be taken ({@link StartListener#writable()}), starts the archive follower
- * and waits until it is RUNNING ({@link ArchiveFollower}: this instance's copy of the ledger's archive, which
+ * and waits until it has caught up ({@link ArchiveFollower}: this instance's copy of the ledger's archive, which
  * the ledger reads released requests back from), empties the task folders a crash left
  * ({@link CrashedTaskStores}), starts the ledger topology, waits until it is RUNNING, then serves
  * interactive queries (its query port is open from the first step on and answers 503 with Retry-After until
@@ -174,9 +174,9 @@ public final class LedgerApp implements AutoCloseable {
         final LedgerPolicy policy = config.policy();
         final AppliedOffsets appliedOffsets = new AppliedOffsets();
         // issue 19: the archive follower runs (its copy restored) before the ledger may release anything to it
-        final ArchiveFollower archive = ArchiveFollower.start(config.archiveProperties(), config.startTimeout(),
+        final ArchiveFollower archive = ArchiveFollower.start(config.archiveFollower(), config.startTimeout(),
                 listener::failed);
-        server.probes().watchArchive(archive.streams());
+        server.probes().watchArchive(archive::state);
         phases.mark("archive follower");
         GlobalStoreReset.reset(config.stateDir(), config.applicationId());
         CrashedTaskStores.empty(config.stateDir(), config.applicationId());

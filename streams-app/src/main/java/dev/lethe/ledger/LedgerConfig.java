@@ -142,22 +142,13 @@ public record LedgerConfig(String bootstrapServers, String schemaRegistryUrl, St
     }
 
     /**
-     * The Kafka Streams properties of the archive follower ({@link ArchiveFollower}): its own
-     * application id ({@code <application id>-archive}), the same state folder, at-least-once (it
-     * only reads, and under at-least-once its global store keeps its checkpoint across a crash).
+     * Where the archive follower ({@link ArchiveFollower}) keeps this instance's copy of the archive:
+     * {@code <state dir>/<application id>-archive}, beside the ledger's own folder (which Kafka
+     * Streams and {@code CrashedTaskStores} manage; this one they never touch), and its client id.
      */
-    public Properties archiveProperties() {
-        final Properties props = new Properties();
-        props.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId + ArchiveFollower.APPLICATION_ID_SUFFIX);
-        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.AT_LEAST_ONCE);
-        props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toAbsolutePath().toString());
-        props.put(StreamsConfig.globalConsumerPrefix(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG), RESTORE_FETCH_WAIT_MS);
-        if (rocksDbMemoryMb > 0) {
-            props.put(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, BoundedRocksDb.class);
-            props.put(BoundedRocksDb.MEMORY_MB_CONFIG, rocksDbMemoryMb);
-        }
-        return props;
+    public ArchiveFollower.Settings archiveFollower() {
+        final String name = applicationId + ArchiveFollower.APPLICATION_ID_SUFFIX;
+        return new ArchiveFollower.Settings(bootstrapServers, stateDir.toAbsolutePath().resolve(name), name);
     }
 
     /** How identifiers are sealed and when their data keys are destroyed. */

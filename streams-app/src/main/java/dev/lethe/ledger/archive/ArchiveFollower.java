@@ -1,187 +1,248 @@
 package dev.lethe.ledger.archive;
 
 import dev.lethe.ledger.topology.ArchiveSerde;
-import dev.lethe.ledger.topology.LedgerNames;
 import dev.lethe.schemas.Topics;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.Serdes;
-import org.apache.kafka.streams.KafkaStreams;
-import org.apache.kafka.streams.StoreQueryParameters;
-import org.apache.kafka.streams.Topology;
-import org.apache.kafka.streams.processor.StateRestoreListener;
-import org.apache.kafka.streams.processor.api.ContextualProcessor;
-import org.apache.kafka.streams.processor.api.ProcessorContext;
-import org.apache.kafka.streams.processor.api.Record;
-import org.apache.kafka.streams.state.KeyValueStore;
-import org.apache.kafka.streams.state.QueryableStoreTypes;
-import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
-import org.apache.kafka.streams.state.Stores;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.rocksdb.Options;
+import org.rocksdb.RocksDB;
+import org.rocksdb.RocksDBException;
+import org.rocksdb.WriteBatch;
+import org.rocksdb.WriteOptions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * This instance's whole copy of the ledger's archive: a Kafka Streams application of its own
- * ({@code <application id>-archive}) whose topology is one global store, {@code archive}, over
- * {@code erasure.archive} (request id → {@link ArchiveSerde} bytes, decoded on {@link #get}).
+ * This instance's whole copy of the ledger's archive: a plain consumer of {@code erasure.archive}
+ * (every partition assigned, no consumer group, {@code read_committed}) into a RocksDB of its own
+ * under {@code <state dir>/<application id>-archive}, request id → {@link ArchiveSerde} bytes,
+ * decoded on {@link #get}.
  *
- * <p>A global-only topology runs no stream thread and joins no consumer group (Kafka Streams sets
- * the thread count to zero). It runs {@code at_least_once}: it only reads, so it needs no
- * transaction, and under at-least-once Kafka Streams 4.3.1 keeps a global store's checkpoint file
- * while it runs (under exactly-once it deletes it at start and wipes the store after an unclean
- * stop), so after a {@code kill -9} it restores only from its last checkpoint, not from the start
- * of the topic. The ledger starts it, and waits until it is RUNNING (its store restored to the end
- * of the topic), before its own Kafka Streams starts, and closes it after.
+ * <p>Each polled batch and the consumer's next position on every partition go into RocksDB in
+ * <b>one</b> {@code WriteBatch}, with RocksDB's write-ahead log on: after a {@code kill -9} the
+ * copy and its offsets are consistent, and a restart reads only what came after them. (A Kafka
+ * Streams global store did not do that on 4.3.1: measured, it re-read the archive from offset 0
+ * after every {@code kill -9}, under at-least-once too: see docs/reliability.md.)
+ *
+ * <p>{@link #start} returns once the copy has caught up with the end of every partition; it keeps
+ * following on a thread of its own. The ledger starts it before its own Kafka Streams and closes it
+ * after.
  */
 public final class ArchiveFollower implements ArchiveView, AutoCloseable {
 
-    /** The follower's application id is the ledger's with this suffix. */
+    /** The follower's folder (and client id) is the ledger's application id with this suffix. */
     public static final String APPLICATION_ID_SUFFIX = "-archive";
 
-    private static final Logger LOG = LoggerFactory.getLogger(ArchiveFollower.class);
-    private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
+    /** Where the follower is. */
+    public enum State { STARTING, RUNNING, FAILED, CLOSED }
 
-    /** Where one restore of a partition of the archive began and ended. */
+    /** Where one start found a partition of the archive, and where it caught up to. */
     public record Restore(TopicPartition partition, long from, long to) {
     }
 
-    private final KafkaStreams streams;
-    private final ArchiveSerde serde = new ArchiveSerde();
-    private final List<Restore> restores = new CopyOnWriteArrayList<>();
-    private volatile ReadOnlyKeyValueStore<String, byte[]> store;
-
-    private ArchiveFollower(Properties props) {
-        this.streams = new KafkaStreams(buildTopology(), props);
+    /** What a follower needs: the brokers, and its folder and client id. */
+    public record Settings(String bootstrapServers, Path folder, String clientId) {
     }
 
-    /** The follower's topology: the global store {@code archive} over {@code erasure.archive}. */
-    public static Topology buildTopology() {
-        final Topology topology = new Topology();
-        topology.addGlobalStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(LedgerNames.ARCHIVE_STORE),
-                        Serdes.String(), Serdes.ByteArray()).withLoggingDisabled(),
-                LedgerNames.ARCHIVE_SOURCE, Serdes.String().deserializer(), Serdes.ByteArray().deserializer(),
-                Topics.ARCHIVE, LedgerNames.ARCHIVE_PROCESSOR, Updater::new);
-        return topology;
+    private static final Logger LOG = LoggerFactory.getLogger(ArchiveFollower.class);
+    /** Offsets are kept under keys no request id has: a NUL byte, then the partition number. */
+    private static final byte OFFSET_KEY = 0;
+    private static final Duration POLL = Duration.ofMillis(200);
+
+    private final Settings settings;
+    private final ArchiveSerde serde = new ArchiveSerde();
+    private final List<Restore> restores = new CopyOnWriteArrayList<>();
+    private final CountDownLatch caughtUp = new CountDownLatch(1);
+    private final RocksDB db;
+    private final WriteOptions writeOptions = new WriteOptions();
+    private final KafkaConsumer<byte[], byte[]> consumer;
+    private final Thread thread;
+    private volatile State state = State.STARTING;
+    private volatile boolean stopping;
+
+    static {
+        RocksDB.loadLibrary();
+    }
+
+    private ArchiveFollower(Settings settings, Runnable onFailed) {
+        this.settings = settings;
+        try {
+            Files.createDirectories(settings.folder());
+            try (Options options = new Options().setCreateIfMissing(true)) {
+                db = RocksDB.open(options, settings.folder().toString());
+            }
+        } catch (java.io.IOException | RocksDBException e) {
+            throw new IllegalStateException("cannot open the archive copy in " + settings.folder() + ": " + e, e);
+        }
+        final Properties props = new Properties();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
+        props.put(ConsumerConfig.CLIENT_ID_CONFIG, settings.clientId());
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, IsolationLevel.READ_COMMITTED.toString().toLowerCase());
+        props.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 100);
+        consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        thread = new Thread(() -> follow(onFailed), settings.clientId() + "-follower");
+        thread.setDaemon(true);
     }
 
     /**
-     * Starts a follower with {@code props} (the ledger's {@code LedgerConfig#archiveProperties()})
-     * and returns once it is RUNNING; {@code onFailed} runs once if it later stops for good (ERROR).
+     * Opens (or creates) the copy, reads the archive from where the copy stopped to the end of every
+     * partition and returns; then keeps following. {@code onFailed} runs once if following fails.
      *
-     * @throws IllegalStateException when it is not RUNNING within {@code timeout}
+     * @throws IllegalStateException when it has not caught up within {@code timeout}
      */
-    public static ArchiveFollower start(Properties props, Duration timeout, Runnable onFailed) {
-        final ArchiveFollower follower = new ArchiveFollower(props);
+    public static ArchiveFollower start(Settings settings, Duration timeout, Runnable onFailed) {
+        final ArchiveFollower follower = new ArchiveFollower(settings, onFailed);
+        follower.thread.start();
         try {
-            follower.run(timeout, onFailed);
+            if (!follower.caughtUp.await(timeout.toMillis(), TimeUnit.MILLISECONDS)
+                    || follower.state != State.RUNNING) {
+                throw new IllegalStateException("the archive follower did not catch up within " + timeout
+                        + " (it is " + follower.state + ")");
+            }
             return follower;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            follower.close();
+            throw new IllegalStateException("interrupted while the archive follower started", e);
         } catch (RuntimeException e) {
             follower.close();
             throw e;
         }
     }
 
-    private void run(Duration timeout, Runnable onFailed) {
-        final CountDownLatch settled = new CountDownLatch(1);
-        streams.setStateListener((now, before) -> {
-            if (now == KafkaStreams.State.RUNNING || now == KafkaStreams.State.ERROR
-                    || now == KafkaStreams.State.NOT_RUNNING) {
-                settled.countDown();
+    private void follow(Runnable onFailed) {
+        try {
+            final Map<TopicPartition, Long> end = assignFromCopy();
+            while (!stopping) {
+                apply(consumer.poll(POLL));
+                if (state == State.STARTING && caughtUpTo(end)) {
+                    end.forEach((partition, offset) -> LOG.info("archive follower: {} caught up at offset {}",
+                            partition, offset));
+                    state = State.RUNNING;
+                    caughtUp.countDown();
+                }
             }
-            if (now == KafkaStreams.State.ERROR) {
-                LOG.error("the archive follower stopped (ERROR): this instance cannot tell archived requests apart");
+        } catch (WakeupException e) {
+            // closing
+        } catch (RuntimeException | RocksDBException e) {
+            if (!stopping) {
+                LOG.error("the archive follower failed: this instance cannot tell archived requests apart", e);
+                state = State.FAILED;
+                caughtUp.countDown();
                 onFailed.run();
             }
-        });
-        streams.setGlobalStateRestoreListener(new RestoreLog());
-        streams.start();
-        try {
-            if (!settled.await(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-                throw new IllegalStateException("the archive follower is not RUNNING after " + timeout
-                        + " (it is " + streams.state() + ")");
+        } finally {
+            consumer.close(Duration.ofSeconds(5));
+        }
+    }
+
+    /** Assigns every partition at the offset the copy holds (else its beginning); returns their ends. */
+    private Map<TopicPartition, Long> assignFromCopy() throws RocksDBException {
+        final List<TopicPartition> partitions = consumer.partitionsFor(Topics.ARCHIVE, Duration.ofSeconds(30))
+                .stream().map(info -> new TopicPartition(info.topic(), info.partition())).toList();
+        consumer.assign(partitions);
+        final Map<TopicPartition, Long> end = new HashMap<>(consumer.endOffsets(partitions));
+        for (TopicPartition partition : partitions) {
+            final byte[] held = db.get(offsetKey(partition.partition()));
+            final long from = held == null ? 0L : ByteBuffer.wrap(held).getLong();
+            if (held == null) {
+                consumer.seekToBeginning(List.of(partition));
+            } else {
+                consumer.seek(partition, from);
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while the archive follower started", e);
+            restores.add(new Restore(partition, from, end.get(partition)));
+            LOG.info("archive follower: restoring {} from offset {} to {}", partition, from, end.get(partition));
         }
-        if (streams.state() != KafkaStreams.State.RUNNING) {
-            throw new IllegalStateException("the archive follower did not start: it is " + streams.state());
+        return end;
+    }
+
+    private boolean caughtUpTo(Map<TopicPartition, Long> end) {
+        return end.entrySet().stream().allMatch(e -> consumer.position(e.getKey()) >= e.getValue());
+    }
+
+    /** One batch and every partition's next position, in one write. */
+    private void apply(ConsumerRecords<byte[], byte[]> records) throws RocksDBException {
+        if (records.isEmpty() && state == State.RUNNING) {
+            return;
         }
-        store = streams.store(StoreQueryParameters.fromNameAndType(LedgerNames.ARCHIVE_STORE,
-                QueryableStoreTypes.keyValueStore()));
+        try (WriteBatch batch = new WriteBatch()) {
+            for (ConsumerRecord<byte[], byte[]> record : records) {
+                if (record.key() == null || record.key().length == 0 || record.key()[0] == OFFSET_KEY) {
+                    continue;
+                }
+                if (record.value() == null) {
+                    batch.delete(record.key());
+                } else {
+                    batch.put(record.key(), record.value());
+                }
+            }
+            for (TopicPartition partition : consumer.assignment()) {
+                batch.put(offsetKey(partition.partition()),
+                        ByteBuffer.allocate(Long.BYTES).putLong(consumer.position(partition)).array());
+            }
+            db.write(writeOptions, batch);
+        }
+    }
+
+    private static byte[] offsetKey(int partition) {
+        return ByteBuffer.allocate(1 + Integer.BYTES).put(OFFSET_KEY).putInt(partition).array();
     }
 
     @Override
     public Archived get(String requestId) {
-        final ReadOnlyKeyValueStore<String, byte[]> held = store;
-        if (held == null) {
-            throw new IllegalStateException("the archive follower is not running");
+        if (state != State.RUNNING) {
+            throw new IllegalStateException("the archive follower is " + state);
         }
-        return serde.deserializer().deserialize(Topics.ARCHIVE, held.get(requestId));
+        try {
+            return serde.deserializer().deserialize(Topics.ARCHIVE, db.get(requestId.getBytes(StandardCharsets.UTF_8)));
+        } catch (RocksDBException e) {
+            throw new IllegalStateException("cannot read the archive copy: " + e.getMessage(), e);
+        }
     }
 
-    /** The follower's Kafka Streams client (its state, for the probes). */
-    public KafkaStreams streams() {
-        return streams;
+    public State state() {
+        return state;
     }
 
-    /** Every restore of a partition of the archive since the start, in order (where each began). */
+    /** Where this start found each partition of the archive (the offset the copy held) and its end. */
     public List<Restore> restores() {
         return List.copyOf(restores);
     }
 
     @Override
     public void close() {
-        store = null;
-        streams.close(CLOSE_TIMEOUT);
-    }
-
-    /** Logs where each partition's restore began: from its checkpoint after a restart, not from 0. */
-    private final class RestoreLog implements StateRestoreListener {
-
-        @Override
-        public void onRestoreStart(TopicPartition partition, String storeName, long startingOffset, long endingOffset) {
-            restores.add(new Restore(partition, startingOffset, endingOffset));
-            LOG.info("archive follower: restoring {} from offset {} to {}", partition, startingOffset, endingOffset);
+        if (state == State.CLOSED) {
+            return;
         }
-
-        @Override
-        public void onBatchRestored(TopicPartition partition, String storeName, long batchEndOffset, long numRestored) {
-            // progress only
+        stopping = true;
+        consumer.wakeup();
+        try {
+            thread.join(Duration.ofSeconds(10).toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
-
-        @Override
-        public void onRestoreEnd(TopicPartition partition, String storeName, long totalRestored) {
-            LOG.info("archive follower: {} restored ({} records)", partition, totalRestored);
-        }
-    }
-
-    /** Keeps the global store in step with the topic: an archived request's bytes, or a tombstone. */
-    private static final class Updater extends ContextualProcessor<String, byte[], Void, Void> {
-
-        private KeyValueStore<String, byte[]> archive;
-
-        @Override
-        public void init(ProcessorContext<Void, Void> context) {
-            super.init(context);
-            archive = context.getStateStore(LedgerNames.ARCHIVE_STORE);
-        }
-
-        @Override
-        public void process(Record<String, byte[]> record) {
-            if (record.key() == null) {
-                return;
-            }
-            if (record.value() == null) {
-                archive.delete(record.key());
-            } else {
-                archive.put(record.key(), record.value());
-            }
-        }
+        state = State.CLOSED;
+        writeOptions.close();
+        db.close();
+        LOG.info("archive follower of {} closed", settings.clientId());
     }
 }

@@ -1,5 +1,6 @@
 package dev.lethe.ledger.query;
 
+import dev.lethe.ledger.archive.ArchiveFollower;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -20,7 +21,7 @@ import org.apache.kafka.streams.processor.StateRestoreListener;
  *   <li>ready: Kafka Streams is {@code RUNNING} and no active store is restoring from its
  *       changelog (counted here as the {@link StateRestoreListener} of the client).</li>
  *   <li>both also look at the archive follower, when one is watched ({@link #watchArchive}): ready
- *       only while it is RUNNING, not alive once it is in ERROR.</li>
+ *       only while it is RUNNING, not alive once it FAILED.</li>
  * </ul>
  */
 public final class Probes implements StateRestoreListener {
@@ -32,7 +33,7 @@ public final class Probes implements StateRestoreListener {
     private final Set<TopicPartition> restoring = ConcurrentHashMap.newKeySet();
     private volatile Supplier<KafkaStreams.State> streams = () -> KafkaStreams.State.CREATED;
     /** The archive follower's state (issue 19); RUNNING when none is watched. */
-    private volatile Supplier<KafkaStreams.State> archive = () -> KafkaStreams.State.RUNNING;
+    private volatile Supplier<ArchiveFollower.State> archive = () -> ArchiveFollower.State.RUNNING;
 
     /** Watches {@code streams}: call before {@link KafkaStreams#start()} (it sets the restore listener). */
     public void watch(KafkaStreams watched) {
@@ -41,15 +42,10 @@ public final class Probes implements StateRestoreListener {
     }
 
     /**
-     * Also watches the archive follower's client: the instance is not ready while it is not
-     * RUNNING, and not alive once it is in ERROR (only a restart brings it back).
+     * Also watches the archive follower: the instance is not ready while it is not RUNNING, and not
+     * alive once it FAILED (only a restart brings it back).
      */
-    public void watchArchive(KafkaStreams follower) {
-        watchArchive(follower::state);
-    }
-
-    /** Reads the archive follower's state from {@code state} (tests). */
-    void watchArchive(Supplier<KafkaStreams.State> state) {
+    public void watchArchive(Supplier<ArchiveFollower.State> state) {
         this.archive = state;
     }
 
@@ -61,9 +57,9 @@ public final class Probes implements StateRestoreListener {
     /** {@code 200 {"status": "UP", "streams"}}, or {@code 503 {"status": "DOWN", "streams"}}. */
     public Answer liveness() {
         final KafkaStreams.State state = state();
-        final KafkaStreams.State follower = archive.get();
+        final ArchiveFollower.State follower = archive.get();
         final boolean alive = state != KafkaStreams.State.ERROR && state != KafkaStreams.State.PENDING_ERROR
-                && follower != KafkaStreams.State.ERROR && follower != KafkaStreams.State.PENDING_ERROR;
+                && follower != ArchiveFollower.State.FAILED;
         final Map<String, Object> body = body(alive ? "UP" : "DOWN", state);
         body.put("archive", follower.name());
         return new Answer(alive ? 200 : 503, body);
@@ -72,8 +68,8 @@ public final class Probes implements StateRestoreListener {
     /** {@code 200 {"status": "READY", "streams", "restoring"}}, else 503 with {@code "NOT_READY"}. */
     public Answer readiness() {
         final KafkaStreams.State state = state();
-        final KafkaStreams.State follower = archive.get();
-        final boolean ready = state == KafkaStreams.State.RUNNING && follower == KafkaStreams.State.RUNNING
+        final ArchiveFollower.State follower = archive.get();
+        final boolean ready = state == KafkaStreams.State.RUNNING && follower == ArchiveFollower.State.RUNNING
                 && restoring.isEmpty();
         final Map<String, Object> body = body(ready ? "READY" : "NOT_READY", state);
         body.put("archive", follower.name());

@@ -26,13 +26,6 @@ public final class LedgerNames {
     public static final String STATS_STORE = "stats";
     /** The subject index: {@code <subject key>|<request id>} → {@code SubjectEntry}. */
     public static final String SUBJECTS_STORE = "subjects";
-    /**
-     * The archive follower's global store over {@code erasure.archive}: request id → an archived
-     * request ({@code ArchiveSerde} bytes). Its own application ({@code <application id>-archive}).
-     */
-    public static final String ARCHIVE_STORE = "archive";
-    public static final String ARCHIVE_SOURCE = "archive-source";
-    public static final String ARCHIVE_PROCESSOR = "archive-processor";
     /** Archives finished and forgotten requests on {@code erasure.archive}. */
     static final String ARCHIVE_SINK = "archive-sink";
 

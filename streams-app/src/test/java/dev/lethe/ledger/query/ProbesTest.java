@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.common.TopicPartition;
+import dev.lethe.ledger.archive.ArchiveFollower;
 import org.apache.kafka.streams.KafkaStreams;
 import org.junit.jupiter.api.Test;
 
@@ -68,22 +69,22 @@ class ProbesTest {
 
     @Test
     void shouldNotBeReadyWhileTheArchiveFollowerIsNotRunning() {
-        final AtomicReference<KafkaStreams.State> follower = new AtomicReference<>(KafkaStreams.State.REBALANCING);
+        final AtomicReference<ArchiveFollower.State> follower = new AtomicReference<>(ArchiveFollower.State.STARTING);
         probes.watchArchive(follower::get);
         state.set(KafkaStreams.State.RUNNING);
 
         assertEquals(503, probes.readiness().status());
-        assertEquals("REBALANCING", probes.readiness().body().get("archive"));
+        assertEquals("STARTING", probes.readiness().body().get("archive"));
         assertEquals(200, probes.liveness().status());
 
-        follower.set(KafkaStreams.State.RUNNING);
+        follower.set(ArchiveFollower.State.RUNNING);
 
         assertEquals(200, probes.readiness().status());
     }
 
     @Test
     void shouldNotBeAliveOnceTheArchiveFollowerFailed() {
-        final AtomicReference<KafkaStreams.State> follower = new AtomicReference<>(KafkaStreams.State.ERROR);
+        final AtomicReference<ArchiveFollower.State> follower = new AtomicReference<>(ArchiveFollower.State.FAILED);
         probes.watchArchive(follower::get);
         state.set(KafkaStreams.State.RUNNING);
 
