@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -96,7 +97,7 @@ public final class ArchiveFollower implements ArchiveView, AutoCloseable {
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
         props.put(ConsumerConfig.CLIENT_ID_CONFIG, settings.clientId());
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, IsolationLevel.READ_COMMITTED.toString().toLowerCase());
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, IsolationLevel.READ_COMMITTED.toString().toLowerCase(Locale.ROOT));
         props.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 100);
         consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
         thread = new Thread(() -> follow(onFailed), settings.clientId() + "-follower");
@@ -146,9 +147,13 @@ public final class ArchiveFollower implements ArchiveView, AutoCloseable {
         } catch (RuntimeException | RocksDBException e) {
             if (!stopping) {
                 LOG.error("the archive follower failed: this instance cannot tell archived requests apart", e);
+                final boolean wasRunning = state == State.RUNNING;
                 state = State.FAILED;
                 caughtUp.countDown();
-                onFailed.run();
+                // a failure while starting is the start's own exception; a later one stops the instance
+                if (wasRunning) {
+                    onFailed.run();
+                }
             }
         } finally {
             consumer.close(Duration.ofSeconds(5));
@@ -159,6 +164,9 @@ public final class ArchiveFollower implements ArchiveView, AutoCloseable {
     private Map<TopicPartition, Long> assignFromCopy() throws RocksDBException {
         final List<TopicPartition> partitions = consumer.partitionsFor(Topics.ARCHIVE, Duration.ofSeconds(30))
                 .stream().map(info -> new TopicPartition(info.topic(), info.partition())).toList();
+        if (partitions.isEmpty()) {
+            throw new IllegalStateException("topic " + Topics.ARCHIVE + " does not exist");
+        }
         consumer.assign(partitions);
         final Map<TopicPartition, Long> end = new HashMap<>(consumer.endOffsets(partitions));
         for (TopicPartition partition : partitions) {
