@@ -222,7 +222,7 @@ public final class CrashStage implements Stage {
     /**
      * Where the archive follower restored each partition of {@code erasure.archive} from, as its log
      * says ("archive follower: restoring erasure.archive-0 from offset 3 to 3"): after a
-     * {@code kill -9}, from its checkpoint, not from 0.
+     * {@code kill -9}, from the offsets its copy holds, not from 0.
      */
     private static String followerRestores(BenchCluster cluster, Map<String, String> env, String name) {
         final String marker = "archive follower: restoring ";
