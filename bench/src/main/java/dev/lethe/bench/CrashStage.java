@@ -19,12 +19,14 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
- * Figure 8: recovery after a crash. A ledger instance runs in its own JVM on a store of N stored
- * requests (preloaded into its changelog, {@link StorePreloader}); each round kills it with
+ * Figure 8: recovery after a crash. A ledger instance runs in its own JVM on N stored requests: N
+ * finished and forgotten ones in the ledger's archive ({@code erasure.archive}, {@link ArchivePreloader}),
+ * which its archive follower keeps, and a fixed {@link #RECENT} open or recently finished ones in its
+ * task stores (preloaded into its changelog, {@link StorePreloader}); each round kills it with
  * SIGKILL ({@code kill -9}) and starts it again on the same state folder, and times from the
  * restart until its query port answers a read of a stored request (200). The baseline, measured
- * in the same run, is the first start, which rebuilds the whole store from the changelog as a
- * crash used to; the figure's ratio says how much of that a crash still costs. Run at 100,000 and
+ * in the same run, is the first start, which rebuilds the task stores and the archive follower's
+ * whole copy; the figure's ratio says how much of that a crash still costs. Run at 100,000 and
  * 1,000,000 stored requests, it shows whether recovery grows with the ledger.
  *
  * <p>First, failover: two instances of one application (one standby replica each) on the 100,000
@@ -38,6 +40,11 @@ public final class CrashStage implements Stage {
     /** Stored requests per crash measurement; {@code -Dlethe.bench.crash.sizes=100000} (or {@code none}: failover only). */
     private static final List<Long> SIZES = sizes(System.getProperty("lethe.bench.crash.sizes", "100000,1000000"));
     private static final long FAILOVER_SIZE = 100_000L;
+    /**
+     * The open and recently finished requests in the ledger's task stores (its changelog), the same
+     * at every size: what the archive leaves there whatever the number of requests ever filed.
+     */
+    static final long RECENT = 10_000L;
     private static final Duration TIMEOUT = Duration.ofMinutes(20);
     /** The start of LedgerApp's line that gives the time of each phase of a start. */
     private static final String PHASES = "ledger started in";
@@ -55,7 +62,11 @@ public final class CrashStage implements Stage {
         try (BenchCluster cluster = BenchCluster.start(context, NAME)) {
             // Failover first: the shortest part, and the one with a target (< 10 s).
             figures.add(failover(context, cluster, FAILOVER_SIZE));
+            long archived = 0;
             for (long size : SIZES) {
+                // one archive for the whole stage: each size adds what it lacks (sizes ascending: exactly size)
+                ArchivePreloader.preload(cluster, Math.max(0, size - archived));
+                archived = Math.max(archived, size);
                 figures.addAll(crash(context, cluster, size));
             }
         }
@@ -71,20 +82,21 @@ public final class CrashStage implements Stage {
         final String applicationId = "bench-crash-" + size;
         final Map<String, String> env = cluster.ledgerEnv(applicationId, ScaleStage.ROCKSDB_MB);
         BenchLedger.publishSystems(cluster, LedgerConfig.fromEnvironment(env));
-        final String id = StorePreloader.preload(cluster, applicationId, size);
+        final String id = StorePreloader.preload(cluster, applicationId, RECENT);
         final List<Double> restarts = new ArrayList<>();
         final List<Double> ratios = new ArrayList<>();
         Process ledger = start(context, cluster, env, "first");
         final double full = awaitRead(ledger, env, id);
-        Console.progress("crash %s: first start (full restore of the store) %.1f s; %s", ScaleStage.count(size), full,
-                phases(cluster, env, "first"));
+        Console.progress("crash %s: first start (full restore of the store) %.1f s; %s; %s", ScaleStage.count(size),
+                full, phases(cluster, env, "first"), followerRestores(cluster, env, "first"));
         try {
             for (int round = 1; round <= context.rounds(); round++) {
                 kill(ledger);
                 ledger = start(context, cluster, env, "round-" + round);
                 final double seconds = awaitRead(ledger, env, id);
-                Console.progress("crash %s round %d: serving %.1f s after the restart; %s", ScaleStage.count(size),
-                        round, seconds, phases(cluster, env, "round-" + round));
+                Console.progress("crash %s round %d: serving %.1f s after the restart; %s; %s", ScaleStage.count(size),
+                        round, seconds, phases(cluster, env, "round-" + round),
+                        followerRestores(cluster, env, "round-" + round));
                 restarts.add(seconds);
                 ratios.add(seconds / full);
             }
@@ -205,6 +217,21 @@ public final class CrashStage implements Stage {
             TimeUnit.MILLISECONDS.sleep(200);
         }
         return "no phase line in " + log;
+    }
+
+    /**
+     * Where the archive follower restored each partition of {@code erasure.archive} from, as its log
+     * says ("archive follower: restoring erasure.archive-0 from offset 3 to 3"): after a
+     * {@code kill -9}, from the offsets its copy holds, not from 0.
+     */
+    private static String followerRestores(BenchCluster cluster, Map<String, String> env, String name) {
+        final String marker = "archive follower: restoring ";
+        try (Stream<String> lines = Files.lines(log(cluster, env, name))) {
+            return "archive follower restored " + String.join(", ", lines.filter(l -> l.contains(marker))
+                    .map(l -> l.substring(l.indexOf(marker) + marker.length())).toList());
+        } catch (IOException | UncheckedIOException e) {
+            return "no archive follower line: " + e.getMessage();
+        }
     }
 
     private static Path log(BenchCluster cluster, Map<String, String> env, String name) {

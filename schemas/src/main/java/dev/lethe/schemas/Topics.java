@@ -40,6 +40,14 @@ public final class Topics {
      * {@code LETHE_FORGET_AFTER} after the request finished (crypto-shredding, docs/privacy.md).
      */
     public static final String KEYS = "erasure.keys";
+    /**
+     * The ledger's archive (issue 19): request id to a finished and forgotten request's last state
+     * and whole audit trail (the ledger's own compact binary format, {@code ArchiveSerde}; no
+     * identifier, no data key), compacted and kept with no time retention. Internal to the ledger like
+     * a changelog, not a published contract: written by the ledger processor, read by every ledger
+     * instance's archive follower.
+     */
+    public static final String ARCHIVE = "erasure.archive";
 
     private Topics() {
     }
@@ -89,7 +97,8 @@ public final class Topics {
                 spec(settings, SUBJECT_INDEX, work),
                 spec(settings, NOTIFICATIONS, work),
                 spec(settings, ADMISSIONS, work),
-                spec(settings, KEYS, keys(settings)));
+                spec(settings, KEYS, keys(settings)),
+                spec(settings, ARCHIVE, compacted));
     }
 
     private static TopicSpec spec(Settings settings, String name, Map<String, String> configs) {

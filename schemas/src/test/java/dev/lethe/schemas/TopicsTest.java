@@ -18,18 +18,18 @@ import org.junit.jupiter.api.Test;
 /** The topic catalogue: names, co-partitioning and what is compacted or retained. */
 class TopicsTest {
 
-    private static final Set<String> COMPACTED = Set.of(Topics.SYSTEMS, Topics.DATASET, Topics.KEYS);
+    private static final Set<String> COMPACTED = Set.of(Topics.SYSTEMS, Topics.DATASET, Topics.KEYS, Topics.ARCHIVE);
 
     private final List<TopicSpec> specs = Topics.all(Topics.Settings.defaults(6, (short) 3));
     private final Map<String, TopicSpec> byName = specs.stream()
             .collect(Collectors.toMap(TopicSpec::name, Function.identity()));
 
     @Test
-    void shouldListTwelveTopics() {
-        assertEquals(12, specs.size());
+    void shouldListThirteenTopics() {
+        assertEquals(13, specs.size());
         assertEquals(Set.of("erasure.requests", "erasure.decisions", "erasure.callbacks", "erasure.systems",
                 "erasure.events", "erasure.audit", "erasure.dataset", "erasure.dlq", "erasure.subject-index",
-                "erasure.notifications", "erasure.admissions", "erasure.keys"),
+                "erasure.notifications", "erasure.admissions", "erasure.keys", "erasure.archive"),
                 byName.keySet());
     }
 

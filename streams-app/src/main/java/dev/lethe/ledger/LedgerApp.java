@@ -1,6 +1,8 @@
 package dev.lethe.ledger;
 
 import dev.lethe.avro.SystemRegistration;
+import dev.lethe.ledger.archive.ArchiveFollower;
+import dev.lethe.ledger.archive.ArchiveView;
 import dev.lethe.ledger.domain.LedgerPolicy;
 import dev.lethe.ledger.executor.ExecutorGroup;
 import dev.lethe.ledger.executor.sql.SqlAdmin;
@@ -46,12 +48,14 @@ import org.slf4j.LoggerFactory;
  * One running streams-app instance: provisions the topics and refuses data laid out by a version that
  * keyed topics as Avro ({@link KeyLayoutCheck}) while it registers the topics' schemas and compatibility
  * ({@link TopicContracts}; a registry that refuses stops the start), publishes the systems file (if any),
- * tells its caller that writes may be taken ({@link StartListener#writable()}), empties the task folders a
- * crash left ({@link CrashedTaskStores}), starts the ledger topology, waits until it is RUNNING, then serves
+ * tells its caller that writes may be taken ({@link StartListener#writable()}), starts the archive follower
+ * and waits until it has caught up ({@link ArchiveFollower}: this instance's copy of the ledger's archive, which
+ * the ledger reads released requests back from), empties the task folders a crash left
+ * ({@link CrashedTaskStores}), starts the ledger topology, waits until it is RUNNING, then serves
  * interactive queries (its query port is open from the first step on and answers 503 with Retry-After until
  * then), starts the executors enabled in its configuration and, when {@code LETHE_NOTIFY_URL} is set, calls
- * the notification webhook. It logs the time of each phase at the end ("ledger started in ..."). {@link #close()} stops the executors, the notifier, the query server and
- * the streams client, in that order.
+ * the notification webhook. It logs the time of each phase at the end ("ledger started in ..."). {@link #close()} stops the executors, the notifier, the query server,
+ * the streams client and the archive follower, in that order.
  */
 public final class LedgerApp implements AutoCloseable {
 
@@ -70,6 +74,7 @@ public final class LedgerApp implements AutoCloseable {
             .withTimeout(CLOSE_TIMEOUT);
 
     private final KafkaStreams streams;
+    private final ArchiveFollower archive;
     private final QueryServer server;
     private final KafkaAppliedCheck applied;
     private final Notifiers notifier;
@@ -79,8 +84,10 @@ public final class LedgerApp implements AutoCloseable {
     private final Path stateDir;
     private final String applicationId;
 
-    private LedgerApp(KafkaStreams streams, QueryServer server, KafkaAppliedCheck applied, Notifiers notifier,
-                      ExecutorGroup executors, InProcessReads reads, RequestsTrimmer trimmer, LedgerConfig config) {
+    private LedgerApp(KafkaStreams streams, ArchiveFollower archive, QueryServer server, KafkaAppliedCheck applied,
+                      Notifiers notifier, ExecutorGroup executors, InProcessReads reads, RequestsTrimmer trimmer,
+                      LedgerConfig config) {
+        this.archive = archive;
         this.trimmer = trimmer;
         this.stateDir = config.stateDir();
         this.applicationId = config.applicationId();
@@ -166,12 +173,23 @@ public final class LedgerApp implements AutoCloseable {
         listener.writable();
         final LedgerPolicy policy = config.policy();
         final AppliedOffsets appliedOffsets = new AppliedOffsets();
+        // issue 19: the archive follower runs (its copy restored) before the ledger may release anything to it
+        final ArchiveFollower archive = ArchiveFollower.start(config.archiveFollower(), config.startTimeout(),
+                listener::failed);
+        server.probes().watchArchive(archive::state);
+        phases.mark("archive follower");
         GlobalStoreReset.reset(config.stateDir(), config.applicationId());
         CrashedTaskStores.empty(config.stateDir(), config.applicationId());
-        final KafkaStreams streams = new KafkaStreams(
-                LedgerTopology.buildTopology(serdes, config.subjectKeys(), policy, appliedOffsets,
-                        config.topicSettings().partitions(), config.privacy()),
-                config.streamsProperties());
+        final KafkaStreams streams;
+        try {
+            streams = new KafkaStreams(
+                    LedgerTopology.buildTopology(serdes, config.subjectKeys(), policy, appliedOffsets,
+                            config.topicSettings().partitions(), config.privacy(), config.archiving(archive)),
+                    config.streamsProperties());
+        } catch (RuntimeException e) {
+            archive.close();
+            throw e;
+        }
         server.probes().watch(streams);
         streams.setUncaughtExceptionHandler(new StreamThreadFailures(Clock.systemUTC()));
         final StreamsStateWatch watch = new StreamsStateWatch(listener::failed);
@@ -187,7 +205,7 @@ public final class LedgerApp implements AutoCloseable {
             final HostInfo self = new HostInfo(config.advertisedHost(), config.queryPort());
             final LedgerQueries queries = new LedgerQueries(streams, serdes, self,
                     config.topicSettings().partitions(), applied, appliedOffsets, config.subjectKeys(),
-                    dev.lethe.ledger.archive.ArchiveView.NONE); // ARCHIVE-VIEW: the archive follower's view goes here
+                    archive);
             server.serve(queries);
             config.executors().sqlSecretsDir().ifPresent(dir -> server.sqlAdmin(new SqlAdmin(new SqlCredentials(dir))));
             reads = new InProcessReads(queries, Clock.systemUTC());
@@ -198,6 +216,7 @@ public final class LedgerApp implements AutoCloseable {
             phases.mark("executors");
         } catch (RuntimeException e) {
             streams.close(LEAVE_GROUP);
+            archive.close();
             applied.close();
             throw e;
         }
@@ -209,7 +228,7 @@ public final class LedgerApp implements AutoCloseable {
                 : RequestsTrimmer.create(config.bootstrapServers(), config.applicationId())
                         .start(config.requestsTrimInterval());
         LOG.info("ledger started in {}", phases.summary());
-        return new LedgerApp(streams, server, applied, notifier, executors, reads, trimmer, config);
+        return new LedgerApp(streams, archive, server, applied, notifier, executors, reads, trimmer, config);
     }
 
     /**
@@ -286,6 +305,14 @@ public final class LedgerApp implements AutoCloseable {
         return streams;
     }
 
+    /**
+     * This instance's copy of the ledger's archive (the archive follower), which the ledger
+     * processor and the queries read finished requests released from the task stores through.
+     */
+    public ArchiveView archive() {
+        return archive;
+    }
+
     /** The reads a gateway in this same process may make without HTTP ({@link InProcessReads}). */
     public InProcessReads reads() {
         return reads;
@@ -308,6 +335,7 @@ public final class LedgerApp implements AutoCloseable {
         if (streams.close(LEAVE_GROUP)) {
             CrashedTaskStores.markCleanStop(stateDir, applicationId);
         }
+        archive.close();
         applied.close();
     }
 
@@ -327,6 +355,7 @@ public final class LedgerApp implements AutoCloseable {
         }
         server.close();
         streams.close(REMAIN_IN_GROUP);
+        archive.close();
         applied.close();
     }
 }

@@ -11,6 +11,9 @@ import dev.lethe.schemas.config.ConfigException;
 import dev.lethe.schemas.config.Env;
 import dev.lethe.schemas.config.InternalToken;
 import dev.lethe.schemas.config.Secret;
+import dev.lethe.ledger.archive.ArchiveFollower;
+import dev.lethe.ledger.archive.ArchiveView;
+import dev.lethe.ledger.topology.Archiving;
 import dev.lethe.ledger.topology.Privacy;
 import dev.lethe.schemas.crypto.KekConfig;
 import dev.lethe.schemas.crypto.KeyWrapper;
@@ -48,7 +51,8 @@ public record LedgerConfig(String bootstrapServers, String schemaRegistryUrl, St
                            Secret pseudonymSecret, Optional<NotifierConfig> notifier, ExecutorSettings executors,
                            int rocksDbMemoryMb, Secret internalToken, Optional<String> instanceId,
                            Duration sessionTimeout, Duration forgetAfter, KeyWrapper kek,
-                           Duration requestsTrimInterval, Optional<PortalCallbackConfig> portalCallbacks) {
+                           Duration requestsTrimInterval, Optional<PortalCallbackConfig> portalCallbacks,
+                           Duration archiveReleaseAfter) {
 
     /** How long the restore and global consumers' fetches wait for data at a changelog's end (Kafka: 500 ms). */
     static final int RESTORE_FETCH_WAIT_MS = 100;
@@ -100,7 +104,8 @@ public record LedgerConfig(String bootstrapServers, String schemaRegistryUrl, St
                 env.parsed("LETHE_FORGET_AFTER", Privacy.DEFAULT_FORGET_AFTER, LedgerConfig::isoDuration),
                 KekConfig.readOrDerive(env, pseudonymSecret(env)),
                 env.parsed("LETHE_REQUESTS_TRIM_INTERVAL", DEFAULT_REQUESTS_TRIM_INTERVAL, LedgerConfig::isoDuration),
-                PortalCallbackConfig.read(env));
+                PortalCallbackConfig.read(env),
+                env.parsed("LETHE_ARCHIVE_RELEASE_AFTER", Archiving.DEFAULT_RELEASE_AFTER, LedgerConfig::positiveIsoDuration));
     }
 
     private static Secret pseudonymSecret(Env env) {
@@ -120,6 +125,30 @@ public record LedgerConfig(String bootstrapServers, String schemaRegistryUrl, St
             throw new IllegalArgumentException("must not be negative");
         }
         return duration;
+    }
+
+    /** An ISO-8601 duration greater than zero. */
+    static Duration positiveIsoDuration(String text) {
+        final Duration duration = isoDuration(text);
+        if (duration.isZero()) {
+            throw new IllegalArgumentException("must be greater than zero");
+        }
+        return duration;
+    }
+
+    /** How the ledger archives finished and forgotten requests, seen through {@code view} (this instance's copy). */
+    public Archiving archiving(ArchiveView view) {
+        return new Archiving(view, archiveReleaseAfter);
+    }
+
+    /**
+     * Where the archive follower ({@link ArchiveFollower}) keeps this instance's copy of the archive:
+     * {@code <state dir>/<application id>-archive}, beside the ledger's own folder (which Kafka
+     * Streams and {@code CrashedTaskStores} manage; this one they never touch), and its client id.
+     */
+    public ArchiveFollower.Settings archiveFollower() {
+        final String name = applicationId + ArchiveFollower.APPLICATION_ID_SUFFIX;
+        return new ArchiveFollower.Settings(bootstrapServers, stateDir.toAbsolutePath().resolve(name), name);
     }
 
     /** How identifiers are sealed and when their data keys are destroyed. */

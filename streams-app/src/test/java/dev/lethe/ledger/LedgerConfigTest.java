@@ -169,6 +169,24 @@ class LedgerConfigTest {
         assertProblem("LETHE_KEK:", "LETHE_KEK", "short");
     }
 
+    @Test
+    void shouldReadTheArchiveReleaseDelayAndGiveTheArchiveFollowerItsOwnFolder() {
+        final LedgerConfig defaults = LedgerConfig.fromEnvironment(minimal());
+        assertEquals(java.time.Duration.ofMinutes(10), defaults.archiveReleaseAfter());
+        final Map<String, String> env = minimal();
+        env.put("LETHE_ARCHIVE_RELEASE_AFTER", "PT15S");
+        final LedgerConfig set = LedgerConfig.fromEnvironment(env);
+        assertEquals(java.time.Duration.ofSeconds(15), set.archiveReleaseAfter());
+        final dev.lethe.ledger.archive.ArchiveFollower.Settings archive = set.archiveFollower();
+        assertEquals(set.applicationId() + "-archive", archive.clientId());
+        assertEquals(java.nio.file.Path.of((String) set.streamsProperties().get(
+                org.apache.kafka.streams.StreamsConfig.STATE_DIR_CONFIG)).resolve(set.applicationId() + "-archive"),
+                archive.folder());
+        assertProblem("LETHE_ARCHIVE_RELEASE_AFTER: must be an ISO-8601 duration", "LETHE_ARCHIVE_RELEASE_AFTER",
+                "10 minutes");
+        assertProblem("LETHE_ARCHIVE_RELEASE_AFTER: must be greater than zero", "LETHE_ARCHIVE_RELEASE_AFTER", "PT0S");
+    }
+
     private static void assertProblem(String expectedStart, String variable, String value) {
         assertProblem(expectedStart, Map.of(variable, value));
     }

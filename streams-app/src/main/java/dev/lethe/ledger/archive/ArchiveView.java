@@ -15,7 +15,12 @@ public interface ArchiveView {
     /** An archive that holds nothing (tests, tools that run no archive). */
     ArchiveView NONE = requestId -> null;
 
-    /** The archived request {@code requestId}, or null when the archive does not hold it. */
+    /**
+     * The archived request {@code requestId}, or null when the archive does not hold it.
+     *
+     * @throws org.apache.kafka.streams.errors.InvalidStateStoreException when this copy cannot be read
+     *         now (not caught up yet, failed, closed): never answered as "not held"
+     */
     Archived get(String requestId);
 
     /**

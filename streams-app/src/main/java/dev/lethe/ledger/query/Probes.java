@@ -1,5 +1,6 @@
 package dev.lethe.ledger.query;
 
+import dev.lethe.ledger.archive.ArchiveFollower;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -19,6 +20,8 @@ import org.apache.kafka.streams.processor.StateRestoreListener;
  *       a restart helps);</li>
  *   <li>ready: Kafka Streams is {@code RUNNING} and no active store is restoring from its
  *       changelog (counted here as the {@link StateRestoreListener} of the client).</li>
+ *   <li>both also look at the archive follower, when one is watched ({@link #watchArchive}): ready
+ *       only while it is RUNNING, not alive once it FAILED.</li>
  * </ul>
  */
 public final class Probes implements StateRestoreListener {
@@ -29,11 +32,21 @@ public final class Probes implements StateRestoreListener {
 
     private final Set<TopicPartition> restoring = ConcurrentHashMap.newKeySet();
     private volatile Supplier<KafkaStreams.State> streams = () -> KafkaStreams.State.CREATED;
+    /** The archive follower's state (issue 19); RUNNING when none is watched. */
+    private volatile Supplier<ArchiveFollower.State> archive = () -> ArchiveFollower.State.RUNNING;
 
     /** Watches {@code streams}: call before {@link KafkaStreams#start()} (it sets the restore listener). */
     public void watch(KafkaStreams watched) {
         watched.setGlobalStateRestoreListener(this);
         watch(watched::state);
+    }
+
+    /**
+     * Also watches the archive follower: the instance is not ready while it is not RUNNING, and not
+     * alive once it FAILED (only a restart brings it back).
+     */
+    public void watchArchive(Supplier<ArchiveFollower.State> state) {
+        this.archive = state;
     }
 
     /** Reads the client's state from {@code state} (tests). */
@@ -44,15 +57,22 @@ public final class Probes implements StateRestoreListener {
     /** {@code 200 {"status": "UP", "streams"}}, or {@code 503 {"status": "DOWN", "streams"}}. */
     public Answer liveness() {
         final KafkaStreams.State state = state();
-        final boolean alive = state != KafkaStreams.State.ERROR && state != KafkaStreams.State.PENDING_ERROR;
-        return new Answer(alive ? 200 : 503, body(alive ? "UP" : "DOWN", state));
+        final ArchiveFollower.State follower = archive.get();
+        final boolean alive = state != KafkaStreams.State.ERROR && state != KafkaStreams.State.PENDING_ERROR
+                && follower != ArchiveFollower.State.FAILED;
+        final Map<String, Object> body = body(alive ? "UP" : "DOWN", state);
+        body.put("archive", follower.name());
+        return new Answer(alive ? 200 : 503, body);
     }
 
     /** {@code 200 {"status": "READY", "streams", "restoring"}}, else 503 with {@code "NOT_READY"}. */
     public Answer readiness() {
         final KafkaStreams.State state = state();
-        final boolean ready = state == KafkaStreams.State.RUNNING && restoring.isEmpty();
+        final ArchiveFollower.State follower = archive.get();
+        final boolean ready = state == KafkaStreams.State.RUNNING && follower == ArchiveFollower.State.RUNNING
+                && restoring.isEmpty();
         final Map<String, Object> body = body(ready ? "READY" : "NOT_READY", state);
+        body.put("archive", follower.name());
         body.put("restoring", restoring.size());
         return new Answer(ready ? 200 : 503, body);
     }

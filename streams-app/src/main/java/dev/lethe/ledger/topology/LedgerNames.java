@@ -26,6 +26,8 @@ public final class LedgerNames {
     public static final String STATS_STORE = "stats";
     /** The subject index: {@code <subject key>|<request id>} → {@code SubjectEntry}. */
     public static final String SUBJECTS_STORE = "subjects";
+    /** Archives finished and forgotten requests on {@code erasure.archive}. */
+    static final String ARCHIVE_SINK = "archive-sink";
 
     static final String REQUESTS_SOURCE = "requests-source";
     static final String DECISIONS_SOURCE = "decisions-source";

@@ -57,6 +57,9 @@ import org.slf4j.LoggerFactory;
  * state lives; one that landed on another partition is re-routed there in the same transaction
  * and applied nothing where it landed ({@link Placement}).
  *
+ * <p>A finished and forgotten request is archived and, once this instance's copy of the archive
+ * holds it, released from the task stores; an event about it brings it back ({@link ArchiveKeeper}).
+ *
  * <p>After each input record it notes the record's offset in {@link AppliedOffsets}, once the
  * store holds its effect (or the record was re-routed or refused), so the gateway can read its
  * own writes.
@@ -84,6 +87,7 @@ final class LedgerProcessor extends ContextualProcessor<byte[], byte[], Object, 
     private final AppliedOffsets applied;
     private final int partitions;
     private final Privacy privacy;
+    private final Archiving archiving;
     private final RecentStates recent = new RecentStates(RECENT_STATES);
     private int taskPartition;
     /** Where the re-wrap pass resumes (null: from the start). */
@@ -95,14 +99,16 @@ final class LedgerProcessor extends ContextualProcessor<byte[], byte[], Object, 
     private KeyValueStore<String, String> dueIndex;
     private SystemDirectory systems;
     private Indexes indexes;
+    private ArchiveKeeper archive;
     private Sensor overdueSensor;
     private Sensor escalatedSensor;
     private Sensor systemOverdueSensor;
 
     /** @param partitions the partition count of the input topics, which places every request */
     LedgerProcessor(dev.lethe.schemas.LetheSerdes serdes, InputDecoder decoder, LedgerPolicy policy,
-                    AppliedOffsets applied, int partitions, Privacy privacy) {
+                    AppliedOffsets applied, int partitions, Privacy privacy, Archiving archiving) {
         this.privacy = privacy;
+        this.archiving = archiving;
         this.serdes = serdes;
         this.decoder = decoder;
         this.policy = policy;
@@ -125,6 +131,8 @@ final class LedgerProcessor extends ContextualProcessor<byte[], byte[], Object, 
                 context.getStateStore(LedgerNames.OPEN_BY_DEADLINE_STORE),
                 context.getStateStore(LedgerNames.STATS_STORE),
                 context.getStateStore(LedgerNames.OWED_SINCE_STORE));
+        archive = new ArchiveKeeper(archiving, ledger, audit, dueIndex, recent, (requestId, archived, at) ->
+                context.forward(new Record<>(requestId, archived, at.toEpochMilli()), LedgerNames.ARCHIVE_SINK));
         context.schedule(DUE_SCAN_INTERVAL, PunctuationType.WALL_CLOCK_TIME, this::wakeDue);
         context.schedule(REWRAP_INTERVAL, PunctuationType.WALL_CLOCK_TIME, this::rewrapPass);
         final ReadOnlyKeyValueStore<String, byte[]> registry = context.getStateStore(LedgerNames.SYSTEMS_STORE);
@@ -200,6 +208,10 @@ final class LedgerProcessor extends ContextualProcessor<byte[], byte[], Object, 
         }
         for (KeyValue<String, String> entry : due) {
             dueIndex.delete(entry.key);
+            if (ArchiveKeeper.isRelease(entry.value)) {
+                archive.release(entry.value, Instant.ofEpochMilli(wallClockMs));
+                continue;
+            }
             if (entry.value.startsWith(DEAD_LETTER_KEY_PREFIX)) {
                 destroyKey(entry.value, Instant.ofEpochMilli(wallClockMs));
                 continue;
@@ -230,10 +242,12 @@ final class LedgerProcessor extends ContextualProcessor<byte[], byte[], Object, 
         final RequestState next = keyed(stored, transition.state().withAuditHead(head), now);
         // Only a changed state is written: a replayed or refused event costs no store write and no changelog record.
         if ((stored != null || next.received() || !next.earlyCallbacks().isEmpty()) && !next.equals(stored)) {
+            archive.restoreTrail(event.requestId());
             ledger.put(event.requestId(), next);
             recent.put(event.requestId(), next);
             indexes.update(stored, next, entry -> context().forward(
                     new Record<>(entry.getSubjectKey(), entry, now.toEpochMilli()), LedgerNames.SUBJECT_INDEX_SINK));
+            archive.archiveIfDone(next, now);
         }
         final DataKey key = new DataKey(next);
         transition.outputs().forEach(output -> forward(output, chained.get(output), refuse, now, key));
@@ -269,7 +283,6 @@ final class LedgerProcessor extends ContextualProcessor<byte[], byte[], Object, 
         return next.forgotten();
     }
 
-    /** The request's stored state: from {@link RecentStates} when this task touched it lately, else the store. */
     /** The data key of a request stored here, in the clear (null: not here, or no key); opens sealed callback text. */
     private byte[] plainDataKey(String requestId) {
         final RequestState state = stored(requestId);
@@ -277,6 +290,11 @@ final class LedgerProcessor extends ContextualProcessor<byte[], byte[], Object, 
         return key == null ? null : privacy.sealing().unwrap(new KeyWrapper.Wrapped(key.kekId(), key.wrapped()));
     }
 
+    /**
+     * The request's stored state: from {@link RecentStates} when this task touched it lately, else
+     * the store, else the archive (a finished request released from the task stores, handled as if
+     * it were still there: {@link ArchiveKeeper}).
+     */
     private RequestState stored(String requestId) {
         final RequestState recentState = recent.get(requestId);
         if (recentState != null) {
@@ -285,8 +303,9 @@ final class LedgerProcessor extends ContextualProcessor<byte[], byte[], Object, 
         final RequestState stored = ledger.get(requestId);
         if (stored != null) {
             recent.put(requestId, stored);
+            return stored;
         }
-        return stored;
+        return archive.rehydrate(requestId);
     }
 
     @Override

@@ -20,7 +20,8 @@ import org.apache.kafka.streams.state.Stores;
  * folded by one processor into the {@code ledger} store (and each request's audit trail into the
  * {@code audit} store, and the times requests asked to be woken at into the {@code due} index);
  * the system registry as a global store;
- * sinks for partner events, audit facts, the erasure dataset, notifications and the DLQ, and one per
+ * sinks for partner events, audit facts, the erasure dataset, notifications, the DLQ and the archive
+ * ({@code erasure.archive}, finished and forgotten requests: {@link ArchiveKeeper}), and one per
  * input topic for records re-routed to their canonical partition. Every topic key is written as
  * UTF-8 text ({@code LetheSerdes#key}). The processor also keeps
  * the list and overdue indexes and counts ({@link Indexes}) and feeds status changes, re-keyed by
@@ -46,6 +47,17 @@ public final class LedgerTopology {
      */
     public static Topology buildTopology(LetheSerdes serdes, SubjectKeys subjectKeys, LedgerPolicy policy,
                                          AppliedOffsets applied, int partitions, Privacy privacy) {
+        return buildTopology(serdes, subjectKeys, policy, applied, partitions, privacy, Archiving.none());
+    }
+
+    /**
+     * The topology, archiving finished and forgotten requests on {@code erasure.archive} and
+     * releasing them from its task stores once {@code archiving}'s view (this instance's copy of the
+     * archive) holds them.
+     */
+    public static Topology buildTopology(LetheSerdes serdes, SubjectKeys subjectKeys, LedgerPolicy policy,
+                                         AppliedOffsets applied, int partitions, Privacy privacy,
+                                         Archiving archiving) {
         final Deserializer<byte[]> bytes = Serdes.ByteArray().deserializer();
         final Topology topology = new Topology();
         topology.addSource(LedgerNames.REQUESTS_SOURCE, bytes, bytes, Topics.REQUESTS);
@@ -53,7 +65,7 @@ public final class LedgerTopology {
         topology.addSource(LedgerNames.CALLBACKS_SOURCE, bytes, bytes, Topics.CALLBACKS);
         topology.addSource(LedgerNames.ADMISSIONS_SOURCE, bytes, bytes, Topics.ADMISSIONS);
         topology.addProcessor(LedgerNames.LEDGER_PROCESSOR,
-                new LedgerSupplier(serdes, subjectKeys, policy, applied, partitions, privacy),
+                new LedgerSupplier(serdes, subjectKeys, policy, applied, partitions, privacy, archiving),
                 LedgerNames.REQUESTS_SOURCE, LedgerNames.DECISIONS_SOURCE, LedgerNames.CALLBACKS_SOURCE,
                 LedgerNames.ADMISSIONS_SOURCE);
         topology.addSink(LedgerNames.REQUESTS_REROUTE_SINK, Topics.REQUESTS, serdes.key().serializer(),
@@ -76,6 +88,8 @@ public final class LedgerTopology {
                 serdes.deadLetter().serializer(), LedgerNames.LEDGER_PROCESSOR);
         topology.addSink(LedgerNames.KEYS_SINK, Topics.KEYS, serdes.key().serializer(),
                 serdes.dataKey().serializer(), LedgerNames.LEDGER_PROCESSOR);
+        topology.addSink(LedgerNames.ARCHIVE_SINK, Topics.ARCHIVE, serdes.key().serializer(),
+                new ArchiveSerde().serializer(), LedgerNames.LEDGER_PROCESSOR);
         topology.addSink(LedgerNames.SUBJECT_INDEX_SINK, Topics.SUBJECT_INDEX, serdes.key().serializer(),
                 serdes.subjectEntry().serializer(), LedgerNames.LEDGER_PROCESSOR);
         topology.addSource(LedgerNames.SUBJECT_INDEX_SOURCE, serdes.key().deserializer(),
@@ -123,13 +137,13 @@ public final class LedgerTopology {
 
     /** Supplies a new processor per task and declares the store it owns. */
     private record LedgerSupplier(LetheSerdes serdes, SubjectKeys subjectKeys, LedgerPolicy policy,
-                                  AppliedOffsets applied, int partitions, Privacy privacy)
+                                  AppliedOffsets applied, int partitions, Privacy privacy, Archiving archiving)
             implements ProcessorSupplier<byte[], byte[], Object, Object> {
 
         @Override
         public Processor<byte[], byte[], Object, Object> get() {
             return new LedgerProcessor(serdes, new InputDecoder(serdes, subjectKeys, privacy.sealing()), policy, applied,
-                    partitions, privacy);
+                    partitions, privacy, archiving);
         }
 
         @Override

@@ -36,6 +36,10 @@ final class RecentStates {
         states.put(requestId, state);
     }
 
+    void remove(String requestId) {
+        states.remove(requestId);
+    }
+
     void clear() {
         states.clear();
     }

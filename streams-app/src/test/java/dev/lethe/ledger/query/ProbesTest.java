@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.common.TopicPartition;
+import dev.lethe.ledger.archive.ArchiveFollower;
 import org.apache.kafka.streams.KafkaStreams;
 import org.junit.jupiter.api.Test;
 
@@ -60,6 +61,32 @@ class ProbesTest {
     @Test
     void shouldNotBeAliveOnceTheClientFailed() {
         state.set(KafkaStreams.State.ERROR);
+
+        assertEquals(503, probes.liveness().status());
+        assertEquals("DOWN", probes.liveness().body().get("status"));
+        assertEquals(503, probes.readiness().status());
+    }
+
+    @Test
+    void shouldNotBeReadyWhileTheArchiveFollowerIsNotRunning() {
+        final AtomicReference<ArchiveFollower.State> follower = new AtomicReference<>(ArchiveFollower.State.STARTING);
+        probes.watchArchive(follower::get);
+        state.set(KafkaStreams.State.RUNNING);
+
+        assertEquals(503, probes.readiness().status());
+        assertEquals("STARTING", probes.readiness().body().get("archive"));
+        assertEquals(200, probes.liveness().status());
+
+        follower.set(ArchiveFollower.State.RUNNING);
+
+        assertEquals(200, probes.readiness().status());
+    }
+
+    @Test
+    void shouldNotBeAliveOnceTheArchiveFollowerFailed() {
+        final AtomicReference<ArchiveFollower.State> follower = new AtomicReference<>(ArchiveFollower.State.FAILED);
+        probes.watchArchive(follower::get);
+        state.set(KafkaStreams.State.RUNNING);
 
         assertEquals(503, probes.liveness().status());
         assertEquals("DOWN", probes.liveness().body().get("status"));

@@ -69,6 +69,7 @@ final class LedgerDriver implements AutoCloseable {
     final TestOutputTopic<byte[], DeadLetter> dlq;
     final TestOutputTopic<String, Notification> notifications;
     final TestOutputTopic<String, dev.lethe.avro.DataKey> keys;
+    final TestOutputTopic<String, dev.lethe.ledger.archive.ArchiveView.Archived> archive;
     /** The value bytes of every event read from {@link #events}, as the ledger wrote them (sealed). */
     final List<byte[]> eventBytes = new ArrayList<>();
     /** Every data key record read so far, tombstones (null) included, in order. */
@@ -105,13 +106,18 @@ final class LedgerDriver implements AutoCloseable {
 
     /** A driver whose ledger seals with {@code privacy} (its KEKs) and keeps data keys as it says. */
     LedgerDriver(LedgerPolicy policy, AppliedOffsets applied, int partitions, Privacy privacy) {
+        this(policy, applied, partitions, privacy, Archiving.none());
+    }
+
+    /** A driver whose ledger archives with {@code archiving} (its view of the archive, its release delay). */
+    LedgerDriver(LedgerPolicy policy, AppliedOffsets applied, int partitions, Privacy privacy, Archiving archiving) {
         final Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "ledger-test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
         // A state folder of its own: drivers in other JVMs on the machine use the same application id.
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir().toString());
         driver = new TopologyTestDriver(LedgerTopology.buildTopology(serdes, subjectKeys, policy, applied,
-                partitions, privacy), props, START);
+                partitions, privacy, archiving), props, START);
         this.sealing = privacy.sealing();
         final var key = serdes.key().serializer();
         requests = driver.createInputTopic(Topics.REQUESTS, key, serdes.request().serializer(), START, Duration.ZERO);
@@ -134,6 +140,7 @@ final class LedgerDriver implements AutoCloseable {
         audit = driver.createOutputTopic(Topics.AUDIT, keyIn, serdes.audit().deserializer());
         dataset = driver.createOutputTopic(Topics.DATASET, keyIn, serdes.record().deserializer());
         dlq = driver.createOutputTopic(Topics.DLQ, Serdes.ByteArray().deserializer(), serdes.deadLetter().deserializer());
+        archive = driver.createOutputTopic(Topics.ARCHIVE, keyIn, new ArchiveSerde().deserializer());
         notifications = driver.createOutputTopic(Topics.NOTIFICATIONS, keyIn, serdes.notification().deserializer());
     }
 

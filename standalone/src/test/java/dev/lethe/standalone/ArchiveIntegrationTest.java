@@ -1,0 +1,155 @@
+package dev.lethe.standalone;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.lethe.avro.CallbackOutcome;
+import dev.lethe.avro.ErasureRequested;
+import dev.lethe.avro.Identifier;
+import dev.lethe.avro.SystemCallback;
+import dev.lethe.ledger.LedgerApp;
+import dev.lethe.ledger.LedgerConfig;
+import dev.lethe.ledger.archive.ArchiveFollower;
+import dev.lethe.ledger.archive.ArchiveView.Archived;
+import dev.lethe.ledger.domain.RequestState;
+import dev.lethe.ledger.domain.RequestStatus;
+import dev.lethe.ledger.query.InProcessReads;
+import dev.lethe.ledger.topology.AuditChain;
+import dev.lethe.ledger.topology.LedgerNames;
+import dev.lethe.schemas.Topics;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.admin.GroupListing;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.streams.StoreQueryParameters;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
+import org.apache.kafka.streams.state.QueryableStoreTypes;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Issue 19, the ledger's archive on a real broker: a request finished and forgotten is archived on
+ * {@code erasure.archive}, read back through the instance's archive follower and released from the
+ * ledger's task stores; after a restart on the same state folder the follower holds it again without
+ * reading the archive from its start (from the offsets its copy holds). The follower is a plain
+ * consumer with every partition assigned: it joins no consumer group.
+ */
+@Tag("integration")
+class ArchiveIntegrationTest {
+
+    private static final String APPLICATION_ID = "lethe-it-archive";
+    private static final List<String> ROUTED = List.of("analytics", "billing", "crm");
+    private static final Duration WAIT = Duration.ofSeconds(90);
+
+    @TempDir
+    static Path dir;
+
+    private static ItCluster cluster;
+    private static Map<String, String> env;
+    private static LedgerApp ledger;
+
+    @BeforeAll
+    static void start() {
+        cluster = ItCluster.withRegistry(dir);
+        env = new HashMap<>(LetheEnv.ledger(cluster, APPLICATION_ID, dir.resolve("streams"), LetheEnv.freePort(),
+                LetheEnv.systemsFile(dir)));
+        env.put("LETHE_FORGET_AFTER", "PT2S");
+        env.put("LETHE_ARCHIVE_RELEASE_AFTER", "PT2S");
+        ledger = LedgerApp.start(LedgerConfig.fromEnvironment(env));
+    }
+
+    @AfterAll
+    static void stop() {
+        if (ledger != null) {
+            ledger.close();
+        }
+        if (cluster != null) {
+            cluster.close();
+        }
+    }
+
+    @Test
+    void shouldArchiveReleaseAndKeepAFinishedRequestAcrossARestartWithoutReadingTheArchiveAgain() throws Exception {
+        final String id = UUID.randomUUID().toString();
+        produce(id);
+
+        // archived once forgotten, and read back through this instance's follower
+        final Archived archived = await("request " + id + " in the follower's archive").atMost(WAIT)
+                .until(() -> ledger.archive().get(id), a -> a != null);
+        assertEquals(RequestStatus.COMPLETED, archived.state().status());
+        assertNull(archived.state().dataKey());
+        assertFalse(archived.state().holdsIdentifiers());
+        assertNull(AuditChain.verify(archived.trail()));
+        assertEquals(archived.state().auditHead(), archived.trail().get(archived.trail().size() - 1).getHash());
+        // then released from the ledger's own store
+        await("request " + id + " released from the ledger store").atMost(WAIT)
+                .until(() -> ledgerStore(ledger).get(id) == null);
+        // the follower assigns itself every partition: no consumer group
+        final Set<String> groups = cluster.admin().listGroups().all().get(30, TimeUnit.SECONDS).stream()
+                .map(GroupListing::groupId).collect(Collectors.toSet());
+        assertTrue(groups.contains(APPLICATION_ID), "the ledger's group: " + groups);
+        assertFalse(groups.contains(APPLICATION_ID + ArchiveFollower.APPLICATION_ID_SUFFIX), "groups: " + groups);
+
+        // read as before through the queries, now from the real follower's copy
+        final InProcessReads.Answer read = ledger.reads().request(id, false);
+        assertEquals(200, read.status(), read.body());
+        assertTrue(read.body().contains("\"COMPLETED\""), read.body());
+
+        final ArchiveFollower before = (ArchiveFollower) ledger.archive();
+        ledger.close();
+        // a closed copy refuses reads (503 in the queries), never "not held"
+        assertThrows(InvalidStateStoreException.class, () -> before.get(id));
+        ledger = LedgerApp.start(LedgerConfig.fromEnvironment(env));
+
+        assertEquals(archived, ledger.archive().get(id), "the follower lost it across the restart");
+        final List<ArchiveFollower.Restore> restores = ((ArchiveFollower) ledger.archive()).restores();
+        assertTrue(restores.stream().noneMatch(r -> r.from() == 0 && r.to() > 0),
+                "read the archive from its start again: " + restores);
+        assertNull(ledgerStore(ledger).get(id), "back in the ledger store after the restart");
+    }
+
+    private static ReadOnlyKeyValueStore<String, RequestState> ledgerStore(LedgerApp app) {
+        return app.streams().store(StoreQueryParameters.fromNameAndType(LedgerNames.LEDGER_STORE,
+                QueryableStoreTypes.keyValueStore()));
+    }
+
+    /** A GDPR request for a user id and an e-mail address, and a DONE from each system it routes to. */
+    private static void produce(String id) throws Exception {
+        final Map<String, Object> props = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers(),
+                ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        try (KafkaProducer<String, ErasureRequested> requests = new KafkaProducer<>(props,
+                cluster.serdes().key().serializer(), cluster.serdes().request().serializer());
+             KafkaProducer<String, SystemCallback> callbacks = new KafkaProducer<>(props,
+                     cluster.serdes().key().serializer(), cluster.serdes().callback().serializer())) {
+            requests.send(new ProducerRecord<>(Topics.REQUESTS, id, ErasureRequested.newBuilder().setRequestId(id)
+                    .setSubject(new Identifier("user_id", "u-" + UUID.randomUUID()))
+                    .setIdentifiers(List.of(new Identifier("email", "archive+" + UUID.randomUUID() + "@example.com")))
+                    .setJurisdiction("GDPR").setReason("account_deleted").setSource("accounts-service")
+                    .setRequestedAt(Instant.now()).build())).get(30, TimeUnit.SECONDS);
+            for (String system : ROUTED) {
+                callbacks.send(new ProducerRecord<>(Topics.CALLBACKS, id, new SystemCallback(
+                        UUID.randomUUID().toString(), id, system, Instant.now(), "partner:" + system,
+                        CallbackOutcome.DONE, 1L, "erased by " + system, null, null))).get(30, TimeUnit.SECONDS);
+            }
+        }
+    }
+}

@@ -1,0 +1,146 @@
+package dev.lethe.ledger.topology;
+
+import dev.lethe.avro.AuditFact;
+import dev.lethe.ledger.archive.ArchiveView.Archived;
+import dev.lethe.ledger.domain.RequestState;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The ledger processor's side of the archive (issue 19, docs/lifecycle.md "Where a request is
+ * kept"), so that a restart restores only open and recently finished requests:
+ * <ul>
+ *   <li><b>archive</b>: a request whose stored state changed and that is finished, holding no
+ *   identifier and no data key (forgotten), goes to {@code erasure.archive} with its whole audit
+ *   trail, and a release wake is put {@code LETHE_ARCHIVE_RELEASE_AFTER} later;</li>
+ *   <li><b>release</b>: at that wake, once this instance's copy of the archive holds the same
+ *   state, the request leaves the {@code ledger} store, its {@code audit} range and the recent
+ *   states (its index entries and counts stay); a copy that does not hold it yet is asked again
+ *   later; a request that changed since is not released (it was archived again);</li>
+ *   <li><b>rehydrate</b>: a request neither store holds is looked up in the archive and handled
+ *   as if it were still stored; when an event changes it, its archived trail is put back into the
+ *   {@code audit} store before its new state is stored, so the task stores are whole again.</li>
+ * </ul>
+ * One per task, on the stream thread.
+ */
+final class ArchiveKeeper {
+
+    /** The due index value of a release wake: {@code archived:<request id>}. */
+    static final String RELEASE_PREFIX = "archived:";
+
+    /** Where an archived request goes (the archive sink, in the task's transaction). */
+    interface Sink {
+        void archive(String requestId, Archived archived, Instant at);
+    }
+
+    private static final Logger LOG = LoggerFactory.getLogger(ArchiveKeeper.class);
+
+    private final Archiving archiving;
+    private final KeyValueStore<String, RequestState> ledger;
+    private final KeyValueStore<String, List<AuditFact>> audit;
+    private final KeyValueStore<String, String> due;
+    private final RecentStates recent;
+    private final Sink sink;
+    /** The request last handed out from the archive, and its trail, until its state is stored again. */
+    private String rehydratedId;
+    private List<AuditFact> rehydratedTrail;
+
+    ArchiveKeeper(Archiving archiving, KeyValueStore<String, RequestState> ledger,
+                  KeyValueStore<String, List<AuditFact>> audit, KeyValueStore<String, String> due,
+                  RecentStates recent, Sink sink) {
+        this.archiving = archiving;
+        this.ledger = ledger;
+        this.audit = audit;
+        this.due = due;
+        this.recent = recent;
+        this.sink = sink;
+    }
+
+    static boolean isRelease(String dueValue) {
+        return dueValue.startsWith(RELEASE_PREFIX);
+    }
+
+    /** The archived state of {@code requestId}, or null when the archive does not hold it. */
+    RequestState rehydrate(String requestId) {
+        final Archived archived = archiving.view().get(requestId);
+        if (archived == null) {
+            return null;
+        }
+        rehydratedId = requestId;
+        rehydratedTrail = archived.trail();
+        return archived.state();
+    }
+
+    /**
+     * Called before a changed state of {@code requestId} is stored: a request that came from the
+     * archive gets its archived trail back in the {@code audit} store, as one piece under its
+     * first fact's key.
+     */
+    void restoreTrail(String requestId) {
+        if (requestId.equals(rehydratedId) && !rehydratedTrail.isEmpty() && ledger.get(requestId) == null) {
+            audit.put(AuditKeys.of(requestId, rehydratedTrail.get(0).getSeq()), rehydratedTrail);
+            LOG.debug("request {} is back from the archive", requestId);
+        }
+        rehydratedId = null;
+        rehydratedTrail = null;
+    }
+
+    /** Called after a changed state was stored: archives it when it is finished and forgotten. */
+    void archiveIfDone(RequestState next, Instant now) {
+        if (!next.received() || !next.status().finished() || !ArchiveSerde.archivable(next)) {
+            return;
+        }
+        final List<AuditFact> trail = trail(next.requestId());
+        if (trail.isEmpty() || !Objects.equals(trail.get(trail.size() - 1).getHash(), next.auditHead())) {
+            LOG.warn("request {}: its stored audit trail does not end at its head, so it stays in the task stores",
+                    next.requestId());
+            return;
+        }
+        sink.archive(next.requestId(), new Archived(next, trail), now);
+        due.put(DueKeys.of(now.plus(archiving.releaseAfter()), next.requestId()), RELEASE_PREFIX + next.requestId());
+    }
+
+    /** The release wake {@code dueValue}: see the class comment. */
+    void release(String dueValue, Instant now) {
+        final String requestId = dueValue.substring(RELEASE_PREFIX.length());
+        final RequestState kept = ledger.get(requestId);
+        if (kept == null || !kept.status().finished() || !ArchiveSerde.archivable(kept)) {
+            return;
+        }
+        final Archived archived = archiving.view().get(requestId);
+        if (archived == null) {
+            LOG.debug("request {} is not in this instance's archive yet; released later", requestId);
+            due.put(DueKeys.of(now.plus(archiving.releaseAfter()), requestId), dueValue);
+            return;
+        }
+        if (!archived.state().equals(kept)) {
+            LOG.debug("request {} changed since it was archived; not released", requestId);
+            return;
+        }
+        ledger.delete(requestId);
+        recent.remove(requestId);
+        final List<String> pieces = new ArrayList<>();
+        try (KeyValueIterator<String, List<AuditFact>> it = audit.range(AuditKeys.first(requestId),
+                AuditKeys.last(requestId))) {
+            it.forEachRemaining(entry -> pieces.add(entry.key));
+        }
+        pieces.forEach(audit::delete);
+        LOG.debug("request {} released to the archive", requestId);
+    }
+
+    /** The request's whole audit trail as the {@code audit} store holds it, oldest fact first. */
+    private List<AuditFact> trail(String requestId) {
+        final List<AuditFact> trail = new ArrayList<>();
+        try (KeyValueIterator<String, List<AuditFact>> it = audit.range(AuditKeys.first(requestId),
+                AuditKeys.last(requestId))) {
+            it.forEachRemaining(entry -> trail.addAll(entry.value));
+        }
+        return trail;
+    }
+}

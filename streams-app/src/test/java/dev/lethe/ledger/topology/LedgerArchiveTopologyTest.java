@@ -1,0 +1,278 @@
+package dev.lethe.ledger.topology;
+
+import static dev.lethe.avro.CallbackOutcome.DONE;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.lethe.avro.AuditFact;
+import dev.lethe.ledger.archive.ArchiveView;
+import dev.lethe.ledger.archive.ArchiveView.Archived;
+import dev.lethe.ledger.domain.LedgerPolicy;
+import dev.lethe.ledger.domain.RequestState;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import java.util.stream.Collectors;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The ledger's archive (issue 19): a finished and forgotten request is archived on
+ * {@code erasure.archive}, released from the task stores once this instance's copy holds the same
+ * state, and an event about it afterwards gives exactly what it gives on a request still stored.
+ */
+class LedgerArchiveTopologyTest {
+
+    private static final String ID = "7f6c3c1e-4b8e-4a57-9e51-0c7a6f1d2b9a";
+    private static final String OPEN = "0b8e4a57-7f6c-4a57-9e51-0c7a6f1d2b9a";
+    private static final Duration FORGET_AFTER = Duration.ofMinutes(1);
+    private static final Duration RELEASE_AFTER = Duration.ofSeconds(30);
+    private static final Duration SCAN = LedgerProcessor.DUE_SCAN_INTERVAL;
+
+    /** This instance's copy of the archive, fed only when a test says so from what the ledger wrote. */
+    private static final class FollowedArchive implements ArchiveView {
+
+        private final Map<String, Archived> held = new HashMap<>();
+        private final List<KeyValue<String, Archived>> written = new ArrayList<>();
+
+        @Override
+        public Archived get(String requestId) {
+            return held.get(requestId);
+        }
+
+        /** Reads what the ledger archived since the last call (without following it yet). */
+        List<KeyValue<String, Archived>> read(LedgerDriver ledger) {
+            final List<KeyValue<String, Archived>> read = ledger.archive.readKeyValuesToList();
+            written.addAll(read);
+            return read;
+        }
+
+        /** Follows everything the ledger archived so far. */
+        void follow(LedgerDriver ledger) {
+            read(ledger);
+            written.forEach(record -> held.put(record.key, record.value));
+            written.clear();
+        }
+    }
+
+    private static LedgerDriver ledger(ArchiveView view) {
+        final LedgerDriver ledger = new LedgerDriver(LedgerPolicy.defaults(), new AppliedOffsets(), 1,
+                new Privacy(LedgerDriver.SEALING, FORGET_AFTER), new Archiving(view, RELEASE_AFTER));
+        ledger.register("billing", "user_id", "email");
+        ledger.register("crm", "user_id");
+        return ledger;
+    }
+
+    /** Files {@link #ID}, has billing and crm answer DONE, and lets {@link #FORGET_AFTER} pass. */
+    private static void finishAndForget(LedgerDriver ledger) {
+        ledger.file(ID);
+        ledger.callBack(ledger.callback(ID, "billing", DONE, 3L));
+        ledger.callBack(ledger.callback(ID, "crm", DONE, 1L));
+        ledger.driver.advanceWallClockTime(FORGET_AFTER.plus(SCAN));
+    }
+
+    private static List<AuditFact> storedTrail(LedgerDriver ledger, String id) {
+        final KeyValueStore<String, List<AuditFact>> audit = ledger.driver.getKeyValueStore(LedgerNames.AUDIT_STORE);
+        final List<AuditFact> trail = new ArrayList<>();
+        try (KeyValueIterator<String, List<AuditFact>> it = audit.range(AuditKeys.first(id), AuditKeys.last(id))) {
+            it.forEachRemaining(entry -> trail.addAll(entry.value));
+        }
+        return trail;
+    }
+
+    @Test
+    void shouldArchiveOnlyAFinishedRequestOnceItIsForgottenWithItsWholeTrailAndNoIdentifier() {
+        final FollowedArchive archive = new FollowedArchive();
+        try (LedgerDriver ledger = ledger(archive)) {
+            ledger.file(OPEN, "u-77");
+            ledger.file(ID);
+            ledger.callBack(ledger.callback(ID, "billing", DONE, 3L));
+            ledger.callBack(ledger.callback(ID, "crm", DONE, 1L));
+            final List<AuditFact> facts = ledger.audit.readValuesToList().stream()
+                    .filter(fact -> ID.equals(fact.getRequestId())).toList();
+            // finished, but not forgotten yet: its data key still exists
+            ledger.driver.advanceWallClockTime(FORGET_AFTER.minusSeconds(10));
+            assertTrue(archive.read(ledger).isEmpty(), "archived before it was forgotten");
+
+            ledger.driver.advanceWallClockTime(Duration.ofSeconds(10).plus(SCAN));
+
+            final List<KeyValue<String, Archived>> archived = archive.read(ledger);
+            assertEquals(List.of(ID), archived.stream().map(record -> record.key).toList(), "only the finished one");
+            final Archived request = archived.get(0).value;
+            assertNull(request.state().dataKey());
+            assertFalse(request.state().holdsIdentifiers());
+            assertEquals(ledger.domainState(ID), request.state());
+            assertEquals(facts, request.trail());
+            assertNull(AuditChain.verify(request.trail()));
+            assertEquals(request.state().auditHead(), request.trail().get(request.trail().size() - 1).getHash());
+            // archiving alone removes nothing
+            assertNotNull(ledger.domainState(ID));
+            assertEquals(facts, storedTrail(ledger, ID));
+        }
+    }
+
+    @Test
+    void shouldReleaseARequestOnlyOnceThisInstancesArchiveHoldsTheSameState() {
+        final FollowedArchive archive = new FollowedArchive();
+        try (LedgerDriver ledger = ledger(archive)) {
+            finishAndForget(ledger);
+            final List<AuditFact> trail = storedTrail(ledger, ID);
+            assertEquals(1, archive.read(ledger).size());
+
+            // the release wake comes while this instance's copy does not hold it yet: kept, asked again later
+            ledger.driver.advanceWallClockTime(RELEASE_AFTER.plus(SCAN));
+            assertNotNull(ledger.domainState(ID), "released before the archive held it");
+            assertEquals(trail, storedTrail(ledger, ID));
+
+            archive.follow(ledger);
+            ledger.driver.advanceWallClockTime(RELEASE_AFTER.plus(SCAN));
+
+            assertNull(ledger.domainState(ID), "still in the ledger store");
+            assertTrue(storedTrail(ledger, ID).isEmpty(), "still in the audit store");
+            assertEquals(trail, archive.get(ID).trail());
+            assertTrue(archive.read(ledger).isEmpty(), "archived again though nothing changed");
+        }
+    }
+
+    @Test
+    void shouldNotReleaseARequestThatChangedSinceItWasArchived() {
+        final FollowedArchive archive = new FollowedArchive();
+        try (LedgerDriver ledger = ledger(archive)) {
+            finishAndForget(ledger);
+            archive.follow(ledger);
+            // the copy holds the archived state, then the request changes before the release wake
+            final Archived first = archive.get(ID);
+            ledger.decide(ID, new dev.lethe.avro.Replayed("billing", "restored from the backup of 1 May"));
+
+            ledger.driver.advanceWallClockTime(RELEASE_AFTER.plus(SCAN));
+
+            assertNotNull(ledger.domainState(ID), "released though it changed since");
+            assertEquals(first, archive.get(ID), "the copy was not fed again");
+        }
+    }
+
+    /** What an event about a finished and forgotten request gives, and the request's trail afterwards. */
+    private record Seen(List<Object> outputs, RequestState state, List<AuditFact> trail, Map<String, Object> indexes) {
+    }
+
+    /** Every entry of the list indexes and the counts, by store and key. */
+    private static Map<String, Object> indexes(LedgerDriver ledger) {
+        final Map<String, Object> entries = new java.util.TreeMap<>();
+        for (String name : List.of(LedgerNames.BY_REQUESTED_STORE, LedgerNames.BY_FINISHED_STORE,
+                LedgerNames.OPEN_BY_DEADLINE_STORE, LedgerNames.OWED_SINCE_STORE, LedgerNames.STATS_STORE)) {
+            final KeyValueStore<String, Object> store = ledger.driver.getKeyValueStore(name);
+            try (KeyValueIterator<String, Object> it = store.all()) {
+                it.forEachRemaining(entry -> entries.put(name + "/" + entry.key, entry.value));
+            }
+        }
+        return entries;
+    }
+
+    /**
+     * Runs {@code event} on {@link #ID} once it is finished and forgotten: released to the archive
+     * when {@code released}, else still in the task stores (this instance's copy never holds it).
+     */
+    private static Seen after(boolean released, Consumer<LedgerDriver> event) {
+        final FollowedArchive archive = new FollowedArchive();
+        try (LedgerDriver ledger = ledger(archive)) {
+            finishAndForget(ledger);
+            if (released) {
+                archive.follow(ledger);
+            }
+            ledger.driver.advanceWallClockTime(RELEASE_AFTER.plus(SCAN));
+            assertEquals(released, ledger.domainState(ID) == null);
+            ledger.events.readValuesToList();
+            ledger.audit.readValuesToList();
+            ledger.notifications.readValuesToList();
+            ledger.dataset.readValuesToList();
+            archive.read(ledger);
+
+            event.accept(ledger);
+
+            final List<Object> outputs = new ArrayList<>();
+            outputs.addAll(ledger.events.readValuesToList());
+            outputs.addAll(ledger.audit.readValuesToList());
+            outputs.addAll(ledger.notifications.readValuesToList());
+            outputs.addAll(ledger.dataset.readValuesToList());
+            outputs.addAll(archive.read(ledger).stream().map(record -> record.value).toList());
+            assertTrue(ledger.dlq.isEmpty(), "refused");
+            archive.follow(ledger);
+            final RequestState stored = ledger.domainState(ID);
+            return stored != null ? new Seen(outputs, stored, storedTrail(ledger, ID), indexes(ledger))
+                    : new Seen(outputs, archive.get(ID).state(), archive.get(ID).trail(), indexes(ledger));
+        }
+    }
+
+    private static void assertSameAsStored(Consumer<LedgerDriver> event) {
+        final Seen stored = after(false, event);
+        final Seen archived = after(true, event);
+
+        assertEquals(stored.outputs(), archived.outputs());
+        assertEquals(stored.state(), archived.state());
+        assertEquals(stored.trail(), archived.trail());
+        assertEquals(stored.indexes(), archived.indexes(), "the lists and counts");
+        assertNull(AuditChain.verify(archived.trail()));
+        assertEquals(archived.trail().size(),
+                archived.trail().stream().map(AuditFact::getSeq).collect(Collectors.toSet()).size(), "a fact twice");
+        assertEquals(archived.state().auditHead(), archived.trail().get(archived.trail().size() - 1).getHash());
+    }
+
+    @Test
+    void shouldAnswerALateDoneCallbackOnAnArchivedRequestAsOnAStoredOne() {
+        assertSameAsStored(ledger -> ledger.callBack(ledger.callback(ID, "billing", DONE, 5L)));
+    }
+
+    @Test
+    void shouldReplayAnArchivedRequestAsAStoredOne() {
+        assertSameAsStored(ledger -> ledger.decide(ID,
+                new dev.lethe.avro.Replayed("billing", "restored from the backup of 1 May")));
+    }
+
+    @Test
+    void shouldCoverAnArchivedRequestAsAStoredOne() {
+        assertSameAsStored(ledger -> ledger.decide(ID, new dev.lethe.avro.Covered("crm", "hand-checked")));
+    }
+
+    @Test
+    void shouldTakeARedeliveredRequestRecordOfAnArchivedRequestAsOfAStoredOne() {
+        assertSameAsStored(ledger -> ledger.file(ID));
+    }
+
+    @Test
+    void shouldArchiveAgainARequestThatCameBackAndFinishedAgainAndReleaseIt() {
+        final FollowedArchive archive = new FollowedArchive();
+        try (LedgerDriver ledger = ledger(archive)) {
+            finishAndForget(ledger);
+            archive.follow(ledger);
+            ledger.driver.advanceWallClockTime(RELEASE_AFTER.plus(SCAN));
+            assertNull(ledger.domainState(ID));
+            final List<AuditFact> archivedTrail = archive.get(ID).trail();
+
+            ledger.decide(ID, new dev.lethe.avro.Replayed("billing", "restored from the backup of 1 May"));
+            // back in the task stores, its archived trail first and the replay's facts after it
+            final List<AuditFact> back = storedTrail(ledger, ID);
+            assertEquals(archivedTrail, back.subList(0, archivedTrail.size()));
+            assertTrue(back.size() > archivedTrail.size());
+            ledger.callBack(ledger.callback(ID, "billing", DONE, 2L));
+
+            final List<KeyValue<String, Archived>> again = archive.read(ledger);
+            final Archived last = again.get(again.size() - 1).value;
+            assertEquals(ledger.domainState(ID), last.state());
+            assertEquals(storedTrail(ledger, ID), last.trail());
+            assertNull(AuditChain.verify(last.trail()));
+            archive.follow(ledger);
+            ledger.driver.advanceWallClockTime(RELEASE_AFTER.plus(SCAN));
+            assertNull(ledger.domainState(ID), "not released again");
+            assertTrue(storedTrail(ledger, ID).isEmpty());
+            assertEquals(last, archive.get(ID));
+        }
+    }
+}
