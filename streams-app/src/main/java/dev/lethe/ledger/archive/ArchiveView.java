@@ -24,6 +24,19 @@ public interface ArchiveView {
     Archived get(String requestId);
 
     /**
+     * Returns once this copy holds everything committed to the archive before the call (the
+     * read-committed end of every partition of {@code erasure.archive} as of the call), so that a
+     * request it then does not hold was not archived before the call. The ledger calls it when a
+     * task starts on this instance: the task's previous owner may have released requests that only
+     * its own copy had seen. An archive that holds nothing, or a copy known to be caught up, returns at once.
+     *
+     * @throws org.apache.kafka.streams.errors.InvalidStateStoreException when this copy cannot be read
+     *         or has not caught up within {@code timeout}
+     */
+    default void awaitCaughtUp(java.time.Duration timeout) {
+    }
+
+    /**
      * A request as the archive holds it: its last state and its whole audit trail, oldest fact
      * first (a valid hash chain ending at {@code state.auditHead()}).
      */
