@@ -1,6 +1,7 @@
 package dev.lethe.ledger.topology;
 
 import dev.lethe.avro.AuditFact;
+import dev.lethe.ledger.archive.ArchiveView;
 import dev.lethe.ledger.archive.ArchiveView.Archived;
 import dev.lethe.ledger.domain.RequestState;
 import java.time.Instant;
@@ -102,7 +103,23 @@ final class ArchiveKeeper {
                     next.requestId());
             return;
         }
-        sink.archive(next.requestId(), new Archived(next, trail), now);
+        // a trail that lost its beginning must never replace the whole one on the compacted topic
+        final String broken = AuditChain.verify(trail);
+        if (broken != null) {
+            LOG.warn("request {}: its stored audit trail is not a whole chain ({}), so it stays in the task stores",
+                    next.requestId(), broken);
+            return;
+        }
+        final Archived archived = new Archived(next, trail);
+        final int size = ArchiveSerde.encode(archived).length;
+        if (size > archiving.maxRecordBytes()) {
+            // one record holds the whole trail: one over the topic's limit would fail the task's transaction
+            // on every retry; the request stays in the task stores instead, as before the archive
+            LOG.warn("request {}: its archive record would be {} bytes (more than {}), so it stays in the task stores",
+                    next.requestId(), size, archiving.maxRecordBytes());
+            return;
+        }
+        sink.archive(next.requestId(), archived, now);
         due.put(DueKeys.of(now.plus(archiving.releaseAfter()), next.requestId()), RELEASE_PREFIX + next.requestId());
     }
 
@@ -113,14 +130,17 @@ final class ArchiveKeeper {
         if (kept == null || !kept.status().finished() || !ArchiveSerde.archivable(kept)) {
             return;
         }
-        final Archived archived = archiving.view().get(requestId);
-        if (archived == null) {
-            LOG.debug("request {} is not in this instance's archive yet; released later", requestId);
-            due.put(DueKeys.of(now.plus(archiving.releaseAfter()), requestId), dueValue);
+        if (archiving.view() == ArchiveView.NONE) {
+            // no copy of the archive is kept here (tests, tools): nothing is ever released
             return;
         }
-        if (!archived.state().equals(kept)) {
-            LOG.debug("request {} changed since it was archived; not released", requestId);
+        final Archived archived = archiving.view().get(requestId);
+        if (archived == null || !archived.state().equals(kept)) {
+            // not in this instance's copy yet, or the copy holds an earlier version of a request that
+            // came back and was archived again: asked again later (a request changed and not finished
+            // again was returned above; once finished again it is archived again with a wake of its own)
+            LOG.debug("request {} is not in this instance's archive as it is stored; released later", requestId);
+            due.put(DueKeys.of(now.plus(archiving.releaseAfter()), requestId), dueValue);
             return;
         }
         ledger.delete(requestId);

@@ -41,7 +41,7 @@ public final class ArchiveSerde implements Serde<Archived> {
 
     /** Whether {@code state} may be archived: it holds no identifier and no data key. */
     public static boolean archivable(RequestState state) {
-        return state.dataKey() == null && !state.holdsIdentifiers();
+        return state.dataKey() == null && !state.holdsIdentifiers() && state.fingerprint() == null;
     }
 
     static byte[] encode(Archived archived) {
@@ -83,6 +83,10 @@ public final class ArchiveSerde implements Serde<Archived> {
         if (state.dataKey() != null) {
             throw new SerializationException("request " + state.requestId() + " still has its data key: only a"
                     + " forgotten request is archived");
+        }
+        if (state.fingerprint() != null) {
+            throw new SerializationException("request " + state.requestId() + " still has its intake fingerprint:"
+                    + " only a forgotten request is archived");
         }
         if (state.holdsIdentifiers()) {
             throw new SerializationException("request " + state.requestId() + " still holds identifier values:"

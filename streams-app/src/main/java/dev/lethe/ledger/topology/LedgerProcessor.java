@@ -131,6 +131,9 @@ final class LedgerProcessor extends ContextualProcessor<byte[], byte[], Object, 
                 context.getStateStore(LedgerNames.OPEN_BY_DEADLINE_STORE),
                 context.getStateStore(LedgerNames.STATS_STORE),
                 context.getStateStore(LedgerNames.OWED_SINCE_STORE));
+        // The task's previous owner may have released requests only its own copy of the archive had seen:
+        // this instance's copy catches up with everything committed before this task starts here.
+        archiving.view().awaitCaughtUp(Archiving.CATCH_UP_TIMEOUT);
         archive = new ArchiveKeeper(archiving, ledger, audit, dueIndex, recent, (requestId, archived, at) ->
                 context.forward(new Record<>(requestId, archived, at.toEpochMilli()), LedgerNames.ARCHIVE_SINK));
         context.schedule(DUE_SCAN_INTERVAL, PunctuationType.WALL_CLOCK_TIME, this::wakeDue);

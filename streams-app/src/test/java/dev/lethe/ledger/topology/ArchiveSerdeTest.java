@@ -1,6 +1,7 @@
 package dev.lethe.ledger.topology;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -87,6 +88,22 @@ class ArchiveSerdeTest {
         final SerializationException refused = assertThrows(SerializationException.class,
                 () -> serde.serializer().serialize(topic(), new Archived(identified, forgotten("r-1").trail())));
         assertTrue(refused.getMessage().contains("identifier"), refused.getMessage());
+    }
+
+    @Test
+    void refusesToWriteAStateThatStillHasItsIntakeFingerprint() {
+        final RequestState forgotten = forgotten("r-1").state();
+        final RequestState fingerprinted = new RequestState(forgotten.requestId(), forgotten.status(),
+                forgotten.subjectKey(), null, List.of(), List.of(), forgotten.namespaces(), forgotten.jurisdiction(),
+                forgotten.reason(), forgotten.source(), forgotten.scope(), 0, forgotten.requestedAt(),
+                forgotten.deadline(), forgotten.finishedAt(), forgotten.updatedAt(), forgotten.systems(), List.of(),
+                forgotten.auditSeq(), "fp-4f1c", forgotten.auditHead(), forgotten.baseDeadline(), 0, false,
+                List.of(), null);
+
+        assertFalse(ArchiveSerde.archivable(fingerprinted));
+        final SerializationException refused = assertThrows(SerializationException.class,
+                () -> serde.serializer().serialize(topic(), new Archived(fingerprinted, forgotten("r-1").trail())));
+        assertTrue(refused.getMessage().contains("fingerprint"), refused.getMessage());
     }
 
     @Test

@@ -38,7 +38,7 @@ class LedgerArchiveTopologyTest {
     private static final Duration SCAN = LedgerProcessor.DUE_SCAN_INTERVAL;
 
     /** This instance's copy of the archive, fed only when a test says so from what the ledger wrote. */
-    private static final class FollowedArchive implements ArchiveView {
+    private static class FollowedArchive implements ArchiveView {
 
         private final Map<String, Archived> held = new HashMap<>();
         private final List<KeyValue<String, Archived>> written = new ArrayList<>();
@@ -273,6 +273,77 @@ class LedgerArchiveTopologyTest {
             assertNull(ledger.domainState(ID), "not released again");
             assertTrue(storedTrail(ledger, ID).isEmpty());
             assertEquals(last, archive.get(ID));
+        }
+    }
+
+    @Test
+    void shouldWaitForThisInstancesArchiveCopyToCatchUpWhenATaskStarts() {
+        final List<Duration> waits = new ArrayList<>();
+        final FollowedArchive archive = new FollowedArchive() {
+            @Override
+            public void awaitCaughtUp(Duration timeout) {
+                waits.add(timeout);
+            }
+        };
+        try (LedgerDriver ledger = ledger(archive)) {
+            assertEquals(List.of(Archiving.CATCH_UP_TIMEOUT), waits, "the task started without the barrier");
+        }
+    }
+
+    @Test
+    void refusesToStartATaskWhileThisInstancesArchiveCopyHasNotCaughtUp() {
+        final FollowedArchive lagging = new FollowedArchive() {
+            @Override
+            public void awaitCaughtUp(Duration timeout) {
+                throw new org.apache.kafka.streams.errors.InvalidStateStoreException("not caught up within " + timeout);
+            }
+        };
+        final RuntimeException refused = org.junit.jupiter.api.Assertions.assertThrows(RuntimeException.class,
+                () -> ledger(lagging).close());
+        Throwable cause = refused;
+        while (cause != null && !(cause instanceof org.apache.kafka.streams.errors.InvalidStateStoreException)) {
+            cause = cause.getCause();
+        }
+        assertNotNull(cause, "another failure: " + refused);
+    }
+
+    @Test
+    void shouldKeepARequestWhoseArchiveRecordWouldBeTooLargeInTheTaskStores() {
+        final FollowedArchive archive = new FollowedArchive();
+        try (LedgerDriver ledger = new LedgerDriver(LedgerPolicy.defaults(), new AppliedOffsets(), 1,
+                new Privacy(LedgerDriver.SEALING, FORGET_AFTER), new Archiving(archive, RELEASE_AFTER, 512))) {
+            ledger.register("billing", "user_id", "email");
+            ledger.register("crm", "user_id");
+            finishAndForget(ledger);
+            final List<AuditFact> trail = storedTrail(ledger, ID);
+
+            assertTrue(archive.read(ledger).isEmpty(), "a record over the limit was written");
+            ledger.driver.advanceWallClockTime(RELEASE_AFTER.plus(SCAN));
+            assertNull(ledger.domainState(ID).dataKey(), "not forgotten");
+            assertEquals(trail, storedTrail(ledger, ID));
+        }
+    }
+
+    @Test
+    void shouldReleaseARequestArchivedAgainOnceThisInstancesCopyHoldsItsNewVersion() {
+        final FollowedArchive archive = new FollowedArchive();
+        try (LedgerDriver ledger = ledger(archive)) {
+            finishAndForget(ledger);
+            archive.follow(ledger);
+            ledger.driver.advanceWallClockTime(RELEASE_AFTER.plus(SCAN));
+            assertNull(ledger.domainState(ID));
+            // back, finished again and archived again; this instance's copy still holds the first version
+            ledger.decide(ID, new dev.lethe.avro.Replayed("billing", "restored from the backup of 1 May"));
+            ledger.callBack(ledger.callback(ID, "billing", DONE, 2L));
+            assertFalse(archive.read(ledger).isEmpty(), "not archived again");
+            ledger.driver.advanceWallClockTime(RELEASE_AFTER.plus(SCAN));
+            assertNotNull(ledger.domainState(ID), "released while the copy held an earlier version");
+
+            archive.follow(ledger);
+            ledger.driver.advanceWallClockTime(RELEASE_AFTER.plus(SCAN));
+
+            assertNull(ledger.domainState(ID), "never released once the copy caught up");
+            assertTrue(storedTrail(ledger, ID).isEmpty());
         }
     }
 }
