@@ -2,6 +2,7 @@ package dev.lethe.chaos;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.lethe.schemas.Topics;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -12,6 +13,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 /**
  * {@code ./lethe-chaos}: starts the production-shaped cluster ({@link ChaosCluster}), runs the
@@ -49,6 +51,8 @@ public final class ChaosMain {
         try (ChaosCluster cluster = ChaosCluster.start(dir, classpath)) {
             out.printf("cluster up in %d s%n", java.time.Duration.between(started, Instant.now()).toSeconds());
             final ChaosRun run = new ChaosRun(cluster, args);
+            // what the ledgers archived (forgotten, then moved out of their task stores) while the scenarios ran
+            final TopicWatch archive = new TopicWatch(cluster.bootstrapServers(), List.of(Topics.ARCHIVE)).mark();
             try (Partners partners = new Partners(cluster, run.api())) {
                 for (String scenario : args.only()) {
                     out.println("scenario " + scenario + " ...");
@@ -60,6 +64,11 @@ public final class ChaosMain {
                 }
                 out.printf("partners sent %d callbacks; officers retried %d systems%n", partners.callbacksSent(),
                         partners.officerRetries());
+                final List<ConsumerRecord<byte[], byte[]>> archived =
+                        archive.since().getOrDefault(Topics.ARCHIVE, List.of());
+                out.printf("the ledgers archived %d requests (%d archive records: a request archived again after"
+                        + " an event brought it back counts more than once)%n",
+                        archived.stream().map(TopicWatch::key).distinct().count(), archived.size());
             }
         }
         out.println();
