@@ -27,6 +27,7 @@ import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.common.utils.Utils;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KeyQueryMetadata;
+import org.apache.kafka.streams.LagInfo;
 import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.StreamsMetadata;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
@@ -65,6 +66,8 @@ public final class LedgerQueries {
     private final SubjectKeys subjectKeys;
     private final LocalScans scans;
     private final ArchiveView archive;
+    /** How far (changelog records) a standby copy may lag for the archive to answer what it does not hold. */
+    public static final long STANDBY_ARCHIVE_MAX_LAG = 1_000;
     private final Serializer<String> keySerializer;
     private final Serializer<String> subjectKeySerializer;
 
@@ -214,7 +217,7 @@ public final class LedgerQueries {
             return new Lookup.Unavailable<>("the owner of this key cannot answer and no copy of it is here");
         }
         if (stored == null || !stored.received()) {
-            final ArchiveView.Archived archived = archive.get(requestId);
+            final ArchiveView.Archived archived = copyCloseBehind(partition) ? archive.get(requestId) : null;
             if (archived != null) {
                 return new Lookup.Found<>(archived.state());
             }
@@ -222,6 +225,24 @@ public final class LedgerQueries {
                     + "the request (it may lag the owner)");
         }
         return new Lookup.Found<>(stored);
+    }
+
+    /**
+     * Whether this instance's standby copy of {@code partition} of the ledger store is within
+     * {@link #STANDBY_ARCHIVE_MAX_LAG} records of its changelog's end. Only such a copy lets the archive
+     * answer for a request it does not hold: a copy far behind (restoring from scratch) may miss a request
+     * the owner brought back from the archive and reopened long ago, and the archive would then answer its
+     * older, finished version.
+     */
+    private boolean copyCloseBehind(int partition) {
+        final Map<Integer, LagInfo> lags;
+        try {
+            lags = streams.allLocalStorePartitionLags().get(LedgerNames.LEDGER_STORE);
+        } catch (StreamsException e) {
+            return false;
+        }
+        final LagInfo lag = lags == null ? null : lags.get(partition);
+        return lag != null && lag.offsetLag() <= STANDBY_ARCHIVE_MAX_LAG;
     }
 
     /** Whether this instance is the active owner of {@code requestId}'s partition (false when unknown). */

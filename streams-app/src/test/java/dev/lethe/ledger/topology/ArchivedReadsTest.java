@@ -43,6 +43,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.LagInfo;
 import org.apache.kafka.streams.KeyQueryMetadata;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StoreQueryParameters;
@@ -282,6 +283,21 @@ class ArchivedReadsTest {
     }
 
     @Test
+    void shouldNotAnswerAStandbyReadFromTheArchiveWhileTheCopyIsFarBehind() throws Exception {
+        archive(ARCHIVED);
+        restart(OTHER, true); // another instance owns the key; this one keeps a standby copy of its partition
+        // far behind (restoring from scratch): the owner may have brought the request back and reopened it since
+        streams.copyLag = LedgerQueries.STANDBY_ARCHIVE_MAX_LAG + 1;
+
+        final HttpResponse<String> answer = get("/internal/v1/requests/" + ARCHIVED + "?standby=1&view=public");
+
+        assertEquals(503, answer.statusCode(), answer.body());
+        assertInstanceOf(Lookup.Unavailable.class, queries.findStandby(ARCHIVED));
+        streams.copyLag = LedgerQueries.STANDBY_ARCHIVE_MAX_LAG;
+        assertInstanceOf(Lookup.Found.class, queries.findStandby(ARCHIVED), "a copy close behind answers");
+    }
+
+    @Test
     void shouldAnswerAnArchivedRequestThroughItsOwnerAndFromAStandbyCopyOnceTheOwnerIsDown() throws Exception {
         final String before = get("/internal/v1/requests/" + ARCHIVED + "?view=public").body();
         archive(ARCHIVED);
@@ -457,6 +473,14 @@ class ArchivedReadsTest {
         public Collection<StreamsMetadata> metadataForAllStreamsClients() {
             return List.of(new StreamsMetadataImpl(active, Set.of(), Set.of(new TopicPartition(Topics.REQUESTS, 0)),
                     Set.of(), Set.of()));
+        }
+
+        /** The changelog records this instance's copy of the ledger store lags behind (standby reads). */
+        private volatile long copyLag;
+
+        @Override
+        public Map<String, Map<Integer, LagInfo>> allLocalStorePartitionLags() {
+            return Map.of(LedgerNames.LEDGER_STORE, Map.of(0, org.apache.kafka.streams.LagInfos.of(100, 100 + copyLag)));
         }
 
         @Override
