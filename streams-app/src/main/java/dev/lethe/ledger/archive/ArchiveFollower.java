@@ -1,6 +1,7 @@
 package dev.lethe.ledger.archive;
 
 import dev.lethe.ledger.topology.ArchiveSerde;
+import dev.lethe.ledger.topology.AuditChain;
 import dev.lethe.schemas.Topics;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -11,20 +12,37 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Properties;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ListOffsetsOptions;
+import org.apache.kafka.clients.admin.ListOffsetsResult.ListOffsetsResultInfo;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.InvalidOffsetException;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
+import org.rocksdb.BlockBasedTableConfig;
+import org.rocksdb.BloomFilter;
+import org.rocksdb.LRUCache;
 import org.rocksdb.Options;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
@@ -43,16 +61,26 @@ import org.slf4j.LoggerFactory;
  * <b>one</b> {@code WriteBatch}, with RocksDB's write-ahead log on: after a {@code kill -9} the
  * copy and its offsets are consistent, and a restart reads only what came after them. (A Kafka
  * Streams global store did not do that on 4.3.1: measured, it re-read the archive from offset 0
- * after every {@code kill -9}, under at-least-once too: see docs/reliability.md.)
+ * after every {@code kill -9}, under at-least-once too: see docs/reliability.md.) A value that does
+ * not decode, or whose trail is not a valid hash chain ending at its state's audit head, is not
+ * kept (logged at ERROR with its request id and offset, counted in {@link #rejected()}).
  *
  * <p>{@link #start} returns once the copy has caught up with the end of every partition; it keeps
  * following on a thread of its own. The ledger starts it before its own Kafka Streams and closes it
- * after.
+ * after. A held offset the topic does not have (recreated, truncated, a folder from another
+ * cluster) is never skipped over: the follower fails (delete its folder to rebuild the copy).
  */
 public final class ArchiveFollower implements ArchiveView, AutoCloseable {
 
     /** The follower's folder (and client id) is the ledger's application id with this suffix. */
     public static final String APPLICATION_ID_SUFFIX = "-archive";
+
+    /** RocksDB's block cache of the copy (index and filter blocks included). */
+    public static final long BLOCK_CACHE_BYTES = 16L << 20;
+    /** One memtable of the copy; at most {@link #WRITE_BUFFERS} of them. */
+    public static final long WRITE_BUFFER_BYTES = 16L << 20;
+    public static final int WRITE_BUFFERS = 2;
+    public static final int MAX_OPEN_FILES = 256;
 
     /** Where the follower is. */
     public enum State { STARTING, RUNNING, FAILED, CLOSED }
@@ -69,18 +97,32 @@ public final class ArchiveFollower implements ArchiveView, AutoCloseable {
     /** Offsets are kept under keys no request id has: a NUL byte, then the partition number. */
     private static final byte OFFSET_KEY = 0;
     private static final Duration POLL = Duration.ofMillis(200);
+    private static final Duration CLOSE_WAIT = Duration.ofSeconds(10);
 
     private final Settings settings;
     private final ArchiveSerde serde = new ArchiveSerde();
     private final List<Restore> restores = new CopyOnWriteArrayList<>();
     private final CountDownLatch caughtUp = new CountDownLatch(1);
+    private final LRUCache cache;
+    private final BloomFilter filter;
+    private final Options options;
     private final RocksDB db;
     private final WriteOptions writeOptions = new WriteOptions();
     private final KafkaConsumer<byte[], byte[]> consumer;
+    /** The archive's read-committed ends, for {@link #awaitCaughtUp} (thread-safe, unlike the consumer). */
+    private final Admin admin;
     private final Thread thread;
     private volatile State state = State.STARTING;
     private volatile boolean stopping;
     private final ReentrantReadWriteLock readers = new ReentrantReadWriteLock();
+    /** Every partition of the archive, once assigned. */
+    private volatile List<TopicPartition> partitions = List.of();
+    /** The next offset of every partition the copy holds (written to RocksDB with the batch before). */
+    private volatile Map<TopicPartition, Long> applied = Map.of();
+    private final ReentrantLock progress = new ReentrantLock();
+    /** Signalled after each write to the copy and when the state changes. */
+    private final Condition advanced = progress.newCondition();
+    private final AtomicLong rejected = new AtomicLong();
 
     static {
         RocksDB.loadLibrary();
@@ -88,12 +130,21 @@ public final class ArchiveFollower implements ArchiveView, AutoCloseable {
 
     private ArchiveFollower(Settings settings, Runnable onFailed) {
         this.settings = settings;
+        cache = new LRUCache(BLOCK_CACHE_BYTES);
+        filter = new BloomFilter(10);
+        options = new Options().setCreateIfMissing(true)
+                .setTableFormatConfig(new BlockBasedTableConfig().setBlockCache(cache).setFilterPolicy(filter)
+                        .setCacheIndexAndFilterBlocks(true).setPinL0FilterAndIndexBlocksInCache(true))
+                .setWriteBufferSize(WRITE_BUFFER_BYTES).setMaxWriteBufferNumber(WRITE_BUFFERS)
+                .setMaxOpenFiles(MAX_OPEN_FILES);
         try {
             Files.createDirectories(settings.folder());
-            try (Options options = new Options().setCreateIfMissing(true)) {
-                db = RocksDB.open(options, settings.folder().toString());
-            }
+            db = RocksDB.open(options, settings.folder().toString());
         } catch (java.io.IOException | RocksDBException e) {
+            writeOptions.close();
+            options.close();
+            filter.close();
+            cache.close();
             throw new IllegalStateException("cannot open the archive copy in " + settings.folder() + ": " + e, e);
         }
         final Properties props = new Properties();
@@ -102,7 +153,11 @@ public final class ArchiveFollower implements ArchiveView, AutoCloseable {
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, IsolationLevel.READ_COMMITTED.toString().toLowerCase(Locale.ROOT));
         props.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 100);
+        // a held offset the topic does not have is an error, never a silent jump to either end
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "none");
         consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers(),
+                AdminClientConfig.CLIENT_ID_CONFIG, settings.clientId() + "-admin"));
         thread = new Thread(() -> follow(onFailed), settings.clientId() + "-follower");
         thread.setDaemon(true);
     }
@@ -110,17 +165,28 @@ public final class ArchiveFollower implements ArchiveView, AutoCloseable {
     /**
      * Opens (or creates) the copy, reads the archive from where the copy stopped to the end of every
      * partition and returns; then keeps following. {@code onFailed} runs once if following fails.
+     * {@code timeout} bounds a wait without progress, not the whole catch-up: a copy that is still
+     * reading (an empty folder on a new volume, a large archive) is waited for as long as its
+     * positions advance within each {@code timeout}.
      *
-     * @throws IllegalStateException when it has not caught up within {@code timeout}
+     * @throws IllegalStateException when it failed, or made no progress within {@code timeout}
      */
     public static ArchiveFollower start(Settings settings, Duration timeout, Runnable onFailed) {
         final ArchiveFollower follower = new ArchiveFollower(settings, onFailed);
         follower.thread.start();
         try {
-            if (!follower.caughtUp.await(timeout.toMillis(), TimeUnit.MILLISECONDS)
-                    || follower.state != State.RUNNING) {
-                throw new IllegalStateException("the archive follower did not catch up within " + timeout
-                        + " (it is " + follower.state + ")");
+            long seen = follower.progress();
+            while (!follower.caughtUp.await(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                final long now = follower.progress();
+                if (now == seen) {
+                    throw new IllegalStateException("the archive follower made no progress within " + timeout
+                            + " (it is " + follower.state + ", at " + follower.applied + ")");
+                }
+                LOG.info("archive follower: still catching up, at {}", follower.applied);
+                seen = now;
+            }
+            if (follower.state != State.RUNNING) {
+                throw new IllegalStateException("the archive follower did not catch up (it is " + follower.state + ")");
             }
             return follower;
         } catch (InterruptedException e) {
@@ -133,6 +199,11 @@ public final class ArchiveFollower implements ArchiveView, AutoCloseable {
         }
     }
 
+    /** Grows while the copy reads: the sum of the next offsets it holds. */
+    private long progress() {
+        return applied.values().stream().mapToLong(Long::longValue).sum();
+    }
+
     private void follow(Runnable onFailed) {
         try {
             final Map<TopicPartition, Long> end = assignFromCopy();
@@ -141,48 +212,79 @@ public final class ArchiveFollower implements ArchiveView, AutoCloseable {
                 if (state == State.STARTING && caughtUpTo(end)) {
                     end.forEach((partition, offset) -> LOG.info("archive follower: {} caught up at offset {}",
                             partition, offset));
-                    state = State.RUNNING;
+                    changeState(State.RUNNING);
                     caughtUp.countDown();
                 }
             }
         } catch (WakeupException e) {
             // closing
+        } catch (InvalidOffsetException e) {
+            // OffsetOutOfRangeException, NoOffsetForPartitionException: auto.offset.reset is none
+            if (!stopping) {
+                LOG.error("the archive follower's copy holds offsets the topic {} does not have ({}): the topic was"
+                        + " recreated or truncated, or the folder {} comes from another cluster. It does not skip"
+                        + " ahead; delete that folder and restart to rebuild the copy from the topic",
+                        Topics.ARCHIVE, e.partitions(), settings.folder());
+                failed(onFailed);
+            }
         } catch (RuntimeException | RocksDBException e) {
             if (!stopping) {
                 LOG.error("the archive follower failed: this instance cannot tell archived requests apart", e);
-                final boolean wasRunning = state == State.RUNNING;
-                state = State.FAILED;
-                caughtUp.countDown();
-                // a failure while starting is the start's own exception; a later one stops the instance
-                if (wasRunning) {
-                    onFailed.run();
-                }
+                failed(onFailed);
             }
         } finally {
             consumer.close(Duration.ofSeconds(5));
         }
     }
 
+    private void failed(Runnable onFailed) {
+        final boolean wasRunning = state == State.RUNNING;
+        changeState(State.FAILED);
+        caughtUp.countDown();
+        // a failure while starting is the start's own exception; a later one stops the instance
+        if (wasRunning) {
+            onFailed.run();
+        }
+    }
+
+    private void changeState(State next) {
+        state = next;
+        signal();
+    }
+
+    private void signal() {
+        progress.lock();
+        try {
+            advanced.signalAll();
+        } finally {
+            progress.unlock();
+        }
+    }
+
     /** Assigns every partition at the offset the copy holds (else its beginning); returns their ends. */
     private Map<TopicPartition, Long> assignFromCopy() throws RocksDBException {
-        final List<TopicPartition> partitions = consumer.partitionsFor(Topics.ARCHIVE, Duration.ofSeconds(30))
+        final List<TopicPartition> all = consumer.partitionsFor(Topics.ARCHIVE, Duration.ofSeconds(30))
                 .stream().map(info -> new TopicPartition(info.topic(), info.partition())).toList();
-        if (partitions.isEmpty()) {
+        if (all.isEmpty()) {
             throw new IllegalStateException("topic " + Topics.ARCHIVE + " does not exist");
         }
-        consumer.assign(partitions);
-        final Map<TopicPartition, Long> end = new HashMap<>(consumer.endOffsets(partitions));
-        for (TopicPartition partition : partitions) {
-            final byte[] held = db.get(offsetKey(partition.partition()));
-            final long from = held == null ? 0L : ByteBuffer.wrap(held).getLong();
-            if (held == null) {
+        consumer.assign(all);
+        final Map<TopicPartition, Long> end = new HashMap<>(consumer.endOffsets(all));
+        final Map<TopicPartition, Long> held = new HashMap<>();
+        for (TopicPartition partition : all) {
+            final byte[] offset = db.get(offsetKey(partition.partition()));
+            final long from = offset == null ? 0L : ByteBuffer.wrap(offset).getLong();
+            if (offset == null) {
                 consumer.seekToBeginning(List.of(partition));
             } else {
                 consumer.seek(partition, from);
             }
+            held.put(partition, from);
             restores.add(new Restore(partition, from, end.get(partition)));
             LOG.info("archive follower: restoring {} from offset {} to {}", partition, from, end.get(partition));
         }
+        partitions = all;
+        applied = Map.copyOf(held);
         return end;
     }
 
@@ -192,7 +294,12 @@ public final class ArchiveFollower implements ArchiveView, AutoCloseable {
 
     /** One batch and every partition's next position, in one write. */
     private void apply(ConsumerRecords<byte[], byte[]> records) throws RocksDBException {
-        if (records.isEmpty() && state == State.RUNNING) {
+        final Map<TopicPartition, Long> positions = new HashMap<>();
+        for (TopicPartition partition : consumer.assignment()) {
+            positions.put(partition, consumer.position(partition));
+        }
+        // an empty poll may still have moved past a transaction marker or aborted records
+        if (records.isEmpty() && positions.equals(applied)) {
             return;
         }
         try (WriteBatch batch = new WriteBatch()) {
@@ -202,15 +309,70 @@ public final class ArchiveFollower implements ArchiveView, AutoCloseable {
                 }
                 if (record.value() == null) {
                     batch.delete(record.key());
-                } else {
+                } else if (accepted(record)) {
                     batch.put(record.key(), record.value());
                 }
             }
-            for (TopicPartition partition : consumer.assignment()) {
-                batch.put(offsetKey(partition.partition()),
-                        ByteBuffer.allocate(Long.BYTES).putLong(consumer.position(partition)).array());
-            }
+            positions.forEach((partition, position) -> {
+                try {
+                    batch.put(offsetKey(partition.partition()), ByteBuffer.allocate(Long.BYTES).putLong(position).array());
+                } catch (RocksDBException e) {
+                    throw new IllegalStateException("cannot write the archive copy's offsets: " + e.getMessage(), e);
+                }
+            });
             db.write(writeOptions, batch);
+        }
+        applied = Map.copyOf(positions);
+        signal();
+    }
+
+    /** Whether a record's value is one the ledger wrote; if not, says so (no value bytes) and counts it. */
+    private boolean accepted(ConsumerRecord<byte[], byte[]> record) {
+        final String requestId = new String(record.key(), StandardCharsets.UTF_8);
+        final String problem = problem(requestId, record.value());
+        if (problem == null) {
+            return true;
+        }
+        rejected.incrementAndGet();
+        LOG.error("archive follower: not keeping request {} at {}-{} offset {}: {} (only the ledger writes {})",
+                requestId, record.topic(), record.partition(), record.offset(), problem, Topics.ARCHIVE);
+        return false;
+    }
+
+    private String problem(String requestId, byte[] value) {
+        final Archived archived;
+        try {
+            archived = decode(value);
+        } catch (SerializationException e) {
+            return "its value does not decode (" + e.getMessage() + ")";
+        }
+        if (!requestId.equals(archived.state().requestId())) {
+            return "its state is another request's";
+        }
+        if (archived.trail().isEmpty()) {
+            return "its trail is empty";
+        }
+        if (archived.trail().stream().anyMatch(fact -> !requestId.equals(fact.getRequestId()))) {
+            return "its trail holds another request's facts";
+        }
+        final String chain = AuditChain.verify(archived.trail());
+        if (chain != null) {
+            return "its trail's hash chain does not verify (" + chain + ")";
+        }
+        if (!Objects.equals(archived.trail().get(archived.trail().size() - 1).getHash(), archived.state().auditHead())) {
+            return "its trail does not end at its state's audit head";
+        }
+        return null;
+    }
+
+    /** Decodes a held value; whatever goes wrong decoding it is a {@link SerializationException}. */
+    private Archived decode(byte[] bytes) {
+        try {
+            return serde.deserializer().deserialize(Topics.ARCHIVE, bytes);
+        } catch (SerializationException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw new SerializationException("malformed archived value: " + e.getClass().getSimpleName(), e);
         }
     }
 
@@ -222,7 +384,8 @@ public final class ArchiveFollower implements ArchiveView, AutoCloseable {
      * {@inheritDoc}
      *
      * @throws InvalidStateStoreException while the copy cannot be read (not caught up yet, failed or
-     *         closed): the queries answer 503 then, never "not found"
+     *         closed) or holds a value for {@code requestId} that does not decode: the queries answer
+     *         503 then, never "not found"
      */
     @Override
     public Archived get(String requestId) {
@@ -232,16 +395,86 @@ public final class ArchiveFollower implements ArchiveView, AutoCloseable {
             if (state != State.RUNNING) {
                 throw new InvalidStateStoreException("the archive follower is " + state);
             }
-            return serde.deserializer().deserialize(Topics.ARCHIVE, db.get(requestId.getBytes(StandardCharsets.UTF_8)));
+            return decode(db.get(requestId.getBytes(StandardCharsets.UTF_8)));
         } catch (RocksDBException e) {
             throw new InvalidStateStoreException("cannot read the archive copy: " + e.getMessage(), e);
+        } catch (SerializationException e) {
+            throw new InvalidStateStoreException("the archive copy holds a value for request " + requestId
+                    + " that does not decode: " + e.getMessage(), e);
         } finally {
             readers.readLock().unlock();
         }
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Asks the brokers for the read-committed end (last stable offset) of every partition, then
+     * compares it with the offsets the copy holds: one request when the copy is caught up; otherwise
+     * it waits for the follower's next writes, up to {@code timeout} in all.
+     */
+    @Override
+    public void awaitCaughtUp(Duration timeout) {
+        final long deadline = System.nanoTime() + timeout.toNanos();
+        requireRunning();
+        final Map<TopicPartition, Long> ends = committedEnds(timeout);
+        if (holds(ends)) {
+            return;
+        }
+        progress.lock();
+        try {
+            while (!holds(ends)) {
+                requireRunning();
+                final long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    throw new InvalidStateStoreException("the archive copy has not caught up within " + timeout
+                            + ": it holds " + applied + ", the archive's committed end is " + ends);
+                }
+                advanced.awaitNanos(left);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InvalidStateStoreException("interrupted while waiting for the archive copy to catch up");
+        } finally {
+            progress.unlock();
+        }
+    }
+
+    private void requireRunning() {
+        if (state != State.RUNNING) {
+            throw new InvalidStateStoreException("the archive follower is " + state);
+        }
+    }
+
+    private Map<TopicPartition, Long> committedEnds(Duration timeout) {
+        final Map<TopicPartition, OffsetSpec> latest = partitions.stream()
+                .collect(Collectors.toMap(partition -> partition, partition -> OffsetSpec.latest()));
+        final int timeoutMs = (int) Math.max(1, Math.min(Integer.MAX_VALUE, timeout.toMillis()));
+        try {
+            final Map<TopicPartition, ListOffsetsResultInfo> ends = admin.listOffsets(latest,
+                    new ListOffsetsOptions(IsolationLevel.READ_COMMITTED).timeoutMs(timeoutMs))
+                    .all().get(timeoutMs, TimeUnit.MILLISECONDS);
+            return ends.entrySet().stream().collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().offset()));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InvalidStateStoreException("interrupted while asking for the archive's end offsets");
+        } catch (ExecutionException | TimeoutException | RuntimeException e) {
+            throw new InvalidStateStoreException("cannot get the archive's end offsets: " + e, e);
+        }
+    }
+
+    private boolean holds(Map<TopicPartition, Long> ends) {
+        final Map<TopicPartition, Long> held = applied;
+        return ends.entrySet().stream().allMatch(e -> held.getOrDefault(e.getKey(), -1L) >= e.getValue());
+    }
+
     public State state() {
         return state;
+    }
+
+    /** How many archive records this follower did not keep because their value was not one the ledger writes. */
+    public long rejected() {
+        return rejected.get();
     }
 
     /** Where this start found each partition of the archive (the offset the copy held) and its end. */
@@ -257,15 +490,25 @@ public final class ArchiveFollower implements ArchiveView, AutoCloseable {
         stopping = true;
         consumer.wakeup();
         try {
-            thread.join(Duration.ofSeconds(10).toMillis());
+            thread.join(CLOSE_WAIT.toMillis());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        admin.close(Duration.ofSeconds(5));
         readers.writeLock().lock();
         try {
-            state = State.CLOSED;
-            writeOptions.close();
-            db.close();
+            changeState(State.CLOSED);
+            if (thread.isAlive()) {
+                // it may still be inside a RocksDB write: freeing RocksDB under it would crash the JVM
+                LOG.warn("archive follower of {}: its thread did not end within {}; RocksDB is left open",
+                        settings.clientId(), CLOSE_WAIT);
+            } else {
+                writeOptions.close();
+                db.close();
+                options.close();
+                filter.close();
+                cache.close();
+            }
         } finally {
             readers.writeLock().unlock();
         }
