@@ -66,14 +66,16 @@ final class IndexPreloader {
                 ProducerConfig.ACKS_CONFIG, "all",
                 ProducerConfig.LINGER_MS_CONFIG, 20,
                 ProducerConfig.BATCH_SIZE_CONFIG, 512 * 1024,
-                ProducerConfig.BUFFER_MEMORY_CONFIG, 256L * 1024 * 1024),
+                ProducerConfig.BUFFER_MEMORY_CONFIG, 256L * 1024 * 1024,
+                // the broker may still be busy with the archive just written (a 30k run once timed out at 2 min)
+                ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 600_000),
                 new ByteArraySerializer(), new ByteArraySerializer())) {
             final List<Future<RecordMetadata>> sent = new ArrayList<>();
             for (long i = 0; i < count; i++) {
                 for (ProducerRecord<byte[], byte[]> record : records(cluster.serdes(), applicationId, i, base)) {
                     sent.add(producer.send(record));
                 }
-                if (sent.size() >= 150_000) {
+                if (sent.size() >= 30_000) {
                     awaitAll(producer, sent);
                 }
             }
