@@ -67,6 +67,10 @@ final class IndexPreloader {
                 ProducerConfig.LINGER_MS_CONFIG, 20,
                 ProducerConfig.BATCH_SIZE_CONFIG, 512 * 1024,
                 ProducerConfig.BUFFER_MEMORY_CONFIG, 256L * 1024 * 1024,
+                // Not idempotent: under a heavy load (31) the broker refused a retried first batch as out of
+                // order (OutOfOrderSequenceException, over and over). Every key is written once, so a record
+                // written twice or out of order is harmless in a compacted changelog.
+                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, false,
                 // the broker may still be busy with the archive just written (a 30k run once timed out at 2 min)
                 ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 600_000),
                 new ByteArraySerializer(), new ByteArraySerializer())) {
