@@ -11,6 +11,8 @@ import dev.lethe.ledger.topology.ArchiveSerde;
 import dev.lethe.ledger.topology.AuditChain;
 import dev.lethe.schemas.Topics;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -32,16 +34,19 @@ import org.apache.kafka.common.serialization.Serializer;
  * data key) with a realistic 23-fact audit trail each (received, approved, ten dispatches, ten
  * answers, completed; a valid hash chain), in the archive's own format ({@link ArchiveSerde}),
  * keyed by the request id as UTF-8 text.
+ *
+ * <p>Request number {@code i} is the same every time it is asked for (its id, its subject, its
+ * times: {@link #id}, {@link #subjectKey}, {@link #finishedAt}), so {@link IndexPreloader} writes the
+ * index entries the ledger kept for exactly the requests the archive holds.
  */
 final class ArchivePreloader {
 
     private ArchivePreloader() {
     }
 
-    /** Writes {@code count} archived requests to {@code erasure.archive}. */
-    static void preload(BenchCluster cluster, long count) throws Exception {
+    /** Writes archived requests number {@code from} (included) to {@code to} (excluded) to {@code erasure.archive}. */
+    static void preload(BenchCluster cluster, long from, long to, Instant base) throws Exception {
         final Serializer<Archived> serde = new ArchiveSerde().serializer();
-        final Instant now = Instant.now();
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers(),
                 ProducerConfig.ACKS_CONFIG, "all",
@@ -50,10 +55,10 @@ final class ArchivePreloader {
                 ProducerConfig.BUFFER_MEMORY_CONFIG, 256L * 1024 * 1024),
                 new ByteArraySerializer(), new ByteArraySerializer())) {
             final List<Future<RecordMetadata>> sent = new ArrayList<>();
-            for (long i = 0; i < count; i++) {
-                final String id = UUID.randomUUID().toString();
+            for (long i = from; i < to; i++) {
+                final String id = id(i);
                 sent.add(producer.send(new ProducerRecord<>(Topics.ARCHIVE, id.getBytes(StandardCharsets.UTF_8),
-                        serde.serialize(Topics.ARCHIVE, archived(id, now)))));
+                        serde.serialize(Topics.ARCHIVE, archived(i, base)))));
                 if (sent.size() == 50_000) {
                     awaitAll(producer, sent);
                 }
@@ -62,28 +67,56 @@ final class ArchivePreloader {
         }
     }
 
-    /** Request {@code id} as the ledger archives it once finished and forgotten. */
-    static Archived archived(String id, Instant at) {
-        final String subjectKey = HexFormat.of().formatHex(new byte[32]);
+    /** The id of archived request number {@code i}. */
+    static String id(long i) {
+        return UUID.nameUUIDFromBytes(("lethe-bench-archived-" + i).getBytes(StandardCharsets.UTF_8)).toString();
+    }
+
+    /** The subject key (a 64-hex-digit pseudonym) of archived request number {@code i}: one subject each. */
+    static String subjectKey(long i) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                    .digest(("lethe-bench-subject-" + i).getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** When archived request number {@code i} finished: one a second, going back from {@code base}. */
+    static Instant finishedAt(long i, Instant base) {
+        return base.minusSeconds(i);
+    }
+
+    /** When archived request number {@code i} was filed: an hour before it finished. */
+    static Instant requestedAt(long i, Instant base) {
+        return finishedAt(i, base).minus(Duration.ofHours(1));
+    }
+
+    /** Archived request number {@code i} as the ledger archives it once finished and forgotten. */
+    static Archived archived(long i, Instant base) {
+        final String id = id(i);
+        final String subjectKey = subjectKey(i);
+        final Instant requested = requestedAt(i, base);
+        final Instant at = finishedAt(i, base);
         final List<AuditFact> trail = new ArrayList<>();
-        fact(trail, id, at, "RECEIVED", "lethe-bench", null,
+        fact(trail, id, requested, "RECEIVED", "lethe-bench", null,
                 "jurisdiction GDPR, reason account_deleted, source lethe-bench", subjectKey, "RECEIVED");
-        fact(trail, id, at, "APPROVED", "policy:auto", null, null, null, "IN_PROGRESS");
+        fact(trail, id, requested, "APPROVED", "policy:auto", null, null, null, "IN_PROGRESS");
         final List<SystemTarget> systems = new ArrayList<>();
         for (int s = 0; s < BenchCluster.SYSTEMS; s++) {
-            fact(trail, id, at, "DISPATCHED", "ledger", BenchCluster.system(s), "holds user_id", null, null);
+            fact(trail, id, requested, "DISPATCHED", "ledger", BenchCluster.system(s), "holds user_id", null, null);
         }
         for (int s = 0; s < BenchCluster.SYSTEMS; s++) {
             final String system = BenchCluster.system(s);
             fact(trail, id, at, "SYSTEM_DONE", "partner:" + system, system, "1 items erased", null, null);
             systems.add(new SystemTarget(system, SystemStatus.DONE, 1, at, 1L, "rows deleted", null,
-                    at.plus(Duration.ofDays(30)), null, 1, 24, 5, false, false, List.of()));
+                    requested.plus(Duration.ofDays(30)), null, 1, 24, 5, false, false, List.of()));
         }
         fact(trail, id, at, "COMPLETED", "ledger", null, null, null, "COMPLETED");
         final RequestState state = new RequestState(id, RequestStatus.COMPLETED, subjectKey, null, List.of(),
-                List.of(), List.of("user_id"), "GDPR", "account_deleted", "lethe-bench", Scope.ALL, 0, at,
-                at.plus(Duration.ofDays(30)), at, at, systems, List.of(), trail.size(), null,
-                trail.get(trail.size() - 1).getHash(), at.plus(Duration.ofDays(30)), 0, false, List.of(), null);
+                List.of(), List.of("user_id"), "GDPR", "account_deleted", "lethe-bench", Scope.ALL, 0, requested,
+                requested.plus(Duration.ofDays(30)), at, at, systems, List.of(), trail.size(), null,
+                trail.get(trail.size() - 1).getHash(), requested.plus(Duration.ofDays(30)), 0, false, List.of(), null);
         return new Archived(state, trail);
     }
 

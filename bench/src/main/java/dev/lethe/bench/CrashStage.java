@@ -11,6 +11,8 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -21,13 +23,19 @@ import java.util.stream.Stream;
 /**
  * Figure 8: recovery after a crash. A ledger instance runs in its own JVM on N stored requests: N
  * finished and forgotten ones in the ledger's archive ({@code erasure.archive}, {@link ArchivePreloader}),
- * which its archive follower keeps, and a fixed {@link #RECENT} open or recently finished ones in its
+ * which its archive follower keeps, with what the ledger still holds of each of them in its task
+ * stores, its three index entries ({@code by-requested}, {@code by-finished}, {@code subjects}:
+ * {@link IndexPreloader}), and a fixed {@link #RECENT} open or recently finished ones in its
  * task stores (preloaded into its changelog, {@link StorePreloader}); each round kills it with
  * SIGKILL ({@code kill -9}) and starts it again on the same state folder, and times from the
  * restart until its query port answers a read of a stored request (200). The baseline, measured
  * in the same run, is the first start, which rebuilds the task stores and the archive follower's
  * whole copy; the figure's ratio says how much of that a crash still costs. Run at 100,000 and
- * 1,000,000 stored requests, it shows whether recovery grows with the ledger.
+ * 1,000,000 stored requests, it shows how recovery grows with the ledger: a crash wipes and restores
+ * the task stores, so it still restores the N requests' index entries (small records, three a
+ * request), not their states and trails. The released requests' puts and tombstones in the
+ * {@code ledger} and {@code audit} changelogs are not preloaded: the log cleaner removes them within
+ * an hour or two ({@code LedgerTopology.CHANGELOG_CONFIG}), so a ledger filed for longer holds none.
  *
  * <p>First, failover: two instances of one application (one standby replica each) on the 100,000
  * store; each round waits until the other instance's standby copy holds a stored request, kills the
@@ -41,8 +49,9 @@ public final class CrashStage implements Stage {
     private static final List<Long> SIZES = sizes(System.getProperty("lethe.bench.crash.sizes", "100000,1000000"));
     private static final long FAILOVER_SIZE = 100_000L;
     /**
-     * The open and recently finished requests in the ledger's task stores (its changelog), the same
-     * at every size: what the archive leaves there whatever the number of requests ever filed.
+     * The open and recently finished requests whose states the ledger's task stores hold (its
+     * changelog), the same at every size: the states the archive leaves there whatever the number of
+     * requests ever filed (their index entries are not: {@link IndexPreloader}).
      */
     static final long RECENT = 10_000L;
     private static final Duration TIMEOUT = Duration.ofMinutes(20);
@@ -62,12 +71,14 @@ public final class CrashStage implements Stage {
         try (BenchCluster cluster = BenchCluster.start(context, NAME)) {
             // Failover first: the shortest part, and the one with a target (< 10 s).
             figures.add(failover(context, cluster, FAILOVER_SIZE));
+            // the archived requests finished, one a second, before a week and a day ago: forgotten
+            final Instant base = Instant.now().minus(Duration.ofDays(8)).truncatedTo(ChronoUnit.SECONDS);
             long archived = 0;
             for (long size : SIZES) {
-                // one archive for the whole stage: each size adds what it lacks (sizes ascending: exactly size)
-                ArchivePreloader.preload(cluster, Math.max(0, size - archived));
+                // one archive for the whole stage: each size adds what it lacks (requests 0 to size - 1)
+                ArchivePreloader.preload(cluster, archived, Math.max(archived, size), base);
                 archived = Math.max(archived, size);
-                figures.addAll(crash(context, cluster, size));
+                figures.addAll(crash(context, cluster, size, base));
             }
         }
         return figures;
@@ -78,10 +89,13 @@ public final class CrashStage implements Stage {
                 : java.util.Arrays.stream(value.split(",")).map(String::strip).map(Long::parseLong).toList();
     }
 
-    private List<Figure> crash(BenchContext context, BenchCluster cluster, long size) throws Exception {
+    private List<Figure> crash(BenchContext context, BenchCluster cluster, long size, Instant base)
+            throws Exception {
         final String applicationId = "bench-crash-" + size;
         final Map<String, String> env = cluster.ledgerEnv(applicationId, ScaleStage.ROCKSDB_MB);
         BenchLedger.publishSystems(cluster, LedgerConfig.fromEnvironment(env));
+        // what the task stores still hold of the archived requests: their index entries
+        IndexPreloader.preload(cluster, applicationId, size, base);
         final String id = StorePreloader.preload(cluster, applicationId, RECENT);
         final List<Double> restarts = new ArrayList<>();
         final List<Double> ratios = new ArrayList<>();

@@ -4,7 +4,10 @@ import dev.lethe.ledger.domain.LedgerPolicy;
 import dev.lethe.schemas.LetheSerdes;
 import dev.lethe.schemas.SubjectKeys;
 import dev.lethe.schemas.Topics;
+import java.time.Duration;
+import java.util.Map;
 import java.util.Set;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.Topology;
@@ -35,6 +38,23 @@ import org.apache.kafka.streams.state.Stores;
  * written once). Reads, queries included, go through the cache, so they see every write.
  */
 public final class LedgerTopology {
+
+    /**
+     * The topic configs of the {@code ledger} and {@code audit} changelogs, which take every put and
+     * every release tombstone of every request ever filed: compacted soon, so that a released
+     * request's records and their tombstones leave them within about an hour or two and a restore
+     * replays what the stores hold now, not their history. A segment rolls every hour (or at 64 MB),
+     * the cleaner takes a log once a tenth of it is dirty and at the latest a day after a write (as
+     * {@code erasure.keys}: {@link Topics.Settings#KEYS_COMPACTION_LAG}), a tombstone is dropped an
+     * hour after compaction (as {@code erasure.keys}). Kafka Streams applies these only when it
+     * creates the changelog (docs/operations.md: how to set them on an existing one).
+     */
+    public static final Map<String, String> CHANGELOG_CONFIG = Map.of(
+            TopicConfig.SEGMENT_MS_CONFIG, Long.toString(Duration.ofHours(1).toMillis()),
+            TopicConfig.SEGMENT_BYTES_CONFIG, Integer.toString(64 * 1024 * 1024),
+            TopicConfig.MIN_CLEANABLE_DIRTY_RATIO_CONFIG, "0.1",
+            TopicConfig.MAX_COMPACTION_LAG_MS_CONFIG, Long.toString(Topics.Settings.KEYS_COMPACTION_LAG.toMillis()),
+            TopicConfig.DELETE_RETENTION_MS_CONFIG, Long.toString(Duration.ofHours(1).toMillis()));
 
     private LedgerTopology() {
     }
@@ -107,12 +127,12 @@ public final class LedgerTopology {
                                                                                               Privacy privacy) {
         return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(LedgerNames.LEDGER_STORE),
                 serdes.storeKey(), new RememberedStates(new StateSerde(serdes.state(), privacy.sealing())))
-                .withCachingEnabled();
+                .withCachingEnabled().withLoggingEnabled(CHANGELOG_CONFIG);
     }
 
     static StoreBuilder<KeyValueStore<String, java.util.List<dev.lethe.avro.AuditFact>>> auditStore(LetheSerdes serdes) {
         return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(LedgerNames.AUDIT_STORE),
-                Serdes.String(), new AuditSerde(serdes.audit()));
+                Serdes.String(), new AuditSerde(serdes.audit())).withLoggingEnabled(CHANGELOG_CONFIG);
     }
 
     static StoreBuilder<KeyValueStore<String, String>> dueStore() {
