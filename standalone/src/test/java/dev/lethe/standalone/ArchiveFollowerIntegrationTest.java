@@ -26,16 +26,21 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.apache.kafka.clients.admin.ListOffsetsOptions;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.IsolationLevel;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.junit.jupiter.api.AfterAll;
@@ -106,6 +111,7 @@ class ArchiveFollowerIntegrationTest {
                 producer.send(record(committed, SERDE.serializer().serialize(Topics.ARCHIVE, forgotten(committed))));
                 producer.commitTransaction();
             }
+            awaitMarkersWritten();
 
             follower.awaitCaughtUp(Duration.ofSeconds(30));
 
@@ -224,13 +230,37 @@ class ArchiveFollowerIntegrationTest {
         return new ProducerRecord<>(Topics.ARCHIVE, id.getBytes(StandardCharsets.UTF_8), value);
     }
 
-    /** Writes every value in one committed transaction. */
+    /** Writes every value in one committed transaction, and returns once read_committed readers can see it. */
     private static void commit(Map<String, byte[]> values) {
         try (KafkaProducer<byte[], byte[]> producer = transactional()) {
             producer.beginTransaction();
             values.forEach((id, value) -> producer.send(record(id, value)));
             producer.commitTransaction();
         }
+        awaitMarkersWritten();
+    }
+
+    /**
+     * Waits until every partition's read_committed end (its last stable offset) is its log end: the
+     * transactions' markers are written. {@code commitTransaction} returns once the coordinator has
+     * decided, and the markers reach the partitions a moment later; only then is a record committed for
+     * a read_committed reader, which is what {@code awaitCaughtUp} promises to wait for.
+     */
+    private static void awaitMarkersWritten() {
+        final List<TopicPartition> partitions = List.of(new TopicPartition(Topics.ARCHIVE, 0),
+                new TopicPartition(Topics.ARCHIVE, 1));
+        await("the transaction markers on " + Topics.ARCHIVE).atMost(Duration.ofSeconds(30)).until(() ->
+                ends(partitions, IsolationLevel.READ_COMMITTED).equals(ends(partitions, IsolationLevel.READ_UNCOMMITTED)));
+    }
+
+    private static Map<TopicPartition, Long> ends(List<TopicPartition> partitions, IsolationLevel isolation)
+            throws Exception {
+        final Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+        partitions.forEach(partition -> latest.put(partition, OffsetSpec.latest()));
+        final Map<TopicPartition, Long> ends = new HashMap<>();
+        cluster.admin().listOffsets(latest, new ListOffsetsOptions(isolation)).all().get(30, TimeUnit.SECONDS)
+                .forEach((partition, info) -> ends.put(partition, info.offset()));
+        return ends;
     }
 
     /** A finished request past LETHE_FORGET_AFTER: no identifier, no data key, its trail's head in the state. */

@@ -25,7 +25,8 @@ public interface ArchiveView {
 
     /**
      * Returns once this copy holds everything committed to the archive before the call (the
-     * read-committed end of every partition of {@code erasure.archive} as of the call), so that a
+     * read-committed end of every partition of {@code erasure.archive} as of the call: a transaction
+     * counts once its markers are written, a moment after its producer's commit returns), so that a
      * request it then does not hold was not archived before the call. The ledger calls it when a
      * task starts on this instance: the task's previous owner may have released requests that only
      * its own copy had seen. An archive that holds nothing, or a copy known to be caught up, returns at once.
