@@ -22,10 +22,8 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.Future;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Serializer;
 
 /**
@@ -47,23 +45,17 @@ final class ArchivePreloader {
     /** Writes archived requests number {@code from} (included) to {@code to} (excluded) to {@code erasure.archive}. */
     static void preload(BenchCluster cluster, long from, long to, Instant base) throws Exception {
         final Serializer<Archived> serde = new ArchiveSerde().serializer();
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers(),
-                ProducerConfig.ACKS_CONFIG, "all",
-                ProducerConfig.LINGER_MS_CONFIG, 20,
-                ProducerConfig.BATCH_SIZE_CONFIG, 512 * 1024,
-                ProducerConfig.BUFFER_MEMORY_CONFIG, 256L * 1024 * 1024),
-                new ByteArraySerializer(), new ByteArraySerializer())) {
+        try (KafkaProducer<byte[], byte[]> producer = Preloading.producer(cluster, Map.of())) {
             final List<Future<RecordMetadata>> sent = new ArrayList<>();
             for (long i = from; i < to; i++) {
                 final String id = id(i);
                 sent.add(producer.send(new ProducerRecord<>(Topics.ARCHIVE, id.getBytes(StandardCharsets.UTF_8),
                         serde.serialize(Topics.ARCHIVE, archived(i, base)))));
                 if (sent.size() == 50_000) {
-                    awaitAll(producer, sent);
+                    Preloading.awaitAll(producer, sent);
                 }
             }
-            awaitAll(producer, sent);
+            Preloading.awaitAll(producer, sent);
         }
     }
 
@@ -128,12 +120,4 @@ final class ArchivePreloader {
         trail.add(AuditChain.link(fact, trail.isEmpty() ? null : trail.get(trail.size() - 1).getHash()));
     }
 
-    private static void awaitAll(KafkaProducer<byte[], byte[]> producer, List<Future<RecordMetadata>> sent)
-            throws Exception {
-        producer.flush();
-        for (Future<RecordMetadata> future : sent) {
-            future.get();
-        }
-        sent.clear();
-    }
 }

@@ -18,7 +18,6 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.config.TopicConfig;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
  * Fills a ledger application's index changelogs with what the ledger leaves there for each request
@@ -61,29 +60,23 @@ final class IndexPreloader {
                     .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)));
         }
         cluster.admin().createTopics(topics).all().get();
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers(),
-                ProducerConfig.ACKS_CONFIG, "all",
-                ProducerConfig.LINGER_MS_CONFIG, 20,
-                ProducerConfig.BATCH_SIZE_CONFIG, 512 * 1024,
-                ProducerConfig.BUFFER_MEMORY_CONFIG, 256L * 1024 * 1024,
+        try (KafkaProducer<byte[], byte[]> producer = Preloading.producer(cluster, Map.of(
                 // Not idempotent: under a heavy load (31) the broker refused a retried first batch as out of
                 // order (OutOfOrderSequenceException, over and over). Every key is written once, so a record
                 // written twice or out of order is harmless in a compacted changelog.
                 ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, false,
                 // the broker may still be busy with the archive just written (a 30k run once timed out at 2 min)
-                ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 600_000),
-                new ByteArraySerializer(), new ByteArraySerializer())) {
+                ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 600_000))) {
             final List<Future<RecordMetadata>> sent = new ArrayList<>();
             for (long i = 0; i < count; i++) {
                 for (ProducerRecord<byte[], byte[]> record : records(cluster.serdes(), applicationId, i, base)) {
                     sent.add(producer.send(record));
                 }
                 if (sent.size() >= 30_000) {
-                    awaitAll(producer, sent);
+                    Preloading.awaitAll(producer, sent);
                 }
             }
-            awaitAll(producer, sent);
+            Preloading.awaitAll(producer, sent);
         }
     }
 
@@ -113,12 +106,4 @@ final class IndexPreloader {
         return text.getBytes(StandardCharsets.UTF_8);
     }
 
-    private static void awaitAll(KafkaProducer<byte[], byte[]> producer, List<Future<RecordMetadata>> sent)
-            throws Exception {
-        producer.flush();
-        for (Future<RecordMetadata> future : sent) {
-            future.get();
-        }
-        sent.clear();
-    }
 }

@@ -19,11 +19,9 @@ import java.util.UUID;
 import java.util.concurrent.Future;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.config.TopicConfig;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.common.utils.Utils;
 
@@ -62,13 +60,7 @@ public final class StorePreloader {
         final String hash = HexFormat.of().formatHex(new byte[32]);
         final Serializer<dev.lethe.ledger.domain.RequestState> stored = new StateSerde(serdes.state()).serializer();
         String last = null;
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers(),
-                ProducerConfig.ACKS_CONFIG, "all",
-                ProducerConfig.LINGER_MS_CONFIG, 20,
-                ProducerConfig.BATCH_SIZE_CONFIG, 512 * 1024,
-                ProducerConfig.BUFFER_MEMORY_CONFIG, 256L * 1024 * 1024),
-                new ByteArraySerializer(), new ByteArraySerializer())) {
+        try (KafkaProducer<byte[], byte[]> producer = Preloading.producer(cluster, Map.of())) {
             final List<Future<RecordMetadata>> sent = new ArrayList<>();
             for (long i = 0; i < count; i++) {
                 final String id = UUID.randomUUID().toString();
@@ -85,10 +77,10 @@ public final class StorePreloader {
                 sent.add(producer.send(new ProducerRecord<>(topic, partitionOf(id),
                         serdes.storeKey().serialize(topic, id), stored.serialize(topic, AvroMapping.state(state)))));
                 if (sent.size() == 100_000) {
-                    awaitAll(producer, sent);
+                    Preloading.awaitAll(producer, sent);
                 }
             }
-            awaitAll(producer, sent);
+            Preloading.awaitAll(producer, sent);
         }
         return last;
     }
@@ -98,12 +90,4 @@ public final class StorePreloader {
         return Utils.toPositive(Utils.murmur2(id.getBytes(StandardCharsets.UTF_8))) % BenchCluster.PARTITIONS;
     }
 
-    private static void awaitAll(KafkaProducer<byte[], byte[]> producer, List<Future<RecordMetadata>> sent)
-            throws Exception {
-        producer.flush();
-        for (Future<RecordMetadata> future : sent) {
-            future.get();
-        }
-        sent.clear();
-    }
 }
