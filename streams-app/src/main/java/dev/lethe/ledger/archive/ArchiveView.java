@@ -3,6 +3,9 @@ package dev.lethe.ledger.archive;
 import dev.lethe.avro.AuditFact;
 import dev.lethe.ledger.domain.RequestState;
 import java.util.List;
+import java.util.NoSuchElementException;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.state.KeyValueIterator;
 
 /**
  * Read access to the ledger's archive: finished requests past {@code LETHE_FORGET_AFTER} (their
@@ -22,6 +25,53 @@ public interface ArchiveView {
      *         now (not caught up yet, failed, closed): never answered as "not held"
      */
     Archived get(String requestId);
+
+    /** The two list orders the archive keeps an index of, as the ledger's task stores do for the requests they hold. */
+    enum Order {
+        /** Newest filed first: {@code IndexKeys.newestFirst(requestedAt, id)}, as the {@code by-requested} store. */
+        REQUESTED,
+        /** Newest finished first: {@code IndexKeys.newestFirst(finishedAt, id)}, as the {@code by-finished} store. */
+        FINISHED
+    }
+
+    /**
+     * The archived requests whose key in {@code order} lies between {@code from} and {@code to}
+     * (both inclusive, null for unbounded: the same as {@code KeyValueStore#range}), in key
+     * order, each with that key. The caller closes it (try-with-resources).
+     *
+     * @throws org.apache.kafka.streams.errors.InvalidStateStoreException as {@link #get}
+     */
+    default KeyValueIterator<String, Archived> range(Order order, String from, String to) {
+        return new KeyValueIterator<>() {
+            @Override
+            public boolean hasNext() {
+                return false;
+            }
+
+            @Override
+            public KeyValue<String, Archived> next() {
+                throw new NoSuchElementException();
+            }
+
+            @Override
+            public String peekNextKey() {
+                throw new NoSuchElementException();
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+    }
+
+    /**
+     * Every archived request of the subject {@code subjectKey} (its pseudonym), in no particular order.
+     *
+     * @throws org.apache.kafka.streams.errors.InvalidStateStoreException as {@link #get}
+     */
+    default List<Archived> subject(String subjectKey) {
+        return List.of();
+    }
 
     /**
      * Returns once this copy holds everything committed to the archive before the call (the
