@@ -395,6 +395,14 @@ public final class LedgerQueries {
         return scans.list(query, partitions, now);
     }
 
+    /**
+     * One page of a list over this instance's copy of the ledger's archive (the requests released
+     * from every partition's task stores). Throws InvalidStateStoreException while the copy cannot be read.
+     */
+    public ListPage archiveList(ListQuery query, Instant now) {
+        return scans.archivePart(query, now);
+    }
+
     /** The running counts over this instance's {@code partitions}. Throws if it no longer owns one. */
     public Map<String, Long> localStats(Set<Integer> partitions, Instant now) {
         return scans.stats(partitions, now);

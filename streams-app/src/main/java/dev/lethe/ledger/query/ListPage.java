@@ -11,7 +11,10 @@ import java.util.List;
  *
  * <p>{@link #merge} is what makes fan-out correct: an item past some part's bound cannot be
  * returned yet (that part may hold items before it), so the merged page ends at the smallest
- * bound and the next page starts there.
+ * bound and the next page starts there. Equal sort keys are one request held in two places (a
+ * task store and the ledger's archive, between archiving and release): it is listed once, with
+ * the entry of the part given first (the task store's, which {@code QueryServer} puts before the
+ * archive's).
  */
 public record ListPage(List<Entry> items, String bound) {
 
@@ -28,12 +31,17 @@ public record ListPage(List<Entry> items, String bound) {
                 .min(Comparator.naturalOrder()).orElse(null);
         final List<Entry> merged = new ArrayList<>();
         parts.forEach(part -> merged.addAll(part.items()));
-        merged.sort(Comparator.comparing(Entry::sortKey));
+        merged.sort(Comparator.comparing(Entry::sortKey)); // stable: of equal keys, the first part's comes first
         final List<Entry> page = new ArrayList<>();
+        String previous = null;
         for (Entry entry : merged) {
             if (bound != null && entry.sortKey().compareTo(bound) > 0) {
                 break;
             }
+            if (entry.sortKey().equals(previous)) {
+                continue;
+            }
+            previous = entry.sortKey();
             if (page.size() == limit) {
                 return new ListPage(page, page.get(page.size() - 1).sortKey());
             }

@@ -13,6 +13,8 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StoreQueryParameters;
@@ -26,10 +28,12 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
  * pinned to that partition, which fails (InvalidStateStoreException) rather than answer from a
  * partition this instance no longer owns.
  *
- * <p>The index entries and the counts of a request moved to the ledger's archive stay in the task
- * stores, so counts and subject look-ups are unchanged; a list entry whose request the
- * {@code ledger} store no longer holds is looked up in the archive, and filtered, shown and paged
- * through as before.
+ * <p>A request released to the ledger's archive leaves the task stores with its list and subject
+ * index entries (its counts stay): a list adds the archive's part ({@link #archivePart}, once per
+ * list, on the instance that merges the parts), a subject look-up adds the archive's requests of
+ * the subject. Between archiving and release a request is in both; it is answered once, from the
+ * task stores. A list entry whose request the {@code ledger} store does not hold (released since
+ * the scan began) is looked up in the archive.
  */
 final class LocalScans {
 
@@ -57,27 +61,62 @@ final class LocalScans {
         final ReadOnlyKeyValueStore<String, String> index = store(query.field() == ListQuery.Field.FINISHED_AT
                 ? LedgerNames.BY_FINISHED_STORE : LedgerNames.BY_REQUESTED_STORE, partition);
         final ReadOnlyKeyValueStore<String, RequestState> ledger = store(LedgerNames.LEDGER_STORE, partition);
+        try (KeyValueIterator<String, String> it = index.range(start(query), end(query))) {
+            return page(query, now, () -> {
+                final KeyValue<String, String> entry = it.next();
+                return KeyValue.pair(entry.key, requestOf(ledger, entry.value));
+            }, it::hasNext);
+        }
+    }
+
+    /**
+     * One page of {@code query} over this instance's copy of the ledger's archive: the requests
+     * released from every partition's task stores, whose list entries left with them. A list asks
+     * it once, on the instance that merges the parts (every instance holds the whole archive).
+     */
+    ListPage archivePart(ListQuery query, Instant now) {
+        final ArchiveView.Order order = query.field() == ListQuery.Field.FINISHED_AT
+                ? ArchiveView.Order.FINISHED : ArchiveView.Order.REQUESTED;
+        try (KeyValueIterator<String, ArchiveView.Archived> it = archive.range(order, start(query), end(query))) {
+            return page(query, now, () -> {
+                final KeyValue<String, ArchiveView.Archived> entry = it.next();
+                return KeyValue.pair(entry.key, entry.value.state());
+            }, it::hasNext);
+        }
+    }
+
+    private static String start(ListQuery query) {
         String start = query.to() == null ? null : IndexKeys.newestFirstStart(query.to());
         if (query.after() != null) {
             final String afterCursor = query.after() + '\u0000';
             start = start == null || afterCursor.compareTo(start) > 0 ? afterCursor : start;
         }
-        final String end = query.from() == null ? null : IndexKeys.newestFirstEnd(query.from());
+        return start;
+    }
+
+    private static String end(ListQuery query) {
+        return query.from() == null ? null : IndexKeys.newestFirstEnd(query.from());
+    }
+
+    /**
+     * The matching requests of one range in key order, until the page is full or
+     * {@link #SCAN_BUDGET} entries were examined (then the page's bound says where it stopped).
+     */
+    private static ListPage page(ListQuery query, Instant now, Supplier<KeyValue<String, RequestState>> next,
+                                 BooleanSupplier hasNext) {
         final List<ListPage.Entry> items = new ArrayList<>();
         int examined = 0;
-        try (KeyValueIterator<String, String> it = index.range(start, end)) {
-            while (it.hasNext()) {
-                final KeyValue<String, String> entry = it.next();
-                final RequestState state = requestOf(ledger, entry.value);
-                if (state != null && state.received() && matches(query, state, now)) {
-                    items.add(new ListPage.Entry(entry.key, RequestView.of(state, now)));
-                    if (items.size() == query.limit()) {
-                        return new ListPage(items, entry.key);
-                    }
-                }
-                if (++examined == SCAN_BUDGET) {
+        while (hasNext.getAsBoolean()) {
+            final KeyValue<String, RequestState> entry = next.get();
+            final RequestState state = entry.value;
+            if (state != null && state.received() && matches(query, state, now)) {
+                items.add(new ListPage.Entry(entry.key, RequestView.of(state, now)));
+                if (items.size() == query.limit()) {
                     return new ListPage(items, entry.key);
                 }
+            }
+            if (++examined == SCAN_BUDGET) {
+                return new ListPage(items, entry.key);
             }
         }
         return new ListPage(items, null);
@@ -187,15 +226,34 @@ final class LocalScans {
         return count;
     }
 
-    /** Every request of one subject (held on {@code partition} of the subject index). */
+    /**
+     * Every request of one subject, by request id: the entries of {@code partition} of the subject
+     * index and, for the requests released to the ledger's archive (whose entries left the subject
+     * index with them), this instance's copy of the archive. A request in both (archived, not yet
+     * released) is answered from the subject index.
+     */
     List<SubjectEntry> subject(String subjectKey, int partition) {
         final ReadOnlyKeyValueStore<String, SubjectEntry> subjects = store(LedgerNames.SUBJECTS_STORE, partition);
-        final List<SubjectEntry> entries = new ArrayList<>();
+        final Map<String, SubjectEntry> entries = new TreeMap<>();
         try (KeyValueIterator<String, SubjectEntry> it = subjects.range(IndexKeys.subjectFirst(subjectKey),
                 IndexKeys.subjectLast(subjectKey))) {
-            it.forEachRemaining(entry -> entries.add(entry.value));
+            it.forEachRemaining(entry -> entries.put(entry.value.getRequestId(), entry.value));
         }
-        return entries;
+        for (ArchiveView.Archived archived : archive.subject(subjectKey)) {
+            entries.putIfAbsent(archived.state().requestId(), subjectEntry(archived.state()));
+        }
+        return List.copyOf(entries.values());
+    }
+
+    /** The subject index's entry of an archived request, as the ledger wrote it at its last status change. */
+    static SubjectEntry subjectEntry(RequestState state) {
+        return SubjectEntry.newBuilder()
+                .setSubjectKey(state.subjectKey()).setRequestId(state.requestId())
+                .setStatus(dev.lethe.avro.RequestStatus.valueOf(state.status().name()))
+                .setRequestedAt(state.requestedAt()).setFinishedAt(state.finishedAt())
+                .setScope(new dev.lethe.avro.Scope(state.scope().systems(), state.scope().exclude()))
+                .setSource(state.source())
+                .setDuplicateOf(state.duplicateOf()).build();
     }
 
     <K, V> ReadOnlyKeyValueStore<K, V> store(String name, int partition) {

@@ -430,6 +430,8 @@ public final class QueryServer implements AutoCloseable {
         if (parts == null) {
             return;
         }
+        // the released requests: once per list, after the task stores' parts (which win a request in both)
+        parts.add(queries.archiveList(query, clock.instant()));
         final ListPage page = ListPage.merge(parts, query.limit());
         final Map<String, Object> body = new LinkedHashMap<>();
         body.put("items", page.items().stream().map(ListPage.Entry::request).toList());

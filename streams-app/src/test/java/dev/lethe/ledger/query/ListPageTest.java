@@ -62,6 +62,32 @@ class ListPageTest {
         assertEquals(List.of("1", "2", "3", "4", "5", "6", "7", "8", "9"), seen);
     }
 
+    @Test
+    void shouldListARequestHeldByATaskStoreAndTheArchiveOnceWithTheTaskStoresEntry() {
+        // Given a request archived but not yet released: the owner's part and the archive's part both hold it
+        final ListPage owner = new ListPage(List.of(new ListPage.Entry("02", null)), null);
+        final ListPage archive = new ListPage(List.of(new ListPage.Entry("01", null),
+                new ListPage.Entry("02", null), new ListPage.Entry("03", null)), null);
+
+        final ListPage merged = ListPage.merge(List.of(owner, archive), 10);
+
+        // Then it is listed once, and the entry kept is the first part's (the task store's, the freshest)
+        assertEquals(List.of("01", "02", "03"), keys(merged));
+        org.junit.jupiter.api.Assertions.assertSame(owner.items().get(0), merged.items().get(1));
+        assertNull(merged.next());
+    }
+
+    @Test
+    void shouldCountARequestListedTwiceOnceTowardsTheLimit() {
+        final ListPage owner = page(null, "01", "02");
+        final ListPage archive = page(null, "01", "02", "03");
+
+        final ListPage merged = ListPage.merge(List.of(owner, archive), 2);
+
+        assertEquals(List.of("01", "02"), keys(merged));
+        assertEquals("02", merged.next());
+    }
+
     private static ListPage page(String bound, String... keys) {
         return new ListPage(java.util.Arrays.stream(keys).map(k -> new ListPage.Entry(k, null)).toList(), bound);
     }

@@ -2,18 +2,25 @@ package dev.lethe.ledger.query;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.lethe.ledger.archive.ArchiveView;
+import dev.lethe.ledger.archive.ArchiveView.Archived;
+import dev.lethe.ledger.topology.ArchiveSerdeTest;
 import dev.lethe.ledger.topology.IndexKeys;
+import java.util.List;
+import java.util.NavigableMap;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
 import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.processor.api.MockProcessorContext;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.Stores;
 import org.junit.jupiter.api.Test;
 
-/** The scans of the stats: each system's oldest open obligation, per partition and merged. */
+/** The scans of the stats (each system's oldest open obligation, per partition and merged) and of the archive's list part. */
 class LocalScansTest {
 
     private static final Instant MARCH = Instant.parse("2026-03-01T09:00:00Z");
@@ -51,5 +58,73 @@ class LocalScansTest {
 
         assertEquals(Map.of("billing", new OldestObligation(MARCH, "r-1"), "crm", new OldestObligation(MARCH, "r-3")),
                 merged);
+    }
+
+    @Test
+    void shouldListTheArchivesRequestsInItsOrderFilteredAndPaged() {
+        // Given an archive holding three requests released from the task stores
+        final NavigableMap<String, Archived> byRequested = new TreeMap<>();
+        for (String id : List.of("r-3", "r-1", "r-2")) {
+            final Archived archived = ArchiveSerdeTest.forgotten(id);
+            byRequested.put(IndexKeys.newestFirst(archived.state().requestedAt(), id), archived);
+        }
+        final LocalScans scans = new LocalScans(null, archiveOf(byRequested));
+
+        // When a list asks for its part two at a time
+        final ListQuery first = ListQuery.parse(Map.of("status", List.of("COMPLETED"), "limit", List.of("2")));
+        final ListPage page = scans.archivePart(first, MARCH);
+
+        // Then it gets them in the index's order, and a bound to continue after
+        assertEquals(List.of("r-1", "r-2"), ids(page));
+        final ListQuery second = ListQuery.parse(Map.of("status", List.of("COMPLETED"), "limit", List.of("2"),
+                "cursor", List.of(first.cursor(page.bound()))));
+        final ListPage rest = scans.archivePart(second, MARCH);
+        assertEquals(List.of("r-3"), ids(rest));
+        assertEquals(null, rest.bound());
+        // and a filter no archived request matches lists none of them
+        assertEquals(List.of(), ids(scans.archivePart(ListQuery.parse(Map.of("status", List.of("IN_PROGRESS"))), MARCH)));
+    }
+
+    private static List<String> ids(ListPage page) {
+        return page.items().stream().map(entry -> entry.request().id()).toList();
+    }
+
+    /** An archive whose REQUESTED order is {@code byRequested} (inclusive bounds, as KeyValueStore#range). */
+    private static ArchiveView archiveOf(NavigableMap<String, Archived> byRequested) {
+        return new ArchiveView() {
+            @Override
+            public Archived get(String requestId) {
+                return byRequested.values().stream().filter(a -> a.state().requestId().equals(requestId))
+                        .findFirst().orElse(null);
+            }
+
+            @Override
+            public KeyValueIterator<String, Archived> range(Order order, String from, String to) {
+                final java.util.Iterator<Map.Entry<String, Archived>> it = (from == null ? byRequested
+                        : byRequested.tailMap(from, true)).entrySet().stream()
+                        .filter(e -> to == null || e.getKey().compareTo(to) <= 0).iterator();
+                return new KeyValueIterator<>() {
+                    @Override
+                    public boolean hasNext() {
+                        return it.hasNext();
+                    }
+
+                    @Override
+                    public KeyValue<String, Archived> next() {
+                        final Map.Entry<String, Archived> e = it.next();
+                        return KeyValue.pair(e.getKey(), e.getValue());
+                    }
+
+                    @Override
+                    public String peekNextKey() {
+                        throw new UnsupportedOperationException();
+                    }
+
+                    @Override
+                    public void close() {
+                    }
+                };
+            }
+        };
     }
 }

@@ -21,13 +21,13 @@ import java.util.List;
 import org.apache.kafka.common.errors.SerializationException;
 import org.junit.jupiter.api.Test;
 
-class ArchiveSerdeTest {
+public class ArchiveSerdeTest {
 
     private static final Instant T = Instant.parse("2026-03-01T09:00:00.123Z");
     private final ArchiveSerde serde = new ArchiveSerde();
 
     /** A finished request past LETHE_FORGET_AFTER: no identifier, no data key, its trail's head in the state. */
-    static Archived forgotten(String id) {
+    public static Archived forgotten(String id) {
         final AuditFact received = AuditChain.link(AuditFact.newBuilder().setRequestId(id).setSeq(1).setAt(T)
                 .setType("RECEIVED").setActor("accounts-service").setSubjectKey("sk-1")
                 .setStatus(dev.lethe.avro.RequestStatus.RECEIVED).build(), null);
