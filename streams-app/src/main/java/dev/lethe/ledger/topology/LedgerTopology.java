@@ -40,8 +40,9 @@ import org.apache.kafka.streams.state.Stores;
 public final class LedgerTopology {
 
     /**
-     * The topic configs of the {@code ledger} and {@code audit} changelogs, which take every put and
-     * every release tombstone of every request ever filed: compacted soon, so that a released
+     * The topic configs of the changelogs of every task store of the ledger ({@code ledger},
+     * {@code audit}, {@code due}, the indexes, {@code stats}, {@code subjects}), which take the puts
+     * and the release tombstones of every request ever filed: compacted soon, so that a released
      * request's records and their tombstones leave them within about an hour or two and a restore
      * replays what the stores hold now, not their history. A segment rolls every hour (or at 64 MB),
      * the cleaner takes a log once a tenth of it is dirty and at the latest a day after a write (as
@@ -135,19 +136,33 @@ public final class LedgerTopology {
                 Serdes.String(), new AuditSerde(serdes.audit())).withLoggingEnabled(CHANGELOG_CONFIG);
     }
 
+    /** The stores of the ledger processor's tasks. */
+    static Set<StoreBuilder<?>> ledgerTaskStores(LetheSerdes serdes, Privacy privacy) {
+        return Set.of(ledgerStore(serdes, privacy), auditStore(serdes), dueStore(),
+                indexStore(LedgerNames.BY_REQUESTED_STORE), indexStore(LedgerNames.BY_FINISHED_STORE),
+                indexStore(LedgerNames.OPEN_BY_DEADLINE_STORE), indexStore(LedgerNames.OWED_SINCE_STORE),
+                statsStore());
+    }
+
+    /** The store of the subject index's tasks. */
+    static StoreBuilder<KeyValueStore<String, dev.lethe.avro.SubjectEntry>> subjectsStore(LetheSerdes serdes) {
+        return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(LedgerNames.SUBJECTS_STORE),
+                Serdes.String(), serdes.subjectEntry()).withLoggingEnabled(CHANGELOG_CONFIG);
+    }
+
     static StoreBuilder<KeyValueStore<String, String>> dueStore() {
         return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(LedgerNames.DUE_STORE),
-                Serdes.String(), Serdes.String()).withCachingEnabled();
+                Serdes.String(), Serdes.String()).withCachingEnabled().withLoggingEnabled(CHANGELOG_CONFIG);
     }
 
     private static StoreBuilder<KeyValueStore<String, String>> indexStore(String name) {
         return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(name), Serdes.String(), Serdes.String())
-                .withCachingEnabled();
+                .withCachingEnabled().withLoggingEnabled(CHANGELOG_CONFIG);
     }
 
     static StoreBuilder<KeyValueStore<String, Long>> statsStore() {
         return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(LedgerNames.STATS_STORE),
-                Serdes.String(), Serdes.Long()).withCachingEnabled();
+                Serdes.String(), Serdes.Long()).withCachingEnabled().withLoggingEnabled(CHANGELOG_CONFIG);
     }
 
     private static StoreBuilder<KeyValueStore<String, byte[]>> systemsStore(LetheSerdes serdes) {
@@ -168,10 +183,7 @@ public final class LedgerTopology {
 
         @Override
         public Set<StoreBuilder<?>> stores() {
-            return Set.of(ledgerStore(serdes, privacy), auditStore(serdes), dueStore(),
-                    indexStore(LedgerNames.BY_REQUESTED_STORE), indexStore(LedgerNames.BY_FINISHED_STORE),
-                    indexStore(LedgerNames.OPEN_BY_DEADLINE_STORE), indexStore(LedgerNames.OWED_SINCE_STORE),
-                    statsStore());
+            return ledgerTaskStores(serdes, privacy);
         }
     }
 
@@ -186,8 +198,7 @@ public final class LedgerTopology {
 
         @Override
         public Set<StoreBuilder<?>> stores() {
-            return Set.of(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(LedgerNames.SUBJECTS_STORE),
-                    Serdes.String(), serdes.subjectEntry()));
+            return Set.of(subjectsStore(serdes));
         }
     }
 }

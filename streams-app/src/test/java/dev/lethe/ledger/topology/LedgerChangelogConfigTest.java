@@ -5,14 +5,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.lethe.schemas.LetheSerdes;
 import dev.lethe.schemas.registry.InMemorySchemaRegistryClient;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
 import org.apache.kafka.streams.state.StoreBuilder;
 import org.junit.jupiter.api.Test;
 
 /**
- * The changelogs of the {@code ledger} and {@code audit} stores are created compacted soon: a
- * released request's puts and their tombstones must leave them within about an hour or two, or a
- * restore after a crash replays every request ever filed.
+ * The changelogs of the ledger's task stores are created compacted soon: a released request's puts
+ * and their tombstones (its state, trail, release wake, list and subject index entries) must leave
+ * them within about an hour or two, or a restore after a crash replays every request ever filed.
  */
 class LedgerChangelogConfigTest {
 
@@ -38,5 +41,20 @@ class LedgerChangelogConfigTest {
         final StoreBuilder<?> audit = LedgerTopology.auditStore(serdes);
         assertTrue(audit.loggingEnabled());
         SOON.forEach((name, value) -> assertEquals(value, audit.logConfig().get(name), name));
+    }
+
+    @Test
+    void shouldCreateEveryTaskStoresChangelogCompactedSoon() {
+        final Set<StoreBuilder<?>> stores = new HashSet<>(LedgerTopology.ledgerTaskStores(serdes,
+                new Privacy(LedgerDriver.SEALING, Privacy.DEFAULT_FORGET_AFTER)));
+        stores.add(LedgerTopology.subjectsStore(serdes));
+        assertEquals(Set.of(LedgerNames.LEDGER_STORE, LedgerNames.AUDIT_STORE, LedgerNames.DUE_STORE,
+                LedgerNames.BY_REQUESTED_STORE, LedgerNames.BY_FINISHED_STORE, LedgerNames.OPEN_BY_DEADLINE_STORE,
+                LedgerNames.OWED_SINCE_STORE, LedgerNames.STATS_STORE, LedgerNames.SUBJECTS_STORE),
+                stores.stream().map(StoreBuilder::name).collect(Collectors.toSet()));
+        for (StoreBuilder<?> store : stores) {
+            assertTrue(store.loggingEnabled(), store.name());
+            SOON.forEach((name, value) -> assertEquals(value, store.logConfig().get(name), store.name() + " " + name));
+        }
     }
 }
