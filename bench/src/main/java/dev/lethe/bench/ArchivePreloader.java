@@ -34,8 +34,8 @@ import org.apache.kafka.common.serialization.Serializer;
  * keyed by the request id as UTF-8 text.
  *
  * <p>Request number {@code i} is the same every time it is asked for (its id, its subject, its
- * times: {@link #id}, {@link #subjectKey}, {@link #finishedAt}), so {@link IndexPreloader} writes the
- * index entries the ledger kept for exactly the requests the archive holds.
+ * times: {@link #id}, {@link #subjectKey}, {@link #finishedAt}), so one archive serves every size
+ * of a stage (each size adds the requests it lacks).
  */
 final class ArchivePreloader {
 

@@ -23,19 +23,19 @@ import java.util.stream.Stream;
 /**
  * Figure 8: recovery after a crash. A ledger instance runs in its own JVM on N stored requests: N
  * finished and forgotten ones in the ledger's archive ({@code erasure.archive}, {@link ArchivePreloader}),
- * which its archive follower keeps, with what the ledger still holds of each of them in its task
- * stores, its three index entries ({@code by-requested}, {@code by-finished}, {@code subjects}:
- * {@link IndexPreloader}), and a fixed {@link #RECENT} open or recently finished ones in its
+ * which its archive follower keeps with their list and subject index entries (a released request
+ * leaves nothing in the task stores but its share of the counts in {@code stats}, a fixed set of
+ * keys), and a fixed {@link #RECENT} open or recently finished ones in its
  * task stores (preloaded into its changelog, {@link StorePreloader}); each round kills it with
  * SIGKILL ({@code kill -9}) and starts it again on the same state folder, and times from the
  * restart until its query port answers a read of a stored request (200). The baseline, measured
  * in the same run, is the first start, which rebuilds the task stores and the archive follower's
  * whole copy; the figure's ratio says how much of that a crash still costs. Run at 100,000 and
- * 1,000,000 stored requests, it shows how recovery grows with the ledger: a crash wipes and restores
- * the task stores, so it still restores the N requests' index entries (small records, three a
- * request), not their states and trails. The released requests' puts and tombstones in the
- * {@code ledger} and {@code audit} changelogs are not preloaded: the log cleaner removes them within
- * an hour or two ({@code LedgerTopology.CHANGELOG_CONFIG}), so a ledger filed for longer holds none.
+ * 1,000,000 stored requests, it shows whether recovery grows with the ledger: a crash wipes and
+ * restores the task stores, which hold the same {@link #RECENT} requests at every size, and the
+ * follower's copy of the archive survives it. The released requests' puts and tombstones in the
+ * task stores' changelogs are not preloaded: the log cleaner removes them within an hour or two
+ * ({@code LedgerTopology.CHANGELOG_CONFIG}), so a ledger filed for longer holds none.
  *
  * <p>First, failover: two instances of one application (one standby replica each) on the 100,000
  * store; each round waits until the other instance's standby copy holds a stored request, kills the
@@ -50,8 +50,8 @@ public final class CrashStage implements Stage {
     private static final long FAILOVER_SIZE = 100_000L;
     /**
      * The open and recently finished requests whose states the ledger's task stores hold (its
-     * changelog), the same at every size: the states the archive leaves there whatever the number of
-     * requests ever filed (their index entries are not: {@link IndexPreloader}).
+     * changelog), the same at every size: what the archive leaves there whatever the number of
+     * requests ever filed.
      */
     static final long RECENT = 10_000L;
     private static final Duration TIMEOUT = Duration.ofMinutes(20);
@@ -78,7 +78,7 @@ public final class CrashStage implements Stage {
                 // one archive for the whole stage: each size adds what it lacks (requests 0 to size - 1)
                 ArchivePreloader.preload(cluster, archived, Math.max(archived, size), base);
                 archived = Math.max(archived, size);
-                figures.addAll(crash(context, cluster, size, base));
+                figures.addAll(crash(context, cluster, size));
             }
         }
         return figures;
@@ -89,13 +89,11 @@ public final class CrashStage implements Stage {
                 : java.util.Arrays.stream(value.split(",")).map(String::strip).map(Long::parseLong).toList();
     }
 
-    private List<Figure> crash(BenchContext context, BenchCluster cluster, long size, Instant base)
+    private List<Figure> crash(BenchContext context, BenchCluster cluster, long size)
             throws Exception {
         final String applicationId = "bench-crash-" + size;
         final Map<String, String> env = cluster.ledgerEnv(applicationId, ScaleStage.ROCKSDB_MB);
         BenchLedger.publishSystems(cluster, LedgerConfig.fromEnvironment(env));
-        // what the task stores still hold of the archived requests: their index entries
-        IndexPreloader.preload(cluster, applicationId, size, base);
         final String id = StorePreloader.preload(cluster, applicationId, RECENT);
         final List<Double> restarts = new ArrayList<>();
         final List<Double> ratios = new ArrayList<>();
