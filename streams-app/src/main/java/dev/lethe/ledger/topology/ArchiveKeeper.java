@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
  *   states, its {@code by-requested} and {@code by-finished} entries and (a released entry on
  *   {@code erasure.subject-index}) the {@code subjects} store; its counts and open obligations'
  *   entries stay. A copy that does not hold it yet is asked again later; a request that changed
- *   since is not released (it was archived again);</li>
+ *   since is not released, and the wake is dropped (archived again, it has a wake of its own);</li>
  *   <li><b>rehydrate</b>: a request neither store holds is looked up in the archive and handled
  *   as if it were still stored; when an event changes it, before its new state is stored, its
  *   archived trail goes back into the {@code audit} store, its list entries and its subject entry
@@ -38,8 +38,12 @@ import org.slf4j.LoggerFactory;
  */
 final class ArchiveKeeper {
 
-    /** The due index value of a release wake: {@code archived:<request id>}. */
+    /**
+     * The due index value of a release wake: {@code archived:<request id>@<audit head>}, the head of
+     * the version archived ({@code archived:<request id>}, without it, from earlier releases).
+     */
     static final String RELEASE_PREFIX = "archived:";
+    private static final char HEAD_SEPARATOR = '@';
 
     /** Where the keeper writes, in the task's transaction. */
     interface Sink {
@@ -142,14 +146,23 @@ final class ArchiveKeeper {
             return;
         }
         sink.archive(next.requestId(), archived, now);
-        due.put(DueKeys.of(now.plus(archiving.releaseAfter()), next.requestId()), RELEASE_PREFIX + next.requestId());
+        due.put(DueKeys.of(now.plus(archiving.releaseAfter()), next.requestId()),
+                RELEASE_PREFIX + next.requestId() + HEAD_SEPARATOR + next.auditHead());
     }
 
     /** The release wake {@code dueValue}: see the class comment. */
     void release(String dueValue, Instant now) {
-        final String requestId = dueValue.substring(RELEASE_PREFIX.length());
+        final String wake = dueValue.substring(RELEASE_PREFIX.length());
+        final int separator = wake.indexOf(HEAD_SEPARATOR);
+        final String requestId = separator < 0 ? wake : wake.substring(0, separator);
         final RequestState kept = ledger.get(requestId);
         if (kept == null || !kept.status().finished() || !ArchiveSerde.archivable(kept)) {
+            return;
+        }
+        if (separator >= 0 && !wake.substring(separator + 1).equals(kept.auditHead())) {
+            // changed since the version this wake was put for: archived again, it has a wake of its own; not
+            // archived again (its record would be too large), it stays in the task stores
+            LOG.debug("request {} changed since this release wake was put; the wake is dropped", requestId);
             return;
         }
         if (archiving.view() == ArchiveView.NONE) {
@@ -158,9 +171,9 @@ final class ArchiveKeeper {
         }
         final Archived archived = archiving.view().get(requestId);
         if (archived == null || !archived.state().equals(kept)) {
-            // not in this instance's copy yet, or the copy holds an earlier version of a request that
-            // came back and was archived again: asked again later (a request changed and not finished
-            // again was returned above; once finished again it is archived again with a wake of its own)
+            // not in this instance's copy yet (nor, for a request that came back, its new version after the
+            // tombstone), or the copy holds an earlier version of a request that came back and was archived
+            // again: asked again later (this version was archived, so the copy will hold it)
             LOG.debug("request {} is not in this instance's archive as it is stored; released later", requestId);
             due.put(DueKeys.of(now.plus(archiving.releaseAfter()), requestId), dueValue);
             return;

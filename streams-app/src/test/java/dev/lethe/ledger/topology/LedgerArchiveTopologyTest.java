@@ -465,6 +465,78 @@ class LedgerArchiveTopologyTest {
         }
     }
 
+    /** The release wakes in the due index. */
+    private static List<String> releaseWakes(LedgerDriver ledger) {
+        final KeyValueStore<String, String> due = ledger.driver.getKeyValueStore(LedgerNames.DUE_STORE);
+        final List<String> wakes = new ArrayList<>();
+        try (KeyValueIterator<String, String> it = due.all()) {
+            it.forEachRemaining(entry -> {
+                if (ArchiveKeeper.isRelease(entry.value)) {
+                    wakes.add(entry.value);
+                }
+            });
+        }
+        return wakes;
+    }
+
+    @Test
+    void shouldDropTheReleaseWakeOfAVersionThatChangedAndCouldNotBeArchivedAgain() {
+        // the size of the request's first archive record, to set a limit its next version exceeds
+        final int first;
+        try (LedgerDriver measure = ledger(new FollowedArchive())) {
+            finishAndForget(measure);
+            first = ArchiveSerde.encode(measure.archive.readValuesToList().get(0)).length;
+        }
+        final FollowedArchive archive = new FollowedArchive();
+        try (LedgerDriver ledger = new LedgerDriver(LedgerPolicy.defaults(), new AppliedOffsets(), 1,
+                new Privacy(LedgerDriver.SEALING, FORGET_AFTER), new Archiving(archive, RELEASE_AFTER, first + 16))) {
+            ledger.register("billing", "user_id", "email");
+            ledger.register("crm", "user_id");
+            finishAndForget(ledger);
+            assertEquals(1, archive.read(ledger).size(), "the first version was not archived");
+            // this instance's copy lags: the wake is put again
+            ledger.driver.advanceWallClockTime(RELEASE_AFTER.plus(SCAN));
+            assertEquals(1, releaseWakes(ledger).size());
+            // the request changes; its new version's record would be over the limit: it stays in the task stores
+            ledger.decide(ID, new dev.lethe.avro.Replayed("billing", "restored from the backup of 1 May"));
+            ledger.callBack(ledger.callback(ID, "billing", DONE, 2L));
+            assertTrue(archive.read(ledger).isEmpty(), "the new version was archived");
+            archive.follow(ledger);
+
+            ledger.driver.advanceWallClockTime(RELEASE_AFTER.plus(SCAN));
+            ledger.driver.advanceWallClockTime(RELEASE_AFTER.plus(SCAN));
+
+            assertNotNull(ledger.domainState(ID));
+            assertEquals(List.of(), releaseWakes(ledger), "the first version's wake is put again for ever");
+        }
+    }
+
+    @Test
+    void shouldStillReleaseOnAReleaseWakeAnEarlierVersionPutWithoutTheHead() {
+        final FollowedArchive archive = new FollowedArchive();
+        try (LedgerDriver ledger = ledger(archive)) {
+            finishAndForget(ledger);
+            archive.follow(ledger);
+            // the wake as the version before put it: archived:<request id>
+            final KeyValueStore<String, String> due = ledger.driver.getKeyValueStore(LedgerNames.DUE_STORE);
+            final List<String> keys = new ArrayList<>();
+            try (KeyValueIterator<String, String> it = due.all()) {
+                it.forEachRemaining(entry -> {
+                    if (ArchiveKeeper.isRelease(entry.value)) {
+                        keys.add(entry.key);
+                    }
+                });
+            }
+            assertEquals(1, keys.size());
+            due.put(keys.get(0), ArchiveKeeper.RELEASE_PREFIX + ID);
+
+            ledger.driver.advanceWallClockTime(RELEASE_AFTER.plus(SCAN));
+
+            assertNull(ledger.domainState(ID), "not released");
+            assertEquals(Map.of(), entriesOf(ledger, ID));
+        }
+    }
+
     @Test
     void shouldWaitForThisInstancesArchiveCopyToCatchUpWhenATaskStarts() {
         final List<Duration> waits = new ArrayList<>();
