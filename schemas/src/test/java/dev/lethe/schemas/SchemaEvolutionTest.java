@@ -1,6 +1,7 @@
 package dev.lethe.schemas;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
@@ -16,6 +17,7 @@ import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.List;
 import org.apache.avro.Schema;
+import org.apache.avro.SchemaCompatibility;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericDatumWriter;
 import org.apache.avro.generic.GenericRecord;
@@ -73,6 +75,25 @@ class SchemaEvolutionTest {
               {"name": "reason", "type": "string"},
               {"name": "source", "type": "string"},
               {"name": "requestedAt", "type": {"type": "long", "logicalType": "timestamp-millis"}}
+            ]}""";
+
+    /** {@code SubjectEntry} before {@code released} (default false) existed. */
+    private static final String SUBJECT_ENTRY_V1 = """
+            {"type": "record", "name": "SubjectEntry", "namespace": "dev.lethe.avro", "fields": [
+              {"name": "subjectKey", "type": "string"},
+              {"name": "requestId", "type": "string"},
+              {"name": "status", "type": {"type": "enum", "name": "RequestStatus", "symbols": ["RECEIVED",
+                "PENDING_APPROVAL", "SCHEDULED", "IN_PROGRESS", "COMPLETED", "COMPLETED_WITH_EXCEPTIONS", "REJECTED",
+                "CANCELLED"], "default": "RECEIVED"}},
+              {"name": "requestedAt", "type": {"type": "long", "logicalType": "timestamp-millis"}},
+              {"name": "finishedAt", "type": ["null", {"type": "long", "logicalType": "timestamp-millis"}],
+               "default": null},
+              {"name": "scope", "type": ["null", {"type": "record", "name": "Scope", "fields": [
+                {"name": "systems", "type": {"type": "array", "items": "string"}, "default": []},
+                {"name": "exclude", "type": {"type": "array", "items": "string"}, "default": []}]}],
+               "default": null},
+              {"name": "source", "type": ["null", "string"], "default": null},
+              {"name": "duplicateOf", "type": ["null", "string"], "default": null}
             ]}""";
 
     private static final Instant AT = Instant.parse("2025-03-02T02:15:00.007Z");
@@ -160,6 +181,29 @@ class SchemaEvolutionTest {
         assertNotEquals(ByteBuffer.wrap(old, 1, 4).getInt(), ByteBuffer.wrap(current, 1, 4).getInt());
         assertEquals("cb-7", serdes.callback().deserialize(Topics.CALLBACKS, old).getEventId());
         assertEquals(Samples.callback(), serdes.callback().deserialize(Topics.CALLBACKS, current));
+    }
+
+    @Test
+    void shouldReadASubjectEntryOfTheVersionBeforeReleasedAsNotReleased() throws IOException {
+        final Schema v1 = new Schema.Parser().parse(SUBJECT_ENTRY_V1);
+        final GenericRecord old = new GenericRecordBuilder(v1)
+                .set("subjectKey", "sk-1").set("requestId", "req-7")
+                .set("status", new GenericData.EnumSymbol(v1.getField("status").schema(), "COMPLETED"))
+                .set("requestedAt", AT.toEpochMilli()).set("finishedAt", AT.toEpochMilli())
+                .set("source", "portal").build();
+
+        final dev.lethe.avro.SubjectEntry read = serdes.subjectEntry()
+                .deserialize(Topics.SUBJECT_INDEX, confluentBytes(Topics.SUBJECT_INDEX, v1, old));
+
+        assertFalse(read.getReleased());
+        assertEquals("req-7", read.getRequestId());
+        assertEquals(dev.lethe.avro.RequestStatus.COMPLETED, read.getStatus());
+        assertEquals(AT, read.getFinishedAt());
+        // both ways: the current schema reads the old entries, and a ledger of the version before reads new ones
+        assertEquals(SchemaCompatibility.SchemaCompatibilityType.COMPATIBLE, SchemaCompatibility
+                .checkReaderWriterCompatibility(dev.lethe.avro.SubjectEntry.getClassSchema(), v1).getType());
+        assertEquals(SchemaCompatibility.SchemaCompatibilityType.COMPATIBLE, SchemaCompatibility
+                .checkReaderWriterCompatibility(v1, dev.lethe.avro.SubjectEntry.getClassSchema()).getType());
     }
 
     private static GenericRecordBuilder callbackRecord(Schema schema, String outcome) {

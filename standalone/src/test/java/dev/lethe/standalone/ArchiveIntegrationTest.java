@@ -25,6 +25,7 @@ import dev.lethe.schemas.Topics;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -38,6 +39,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
+import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.junit.jupiter.api.AfterAll;
@@ -49,8 +51,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Issue 19, the ledger's archive on a real broker: a request finished and forgotten is archived on
  * {@code erasure.archive}, read back through the instance's archive follower and released from the
- * ledger's task stores; after a restart on the same state folder the follower holds it again without
- * reading the archive from its start (from the offsets its copy holds). The follower is a plain
+ * ledger's task stores (its state, its trail, its list and subject index entries); after a restart
+ * on the same state folder the follower holds it again without reading the archive from its start
+ * (from the offsets its copy holds). The follower is a plain
  * consumer with every partition assigned: it joins no consumer group.
  */
 @Tag("integration")
@@ -91,6 +94,11 @@ class ArchiveIntegrationTest {
     void shouldArchiveReleaseAndKeepAFinishedRequestAcrossARestartWithoutReadingTheArchiveAgain() throws Exception {
         final String id = UUID.randomUUID().toString();
         produce(id);
+        // listed and indexed by subject while the task stores hold it
+        await("request " + id + " in the list and subject indexes").atMost(WAIT).ignoreExceptions()
+                .until(() -> indexEntries(ledger, id), entries -> entries.stream().anyMatch(
+                        e -> e.startsWith(LedgerNames.BY_REQUESTED_STORE + "/"))
+                        && entries.stream().anyMatch(e -> e.startsWith(LedgerNames.SUBJECTS_STORE + "/")));
 
         // archived once forgotten, and read back through this instance's follower
         final Archived archived = await("request " + id + " in the follower's archive").atMost(WAIT)
@@ -103,6 +111,9 @@ class ArchiveIntegrationTest {
         // then released from the ledger's own store
         await("request " + id + " released from the ledger store").atMost(WAIT)
                 .until(() -> ledgerStore(ledger).get(id) == null);
+        // and from the list and subject indexes (the archive copy answers for it): a restart no longer restores them
+        await("request " + id + " released from the list and subject indexes").atMost(WAIT)
+                .until(() -> indexEntries(ledger, id), List::isEmpty);
         // the follower assigns itself every partition: no consumer group
         final Set<String> groups = cluster.admin().listGroups().all().get(30, TimeUnit.SECONDS).stream()
                 .map(GroupListing::groupId).collect(Collectors.toSet());
@@ -125,6 +136,26 @@ class ArchiveIntegrationTest {
         assertTrue(restores.stream().noneMatch(r -> r.from() == 0 && r.to() > 0),
                 "read the archive from its start again: " + restores);
         assertNull(ledgerStore(ledger).get(id), "back in the ledger store after the restart");
+        assertEquals(List.of(), await().atMost(WAIT).ignoreExceptions().until(() -> indexEntries(ledger, id),
+                entries -> true), "back in the list or subject indexes after the restart");
+    }
+
+    /** The keys of request {@code id}'s entries in the list and subject indexes of the task stores, by store. */
+    private static List<String> indexEntries(LedgerApp app, String id) {
+        final List<String> entries = new ArrayList<>();
+        for (String name : List.of(LedgerNames.BY_REQUESTED_STORE, LedgerNames.BY_FINISHED_STORE,
+                LedgerNames.SUBJECTS_STORE)) {
+            final ReadOnlyKeyValueStore<String, Object> store = app.streams().store(
+                    StoreQueryParameters.fromNameAndType(name, QueryableStoreTypes.keyValueStore()));
+            try (KeyValueIterator<String, Object> it = store.all()) {
+                it.forEachRemaining(entry -> {
+                    if (entry.key.endsWith("|" + id)) {
+                        entries.add(name + "/" + entry.key);
+                    }
+                });
+            }
+        }
+        return entries;
     }
 
     private static ReadOnlyKeyValueStore<String, RequestState> ledgerStore(LedgerApp app) {

@@ -1,6 +1,7 @@
 package dev.lethe.ledger.topology;
 
 import dev.lethe.avro.AuditFact;
+import dev.lethe.avro.SubjectEntry;
 import dev.lethe.ledger.archive.ArchiveView;
 import dev.lethe.ledger.archive.ArchiveView.Archived;
 import dev.lethe.ledger.domain.RequestState;
@@ -21,23 +22,39 @@ import org.slf4j.LoggerFactory;
  *   identifier and no data key (forgotten), goes to {@code erasure.archive} with its whole audit
  *   trail, and a release wake is put {@code LETHE_ARCHIVE_RELEASE_AFTER} later;</li>
  *   <li><b>release</b>: at that wake, once this instance's copy of the archive holds the same
- *   state, the request leaves the {@code ledger} store, its {@code audit} range and the recent
- *   states (its index entries and counts stay); a copy that does not hold it yet is asked again
- *   later; a request that changed since is not released (it was archived again);</li>
+ *   state, the request leaves the {@code ledger} store, its {@code audit} range, the recent
+ *   states, its {@code by-requested} and {@code by-finished} entries and (a released entry on
+ *   {@code erasure.subject-index}) the {@code subjects} store; its counts and open obligations'
+ *   entries stay. A copy that does not hold it yet is asked again later; a request that changed
+ *   since is not released, and the wake is dropped (archived again, it has a wake of its own);</li>
  *   <li><b>rehydrate</b>: a request neither store holds is looked up in the archive and handled
- *   as if it were still stored; when an event changes it, its archived trail is put back into the
- *   {@code audit} store before its new state is stored, so the task stores are whole again.</li>
+ *   as if it were still stored; when an event changes it, before its new state is stored, its
+ *   archived trail goes back into the {@code audit} store, its list entries and its subject entry
+ *   are put back, and a tombstone takes it out of the archive, so the task stores are again its
+ *   only home (finished and forgotten again, it is archived again).</li>
  * </ul>
+ * Every write of one event or wake is in the task's one transaction.
  * One per task, on the stream thread.
  */
 final class ArchiveKeeper {
 
-    /** The due index value of a release wake: {@code archived:<request id>}. */
+    /**
+     * The due index value of a release wake: {@code archived:<request id>@<audit head>}, the head of
+     * the version archived ({@code archived:<request id>}, without it, from earlier releases).
+     */
     static final String RELEASE_PREFIX = "archived:";
+    private static final char HEAD_SEPARATOR = '@';
 
-    /** Where an archived request goes (the archive sink, in the task's transaction). */
+    /** Where the keeper writes, in the task's transaction. */
     interface Sink {
+        /** {@code archived} on {@code erasure.archive}, keyed by request id. */
         void archive(String requestId, Archived archived, Instant at);
+
+        /** A tombstone for {@code requestId} on {@code erasure.archive}: back in the task stores. */
+        void unarchive(String requestId, Instant at);
+
+        /** {@code entry} on {@code erasure.subject-index}, keyed by its subject key. */
+        void subjectEntry(SubjectEntry entry, Instant at);
     }
 
     private static final Logger LOG = LoggerFactory.getLogger(ArchiveKeeper.class);
@@ -47,19 +64,21 @@ final class ArchiveKeeper {
     private final KeyValueStore<String, List<AuditFact>> audit;
     private final KeyValueStore<String, String> due;
     private final RecentStates recent;
+    private final Indexes indexes;
     private final Sink sink;
-    /** The request last handed out from the archive, and its trail, until its state is stored again. */
+    /** The request last handed out from the archive, as archived, until its state is stored again. */
     private String rehydratedId;
-    private List<AuditFact> rehydratedTrail;
+    private Archived rehydrated;
 
     ArchiveKeeper(Archiving archiving, KeyValueStore<String, RequestState> ledger,
                   KeyValueStore<String, List<AuditFact>> audit, KeyValueStore<String, String> due,
-                  RecentStates recent, Sink sink) {
+                  RecentStates recent, Indexes indexes, Sink sink) {
         this.archiving = archiving;
         this.ledger = ledger;
         this.audit = audit;
         this.due = due;
         this.recent = recent;
+        this.indexes = indexes;
         this.sink = sink;
     }
 
@@ -74,22 +93,29 @@ final class ArchiveKeeper {
             return null;
         }
         rehydratedId = requestId;
-        rehydratedTrail = archived.trail();
+        rehydrated = archived;
         return archived.state();
     }
 
     /**
-     * Called before a changed state of {@code requestId} is stored: a request that came from the
-     * archive gets its archived trail back in the {@code audit} store, as one piece under its
-     * first fact's key.
+     * Called before a changed state of {@code requestId} is stored (and before the indexes move to
+     * it): a request that came from the archive gets back its archived trail in the {@code audit}
+     * store (one piece under its first fact's key), its {@code by-requested} and {@code by-finished}
+     * entries and its subject entry as archived (forwarded before any entry the event's own change
+     * sends), and leaves the archive (a tombstone).
      */
-    void restoreTrail(String requestId) {
-        if (requestId.equals(rehydratedId) && !rehydratedTrail.isEmpty() && ledger.get(requestId) == null) {
-            audit.put(AuditKeys.of(requestId, rehydratedTrail.get(0).getSeq()), rehydratedTrail);
+    void restore(String requestId, Instant now) {
+        if (requestId.equals(rehydratedId) && ledger.get(requestId) == null) {
+            final List<AuditFact> trail = rehydrated.trail();
+            if (!trail.isEmpty()) {
+                audit.put(AuditKeys.of(requestId, trail.get(0).getSeq()), trail);
+            }
+            indexes.restore(rehydrated.state(), entry -> sink.subjectEntry(entry, now));
+            sink.unarchive(requestId, now);
             LOG.debug("request {} is back from the archive", requestId);
         }
         rehydratedId = null;
-        rehydratedTrail = null;
+        rehydrated = null;
     }
 
     /** Called after a changed state was stored: archives it when it is finished and forgotten. */
@@ -120,14 +146,23 @@ final class ArchiveKeeper {
             return;
         }
         sink.archive(next.requestId(), archived, now);
-        due.put(DueKeys.of(now.plus(archiving.releaseAfter()), next.requestId()), RELEASE_PREFIX + next.requestId());
+        due.put(DueKeys.of(now.plus(archiving.releaseAfter()), next.requestId()),
+                RELEASE_PREFIX + next.requestId() + HEAD_SEPARATOR + next.auditHead());
     }
 
     /** The release wake {@code dueValue}: see the class comment. */
     void release(String dueValue, Instant now) {
-        final String requestId = dueValue.substring(RELEASE_PREFIX.length());
+        final String wake = dueValue.substring(RELEASE_PREFIX.length());
+        final int separator = wake.indexOf(HEAD_SEPARATOR);
+        final String requestId = separator < 0 ? wake : wake.substring(0, separator);
         final RequestState kept = ledger.get(requestId);
         if (kept == null || !kept.status().finished() || !ArchiveSerde.archivable(kept)) {
+            return;
+        }
+        if (separator >= 0 && !wake.substring(separator + 1).equals(kept.auditHead())) {
+            // changed since the version this wake was put for: archived again, it has a wake of its own; not
+            // archived again (its record would be too large), it stays in the task stores
+            LOG.debug("request {} changed since this release wake was put; the wake is dropped", requestId);
             return;
         }
         if (archiving.view() == ArchiveView.NONE) {
@@ -136,9 +171,9 @@ final class ArchiveKeeper {
         }
         final Archived archived = archiving.view().get(requestId);
         if (archived == null || !archived.state().equals(kept)) {
-            // not in this instance's copy yet, or the copy holds an earlier version of a request that
-            // came back and was archived again: asked again later (a request changed and not finished
-            // again was returned above; once finished again it is archived again with a wake of its own)
+            // not in this instance's copy yet (nor, for a request that came back, its new version after the
+            // tombstone), or the copy holds an earlier version of a request that came back and was archived
+            // again: asked again later (this version was archived, so the copy will hold it)
             LOG.debug("request {} is not in this instance's archive as it is stored; released later", requestId);
             due.put(DueKeys.of(now.plus(archiving.releaseAfter()), requestId), dueValue);
             return;
@@ -151,6 +186,7 @@ final class ArchiveKeeper {
             it.forEachRemaining(entry -> pieces.add(entry.key));
         }
         pieces.forEach(audit::delete);
+        indexes.release(kept, entry -> sink.subjectEntry(entry, now));
         LOG.debug("request {} released to the archive", requestId);
     }
 

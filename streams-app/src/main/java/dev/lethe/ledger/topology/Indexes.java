@@ -25,7 +25,9 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * finished time, the unfinished requests by deadline (overdue = a range up to now), running
  * counts per status, of owed erasures per system, of requests that need a person (in all and
  * per reason) and of requests filed and finished (by final status) per UTC day, and, through {@code subjectEntries}, the subject index. Every index lives in the
- * same task as the request, so one transaction writes the state and its indexes together.
+ * same task as the request, so one transaction writes the state and its indexes together. A
+ * request released to the archive leaves the list and subject indexes ({@link #release}) and is
+ * put back when it comes back ({@link #restore}); the counts never change on either.
  */
 final class Indexes {
 
@@ -125,14 +127,52 @@ final class Indexes {
             after.attention().forEach(reason -> add(attentionKey(reason.name()), 1));
         }
         if (oldStatus != after.status() && after.subjectKey() != null) {
-            subjectEntries.accept(SubjectEntry.newBuilder()
-                    .setSubjectKey(after.subjectKey()).setRequestId(id)
-                    .setStatus(dev.lethe.avro.RequestStatus.valueOf(after.status().name()))
-                    .setRequestedAt(after.requestedAt()).setFinishedAt(after.finishedAt())
-                    .setScope(new dev.lethe.avro.Scope(after.scope().systems(), after.scope().exclude()))
-                    .setSource(after.source())
-                    .setDuplicateOf(after.duplicateOf()).build());
+            subjectEntries.accept(subjectEntry(after).build());
         }
+    }
+
+    /**
+     * Takes a request released to the archive out of the indexes that hold an entry per request
+     * ever filed: its {@code by-requested} and {@code by-finished} entries, and, through
+     * {@code subjectEntries}, its subject index entry (a released {@link SubjectEntry}). Its counts
+     * and its {@code owed-since} and {@code open-by-deadline} entries (open ones only) stay.
+     */
+    void release(RequestState state, Consumer<SubjectEntry> subjectEntries) {
+        final String id = state.requestId();
+        if (state.requestedAt() != null) {
+            byRequested.delete(IndexKeys.newestFirst(state.requestedAt(), id));
+        }
+        if (state.finishedAt() != null) {
+            byFinished.delete(IndexKeys.newestFirst(state.finishedAt(), id));
+        }
+        if (state.subjectKey() != null && state.status() != null) {
+            subjectEntries.accept(subjectEntry(state).setReleased(true).build());
+        }
+    }
+
+    /** Puts back what {@link #release} took out, for a request back from the archive as {@code state}. */
+    void restore(RequestState state, Consumer<SubjectEntry> subjectEntries) {
+        final String id = state.requestId();
+        if (state.requestedAt() != null) {
+            byRequested.put(IndexKeys.newestFirst(state.requestedAt(), id), id);
+        }
+        if (state.finishedAt() != null) {
+            byFinished.put(IndexKeys.newestFirst(state.finishedAt(), id), id);
+        }
+        if (state.subjectKey() != null && state.status() != null) {
+            subjectEntries.accept(subjectEntry(state).build());
+        }
+    }
+
+    /** The subject index entry of {@code state} (which has a subject key and a status), not released. */
+    private static SubjectEntry.Builder subjectEntry(RequestState state) {
+        return SubjectEntry.newBuilder()
+                .setSubjectKey(state.subjectKey()).setRequestId(state.requestId())
+                .setStatus(dev.lethe.avro.RequestStatus.valueOf(state.status().name()))
+                .setRequestedAt(state.requestedAt()).setFinishedAt(state.finishedAt())
+                .setScope(new dev.lethe.avro.Scope(state.scope().systems(), state.scope().exclude()))
+                .setSource(state.source())
+                .setDuplicateOf(state.duplicateOf());
     }
 
     /**

@@ -1,6 +1,8 @@
 package dev.lethe.ledger.topology;
 
 import dev.lethe.avro.DeadLetter;
+import dev.lethe.avro.SubjectEntry;
+import dev.lethe.ledger.archive.ArchiveView;
 import dev.lethe.ledger.domain.Identifier;
 import dev.lethe.ledger.domain.Ledger;
 import dev.lethe.ledger.domain.LedgerContext;
@@ -134,8 +136,22 @@ final class LedgerProcessor extends ContextualProcessor<byte[], byte[], Object, 
         // The task's previous owner may have released requests only its own copy of the archive had seen:
         // this instance's copy catches up with everything committed before this task starts here.
         archiving.view().awaitCaughtUp(Archiving.CATCH_UP_TIMEOUT);
-        archive = new ArchiveKeeper(archiving, ledger, audit, dueIndex, recent, (requestId, archived, at) ->
-                context.forward(new Record<>(requestId, archived, at.toEpochMilli()), LedgerNames.ARCHIVE_SINK));
+        archive = new ArchiveKeeper(archiving, ledger, audit, dueIndex, recent, indexes, new ArchiveKeeper.Sink() {
+            @Override
+            public void archive(String requestId, ArchiveView.Archived archived, Instant at) {
+                context.forward(new Record<>(requestId, archived, at.toEpochMilli()), LedgerNames.ARCHIVE_SINK);
+            }
+
+            @Override
+            public void unarchive(String requestId, Instant at) {
+                context.forward(new Record<>(requestId, null, at.toEpochMilli()), LedgerNames.ARCHIVE_SINK);
+            }
+
+            @Override
+            public void subjectEntry(SubjectEntry entry, Instant at) {
+                forwardSubjectEntry(entry, at);
+            }
+        });
         context.schedule(DUE_SCAN_INTERVAL, PunctuationType.WALL_CLOCK_TIME, this::wakeDue);
         context.schedule(REWRAP_INTERVAL, PunctuationType.WALL_CLOCK_TIME, this::rewrapPass);
         final ReadOnlyKeyValueStore<String, byte[]> registry = context.getStateStore(LedgerNames.SYSTEMS_STORE);
@@ -245,15 +261,20 @@ final class LedgerProcessor extends ContextualProcessor<byte[], byte[], Object, 
         final RequestState next = keyed(stored, transition.state().withAuditHead(head), now);
         // Only a changed state is written: a replayed or refused event costs no store write and no changelog record.
         if ((stored != null || next.received() || !next.earlyCallbacks().isEmpty()) && !next.equals(stored)) {
-            archive.restoreTrail(event.requestId());
+            archive.restore(event.requestId(), now);
             ledger.put(event.requestId(), next);
             recent.put(event.requestId(), next);
-            indexes.update(stored, next, entry -> context().forward(
-                    new Record<>(entry.getSubjectKey(), entry, now.toEpochMilli()), LedgerNames.SUBJECT_INDEX_SINK));
+            indexes.update(stored, next, entry -> forwardSubjectEntry(entry, now));
             archive.archiveIfDone(next, now);
         }
         final DataKey key = new DataKey(next);
         transition.outputs().forEach(output -> forward(output, chained.get(output), refuse, now, key));
+    }
+
+    /** A request's entry on {@code erasure.subject-index}, keyed by its subject key. */
+    private void forwardSubjectEntry(SubjectEntry entry, Instant at) {
+        context().forward(new Record<>(entry.getSubjectKey(), entry, at.toEpochMilli()),
+                LedgerNames.SUBJECT_INDEX_SINK);
     }
 
     /**

@@ -19,7 +19,9 @@ import org.apache.kafka.streams.state.KeyValueStore;
 /**
  * Folds the ledger's status changes, re-keyed by subject key on {@code erasure.subject-index},
  * into the {@code subjects} store: one entry per (subject, request), so a subject's requests are
- * one contiguous range. It answers the re-ingestion guard and duplicate detection.
+ * one contiguous range. It answers the re-ingestion guard and duplicate detection. A request the
+ * ledger released to its archive comes as a released entry and leaves the store (the archive copy
+ * answers for it); one that comes back from the archive comes as a plain entry again.
  *
  * <p>It is also the <b>subject gate</b>. Every request of one subject passes here in one order,
  * whatever instant or gateway it was filed through, so this is where "which came first" is
@@ -52,6 +54,11 @@ final class SubjectsProcessor extends ContextualProcessor<String, SubjectEntry, 
             return;
         }
         final String key = IndexKeys.subject(entry.getSubjectKey(), entry.getRequestId());
+        if (entry.getReleased()) {
+            // released to the archive, whose copy answers for it now: never judged, whatever its status
+            subjects.delete(key);
+            return;
+        }
         if (entry.getStatus() == RequestStatus.RECEIVED && subjects.get(key) == null) {
             gate(entry, record.timestamp());
         }

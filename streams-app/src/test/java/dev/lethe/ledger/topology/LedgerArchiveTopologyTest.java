@@ -8,18 +8,23 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.lethe.avro.AuditFact;
+import dev.lethe.avro.SubjectEntry;
 import dev.lethe.ledger.archive.ArchiveView;
 import dev.lethe.ledger.archive.ArchiveView.Archived;
 import dev.lethe.ledger.domain.LedgerPolicy;
 import dev.lethe.ledger.domain.RequestState;
+import dev.lethe.schemas.Topics;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.junit.jupiter.api.Test;
@@ -160,14 +165,28 @@ class LedgerArchiveTopologyTest {
     }
 
     /** What an event about a finished and forgotten request gives, and the request's trail afterwards. */
-    private record Seen(List<Object> outputs, RequestState state, List<AuditFact> trail, Map<String, Object> indexes) {
+    private record Seen(List<Object> outputs, RequestState state, List<AuditFact> trail, Map<String, Object> indexes,
+                        int tombstones, boolean inTaskStores) {
     }
 
-    /** Every entry of the list indexes and the counts, by store and key. */
+    /** The stores that hold an entry per request, which a release takes out of the task stores. */
+    private static final List<String> RELEASED_INDEXES = List.of(LedgerNames.BY_REQUESTED_STORE,
+            LedgerNames.BY_FINISHED_STORE, LedgerNames.SUBJECTS_STORE);
+    /** The stores a release leaves as they are: counts, and entries of open obligations and deadlines. */
+    private static final List<String> KEPT_INDEXES = List.of(LedgerNames.OPEN_BY_DEADLINE_STORE,
+            LedgerNames.OWED_SINCE_STORE, LedgerNames.STATS_STORE);
+
+    /** Every entry of the list indexes, the subject index and the counts, by store and key. */
     private static Map<String, Object> indexes(LedgerDriver ledger) {
+        final List<String> all = new ArrayList<>(RELEASED_INDEXES);
+        all.addAll(KEPT_INDEXES);
+        return entries(ledger, all);
+    }
+
+    /** Every entry of {@code stores}, by store and key. */
+    private static Map<String, Object> entries(LedgerDriver ledger, List<String> stores) {
         final Map<String, Object> entries = new java.util.TreeMap<>();
-        for (String name : List.of(LedgerNames.BY_REQUESTED_STORE, LedgerNames.BY_FINISHED_STORE,
-                LedgerNames.OPEN_BY_DEADLINE_STORE, LedgerNames.OWED_SINCE_STORE, LedgerNames.STATS_STORE)) {
+        for (String name : stores) {
             final KeyValueStore<String, Object> store = ledger.driver.getKeyValueStore(name);
             try (KeyValueIterator<String, Object> it = store.all()) {
                 it.forEachRemaining(entry -> entries.put(name + "/" + entry.key, entry.value));
@@ -202,12 +221,16 @@ class LedgerArchiveTopologyTest {
             outputs.addAll(ledger.audit.readValuesToList());
             outputs.addAll(ledger.notifications.readValuesToList());
             outputs.addAll(ledger.dataset.readValuesToList());
-            outputs.addAll(archive.read(ledger).stream().map(record -> record.value).toList());
+            final List<KeyValue<String, Archived>> archived = archive.read(ledger);
+            outputs.addAll(archived.stream().map(record -> record.value).filter(Objects::nonNull).toList());
+            final int tombstones = (int) archived.stream().filter(record -> record.value == null).count();
             assertTrue(ledger.dlq.isEmpty(), "refused");
             archive.follow(ledger);
             final RequestState stored = ledger.domainState(ID);
-            return stored != null ? new Seen(outputs, stored, storedTrail(ledger, ID), indexes(ledger))
-                    : new Seen(outputs, archive.get(ID).state(), archive.get(ID).trail(), indexes(ledger));
+            return stored != null
+                    ? new Seen(outputs, stored, storedTrail(ledger, ID), indexes(ledger), tombstones, true)
+                    : new Seen(outputs, archive.get(ID).state(), archive.get(ID).trail(), indexes(ledger), tombstones,
+                    false);
         }
     }
 
@@ -218,7 +241,18 @@ class LedgerArchiveTopologyTest {
         assertEquals(stored.outputs(), archived.outputs());
         assertEquals(stored.state(), archived.state());
         assertEquals(stored.trail(), archived.trail());
-        assertEquals(stored.indexes(), archived.indexes(), "the lists and counts");
+        assertEquals(0, stored.tombstones(), "a request still in the task stores was taken out of the archive");
+        if (archived.inTaskStores()) {
+            // back: its list and subject entries too, and the archive no longer holds the version it came from
+            assertEquals(stored.indexes(), archived.indexes(), "the lists, the subject index and the counts");
+            assertEquals(1, archived.tombstones(), "the archive still holds the version it came back from");
+        } else {
+            // not changed: still released, its list and subject entries only in the archive; the counts as stored
+            assertEquals(filterKept(stored.indexes()), filterKept(archived.indexes()), "the counts");
+            assertTrue(archived.indexes().keySet().stream().noneMatch(LedgerArchiveTopologyTest::isReleasedIndex),
+                    archived.indexes().toString());
+            assertEquals(0, archived.tombstones());
+        }
         assertNull(AuditChain.verify(archived.trail()));
         assertEquals(archived.trail().size(),
                 archived.trail().stream().map(AuditFact::getSeq).collect(Collectors.toSet()).size(), "a fact twice");
@@ -228,6 +262,12 @@ class LedgerArchiveTopologyTest {
     @Test
     void shouldAnswerALateDoneCallbackOnAnArchivedRequestAsOnAStoredOne() {
         assertSameAsStored(ledger -> ledger.callBack(ledger.callback(ID, "billing", DONE, 5L)));
+    }
+
+    @Test
+    void shouldAnswerAContradictingLateCallbackOnAnArchivedRequestAsOnAStoredOne() {
+        assertSameAsStored(ledger -> ledger.callBack(ledger.callback(ID, "billing",
+                dev.lethe.avro.CallbackOutcome.NOT_FOUND, 0L)));
     }
 
     @Test
@@ -273,6 +313,227 @@ class LedgerArchiveTopologyTest {
             assertNull(ledger.domainState(ID), "not released again");
             assertTrue(storedTrail(ledger, ID).isEmpty());
             assertEquals(last, archive.get(ID));
+            assertEquals(Map.of(), entriesOf(ledger, ID), "its entries stayed after the second release");
+        }
+    }
+
+    private static boolean isReleasedIndex(String key) {
+        return RELEASED_INDEXES.stream().anyMatch(name -> key.startsWith(name + "/"));
+    }
+
+    private static Map<String, Object> filterKept(Map<String, Object> indexes) {
+        final Map<String, Object> kept = new java.util.TreeMap<>(indexes);
+        kept.keySet().removeIf(LedgerArchiveTopologyTest::isReleasedIndex);
+        return kept;
+    }
+
+    /** The entries of request {@code id} in by-requested, by-finished and subjects, by store and key. */
+    private static Map<String, Object> entriesOf(LedgerDriver ledger, String id) {
+        final Map<String, Object> of = new java.util.TreeMap<>();
+        entries(ledger, RELEASED_INDEXES).forEach((key, value) -> {
+            if (id.equals(value) || value instanceof SubjectEntry entry && id.equals(entry.getRequestId())) {
+                of.put(key, value);
+            }
+        });
+        return of;
+    }
+
+    /** What the ledger wrote on {@code erasure.subject-index} (the subjects processor reads it in the driver). */
+    private static TestOutputTopic<String, SubjectEntry> subjectIndex(LedgerDriver ledger) {
+        return ledger.driver.createOutputTopic(Topics.SUBJECT_INDEX, ledger.serdes.key().deserializer(),
+                ledger.serdes.subjectEntry().deserializer());
+    }
+
+    @Test
+    void shouldTakeAReleasedRequestsListAndSubjectEntriesOutOfTheTaskStoresButKeepItsCounts() {
+        final FollowedArchive archive = new FollowedArchive();
+        try (LedgerDriver ledger = ledger(archive)) {
+            ledger.file(OPEN, "u-77");
+            finishAndForget(ledger);
+            archive.follow(ledger);
+            final TestOutputTopic<String, SubjectEntry> index = subjectIndex(ledger);
+            index.readRecordsToList();
+            final RequestState state = ledger.domainState(ID);
+            final Map<String, Object> entries = entriesOf(ledger, ID);
+            assertEquals(Set.of(LedgerNames.BY_REQUESTED_STORE + "/" + IndexKeys.newestFirst(state.requestedAt(), ID),
+                    LedgerNames.BY_FINISHED_STORE + "/" + IndexKeys.newestFirst(state.finishedAt(), ID),
+                    LedgerNames.SUBJECTS_STORE + "/" + IndexKeys.subject(state.subjectKey(), ID)), entries.keySet());
+            final Map<String, Object> open = entriesOf(ledger, OPEN);
+            final Map<String, Object> counts = entries(ledger, KEPT_INDEXES);
+
+            ledger.driver.advanceWallClockTime(RELEASE_AFTER.plus(SCAN));
+
+            assertNull(ledger.domainState(ID), "not released");
+            assertEquals(Map.of(), entriesOf(ledger, ID), "its entries stayed in the task stores");
+            assertEquals(counts, entries(ledger, KEPT_INDEXES), "the counts changed");
+            assertEquals(open, entriesOf(ledger, OPEN), "another request's entries changed");
+            final List<KeyValue<String, SubjectEntry>> told = index.readKeyValuesToList();
+            assertEquals(1, told.size(), told.toString());
+            assertEquals(state.subjectKey(), told.get(0).key);
+            assertEquals(ID, told.get(0).value.getRequestId());
+            assertTrue(told.get(0).value.getReleased(), "the subject index was not told of the release");
+        }
+    }
+
+    /**
+     * Runs {@code event} on {@link #ID} once it is archived and released, and checks it came back
+     * whole: its trail, its list and subject entries, and the archive no longer holding it.
+     */
+    private static void assertComesBackWhole(Consumer<LedgerDriver> event) {
+        final FollowedArchive archive = new FollowedArchive();
+        try (LedgerDriver ledger = ledger(archive)) {
+            finishAndForget(ledger);
+            final Map<String, Object> entries = entriesOf(ledger, ID);
+            archive.follow(ledger);
+            ledger.driver.advanceWallClockTime(RELEASE_AFTER.plus(SCAN));
+            assertNull(ledger.domainState(ID));
+            assertEquals(Map.of(), entriesOf(ledger, ID));
+            final List<AuditFact> archivedTrail = archive.get(ID).trail();
+            final TestOutputTopic<String, SubjectEntry> index = subjectIndex(ledger);
+            index.readRecordsToList();
+
+            event.accept(ledger);
+
+            final RequestState back = ledger.domainState(ID);
+            assertNotNull(back, "not back in the ledger store");
+            final List<AuditFact> trail = storedTrail(ledger, ID);
+            assertEquals(archivedTrail, trail.subList(0, archivedTrail.size()), "its archived trail is not back");
+            final Map<String, Object> now = entriesOf(ledger, ID);
+            assertEquals(entries.keySet(), now.keySet(), "its list and subject entries are not back");
+            final SubjectEntry subject = (SubjectEntry) now.get(
+                    LedgerNames.SUBJECTS_STORE + "/" + IndexKeys.subject(back.subjectKey(), ID));
+            assertFalse(subject.getReleased());
+            assertEquals(back.status().name(), subject.getStatus().name());
+            final List<KeyValue<String, SubjectEntry>> told = index.readKeyValuesToList();
+            assertFalse(told.isEmpty(), "the subject index was not told");
+            assertEquals(back.subjectKey(), told.get(0).key);
+            assertEquals(ID, told.get(0).value.getRequestId());
+            assertTrue(told.stream().noneMatch(entry -> entry.value.getReleased()), told.toString());
+            final List<KeyValue<String, Archived>> written = archive.read(ledger);
+            assertFalse(written.isEmpty(), "nothing written to the archive");
+            assertEquals(ID, written.get(0).key);
+            assertNull(written.get(0).value, "no tombstone: the archive still holds the version it came back from");
+            assertEquals(1, written.stream().filter(record -> record.value == null).count());
+            assertTrue(ledger.dlq.isEmpty(), "refused");
+        }
+    }
+
+    @Test
+    void shouldPutBackTheEntriesOfAReleasedRequestALateCallbackBringsBackAndTakeItOutOfTheArchive() {
+        // a late answer that contradicts the settled one is recorded: the request changes
+        assertComesBackWhole(ledger -> ledger.callBack(ledger.callback(ID, "billing",
+                dev.lethe.avro.CallbackOutcome.NOT_FOUND, 0L)));
+    }
+
+    @Test
+    void shouldPutBackTheEntriesOfAReleasedRequestAReplayBringsBackAndTakeItOutOfTheArchive() {
+        assertComesBackWhole(ledger -> ledger.decide(ID,
+                new dev.lethe.avro.Replayed("billing", "restored from the backup of 1 May")));
+    }
+
+    @Test
+    void shouldPutBackTheEntriesOfAReleasedRequestACoverBringsBackAndTakeItOutOfTheArchive() {
+        // a system registered after the request finished, covered by hand
+        assertComesBackWhole(ledger -> {
+            ledger.register("support", "user_id");
+            ledger.decide(ID, new dev.lethe.avro.Covered("support", "hand-checked"));
+        });
+    }
+
+    @Test
+    void shouldWaitForTheNewVersionWhenTheCopyNoLongerHoldsARequestThatCameBack() {
+        final FollowedArchive archive = new FollowedArchive();
+        try (LedgerDriver ledger = ledger(archive)) {
+            finishAndForget(ledger);
+            archive.follow(ledger);
+            ledger.driver.advanceWallClockTime(RELEASE_AFTER.plus(SCAN));
+            ledger.decide(ID, new dev.lethe.avro.Replayed("billing", "restored from the backup of 1 May"));
+            ledger.callBack(ledger.callback(ID, "billing", DONE, 2L));
+            // this instance's copy has read the tombstone, not yet the request's new version
+            final List<KeyValue<String, Archived>> written = archive.read(ledger);
+            archive.held.remove(ID);
+            ledger.driver.advanceWallClockTime(RELEASE_AFTER.plus(SCAN));
+            assertNotNull(ledger.domainState(ID), "released while the copy did not hold it");
+            assertFalse(entriesOf(ledger, ID).isEmpty());
+
+            written.forEach(record -> archive.held.put(record.key, record.value));
+            archive.written.clear();
+            ledger.driver.advanceWallClockTime(RELEASE_AFTER.plus(SCAN));
+
+            assertNull(ledger.domainState(ID), "never released once the copy held its new version");
+            assertEquals(Map.of(), entriesOf(ledger, ID));
+        }
+    }
+
+    /** The release wakes in the due index. */
+    private static List<String> releaseWakes(LedgerDriver ledger) {
+        final KeyValueStore<String, String> due = ledger.driver.getKeyValueStore(LedgerNames.DUE_STORE);
+        final List<String> wakes = new ArrayList<>();
+        try (KeyValueIterator<String, String> it = due.all()) {
+            it.forEachRemaining(entry -> {
+                if (ArchiveKeeper.isRelease(entry.value)) {
+                    wakes.add(entry.value);
+                }
+            });
+        }
+        return wakes;
+    }
+
+    @Test
+    void shouldDropTheReleaseWakeOfAVersionThatChangedAndCouldNotBeArchivedAgain() {
+        // the size of the request's first archive record, to set a limit its next version exceeds
+        final int first;
+        try (LedgerDriver measure = ledger(new FollowedArchive())) {
+            finishAndForget(measure);
+            first = ArchiveSerde.encode(measure.archive.readValuesToList().get(0)).length;
+        }
+        final FollowedArchive archive = new FollowedArchive();
+        try (LedgerDriver ledger = new LedgerDriver(LedgerPolicy.defaults(), new AppliedOffsets(), 1,
+                new Privacy(LedgerDriver.SEALING, FORGET_AFTER), new Archiving(archive, RELEASE_AFTER, first + 16))) {
+            ledger.register("billing", "user_id", "email");
+            ledger.register("crm", "user_id");
+            finishAndForget(ledger);
+            assertEquals(1, archive.read(ledger).size(), "the first version was not archived");
+            // this instance's copy lags: the wake is put again
+            ledger.driver.advanceWallClockTime(RELEASE_AFTER.plus(SCAN));
+            assertEquals(1, releaseWakes(ledger).size());
+            // the request changes; its new version's record would be over the limit: it stays in the task stores
+            ledger.decide(ID, new dev.lethe.avro.Replayed("billing", "restored from the backup of 1 May"));
+            ledger.callBack(ledger.callback(ID, "billing", DONE, 2L));
+            assertTrue(archive.read(ledger).isEmpty(), "the new version was archived");
+            archive.follow(ledger);
+
+            ledger.driver.advanceWallClockTime(RELEASE_AFTER.plus(SCAN));
+            ledger.driver.advanceWallClockTime(RELEASE_AFTER.plus(SCAN));
+
+            assertNotNull(ledger.domainState(ID));
+            assertEquals(List.of(), releaseWakes(ledger), "the first version's wake is put again for ever");
+        }
+    }
+
+    @Test
+    void shouldStillReleaseOnAReleaseWakeAnEarlierVersionPutWithoutTheHead() {
+        final FollowedArchive archive = new FollowedArchive();
+        try (LedgerDriver ledger = ledger(archive)) {
+            finishAndForget(ledger);
+            archive.follow(ledger);
+            // the wake as the version before put it: archived:<request id>
+            final KeyValueStore<String, String> due = ledger.driver.getKeyValueStore(LedgerNames.DUE_STORE);
+            final List<String> keys = new ArrayList<>();
+            try (KeyValueIterator<String, String> it = due.all()) {
+                it.forEachRemaining(entry -> {
+                    if (ArchiveKeeper.isRelease(entry.value)) {
+                        keys.add(entry.key);
+                    }
+                });
+            }
+            assertEquals(1, keys.size());
+            due.put(keys.get(0), ArchiveKeeper.RELEASE_PREFIX + ID);
+
+            ledger.driver.advanceWallClockTime(RELEASE_AFTER.plus(SCAN));
+
+            assertNull(ledger.domainState(ID), "not released");
+            assertEquals(Map.of(), entriesOf(ledger, ID));
         }
     }
 

@@ -93,6 +93,35 @@ class SubjectGateTopologyTest {
     }
 
     @Test
+    void shouldDropTheEntryOfAReleasedRequestAndNeverJudgeIt() {
+        try (LedgerDriver ledger = new LedgerDriver()) {
+            final TestInputTopic<String, SubjectEntry> index = ledger.driver.createInputTopic(Topics.SUBJECT_INDEX,
+                    ledger.serdes.key().serializer(), ledger.serdes.subjectEntry().serializer());
+            final TestOutputTopic<String, Admission> admissions = ledger.driver.createOutputTopic(Topics.ADMISSIONS,
+                    ledger.serdes.key().deserializer(), ledger.serdes.admission().deserializer());
+            final KeyValueStore<String, SubjectEntry> subjects = ledger.driver.getKeyValueStore(
+                    LedgerNames.SUBJECTS_STORE);
+            final SubjectEntry finished = SubjectEntry.newBuilder().setSubjectKey(ledger.subjectKey())
+                    .setRequestId(FIRST).setStatus(RequestStatus.COMPLETED).setRequestedAt(LedgerDriver.START)
+                    .setFinishedAt(LedgerDriver.START).setSource("portal").build();
+            index.pipeInput(ledger.subjectKey(), finished);
+            assertEquals(finished, subjects.get(IndexKeys.subject(ledger.subjectKey(), FIRST)));
+
+            // When the ledger releases it to the archive
+            index.pipeInput(ledger.subjectKey(), SubjectEntry.newBuilder(finished).setReleased(true).build());
+
+            // Then the subjects store holds it no more
+            assertNull(subjects.get(IndexKeys.subject(ledger.subjectKey(), FIRST)));
+            // and a released entry the store never held (as RECEIVED, whatever its status) is never judged
+            index.pipeInput(ledger.subjectKey(), SubjectEntry.newBuilder().setSubjectKey(ledger.subjectKey())
+                    .setRequestId(SECOND).setStatus(RequestStatus.RECEIVED).setRequestedAt(LedgerDriver.START)
+                    .setSource("portal").setReleased(true).build());
+            assertNull(subjects.get(IndexKeys.subject(ledger.subjectKey(), SECOND)));
+            assertTrue(admissions.isEmpty(), "a released entry was judged");
+        }
+    }
+
+    @Test
     void shouldNeverTurnADispatchedRequestIntoADuplicate() {
         try (LedgerDriver ledger = new LedgerDriver()) {
             ledger.register("billing", "user_id");
