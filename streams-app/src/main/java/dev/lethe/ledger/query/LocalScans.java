@@ -6,6 +6,7 @@ import dev.lethe.ledger.domain.RequestState;
 import dev.lethe.ledger.domain.SystemTarget;
 import dev.lethe.ledger.topology.IndexKeys;
 import dev.lethe.ledger.topology.LedgerNames;
+import dev.lethe.ledger.topology.SubjectEntries;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -240,20 +241,9 @@ final class LocalScans {
             it.forEachRemaining(entry -> entries.put(entry.value.getRequestId(), entry.value));
         }
         for (ArchiveView.Archived archived : archive.subject(subjectKey)) {
-            entries.putIfAbsent(archived.state().requestId(), subjectEntry(archived.state()));
+            entries.putIfAbsent(archived.state().requestId(), SubjectEntries.of(archived.state()).build());
         }
         return List.copyOf(entries.values());
-    }
-
-    /** The subject index's entry of an archived request, as the ledger wrote it at its last status change. */
-    static SubjectEntry subjectEntry(RequestState state) {
-        return SubjectEntry.newBuilder()
-                .setSubjectKey(state.subjectKey()).setRequestId(state.requestId())
-                .setStatus(dev.lethe.avro.RequestStatus.valueOf(state.status().name()))
-                .setRequestedAt(state.requestedAt()).setFinishedAt(state.finishedAt())
-                .setScope(new dev.lethe.avro.Scope(state.scope().systems(), state.scope().exclude()))
-                .setSource(state.source())
-                .setDuplicateOf(state.duplicateOf()).build();
     }
 
     <K, V> ReadOnlyKeyValueStore<K, V> store(String name, int partition) {

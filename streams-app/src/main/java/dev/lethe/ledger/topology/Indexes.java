@@ -127,7 +127,7 @@ final class Indexes {
             after.attention().forEach(reason -> add(attentionKey(reason.name()), 1));
         }
         if (oldStatus != after.status() && after.subjectKey() != null) {
-            subjectEntries.accept(subjectEntry(after).build());
+            subjectEntries.accept(SubjectEntries.of(after).build());
         }
     }
 
@@ -146,7 +146,7 @@ final class Indexes {
             byFinished.delete(IndexKeys.newestFirst(state.finishedAt(), id));
         }
         if (state.subjectKey() != null && state.status() != null) {
-            subjectEntries.accept(subjectEntry(state).setReleased(true).build());
+            subjectEntries.accept(SubjectEntries.of(state).setReleased(true).build());
         }
     }
 
@@ -160,19 +160,8 @@ final class Indexes {
             byFinished.put(IndexKeys.newestFirst(state.finishedAt(), id), id);
         }
         if (state.subjectKey() != null && state.status() != null) {
-            subjectEntries.accept(subjectEntry(state).build());
+            subjectEntries.accept(SubjectEntries.of(state).build());
         }
-    }
-
-    /** The subject index entry of {@code state} (which has a subject key and a status), not released. */
-    private static SubjectEntry.Builder subjectEntry(RequestState state) {
-        return SubjectEntry.newBuilder()
-                .setSubjectKey(state.subjectKey()).setRequestId(state.requestId())
-                .setStatus(dev.lethe.avro.RequestStatus.valueOf(state.status().name()))
-                .setRequestedAt(state.requestedAt()).setFinishedAt(state.finishedAt())
-                .setScope(new dev.lethe.avro.Scope(state.scope().systems(), state.scope().exclude()))
-                .setSource(state.source())
-                .setDuplicateOf(state.duplicateOf());
     }
 
     /**
