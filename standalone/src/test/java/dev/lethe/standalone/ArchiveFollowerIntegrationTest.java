@@ -59,6 +59,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.rocksdb.Options;
 import org.rocksdb.RocksDB;
+import org.rocksdb.RocksDBException;
+import org.rocksdb.RocksIterator;
 import org.rocksdb.WriteBatch;
 import org.rocksdb.WriteOptions;
 
@@ -281,7 +283,7 @@ class ArchiveFollowerIntegrationTest {
     }
 
     @Test
-    void shouldMoveTheFinishedAndSubjectEntriesWhenAnOverwriteChangesThem(@TempDir Path folder) {
+    void shouldMoveTheFinishedAndSubjectEntriesWhenAnOverwriteChangesThem(@TempDir Path folder) throws Exception {
         final Instant base = window();
         final String id = UUID.randomUUID().toString();
         final String before = "sk-" + UUID.randomUUID();
@@ -298,10 +300,11 @@ class ArchiveFollowerIntegrationTest {
             assertEquals(Set.of(), ids(follower.subject(before)));
             assertEquals(Set.of(id), ids(follower.subject(after)));
         }
+        assertEquals(3, indexEntries(folder, id).size(), "entries left in the copy: " + indexEntries(folder, id));
     }
 
     @Test
-    void shouldRemoveEveryIndexEntryOfATombstonedRequest(@TempDir Path folder) {
+    void shouldRemoveEveryIndexEntryOfATombstonedRequest(@TempDir Path folder) throws Exception {
         final Instant base = window();
         final String id = UUID.randomUUID().toString();
         final String subject = "sk-" + UUID.randomUUID();
@@ -318,10 +321,11 @@ class ArchiveFollowerIntegrationTest {
             assertEquals(List.of(), keys(follower, Order.FINISHED, first(base), last(base)));
             assertEquals(Set.of(), ids(follower.subject(subject)));
         }
+        assertEquals(List.of(), indexEntries(folder, id), "entries left in the copy");
     }
 
     @Test
-    void shouldIndexOnlyTheLastWordOfABatchThatWritesARequestMoreThanOnce(@TempDir Path folder) {
+    void shouldIndexOnlyTheLastWordOfABatchThatWritesARequestMoreThanOnce(@TempDir Path folder) throws Exception {
         final Instant base = window();
         final String twice = UUID.randomUUID().toString();
         final String gone = UUID.randomUUID().toString();
@@ -344,6 +348,8 @@ class ArchiveFollowerIntegrationTest {
             assertEquals(Set.of(), ids(follower.subject(deleted)));
             assertNull(follower.get(gone));
         }
+        assertEquals(3, indexEntries(folder, twice).size(), "entries left in the copy: " + indexEntries(folder, twice));
+        assertEquals(List.of(), indexEntries(folder, gone), "entries left in the copy");
     }
 
     @Test
@@ -461,6 +467,21 @@ class ArchiveFollowerIntegrationTest {
             }
         }
         return keys;
+    }
+
+    /** The index entries the closed copy in {@code folder} holds for {@code requestId}: their keys, as text. */
+    private static List<String> indexEntries(Path folder, String requestId) throws RocksDBException {
+        final List<String> entries = new ArrayList<>();
+        try (Options options = new Options(); RocksDB db = RocksDB.open(options, folder.toString());
+             RocksIterator all = db.newIterator()) {
+            for (all.seek(new byte[] {1}); all.isValid() && all.key()[0] == 1; all.next()) {
+                if (requestId.equals(new String(all.value(), StandardCharsets.UTF_8))) {
+                    entries.add(new String(all.key(), StandardCharsets.UTF_8));
+                }
+            }
+            all.status();
+        }
+        return entries;
     }
 
     private static Set<String> ids(List<Archived> archived) {

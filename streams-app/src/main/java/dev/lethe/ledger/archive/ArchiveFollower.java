@@ -600,8 +600,11 @@ public final class ArchiveFollower implements ArchiveView, AutoCloseable {
                 for (entries.seek(start); entries.isValid() && found.size() < max; entries.next()) {
                     last = entries.key();
                     final byte[] value = db.get(read, entries.value());
-                    if (value != null) {
-                        found.add(KeyValue.pair(ArchiveIndex.indexKey(last), decodeHeld(entries.value(), value)));
+                    final Archived archived = value == null ? null : decodeHeld(entries.value(), value);
+                    // never an entry its value does not have (written together, so only if the copy were damaged)
+                    final ArchiveIndex.Entry entry = ArchiveIndex.entry(last);
+                    if (archived != null && ArchiveIndex.entries(archived.state()).contains(entry)) {
+                        found.add(KeyValue.pair(entry.key(), archived));
                     }
                 }
                 entries.status();

@@ -34,6 +34,15 @@ final class ArchiveIndex {
         static Kind of(Order order) {
             return order == Order.REQUESTED ? REQUESTED : FINISHED;
         }
+
+        static Kind of(byte tag) {
+            for (Kind kind : values()) {
+                if (kind.tag == tag) {
+                    return kind;
+                }
+            }
+            throw new IllegalArgumentException("no index has the tag " + tag);
+        }
     }
 
     /** One entry of one index: its key there (as the task stores spell it). */
@@ -85,6 +94,11 @@ final class ArchiveIndex {
     /** The first RocksDB key after {@code key}: where a scan goes on after it. */
     static byte[] after(byte[] key) {
         return Arrays.copyOf(key, key.length + 1);
+    }
+
+    /** The entry of an index entry's RocksDB key. */
+    static Entry entry(byte[] bytes) {
+        return new Entry(Kind.of(bytes[1]), indexKey(bytes));
     }
 
     /** The key in its index (as the task stores spell it) of an entry's RocksDB key. */
