@@ -8,6 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import dev.lethe.avro.AuditFact;
 import dev.lethe.ledger.archive.ArchiveFollower;
 import dev.lethe.ledger.archive.ArchiveView.Archived;
@@ -403,9 +406,17 @@ class ArchiveFollowerIntegrationTest {
             db.write(write, batch);
         }
 
+        final ch.qos.logback.classic.Logger log = (ch.qos.logback.classic.Logger)
+                org.slf4j.LoggerFactory.getLogger(ArchiveFollower.class);
+        final ListAppender<ILoggingEvent> logged = new ListAppender<>();
+        logged.start();
+        log.addAppender(logged);
         try (ArchiveFollower follower = follower(folder)) {
             assertTrue(follower.restores().stream().allMatch(r -> r.from() == 0),
                     "not read again from offset 0: " + follower.restores());
+            assertTrue(logged.list.stream().anyMatch(event -> event.getLevel() == Level.INFO
+                    && event.getFormattedMessage().contains("without the list and subject indexes")
+                    && event.getFormattedMessage().contains("rebuild")), "no INFO saying why the copy is rebuilt");
             assertEquals(List.of(IndexKeys.newestFirst(base.plusSeconds(10), id)),
                     keys(follower, Order.FINISHED, first(base), last(base)));
             assertEquals(Set.of(id), ids(follower.subject(subject)));
@@ -413,6 +424,8 @@ class ArchiveFollowerIntegrationTest {
         try (ArchiveFollower follower = follower(folder)) {
             assertTrue(follower.restores().stream().allMatch(r -> r.from() == r.to()),
                     "the rebuilt copy was rebuilt again: " + follower.restores());
+        } finally {
+            log.detachAppender(logged);
         }
     }
 
