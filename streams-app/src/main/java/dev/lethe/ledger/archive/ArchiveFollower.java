@@ -2,18 +2,24 @@ package dev.lethe.ledger.archive;
 
 import dev.lethe.ledger.topology.ArchiveSerde;
 import dev.lethe.ledger.topology.AuditChain;
+import dev.lethe.ledger.topology.IndexKeys;
 import dev.lethe.schemas.Topics;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Properties;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
@@ -24,6 +30,7 @@ import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ListOffsetsOptions;
@@ -39,13 +46,19 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
+import org.apache.kafka.streams.state.KeyValueIterator;
 import org.rocksdb.BlockBasedTableConfig;
 import org.rocksdb.BloomFilter;
 import org.rocksdb.LRUCache;
 import org.rocksdb.Options;
+import org.rocksdb.ReadOptions;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
+import org.rocksdb.RocksIterator;
+import org.rocksdb.Slice;
+import org.rocksdb.Snapshot;
 import org.rocksdb.WriteBatch;
 import org.rocksdb.WriteOptions;
 import org.slf4j.Logger;
@@ -55,11 +68,19 @@ import org.slf4j.LoggerFactory;
  * This instance's whole copy of the ledger's archive: a plain consumer of {@code erasure.archive}
  * (every partition assigned, no consumer group, {@code read_committed}) into a RocksDB of its own
  * under {@code <state dir>/<application id>-archive}, request id → {@link ArchiveSerde} bytes,
- * decoded on {@link #get}.
+ * decoded on {@link #get}. Beside the values it keeps the indexes the ledger's lists and subject
+ * look-ups need for archived requests ({@link ArchiveIndex}: the {@code by-requested} and
+ * {@code by-finished} keys and the subject key of each held request), answered by {@link #range} and
+ * {@link #subject}.
  *
- * <p>Each polled batch and the consumer's next position on every partition go into RocksDB in
- * <b>one</b> {@code WriteBatch}, with RocksDB's write-ahead log on: after a {@code kill -9} the
- * copy and its offsets are consistent, and a restart reads only what came after them. (A Kafka
+ * <p>Each polled batch, the index entries it adds and removes (those of the value a record replaces
+ * or deletes, looked up in RocksDB or earlier in the same batch) and the consumer's next position on
+ * every partition go into RocksDB in <b>one</b> {@code WriteBatch}, with RocksDB's write-ahead log
+ * on: after a {@code kill -9} the copy, its indexes and its offsets are consistent, and a restart
+ * reads only what came after them. The index entries live in the same RocksDB (and column family) as
+ * the values, under keys no request id has, so the copy's memory bounds are those of one store. A copy
+ * written before the indexes (no layout key, {@link #LAYOUT}) is deleted at start and rebuilt from
+ * offset 0 (logged at INFO). (A Kafka
  * Streams global store did not do that on 4.3.1: measured, it re-read the archive from offset 0
  * after every {@code kill -9}, under at-least-once too: see docs/reliability.md.) A value that does
  * not decode, or whose trail is not a valid hash chain ending at its state's audit head, is not
@@ -96,6 +117,15 @@ public final class ArchiveFollower implements ArchiveView, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ArchiveFollower.class);
     /** Offsets are kept under keys no request id has: a NUL byte, then the partition number. */
     private static final byte OFFSET_KEY = 0;
+    /** The layout of the copy, under a key no request id has (byte 2; byte 1 starts the {@link ArchiveIndex} entries). */
+    private static final byte[] LAYOUT_KEY = {2, 'l', 'a', 'y', 'o', 'u', 't'};
+    /**
+     * The layout this code writes: 1, the values, the offsets and the {@link ArchiveIndex} entries. A
+     * copy without this key and not empty was written before the indexes (layout 0).
+     */
+    static final int LAYOUT = 1;
+    /** Keys whose first byte is below this one are the copy's own (offsets, index entries, layout), never a request's. */
+    private static final byte RESERVED_BELOW = 3;
     private static final Duration POLL = Duration.ofMillis(200);
     private static final Duration CLOSE_WAIT = Duration.ofSeconds(10);
 
@@ -138,8 +168,7 @@ public final class ArchiveFollower implements ArchiveView, AutoCloseable {
                 .setWriteBufferSize(WRITE_BUFFER_BYTES).setMaxWriteBufferNumber(WRITE_BUFFERS)
                 .setMaxOpenFiles(MAX_OPEN_FILES);
         try {
-            Files.createDirectories(settings.folder());
-            db = RocksDB.open(options, settings.folder().toString());
+            db = open(settings.folder(), options, writeOptions);
         } catch (java.io.IOException | RocksDBException e) {
             writeOptions.close();
             options.close();
@@ -160,6 +189,65 @@ public final class ArchiveFollower implements ArchiveView, AutoCloseable {
                 AdminClientConfig.CLIENT_ID_CONFIG, settings.clientId() + "-admin"));
         thread = new Thread(() -> follow(onFailed), settings.clientId() + "-follower");
         thread.setDaemon(true);
+    }
+
+    /**
+     * Opens the copy in {@code folder}, or creates it. A copy of another layout than {@link #LAYOUT}
+     * (one written before the indexes) is deleted first, so the follower reads the topic from offset 0
+     * again and rebuilds it whole: the copy is only ever a copy of the topic.
+     */
+    private static RocksDB open(Path folder, Options options, WriteOptions writeOptions)
+            throws java.io.IOException, RocksDBException {
+        Files.createDirectories(folder);
+        final RocksDB opened = RocksDB.open(options, folder.toString());
+        final String stale;
+        try {
+            stale = staleLayout(opened);
+            if (stale == null) {
+                return opened;
+            }
+        } catch (RocksDBException | RuntimeException e) {
+            opened.close();
+            throw e;
+        }
+        opened.close();
+        LOG.info("archive follower: the copy in {} {}; deleting it to rebuild it from {} (reading it from offset 0)",
+                folder, stale, Topics.ARCHIVE);
+        try (Stream<Path> files = Files.walk(folder)) {
+            for (Path file : files.sorted(Comparator.reverseOrder()).filter(f -> !f.equals(folder)).toList()) {
+                Files.delete(file);
+            }
+        }
+        final RocksDB rebuilt = RocksDB.open(options, folder.toString());
+        try {
+            rebuilt.put(writeOptions, LAYOUT_KEY, layout(LAYOUT));
+            return rebuilt;
+        } catch (RocksDBException e) {
+            rebuilt.close();
+            throw e;
+        }
+    }
+
+    /** Why the copy {@code db} must be rebuilt, or null when it has this code's layout (an empty one is given it). */
+    private static String staleLayout(RocksDB db) throws RocksDBException {
+        final byte[] held = db.get(LAYOUT_KEY);
+        if (held != null) {
+            final int layout = held.length == Integer.BYTES ? ByteBuffer.wrap(held).getInt() : -1;
+            return layout == LAYOUT ? null : "has layout " + layout + ", this code writes layout " + LAYOUT;
+        }
+        try (RocksIterator any = db.newIterator()) {
+            any.seekToFirst();
+            any.status();
+            if (!any.isValid()) {
+                db.put(LAYOUT_KEY, layout(LAYOUT));
+                return null;
+            }
+        }
+        return "was written without the list and subject indexes (layout 0), this code writes layout " + LAYOUT;
+    }
+
+    private static byte[] layout(int layout) {
+        return ByteBuffer.allocate(Integer.BYTES).putInt(layout).array();
     }
 
     /**
@@ -303,14 +391,28 @@ public final class ArchiveFollower implements ArchiveView, AutoCloseable {
             return;
         }
         try (WriteBatch batch = new WriteBatch()) {
+            // what this batch already wrote for a request, not in RocksDB yet: its value, or empty once deleted
+            final Map<String, Optional<Archived>> written = new HashMap<>();
             for (ConsumerRecord<byte[], byte[]> record : records) {
-                if (record.key() == null || record.key().length == 0 || record.key()[0] == OFFSET_KEY) {
+                if (record.key() == null || record.key().length == 0 || record.key()[0] < RESERVED_BELOW) {
                     continue;
                 }
+                final String requestId = new String(record.key(), StandardCharsets.UTF_8);
                 if (record.value() == null) {
+                    unindex(batch, held(requestId, record.key(), written), Set.of());
                     batch.delete(record.key());
-                } else if (accepted(record)) {
+                    written.put(requestId, Optional.empty());
+                    continue;
+                }
+                final Archived archived = accepted(record);
+                if (archived != null) {
+                    final Set<ArchiveIndex.Entry> entries = ArchiveIndex.entries(archived.state());
+                    unindex(batch, held(requestId, record.key(), written), entries);
                     batch.put(record.key(), record.value());
+                    for (ArchiveIndex.Entry entry : entries) {
+                        batch.put(entry.bytes(), record.key());
+                    }
+                    written.put(requestId, Optional.of(archived));
                 }
             }
             positions.forEach((partition, position) -> {
@@ -326,26 +428,65 @@ public final class ArchiveFollower implements ArchiveView, AutoCloseable {
         signal();
     }
 
-    /** Whether a record's value is one the ledger wrote; if not, says so (no value bytes) and counts it. */
-    private boolean accepted(ConsumerRecord<byte[], byte[]> record) {
-        final String requestId = new String(record.key(), StandardCharsets.UTF_8);
-        final String problem = problem(requestId, record.value());
-        if (problem == null) {
-            return true;
+    /**
+     * The value the copy holds for {@code requestId} before this record: the last one this batch wrote
+     * for it, else RocksDB's. Null when there is none, or when the held one does not decode (it was
+     * never indexed then).
+     */
+    private Archived held(String requestId, byte[] key, Map<String, Optional<Archived>> written)
+            throws RocksDBException {
+        final Optional<Archived> inBatch = written.get(requestId);
+        if (inBatch != null) {
+            return inBatch.orElse(null);
         }
+        final byte[] bytes = db.get(key);
+        if (bytes == null) {
+            return null;
+        }
+        try {
+            return decode(bytes);
+        } catch (SerializationException e) {
+            return null;
+        }
+    }
+
+    /** Deletes the index entries of {@code previous} (if any) that {@code kept} does not hold. */
+    private static void unindex(WriteBatch batch, Archived previous, Set<ArchiveIndex.Entry> kept)
+            throws RocksDBException {
+        if (previous == null) {
+            return;
+        }
+        for (ArchiveIndex.Entry entry : ArchiveIndex.entries(previous.state())) {
+            if (!kept.contains(entry)) {
+                batch.delete(entry.bytes());
+            }
+        }
+    }
+
+    /**
+     * A record's value if it is one the ledger wrote; if not, null, and says so (no value bytes) and
+     * counts it.
+     */
+    private Archived accepted(ConsumerRecord<byte[], byte[]> record) {
+        final String requestId = new String(record.key(), StandardCharsets.UTF_8);
+        final Archived archived;
+        try {
+            archived = decode(record.value());
+        } catch (SerializationException e) {
+            return rejected(record, requestId, "its value does not decode (" + e.getMessage() + ")");
+        }
+        final String problem = problem(requestId, archived);
+        return problem == null ? archived : rejected(record, requestId, problem);
+    }
+
+    private Archived rejected(ConsumerRecord<byte[], byte[]> record, String requestId, String problem) {
         rejected.incrementAndGet();
         LOG.error("archive follower: not keeping request {} at {}-{} offset {}: {} (only the ledger writes {})",
                 requestId, record.topic(), record.partition(), record.offset(), problem, Topics.ARCHIVE);
-        return false;
+        return null;
     }
 
-    private String problem(String requestId, byte[] value) {
-        final Archived archived;
-        try {
-            archived = decode(value);
-        } catch (SerializationException e) {
-            return "its value does not decode (" + e.getMessage() + ")";
-        }
+    private static String problem(String requestId, Archived archived) {
         if (!requestId.equals(archived.state().requestId())) {
             return "its state is another request's";
         }
@@ -403,6 +544,87 @@ public final class ArchiveFollower implements ArchiveView, AutoCloseable {
                     + " that does not decode: " + e.getMessage(), e);
         } finally {
             readers.readLock().unlock();
+        }
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Read from the copy's index of {@code order} in chunks ({@link ArchiveRange}): the follower's
+     * read lock and a RocksDB snapshot are held only while one chunk (at most
+     * {@value ArchiveRange#CHUNK} entries and their values) is read, never between {@code next()} calls.
+     *
+     * @throws InvalidStateStoreException when the copy cannot be read (here, or at a later chunk once it
+     *         closed), or holds a value in the range that does not decode
+     */
+    @Override
+    public KeyValueIterator<String, Archived> range(Order order, String from, String to) {
+        final ArchiveIndex.Kind kind = ArchiveIndex.Kind.of(Objects.requireNonNull(order, "order"));
+        final byte[] end = ArchiveIndex.end(kind, to);
+        return new ArchiveRange(ArchiveIndex.start(kind, from), (start, max) -> scan(start, end, max));
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * @throws InvalidStateStoreException as {@link #get}
+     */
+    @Override
+    public List<Archived> subject(String subjectKey) {
+        if (subjectKey == null) {
+            requireRunning();
+            return List.of();
+        }
+        final ArchiveRange.Chunk chunk = scan(
+                ArchiveIndex.key(ArchiveIndex.Kind.SUBJECT, IndexKeys.subjectFirst(subjectKey)),
+                ArchiveIndex.key(ArchiveIndex.Kind.SUBJECT, IndexKeys.subjectLast(subjectKey)), Integer.MAX_VALUE);
+        // a subject key that holds the separator could reach into another's entries: its state says
+        return chunk.entries().stream().map(entry -> entry.value)
+                .filter(archived -> subjectKey.equals(archived.state().subjectKey())).toList();
+    }
+
+    /**
+     * At most {@code max} index entries from {@code start} (inclusive) to {@code end} (exclusive), each
+     * with the value it names, read under the read lock from one snapshot; and where to go on (null: the end).
+     */
+    private ArchiveRange.Chunk scan(byte[] start, byte[] end, int max) {
+        readers.readLock().lock();
+        try {
+            requireRunning();
+            final Snapshot snapshot = db.getSnapshot();
+            try (Slice upper = new Slice(end);
+                 ReadOptions read = new ReadOptions().setSnapshot(snapshot).setIterateUpperBound(upper);
+                 RocksIterator entries = db.newIterator(read)) {
+                final List<KeyValue<String, Archived>> found = new ArrayList<>();
+                byte[] last = null;
+                for (entries.seek(start); entries.isValid() && found.size() < max; entries.next()) {
+                    last = entries.key();
+                    final byte[] value = db.get(read, entries.value());
+                    final Archived archived = value == null ? null : decodeHeld(entries.value(), value);
+                    // never an entry its value does not have (written together, so only if the copy were damaged)
+                    final ArchiveIndex.Entry entry = ArchiveIndex.entry(last);
+                    if (archived != null && ArchiveIndex.entries(archived.state()).contains(entry)) {
+                        found.add(KeyValue.pair(entry.key(), archived));
+                    }
+                }
+                entries.status();
+                return new ArchiveRange.Chunk(found, entries.isValid() ? ArchiveIndex.after(last) : null);
+            } finally {
+                db.releaseSnapshot(snapshot);
+            }
+        } catch (RocksDBException e) {
+            throw new InvalidStateStoreException("cannot read the archive copy: " + e.getMessage(), e);
+        } finally {
+            readers.readLock().unlock();
+        }
+    }
+
+    private Archived decodeHeld(byte[] requestId, byte[] value) {
+        try {
+            return decode(value);
+        } catch (SerializationException e) {
+            throw new InvalidStateStoreException("the archive copy holds a value for request "
+                    + new String(requestId, StandardCharsets.UTF_8) + " that does not decode: " + e.getMessage(), e);
         }
     }
 
