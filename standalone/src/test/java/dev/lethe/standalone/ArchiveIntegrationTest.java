@@ -93,7 +93,8 @@ class ArchiveIntegrationTest {
     @Test
     void shouldArchiveReleaseAndKeepAFinishedRequestAcrossARestartWithoutReadingTheArchiveAgain() throws Exception {
         final String id = UUID.randomUUID().toString();
-        produce(id);
+        final String subject = "u-" + UUID.randomUUID();
+        produce(id, subject);
         // listed and indexed by subject while the task stores hold it
         await("request " + id + " in the list and subject indexes").atMost(WAIT).ignoreExceptions()
                 .until(() -> indexEntries(ledger, id), entries -> entries.stream().anyMatch(
@@ -124,6 +125,22 @@ class ArchiveIntegrationTest {
         final InProcessReads.Answer read = ledger.reads().request(id, false);
         assertEquals(200, read.status(), read.body());
         assertTrue(read.body().contains("\"COMPLETED\""), read.body());
+        // listed once, in both orders and through a status filter, from the archive copy's indexes
+        final ApiClient internal = new ApiClient(Integer.parseInt(env.get("LETHE_QUERY_PORT")), LetheEnv.INTERNAL_TOKEN);
+        for (String list : List.of("/internal/v1/requests?limit=500", "/internal/v1/requests?field=finishedAt&limit=500",
+                "/internal/v1/requests?status=COMPLETED&limit=500")) {
+            final ApiClient.Response page = internal.get(list);
+            assertEquals(200, page.status(), list + ": " + page.body());
+            final List<String> listed = new ArrayList<>();
+            page.json().path("items").forEach(item -> listed.add(item.path("id").asText()));
+            assertEquals(1, listed.stream().filter(id::equals).count(), list + " lists " + listed);
+        }
+        assertEquals(0, internal.get("/internal/v1/requests?status=CANCELLED&limit=500").json().path("items")
+                .findValuesAsText("id").stream().filter(id::equals).count(), "listed under a status it does not have");
+        // and its subject's look-up still names it (the subjects store no longer holds it)
+        final InProcessReads.Answer subjectRead = ledger.reads().subject("user_id", subject);
+        assertEquals(200, subjectRead.status(), subjectRead.body());
+        assertTrue(subjectRead.body().contains(id), subjectRead.body());
 
         final ArchiveFollower before = (ArchiveFollower) ledger.archive();
         ledger.close();
@@ -164,7 +181,7 @@ class ArchiveIntegrationTest {
     }
 
     /** A GDPR request for a user id and an e-mail address, and a DONE from each system it routes to. */
-    private static void produce(String id) throws Exception {
+    private static void produce(String id, String subject) throws Exception {
         final Map<String, Object> props = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers(),
                 ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         try (KafkaProducer<String, ErasureRequested> requests = new KafkaProducer<>(props,
@@ -172,7 +189,7 @@ class ArchiveIntegrationTest {
              KafkaProducer<String, SystemCallback> callbacks = new KafkaProducer<>(props,
                      cluster.serdes().key().serializer(), cluster.serdes().callback().serializer())) {
             requests.send(new ProducerRecord<>(Topics.REQUESTS, id, ErasureRequested.newBuilder().setRequestId(id)
-                    .setSubject(new Identifier("user_id", "u-" + UUID.randomUUID()))
+                    .setSubject(new Identifier("user_id", subject))
                     .setIdentifiers(List.of(new Identifier("email", "archive+" + UUID.randomUUID() + "@example.com")))
                     .setJurisdiction("GDPR").setReason("account_deleted").setSource("accounts-service")
                     .setRequestedAt(Instant.now()).build())).get(30, TimeUnit.SECONDS);
