@@ -439,7 +439,7 @@ class ArchiveFollowerIntegrationTest {
         }
         commit(many);
         final ArchiveFollower follower = follower(folder);
-        final KeyValueIterator<String, Archived> open = follower.range(Order.REQUESTED, first(base), last(base));
+        final KeyValueIterator<String, RequestState> open = follower.range(Order.REQUESTED, first(base), last(base));
         follower.close();
 
         assertThrows(InvalidStateStoreException.class, () -> follower.range(Order.REQUESTED, null, null));
@@ -470,10 +470,10 @@ class ArchiveFollowerIntegrationTest {
     /** The keys of a range, each checked against its value's state. */
     private static List<String> keys(ArchiveFollower follower, Order order, String from, String to) {
         final List<String> keys = new ArrayList<>();
-        try (KeyValueIterator<String, Archived> range = follower.range(order, from, to)) {
+        try (KeyValueIterator<String, RequestState> range = follower.range(order, from, to)) {
             while (range.hasNext()) {
-                final KeyValue<String, Archived> entry = range.next();
-                final RequestState state = entry.value.state();
+                final KeyValue<String, RequestState> entry = range.next();
+                final RequestState state = entry.value;
                 assertEquals(IndexKeys.newestFirst(order == Order.REQUESTED ? state.requestedAt() : state.finishedAt(),
                         state.requestId()), entry.key);
                 keys.add(entry.key);
@@ -497,8 +497,8 @@ class ArchiveFollowerIntegrationTest {
         return entries;
     }
 
-    private static Set<String> ids(List<Archived> archived) {
-        return archived.stream().map(held -> held.state().requestId()).collect(Collectors.toSet());
+    private static Set<String> ids(List<RequestState> archived) {
+        return archived.stream().map(RequestState::requestId).collect(Collectors.toSet());
     }
 
     private static byte[] bytes(Archived archived) {

@@ -1,5 +1,6 @@
 package dev.lethe.ledger.archive;
 
+import dev.lethe.ledger.domain.RequestState;
 import dev.lethe.ledger.topology.ArchiveSerde;
 import dev.lethe.ledger.topology.AuditChain;
 import dev.lethe.ledger.topology.IndexKeys;
@@ -558,7 +559,7 @@ public final class ArchiveFollower implements ArchiveView, AutoCloseable {
      *         closed), or holds a value in the range that does not decode
      */
     @Override
-    public KeyValueIterator<String, Archived> range(Order order, String from, String to) {
+    public KeyValueIterator<String, RequestState> range(Order order, String from, String to) {
         final ArchiveIndex.Kind kind = ArchiveIndex.Kind.of(Objects.requireNonNull(order, "order"));
         final byte[] end = ArchiveIndex.end(kind, to);
         return new ArchiveRange(ArchiveIndex.start(kind, from), (start, max) -> scan(start, end, max));
@@ -570,7 +571,7 @@ public final class ArchiveFollower implements ArchiveView, AutoCloseable {
      * @throws InvalidStateStoreException as {@link #get}
      */
     @Override
-    public List<Archived> subject(String subjectKey) {
+    public List<RequestState> subject(String subjectKey) {
         if (subjectKey == null) {
             requireRunning();
             return List.of();
@@ -580,7 +581,7 @@ public final class ArchiveFollower implements ArchiveView, AutoCloseable {
                 ArchiveIndex.key(ArchiveIndex.Kind.SUBJECT, IndexKeys.subjectLast(subjectKey)), Integer.MAX_VALUE);
         // a subject key that holds the separator could reach into another's entries: its state says
         return chunk.entries().stream().map(entry -> entry.value)
-                .filter(archived -> subjectKey.equals(archived.state().subjectKey())).toList();
+                .filter(state -> subjectKey.equals(state.subjectKey())).toList();
     }
 
     /**
@@ -595,16 +596,16 @@ public final class ArchiveFollower implements ArchiveView, AutoCloseable {
             try (Slice upper = new Slice(end);
                  ReadOptions read = new ReadOptions().setSnapshot(snapshot).setIterateUpperBound(upper);
                  RocksIterator entries = db.newIterator(read)) {
-                final List<KeyValue<String, Archived>> found = new ArrayList<>();
+                final List<KeyValue<String, RequestState>> found = new ArrayList<>();
                 byte[] last = null;
                 for (entries.seek(start); entries.isValid() && found.size() < max; entries.next()) {
                     last = entries.key();
                     final byte[] value = db.get(read, entries.value());
-                    final Archived archived = value == null ? null : decodeHeld(entries.value(), value);
+                    final RequestState state = value == null ? null : stateHeld(entries.value(), value);
                     // never an entry its value does not have (written together, so only if the copy were damaged)
                     final ArchiveIndex.Entry entry = ArchiveIndex.entry(last);
-                    if (archived != null && ArchiveIndex.entries(archived.state()).contains(entry)) {
-                        found.add(KeyValue.pair(entry.key(), archived));
+                    if (state != null && ArchiveIndex.entries(state).contains(entry)) {
+                        found.add(KeyValue.pair(entry.key(), state));
                     }
                 }
                 entries.status();
@@ -619,10 +620,11 @@ public final class ArchiveFollower implements ArchiveView, AutoCloseable {
         }
     }
 
-    private Archived decodeHeld(byte[] requestId, byte[] value) {
+    /** The state of a held value, its trail not decoded (a list shows states; a trail is most of a value). */
+    private RequestState stateHeld(byte[] requestId, byte[] value) {
         try {
-            return decode(value);
-        } catch (SerializationException e) {
+            return serde.decodeState(value);
+        } catch (RuntimeException e) {
             throw new InvalidStateStoreException("the archive copy holds a value for request "
                     + new String(requestId, StandardCharsets.UTF_8) + " that does not decode: " + e.getMessage(), e);
         }

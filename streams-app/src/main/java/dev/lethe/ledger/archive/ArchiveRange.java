@@ -1,6 +1,6 @@
 package dev.lethe.ledger.archive;
 
-import dev.lethe.ledger.archive.ArchiveView.Archived;
+import dev.lethe.ledger.domain.RequestState;
 import java.util.ArrayDeque;
 import java.util.List;
 import java.util.NoSuchElementException;
@@ -17,11 +17,11 @@ import org.apache.kafka.streams.state.KeyValueIterator;
  * Each chunk is consistent in itself (one snapshot); entries written between two chunks are seen as a
  * live {@code KeyValueStore} range would see them.
  */
-final class ArchiveRange implements KeyValueIterator<String, Archived> {
+final class ArchiveRange implements KeyValueIterator<String, RequestState> {
 
     /** The largest chunk. */
     static final int CHUNK = 256;
-    /** The first chunk: enough for a list page, without decoding a whole chunk of trails it may not need. */
+    /** The first chunk: enough for a list page, without reading a whole chunk of states it may not need. */
     static final int FIRST_CHUNK = 32;
 
     /** Reads the entries from {@code start} (a RocksDB key, inclusive), at most {@code max} of them. */
@@ -34,11 +34,11 @@ final class ArchiveRange implements KeyValueIterator<String, Archived> {
      * What one read found, in key order, and where the next read starts: null when the read reached
      * the end of the range.
      */
-    record Chunk(List<KeyValue<String, Archived>> entries, byte[] next) {
+    record Chunk(List<KeyValue<String, RequestState>> entries, byte[] next) {
     }
 
     private final Reader reader;
-    private final ArrayDeque<KeyValue<String, Archived>> buffer = new ArrayDeque<>();
+    private final ArrayDeque<KeyValue<String, RequestState>> buffer = new ArrayDeque<>();
     private byte[] next;
     private int size = FIRST_CHUNK;
     private boolean closed;
@@ -69,7 +69,7 @@ final class ArchiveRange implements KeyValueIterator<String, Archived> {
     }
 
     @Override
-    public KeyValue<String, Archived> next() {
+    public KeyValue<String, RequestState> next() {
         if (!hasNext()) {
             throw new NoSuchElementException();
         }

@@ -35,13 +35,14 @@ public interface ArchiveView {
     }
 
     /**
-     * The archived requests whose key in {@code order} lies between {@code from} and {@code to}
-     * (both inclusive, null for unbounded: the same as {@code KeyValueStore#range}), in key
-     * order, each with that key. The caller closes it (try-with-resources).
+     * The states of the archived requests whose key in {@code order} lies between {@code from} and
+     * {@code to} (both inclusive, null for unbounded: the same as {@code KeyValueStore#range}), in
+     * key order, each with that key; their trails are not read. The caller closes it
+     * (try-with-resources).
      *
      * @throws org.apache.kafka.streams.errors.InvalidStateStoreException as {@link #get}
      */
-    default KeyValueIterator<String, Archived> range(Order order, String from, String to) {
+    default KeyValueIterator<String, RequestState> range(Order order, String from, String to) {
         return new KeyValueIterator<>() {
             @Override
             public boolean hasNext() {
@@ -49,7 +50,7 @@ public interface ArchiveView {
             }
 
             @Override
-            public KeyValue<String, Archived> next() {
+            public KeyValue<String, RequestState> next() {
                 throw new NoSuchElementException();
             }
 
@@ -65,11 +66,12 @@ public interface ArchiveView {
     }
 
     /**
-     * Every archived request of the subject {@code subjectKey} (its pseudonym), in no particular order.
+     * The states of every archived request of the subject {@code subjectKey} (its pseudonym), in no
+     * particular order; their trails are not read.
      *
      * @throws org.apache.kafka.streams.errors.InvalidStateStoreException as {@link #get}
      */
-    default List<Archived> subject(String subjectKey) {
+    default List<RequestState> subject(String subjectKey) {
         return List.of();
     }
 

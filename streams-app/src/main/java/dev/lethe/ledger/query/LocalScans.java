@@ -78,11 +78,8 @@ final class LocalScans {
     ListPage archivePart(ListQuery query, Instant now) {
         final ArchiveView.Order order = query.field() == ListQuery.Field.FINISHED_AT
                 ? ArchiveView.Order.FINISHED : ArchiveView.Order.REQUESTED;
-        try (KeyValueIterator<String, ArchiveView.Archived> it = archive.range(order, start(query), end(query))) {
-            return page(query, now, () -> {
-                final KeyValue<String, ArchiveView.Archived> entry = it.next();
-                return KeyValue.pair(entry.key, entry.value.state());
-            }, it::hasNext);
+        try (KeyValueIterator<String, RequestState> it = archive.range(order, start(query), end(query))) {
+            return page(query, now, it::next, it::hasNext);
         }
     }
 
@@ -240,8 +237,8 @@ final class LocalScans {
                 IndexKeys.subjectLast(subjectKey))) {
             it.forEachRemaining(entry -> entries.put(entry.value.getRequestId(), entry.value));
         }
-        for (ArchiveView.Archived archived : archive.subject(subjectKey)) {
-            entries.putIfAbsent(archived.state().requestId(), SubjectEntries.of(archived.state()).build());
+        for (RequestState archived : archive.subject(subjectKey)) {
+            entries.putIfAbsent(archived.requestId(), SubjectEntries.of(archived).build());
         }
         return List.copyOf(entries.values());
     }

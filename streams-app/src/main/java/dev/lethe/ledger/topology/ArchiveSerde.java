@@ -56,6 +56,30 @@ public final class ArchiveSerde implements Serde<Archived> {
         if (bytes == null) {
             return null;
         }
+        final byte[][] parts = parts(bytes);
+        final RequestState state = states.decode(topic, parts[0]);
+        refuseUnlessArchivable(state);
+        final List<AuditFact> trail = trails.decode(topic, parts[1]);
+        return new Archived(state, trail);
+    }
+
+    /**
+     * Only the state of an archived value, its trail not decoded (for lists and look-ups, which
+     * show states: a trail is most of a value). Null for a tombstone.
+     *
+     * @throws SerializationException as the deserializer
+     */
+    public RequestState decodeState(byte[] bytes) {
+        if (bytes == null) {
+            return null;
+        }
+        final RequestState state = states.decode(dev.lethe.schemas.Topics.ARCHIVE, parts(bytes)[0]);
+        refuseUnlessArchivable(state);
+        return state;
+    }
+
+    /** The state's and the trail's bytes of a value, its header and framing checked. */
+    private static byte[][] parts(byte[] bytes) {
         if (bytes.length < 2 || bytes[0] != TAG) {
             throw new SerializationException("not an archived request: unknown format tag");
         }
@@ -73,10 +97,7 @@ public final class ArchiveSerde implements Serde<Archived> {
                 || trailBytes.length == 0 || trailBytes[0] != AuditSerde.TAG) {
             throw new SerializationException("archived request holds a state or a trail in an unknown format");
         }
-        final RequestState state = states.decode(topic, stateBytes);
-        refuseUnlessArchivable(state);
-        final List<AuditFact> trail = trails.decode(topic, trailBytes);
-        return new Archived(state, trail);
+        return new byte[][] {stateBytes, trailBytes};
     }
 
     private static void refuseUnlessArchivable(RequestState state) {

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.lethe.ledger.archive.ArchiveIndex.Kind;
-import dev.lethe.ledger.archive.ArchiveView.Archived;
+import dev.lethe.ledger.domain.RequestState;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.NavigableMap;
@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 /** The chunked range of the archive copy, over a reader that serves a sorted map as the copy's scan would. */
 class ArchiveRangeTest {
 
-    private final NavigableMap<String, Archived> index = new TreeMap<>();
+    private final NavigableMap<String, RequestState> index = new TreeMap<>();
     private final List<Integer> reads = new ArrayList<>();
 
     ArchiveRangeTest() {
@@ -30,7 +30,7 @@ class ArchiveRangeTest {
     /** What the follower's scan does: at most {@code max} entries from {@code start}, and where to go on. */
     private ArchiveRange.Chunk read(byte[] start, int max) {
         reads.add(max);
-        final List<KeyValue<String, Archived>> found = new ArrayList<>();
+        final List<KeyValue<String, RequestState>> found = new ArrayList<>();
         for (var entry : index.tailMap(ArchiveIndex.indexKey(start), true).entrySet()) {
             if (found.size() == max) {
                 return new ArchiveRange.Chunk(found,
@@ -44,7 +44,7 @@ class ArchiveRangeTest {
     @Test
     void shouldReadEveryEntryInOrderInChunksThatGrowToTheLargest() {
         final List<String> seen = new ArrayList<>();
-        try (KeyValueIterator<String, Archived> range = new ArchiveRange(ArchiveIndex.start(Kind.REQUESTED, null),
+        try (KeyValueIterator<String, RequestState> range = new ArchiveRange(ArchiveIndex.start(Kind.REQUESTED, null),
                 this::read)) {
             while (range.hasNext()) {
                 final String peeked = range.peekNextKey();
@@ -61,7 +61,7 @@ class ArchiveRangeTest {
     @Test
     void shouldGoOnAfterTheLastKeyOfAChunk() {
         final List<String> seen = new ArrayList<>();
-        try (KeyValueIterator<String, Archived> range = new ArchiveRange(ArchiveIndex.start(Kind.REQUESTED, "k0010"),
+        try (KeyValueIterator<String, RequestState> range = new ArchiveRange(ArchiveIndex.start(Kind.REQUESTED, "k0010"),
                 this::read)) {
             range.forEachRemaining(entry -> seen.add(entry.key));
         }
@@ -79,7 +79,7 @@ class ArchiveRangeTest {
     @Test
     void shouldThrowFromALaterChunkOnceTheCopyCannotBeRead() {
         final boolean[] closed = {false};
-        try (KeyValueIterator<String, Archived> range = new ArchiveRange(ArchiveIndex.start(Kind.REQUESTED, null),
+        try (KeyValueIterator<String, RequestState> range = new ArchiveRange(ArchiveIndex.start(Kind.REQUESTED, null),
                 (start, max) -> {
                     if (closed[0]) {
                         throw new InvalidStateStoreException("the archive follower is CLOSED");
@@ -97,7 +97,7 @@ class ArchiveRangeTest {
 
     @Test
     void refusesToBeReadOnceClosedAndReadsNothingMore() {
-        final KeyValueIterator<String, Archived> range = new ArchiveRange(ArchiveIndex.start(Kind.REQUESTED, null),
+        final KeyValueIterator<String, RequestState> range = new ArchiveRange(ArchiveIndex.start(Kind.REQUESTED, null),
                 this::read);
         range.close();
 
@@ -107,7 +107,7 @@ class ArchiveRangeTest {
 
     @Test
     void shouldEndWhenTheRangeIsEmpty() {
-        try (KeyValueIterator<String, Archived> range = new ArchiveRange(ArchiveIndex.start(Kind.REQUESTED, "z"),
+        try (KeyValueIterator<String, RequestState> range = new ArchiveRange(ArchiveIndex.start(Kind.REQUESTED, "z"),
                 this::read)) {
             assertFalse(range.hasNext());
         }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.lethe.ledger.archive.ArchiveView;
 import dev.lethe.ledger.archive.ArchiveView.Archived;
+import dev.lethe.ledger.domain.RequestState;
 import dev.lethe.ledger.topology.ArchiveSerdeTest;
 import dev.lethe.ledger.topology.IndexKeys;
 import java.util.List;
@@ -99,7 +100,7 @@ class LocalScansTest {
             }
 
             @Override
-            public KeyValueIterator<String, Archived> range(Order order, String from, String to) {
+            public KeyValueIterator<String, RequestState> range(Order order, String from, String to) {
                 final java.util.Iterator<Map.Entry<String, Archived>> it = (from == null ? byRequested
                         : byRequested.tailMap(from, true)).entrySet().stream()
                         .filter(e -> to == null || e.getKey().compareTo(to) <= 0).iterator();
@@ -110,9 +111,9 @@ class LocalScansTest {
                     }
 
                     @Override
-                    public KeyValue<String, Archived> next() {
+                    public KeyValue<String, RequestState> next() {
                         final Map.Entry<String, Archived> e = it.next();
-                        return KeyValue.pair(e.getKey(), e.getValue());
+                        return KeyValue.pair(e.getKey(), e.getValue().state());
                     }
 
                     @Override

@@ -121,6 +121,18 @@ public class ArchiveSerdeTest {
                 () -> serde.deserializer().deserialize(topic(), new byte[] {ArchiveSerde.TAG}));
     }
 
+    @Test
+    void shouldReadTheStateAloneAsTheWholeValueHoldsItAndRefuseWhatTheWholeReadRefuses() {
+        final Archived archived = forgotten("r-1");
+        final byte[] bytes = serde.serializer().serialize(topic(), archived);
+
+        assertEquals(archived.state(), serde.decodeState(bytes));
+        assertNull(serde.decodeState(null));
+        bytes[1] = 2;
+        assertThrows(SerializationException.class, () -> serde.decodeState(bytes));
+        assertThrows(SerializationException.class, () -> serde.decodeState(new byte[] {'X', 1}));
+    }
+
     private static String topic() {
         return dev.lethe.schemas.Topics.ARCHIVE;
     }
