@@ -65,9 +65,10 @@ import org.junit.jupiter.api.io.TempDir;
  * every read answers exactly what it answered while the request was in the task stores, and never
  * 404. The stores are the real topology's ({@link LedgerDriver}), read through the query endpoint
  * ({@link QueryServer}, over HTTP) and the embedded default's in-process reads; "archiving" a
- * request here is what the archive's release does to the task stores: the {@code ledger} entry and
- * the {@code audit} range deleted, the index entries kept, the state and trail held by the
- * {@link ArchiveView} (a map).
+ * request here is what the archive's release does to the task stores: the {@code ledger} entry, the
+ * {@code audit} range and the {@code by-requested}, {@code by-finished} and {@code subjects} entries
+ * deleted, the counts kept, the state and trail held by the {@link ArchiveView} (a map, whose list
+ * orders and subject look-ups are computed from its states as the archive copy's indexes are).
  */
 class ArchivedReadsTest {
 
@@ -221,8 +222,12 @@ class ArchivedReadsTest {
     void shouldAnswerTheTaskStoresVersionOfARequestInBoth() throws Exception {
         // archived, then brought back and changed: a late contradicting callback (the archive keeps the older version)
         archive.put(ARCHIVED, new ArchiveView.Archived(ledger.domainState(ARCHIVED), ledgerTrail(ARCHIVED, true)));
+        final int archivedFacts = archive.get(ARCHIVED).trail().size();
         ledger.callBack(ledger.callback(ARCHIVED, "billing", RETAINED, null));
         assertEquals(List.of(Attention.CONTRADICTED), ledger.domainState(ARCHIVED).attention());
+        // the single reads answer the task store's version even while the copy still holds the older one
+        assertEquals("CONTRADICTED", JSON.readTree(get("/internal/v1/requests/" + ARCHIVED).body())
+                .path("attention").path(0).asText());
 
         final JsonNode view = JSON.readTree(get("/internal/v1/requests/" + ARCHIVED).body());
         final JsonNode trail = JSON.readTree(get("/internal/v1/requests/" + ARCHIVED + "/audit").body());
@@ -230,9 +235,13 @@ class ArchivedReadsTest {
 
         assertEquals("CONTRADICTED", view.path("attention").path(0).asText(), view.toString());
         assertEquals(ledgerTrail(ARCHIVED, true).size(), trail.size());
-        assertTrue(trail.size() > archive.get(ARCHIVED).trail().size());
+        assertTrue(trail.size() > archivedFacts);
         assertEquals(409, certificate.statusCode(), certificate.body());
         assertEquals("needs_attention", JSON.readTree(certificate.body()).path("error").asText());
+        // the changed version was archived again in the same transaction; once the copy holds it, a list
+        // shows the request once, as it now is
+        archive.put(ARCHIVED, new ArchiveView.Archived(ledger.domainState(ARCHIVED), ledgerTrail(ARCHIVED, true)));
+        assertEquals(1, occurrences(pages("limit=50"), ARCHIVED));
         assertTrue(String.join("", pages("attention=true")).contains(ARCHIVED));
         assertFalse(String.join("", pages("attention=false")).contains(ARCHIVED));
     }
@@ -307,7 +316,7 @@ class ArchivedReadsTest {
         final DriverStreams ownerStreams = new DriverStreams(ledger, ownerHost, true, props(ownerState));
         try {
             owner.serve(new LedgerQueries(ownerStreams, ledger.serdes, ownerHost, 1, log, new AppliedOffsets(),
-                    ledger.subjectKeys, this::archived));
+                    ledger.subjectKeys, view));
             restart(ownerHost, true); // this instance keeps a standby copy of the owner's partition
 
             final HttpResponse<String> forwarded = get("/internal/v1/requests/" + ARCHIVED + "?view=public");
@@ -344,11 +353,19 @@ class ArchivedReadsTest {
         assertInstanceOf(Lookup.Unavailable.class, queries.findStandby(ARCHIVED));
     }
 
-    /** Moves {@code id} to the archive as the release does: its state and trail out of the task stores. */
+    /**
+     * Moves {@code id} to the archive as the release does: its state, trail, list entries and subject
+     * entry out of the task stores.
+     */
     private void archive(String id) {
         final RequestState stored = ledger.domainState(id);
         archive.put(id, new ArchiveView.Archived(stored, ledgerTrail(id, false)));
         ledger.driver.<String, RequestState>getKeyValueStore(LedgerNames.LEDGER_STORE).delete(id);
+        ledger.driver.<String, String>getKeyValueStore(LedgerNames.BY_REQUESTED_STORE)
+                .delete(IndexKeys.newestFirst(stored.requestedAt(), id));
+        ledger.driver.<String, String>getKeyValueStore(LedgerNames.BY_FINISHED_STORE)
+                .delete(IndexKeys.newestFirst(stored.finishedAt(), id));
+        ledger.driver.getKeyValueStore(LedgerNames.SUBJECTS_STORE).delete(IndexKeys.subject(stored.subjectKey(), id));
     }
 
     /** The trail of {@code id} in the audit store, oldest first; deleted from it unless {@code keep}. */
@@ -369,6 +386,17 @@ class ArchivedReadsTest {
         return trail;
     }
 
+    /** How many times the pages name request {@code id} as an item. */
+    private static int occurrences(List<String> pages, String id) throws Exception {
+        int count = 0;
+        for (String page : pages) {
+            for (JsonNode item : JSON.readTree(page).path("items")) {
+                count += id.equals(item.path("id").asText()) ? 1 : 0;
+            }
+        }
+        return count;
+    }
+
     /** Every page of the list {@code query}, followed by its cursors: each page's items and next. */
     private List<String> pages(String query) throws Exception {
         final List<String> pages = new ArrayList<>();
@@ -387,7 +415,7 @@ class ArchivedReadsTest {
     private void start(HostInfo active, boolean copyHere) {
         streams = new DriverStreams(ledger, active, copyHere, props(state));
         queries = new LedgerQueries(streams, ledger.serdes, SELF, 1, log, new AppliedOffsets(), ledger.subjectKeys,
-                this::archived);
+                view);
         server = new QueryServer(queries, clock, Secret.of(SECRET)).start("127.0.0.1", 0);
     }
 
@@ -405,13 +433,62 @@ class ArchivedReadsTest {
         return props;
     }
 
-    /** The map's archived request; refused as a store that is not queryable while {@link #unreadable}. */
-    private ArchiveView.Archived archived(String requestId) {
-        if (unreadable) {
-            throw new InvalidStateStoreException("the archive's store is not running");
+    /**
+     * The map as the archive copy answers it: a request by id, the list orders and a subject's
+     * requests computed from the states; refused as a store that is not queryable while {@link #unreadable}.
+     */
+    private final ArchiveView view = new ArchiveView() {
+        @Override
+        public ArchiveView.Archived get(String requestId) {
+            readable();
+            return archive.get(requestId);
         }
-        return archive.get(requestId);
-    }
+
+        @Override
+        public KeyValueIterator<String, RequestState> range(Order order, String from, String to) {
+            readable();
+            final java.util.TreeMap<String, RequestState> sorted = new java.util.TreeMap<>();
+            archive.values().forEach(held -> sorted.put(IndexKeys.newestFirst(order == Order.REQUESTED
+                    ? held.state().requestedAt() : held.state().finishedAt(), held.state().requestId()), held.state()));
+            final java.util.Iterator<Map.Entry<String, RequestState>> it = sorted.entrySet().stream()
+                    .filter(e -> (from == null || e.getKey().compareTo(from) >= 0)
+                            && (to == null || e.getKey().compareTo(to) <= 0)).iterator();
+            return new KeyValueIterator<>() {
+                @Override
+                public boolean hasNext() {
+                    return it.hasNext();
+                }
+
+                @Override
+                public KeyValue<String, RequestState> next() {
+                    final Map.Entry<String, RequestState> entry = it.next();
+                    return KeyValue.pair(entry.getKey(), entry.getValue());
+                }
+
+                @Override
+                public String peekNextKey() {
+                    throw new UnsupportedOperationException();
+                }
+
+                @Override
+                public void close() {
+                }
+            };
+        }
+
+        @Override
+        public List<RequestState> subject(String subjectKey) {
+            readable();
+            return archive.values().stream().map(ArchiveView.Archived::state)
+                    .filter(state -> subjectKey.equals(state.subjectKey())).toList();
+        }
+
+        private void readable() {
+            if (unreadable) {
+                throw new InvalidStateStoreException("the archive's store is not running");
+            }
+        }
+    };
 
     private HttpResponse<String> get(String path) throws Exception {
         return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path))
