@@ -20,7 +20,9 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li><b>archive</b>: a request whose stored state changed and that is finished, holding no
  *   identifier and no data key (forgotten), goes to {@code erasure.archive} with its whole audit
- *   trail, and a release wake is put {@code LETHE_ARCHIVE_RELEASE_AFTER} later;</li>
+ *   trail, and a release wake is put {@code LETHE_ARCHIVE_RELEASE_AFTER} later (one whose record
+ *   would be too large stays in the task stores, and a tombstone takes any earlier version out of
+ *   the archive);</li>
  *   <li><b>release</b>: at that wake, once this instance's copy of the archive holds the same
  *   state, the request leaves the {@code ledger} store, its {@code audit} range, the recent
  *   states, its {@code by-requested} and {@code by-finished} entries and (a released entry on
@@ -143,6 +145,9 @@ final class ArchiveKeeper {
             // on every retry; the request stays in the task stores instead, as before the archive
             LOG.warn("request {}: its archive record would be {} bytes (more than {}), so it stays in the task stores",
                     next.requestId(), size, archiving.maxRecordBytes());
+            // an earlier version may be archived (before the request came back and grew): a tombstone takes it out,
+            // so that the archive never answers for a request beside the task stores' newer version
+            sink.unarchive(next.requestId(), now);
             return;
         }
         sink.archive(next.requestId(), archived, now);
