@@ -124,7 +124,8 @@ class S3EraserTest {
 
         assertEquals(CallbackOutcome.DONE, answer.outcome(), answer.detail());
         final var left = server.client().listObjectVersions(r -> r.bucket("versioned").prefix("users/"));
-        assertEquals(List.of("users/501/keep.jpg"), left.versions().stream().map(v -> v.key()).toList());
+        // every version left is the kept object's (a set-up put the SDK sent again made one more version of it)
+        assertEquals(List.of("users/501/keep.jpg"), left.versions().stream().map(v -> v.key()).distinct().toList());
         assertTrue(left.deleteMarkers().isEmpty());
     }
 
