@@ -66,6 +66,12 @@ public final class Topics {
         public static final Duration DLQ_RETENTION = Duration.ofDays(120);
         /** How long a destroyed data key may still sit in {@code erasure.keys} before compaction removes it. */
         public static final Duration KEYS_COMPACTION_LAG = Duration.ofDays(1);
+        /**
+         * How long a tombstone stays on {@code erasure.archive} after compaction (a request that came back to the
+         * ledger's task stores): an instance whose archive follower is down longer misses it and keeps the
+         * request's older version in its copy (docs/operations.md).
+         */
+        public static final Duration ARCHIVE_TOMBSTONE_RETENTION = Duration.ofDays(30);
 
         public static Settings defaults(int partitions, short replicationFactor) {
             return new Settings(partitions, replicationFactor, Math.min(2, replicationFactor),
@@ -98,7 +104,14 @@ public final class Topics {
                 spec(settings, NOTIFICATIONS, work),
                 spec(settings, ADMISSIONS, work),
                 spec(settings, KEYS, keys(settings)),
-                spec(settings, ARCHIVE, compacted));
+                spec(settings, ARCHIVE, archive(compacted)));
+    }
+
+    /** Compacted, and its tombstones kept {@link Settings#ARCHIVE_TOMBSTONE_RETENTION}. */
+    private static Map<String, String> archive(Map<String, String> compacted) {
+        final Map<String, String> configs = new java.util.HashMap<>(compacted);
+        configs.put(TopicConfig.DELETE_RETENTION_MS_CONFIG, Long.toString(Settings.ARCHIVE_TOMBSTONE_RETENTION.toMillis()));
+        return Map.copyOf(configs);
     }
 
     private static TopicSpec spec(Settings settings, String name, Map<String, String> configs) {

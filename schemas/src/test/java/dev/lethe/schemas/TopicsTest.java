@@ -60,6 +60,14 @@ class TopicsTest {
     }
 
     @Test
+    void shouldKeepTheArchivesTombstonesLongerThanAnInstanceIsLikelyDown() {
+        // a follower that comes back after longer misses a tombstone and keeps a request's older version
+        assertEquals(Long.toString(Topics.Settings.ARCHIVE_TOMBSTONE_RETENTION.toMillis()),
+                byName.get(Topics.ARCHIVE).configs().get(TopicConfig.DELETE_RETENTION_MS_CONFIG));
+        assertEquals(Duration.ofDays(30), Topics.Settings.ARCHIVE_TOMBSTONE_RETENTION);
+    }
+
+    @Test
     void shouldDeleteOthersAfterTheirRetention() {
         final Map<String, Duration> expected = new HashMap<>(Map.of(
                 Topics.REQUESTS, Duration.ofDays(120),

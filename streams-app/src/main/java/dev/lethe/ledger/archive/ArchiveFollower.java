@@ -214,6 +214,9 @@ public final class ArchiveFollower implements ArchiveView, AutoCloseable {
         opened.close();
         LOG.info("archive follower: the copy in {} {}; deleting it to rebuild it from {} (reading it from offset 0)",
                 folder, stale, Topics.ARCHIVE);
+        // CURRENT first: a crash part-way leaves a folder RocksDB opens as a new, empty copy (then read from
+        // offset 0), never one whose CURRENT names a manifest already deleted
+        Files.deleteIfExists(folder.resolve("CURRENT"));
         try (Stream<Path> files = Files.walk(folder)) {
             for (Path file : files.sorted(Comparator.reverseOrder()).filter(f -> !f.equals(folder)).toList()) {
                 Files.delete(file);
@@ -613,7 +616,8 @@ public final class ArchiveFollower implements ArchiveView, AutoCloseable {
             } finally {
                 db.releaseSnapshot(snapshot);
             }
-        } catch (RocksDBException e) {
+        } catch (RocksDBException | IllegalArgumentException e) {
+            // an index entry this code cannot read (a damaged copy) is a copy that cannot be read: 503, not 500
             throw new InvalidStateStoreException("cannot read the archive copy: " + e.getMessage(), e);
         } finally {
             readers.readLock().unlock();

@@ -3,6 +3,7 @@ package dev.lethe.ledger.query;
 import dev.lethe.avro.SubjectEntry;
 import dev.lethe.ledger.archive.ArchiveView;
 import dev.lethe.ledger.domain.RequestState;
+import dev.lethe.ledger.domain.RequestStatus;
 import dev.lethe.ledger.domain.SystemTarget;
 import dev.lethe.ledger.topology.IndexKeys;
 import dev.lethe.ledger.topology.LedgerNames;
@@ -76,11 +77,21 @@ final class LocalScans {
      * it once, on the instance that merges the parts (every instance holds the whole archive).
      */
     ListPage archivePart(ListQuery query, Instant now) {
+        if (onlyUnfinished(query)) {
+            // every archived request is finished: its part is empty, and complete (no bound to hold the merge back)
+            return new ListPage(List.of(), null);
+        }
         final ArchiveView.Order order = query.field() == ListQuery.Field.FINISHED_AT
                 ? ArchiveView.Order.FINISHED : ArchiveView.Order.REQUESTED;
         try (KeyValueIterator<String, RequestState> it = archive.range(order, start(query), end(query))) {
             return page(query, now, it::next, it::hasNext);
         }
+    }
+
+    /** Whether only unfinished requests can match {@code query}: an open status, or overdue (finished ones never are). */
+    private static boolean onlyUnfinished(ListQuery query) {
+        return query.status() != null && !RequestStatus.valueOf(query.status()).finished()
+                || Boolean.TRUE.equals(query.overdue());
     }
 
     private static String start(ListQuery query) {

@@ -127,15 +127,13 @@ final class ArchiveKeeper {
         }
         final List<AuditFact> trail = trail(next.requestId());
         if (trail.isEmpty() || !Objects.equals(trail.get(trail.size() - 1).getHash(), next.auditHead())) {
-            LOG.warn("request {}: its stored audit trail does not end at its head, so it stays in the task stores",
-                    next.requestId());
+            keep(next, now, "its stored audit trail does not end at its head");
             return;
         }
         // a trail that lost its beginning must never replace the whole one on the compacted topic
         final String broken = AuditChain.verify(trail);
         if (broken != null) {
-            LOG.warn("request {}: its stored audit trail is not a whole chain ({}), so it stays in the task stores",
-                    next.requestId(), broken);
+            keep(next, now, "its stored audit trail is not a whole chain (" + broken + ")");
             return;
         }
         final Archived archived = new Archived(next, trail);
@@ -143,16 +141,23 @@ final class ArchiveKeeper {
         if (size > archiving.maxRecordBytes()) {
             // one record holds the whole trail: one over the topic's limit would fail the task's transaction
             // on every retry; the request stays in the task stores instead, as before the archive
-            LOG.warn("request {}: its archive record would be {} bytes (more than {}), so it stays in the task stores",
-                    next.requestId(), size, archiving.maxRecordBytes());
-            // an earlier version may be archived (before the request came back and grew): a tombstone takes it out,
-            // so that the archive never answers for a request beside the task stores' newer version
-            sink.unarchive(next.requestId(), now);
+            keep(next, now, "its archive record would be " + size + " bytes (more than " + archiving.maxRecordBytes()
+                    + ")");
             return;
         }
         sink.archive(next.requestId(), archived, now);
         due.put(DueKeys.of(now.plus(archiving.releaseAfter()), next.requestId()),
                 RELEASE_PREFIX + next.requestId() + HEAD_SEPARATOR + next.auditHead());
+    }
+
+    /**
+     * A finished and forgotten request that cannot be archived now stays in the task stores; an
+     * earlier version may be archived (before it came back or changed), so a tombstone takes that out:
+     * the archive never answers for a request beside the task stores' newer version.
+     */
+    private void keep(RequestState next, Instant now, String why) {
+        LOG.warn("request {}: {}, so it stays in the task stores", next.requestId(), why);
+        sink.unarchive(next.requestId(), now);
     }
 
     /** The release wake {@code dueValue}: see the class comment. */
@@ -180,7 +185,10 @@ final class ArchiveKeeper {
             // tombstone), or the copy holds an earlier version of a request that came back and was archived
             // again: asked again later (this version was archived, so the copy will hold it)
             LOG.debug("request {} is not in this instance's archive as it is stored; released later", requestId);
-            due.put(DueKeys.of(now.plus(archiving.releaseAfter()), requestId), dueValue);
+            // put again with the stored version's head (a wake an earlier version put has none), so that once the
+            // request changes the wake is dropped instead of put again for ever
+            due.put(DueKeys.of(now.plus(archiving.releaseAfter()), requestId),
+                    RELEASE_PREFIX + requestId + HEAD_SEPARATOR + kept.auditHead());
             return;
         }
         ledger.delete(requestId);

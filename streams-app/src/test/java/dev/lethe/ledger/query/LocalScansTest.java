@@ -86,6 +86,31 @@ class LocalScansTest {
         assertEquals(List.of(), ids(scans.archivePart(ListQuery.parse(Map.of("status", List.of("IN_PROGRESS"))), MARCH)));
     }
 
+    @Test
+    void shouldNotScanTheArchiveForAListNoFinishedRequestCanMatch() {
+        // Given an archive that fails the test if it is read
+        final ArchiveView unread = new ArchiveView() {
+            @Override
+            public Archived get(String requestId) {
+                throw new AssertionError("read");
+            }
+
+            @Override
+            public KeyValueIterator<String, RequestState> range(Order order, String from, String to) {
+                throw new AssertionError("scanned for a list no archived request can be in");
+            }
+        };
+        final LocalScans scans = new LocalScans(null, unread);
+
+        // Then open statuses and overdue lists answer an empty, complete part without reading it
+        for (Map<String, List<String>> query : List.of(Map.of("status", List.of("IN_PROGRESS")),
+                Map.of("status", List.of("PENDING_APPROVAL")), Map.of("overdue", List.of("true")))) {
+            final ListPage part = scans.archivePart(ListQuery.parse(query), MARCH);
+            assertEquals(List.of(), part.items(), query.toString());
+            assertEquals(null, part.bound(), query.toString());
+        }
+    }
+
     private static List<String> ids(ListPage page) {
         return page.items().stream().map(entry -> entry.request().id()).toList();
     }

@@ -543,6 +543,32 @@ class LedgerArchiveTopologyTest {
     }
 
     @Test
+    void shouldPutAReleaseWakeAnEarlierVersionPutWithoutTheHeadAgainWithTheStoredHead() {
+        final FollowedArchive archive = new FollowedArchive();
+        try (LedgerDriver ledger = ledger(archive)) {
+            finishAndForget(ledger);
+            // the wake as the version before put it, and this instance's copy does not hold the request yet
+            final KeyValueStore<String, String> due = ledger.driver.getKeyValueStore(LedgerNames.DUE_STORE);
+            final List<String> keys = new ArrayList<>();
+            try (KeyValueIterator<String, String> it = due.all()) {
+                it.forEachRemaining(entry -> {
+                    if (ArchiveKeeper.isRelease(entry.value)) {
+                        keys.add(entry.key);
+                    }
+                });
+            }
+            assertEquals(1, keys.size());
+            due.put(keys.get(0), ArchiveKeeper.RELEASE_PREFIX + ID);
+
+            ledger.driver.advanceWallClockTime(RELEASE_AFTER.plus(SCAN));
+
+            // put again, now with the stored version's head: once the request changes, it is dropped
+            assertEquals(List.of(ArchiveKeeper.RELEASE_PREFIX + ID + "@" + ledger.domainState(ID).auditHead()),
+                    releaseWakes(ledger));
+        }
+    }
+
+    @Test
     void shouldWaitForThisInstancesArchiveCopyToCatchUpWhenATaskStarts() {
         final List<Duration> waits = new ArrayList<>();
         final FollowedArchive archive = new FollowedArchive() {
