@@ -159,9 +159,42 @@ public final class KeyRing implements AutoCloseable {
         return wrapped == null ? Optional.empty() : Optional.of(wrapper.unwrap(wrapped));
     }
 
-    private void awaitCaughtUp(Duration wait) {
+    /**
+     * As {@link #find}, but an empty answer is only given once this ring has read {@code erasure.keys}
+     * up to its end: when it could not within {@code wait} (it is starting, or the brokers are slow),
+     * whether the key was never issued or destroyed is not known yet.
+     *
+     * @throws NotCaughtUpException when the key is not held and the ring is not caught up
+     * @throws SealException when the key is there but its KEK is not configured
+     */
+    public Optional<byte[]> findCaughtUp(String requestId, Duration wait) {
+        KeyWrapper.Wrapped wrapped = keys.get(requestId);
+        if (wrapped == null) {
+            final boolean caughtUp;
+            try {
+                caughtUp = awaitCaughtUp(wait);
+            } catch (org.apache.kafka.common.errors.TimeoutException e) {
+                throw new NotCaughtUpException("the ends of " + Topics.KEYS + " could not be read within " + wait);
+            }
+            wrapped = keys.get(requestId);
+            if (wrapped == null && !caughtUp) {
+                throw new NotCaughtUpException(Topics.KEYS + " was not read up to its end within " + wait);
+            }
+        }
+        return wrapped == null ? Optional.empty() : Optional.of(wrapper.unwrap(wrapped));
+    }
+
+    /** This ring has not read {@code erasure.keys} up to its end yet: ask again later. */
+    public static final class NotCaughtUpException extends RuntimeException {
+        public NotCaughtUpException(String message) {
+            super(message);
+        }
+    }
+
+    /** Whether the ring read every partition up to the end it had when called, within {@code wait}. */
+    private boolean awaitCaughtUp(Duration wait) {
         if (partitions.isEmpty()) {
-            return;
+            return false;
         }
         final Map<TopicPartition, Long> ends;
         synchronized (endReader) {
@@ -171,16 +204,17 @@ public final class KeyRing implements AutoCloseable {
         while (System.nanoTime() < deadline && thread.isAlive()) {
             synchronized (this) {
                 if (ends.entrySet().stream().allMatch(e -> positions.getOrDefault(e.getKey(), 0L) >= e.getValue())) {
-                    return;
+                    return true;
                 }
                 try {
                     wait(50);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
-                    return;
+                    return false;
                 }
             }
         }
+        return false;
     }
 
     @Override

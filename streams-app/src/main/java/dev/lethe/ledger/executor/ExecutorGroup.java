@@ -69,7 +69,7 @@ public final class ExecutorGroup implements AutoCloseable {
                     eraser = new HttpEraser(settings.retryBase());
                 }
                 final String group = applicationId + "-executor-" + kind.id();
-                loops.add(new ExecutorLoop(kind, new OpeningEraser(eraser, ring::find), lookup, serdes,
+                loops.add(new ExecutorLoop(kind, new OpeningEraser(eraser, ring::findCaughtUp), lookup, serdes,
                         Clock.systemUTC(), kafka, group, group + "-" + instanceId, settings.maxPollInterval()).start());
             }
         } catch (RuntimeException e) {

@@ -10,6 +10,7 @@ import dev.lethe.ledger.kafka.ConsumerLoop;
 import dev.lethe.ledger.kafka.Step;
 import dev.lethe.schemas.LetheSerdes;
 import dev.lethe.schemas.Topics;
+import dev.lethe.schemas.crypto.KeyRing;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -174,6 +175,10 @@ public final class ExecutorLoop implements AutoCloseable {
             LOG.info("executor {} stopped between batches and pauses partition {} until its processing window "
                     + "opens at {}", kind.id(), partition, e.opensAt());
             return Step.pause();
+        } catch (KeyRing.NotCaughtUpException e) {
+            // the data key may exist: "never issued" is not known until the keys are read up to their end
+            LOG.info("executor {}: {}; trying again", kind.id(), e.getMessage());
+            return Step.retry();
         }
     }
 
@@ -194,7 +199,7 @@ public final class ExecutorLoop implements AutoCloseable {
     private Answer erase(ErasureEvent event, SystemRegistration system) {
         try {
             return eraser.erase(event, system, (items, detail) -> progress(event, system.getName(), items, detail));
-        } catch (WindowClosedException e) {
+        } catch (WindowClosedException | KeyRing.NotCaughtUpException e) {
             throw e;
         } catch (RuntimeException e) {
             LOG.warn("executor {} failed request {} system {}: {}", kind.id(), event.getRequestId(),

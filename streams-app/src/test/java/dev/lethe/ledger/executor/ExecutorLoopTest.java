@@ -13,6 +13,7 @@ import dev.lethe.ledger.kafka.LinkedProducer;
 import dev.lethe.ledger.kafka.LogConsumer;
 import dev.lethe.schemas.LetheSerdes;
 import dev.lethe.schemas.Topics;
+import dev.lethe.schemas.crypto.KeyRing;
 import dev.lethe.schemas.registry.InMemorySchemaRegistryClient;
 import java.time.Clock;
 import java.time.Duration;
@@ -267,6 +268,28 @@ class ExecutorLoopTest {
         await().atMost(WAIT).until(() -> events.committedOffset(0) == 1);
         assertEquals(List.of("r1", "r1"), calls);
         assertEquals(List.of("r1"), answered(answers.history()));
+    }
+
+    @Test
+    void shouldEraseAgainInsteadOfAnsweringFailedWhileTheKeysAreNotReadUpToTheirEnd() {
+        // Given an eraser whose data key look-up could not read erasure.keys up to its end the first time
+        // (a restart under load): the key may well exist, so "never issued" is not known yet
+        systems.put("media", Fixtures.s3System("media", List.of("b"), List.of("users/{user_id}/"), Map.of(), false, null));
+        final List<String> calls = Collections.synchronizedList(new ArrayList<>());
+        start(1, ExecutorKind.S3, (event, system, progress) -> {
+            calls.add(event.getRequestId());
+            if (calls.size() == 1) {
+                throw new KeyRing.NotCaughtUpException("erasure.keys not read up to its end within PT10S");
+            }
+            return Answer.done(1, "erased");
+        });
+        publish(0, event("r1", "media"));
+
+        // Then it is erased again and answered once, DONE: never a FAILED for a key it could not yet see
+        await().atMost(WAIT).until(() -> events.committedOffset(0) == 1);
+        assertEquals(List.of("r1", "r1"), calls);
+        assertEquals(List.of(CallbackOutcome.DONE), answers.history().stream()
+                .map(r -> serdes.callback().deserialize(Topics.CALLBACKS, r.value()).getOutcome()).toList());
     }
 
     @Test
