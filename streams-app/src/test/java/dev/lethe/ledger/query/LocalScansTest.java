@@ -2,6 +2,7 @@ package dev.lethe.ledger.query;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.lethe.ledger.archive.ArchiveRanges;
 import dev.lethe.ledger.archive.ArchiveView;
 import dev.lethe.ledger.archive.ArchiveView.Archived;
 import dev.lethe.ledger.domain.RequestState;
@@ -14,7 +15,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
 import org.apache.kafka.common.serialization.Serdes;
-import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.processor.api.MockProcessorContext;
 import org.apache.kafka.streams.state.KeyValueStore;
@@ -126,30 +126,7 @@ class LocalScansTest {
 
             @Override
             public KeyValueIterator<String, RequestState> range(Order order, String from, String to) {
-                final java.util.Iterator<Map.Entry<String, Archived>> it = (from == null ? byRequested
-                        : byRequested.tailMap(from, true)).entrySet().stream()
-                        .filter(e -> to == null || e.getKey().compareTo(to) <= 0).iterator();
-                return new KeyValueIterator<>() {
-                    @Override
-                    public boolean hasNext() {
-                        return it.hasNext();
-                    }
-
-                    @Override
-                    public KeyValue<String, RequestState> next() {
-                        final Map.Entry<String, Archived> e = it.next();
-                        return KeyValue.pair(e.getKey(), e.getValue().state());
-                    }
-
-                    @Override
-                    public String peekNextKey() {
-                        throw new UnsupportedOperationException();
-                    }
-
-                    @Override
-                    public void close() {
-                    }
-                };
+                return ArchiveRanges.range(byRequested.values(), order, from, to);
             }
         };
     }

@@ -12,6 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lethe.avro.AuditFact;
+import dev.lethe.ledger.archive.ArchiveRanges;
 import dev.lethe.ledger.archive.ArchiveView;
 import dev.lethe.ledger.domain.Attention;
 import dev.lethe.ledger.domain.LedgerPolicy;
@@ -447,33 +448,7 @@ class ArchivedReadsTest {
         @Override
         public KeyValueIterator<String, RequestState> range(Order order, String from, String to) {
             readable();
-            final java.util.TreeMap<String, RequestState> sorted = new java.util.TreeMap<>();
-            archive.values().forEach(held -> sorted.put(IndexKeys.newestFirst(order == Order.REQUESTED
-                    ? held.state().requestedAt() : held.state().finishedAt(), held.state().requestId()), held.state()));
-            final java.util.Iterator<Map.Entry<String, RequestState>> it = sorted.entrySet().stream()
-                    .filter(e -> (from == null || e.getKey().compareTo(from) >= 0)
-                            && (to == null || e.getKey().compareTo(to) <= 0)).iterator();
-            return new KeyValueIterator<>() {
-                @Override
-                public boolean hasNext() {
-                    return it.hasNext();
-                }
-
-                @Override
-                public KeyValue<String, RequestState> next() {
-                    final Map.Entry<String, RequestState> entry = it.next();
-                    return KeyValue.pair(entry.getKey(), entry.getValue());
-                }
-
-                @Override
-                public String peekNextKey() {
-                    throw new UnsupportedOperationException();
-                }
-
-                @Override
-                public void close() {
-                }
-            };
+            return ArchiveRanges.range(archive.values(), order, from, to);
         }
 
         @Override

@@ -466,6 +466,21 @@ class LedgerArchiveTopologyTest {
     }
 
     /** The release wakes in the due index. */
+    /** Replaces the request's one release wake by the form an earlier version put: {@code archived:<request id>}. */
+    private static void putHeadlessReleaseWake(LedgerDriver ledger) {
+        final KeyValueStore<String, String> due = ledger.driver.getKeyValueStore(LedgerNames.DUE_STORE);
+        final List<String> keys = new ArrayList<>();
+        try (KeyValueIterator<String, String> it = due.all()) {
+            it.forEachRemaining(entry -> {
+                if (ArchiveKeeper.isRelease(entry.value)) {
+                    keys.add(entry.key);
+                }
+            });
+        }
+        assertEquals(1, keys.size());
+        due.put(keys.get(0), ArchiveKeeper.RELEASE_PREFIX + ID);
+    }
+
     private static List<String> releaseWakes(LedgerDriver ledger) {
         final KeyValueStore<String, String> due = ledger.driver.getKeyValueStore(LedgerNames.DUE_STORE);
         final List<String> wakes = new ArrayList<>();
@@ -523,17 +538,7 @@ class LedgerArchiveTopologyTest {
             finishAndForget(ledger);
             archive.follow(ledger);
             // the wake as the version before put it: archived:<request id>
-            final KeyValueStore<String, String> due = ledger.driver.getKeyValueStore(LedgerNames.DUE_STORE);
-            final List<String> keys = new ArrayList<>();
-            try (KeyValueIterator<String, String> it = due.all()) {
-                it.forEachRemaining(entry -> {
-                    if (ArchiveKeeper.isRelease(entry.value)) {
-                        keys.add(entry.key);
-                    }
-                });
-            }
-            assertEquals(1, keys.size());
-            due.put(keys.get(0), ArchiveKeeper.RELEASE_PREFIX + ID);
+            putHeadlessReleaseWake(ledger);
 
             ledger.driver.advanceWallClockTime(RELEASE_AFTER.plus(SCAN));
 
@@ -548,17 +553,7 @@ class LedgerArchiveTopologyTest {
         try (LedgerDriver ledger = ledger(archive)) {
             finishAndForget(ledger);
             // the wake as the version before put it, and this instance's copy does not hold the request yet
-            final KeyValueStore<String, String> due = ledger.driver.getKeyValueStore(LedgerNames.DUE_STORE);
-            final List<String> keys = new ArrayList<>();
-            try (KeyValueIterator<String, String> it = due.all()) {
-                it.forEachRemaining(entry -> {
-                    if (ArchiveKeeper.isRelease(entry.value)) {
-                        keys.add(entry.key);
-                    }
-                });
-            }
-            assertEquals(1, keys.size());
-            due.put(keys.get(0), ArchiveKeeper.RELEASE_PREFIX + ID);
+            putHeadlessReleaseWake(ledger);
 
             ledger.driver.advanceWallClockTime(RELEASE_AFTER.plus(SCAN));
 
