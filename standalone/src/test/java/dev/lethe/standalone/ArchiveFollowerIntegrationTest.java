@@ -292,10 +292,8 @@ class ArchiveFollowerIntegrationTest {
         final String before = "sk-" + UUID.randomUUID();
         final String after = "sk-" + UUID.randomUUID();
         try (ArchiveFollower follower = follower(folder)) {
-            commit(Map.of(id, bytes(forgotten(id, before, base, base.plusSeconds(10)))));
-            follower.awaitCaughtUp(Duration.ofSeconds(30));
-            commit(Map.of(id, bytes(forgotten(id, after, base, base.plusSeconds(50)))));
-            follower.awaitCaughtUp(Duration.ofSeconds(30));
+            commitAndFollow(follower, Map.of(id, bytes(forgotten(id, before, base, base.plusSeconds(10)))));
+            commitAndFollow(follower, Map.of(id, bytes(forgotten(id, after, base, base.plusSeconds(50)))));
 
             assertEquals(List.of(IndexKeys.newestFirst(base.plusSeconds(50), id)),
                     keys(follower, Order.FINISHED, first(base), last(base)));
@@ -312,8 +310,7 @@ class ArchiveFollowerIntegrationTest {
         final String id = UUID.randomUUID().toString();
         final String subject = "sk-" + UUID.randomUUID();
         try (ArchiveFollower follower = follower(folder)) {
-            commit(Map.of(id, bytes(forgotten(id, subject, base, base.plusSeconds(10)))));
-            follower.awaitCaughtUp(Duration.ofSeconds(30));
+            commitAndFollow(follower, Map.of(id, bytes(forgotten(id, subject, base, base.plusSeconds(10)))));
             assertEquals(1, keys(follower, Order.FINISHED, first(base), last(base)).size());
 
             commitInOrder(List.of(record(id, null)));
@@ -361,10 +358,8 @@ class ArchiveFollowerIntegrationTest {
         final String id = UUID.randomUUID().toString();
         final String subject = "sk-" + UUID.randomUUID();
         try (ArchiveFollower follower = follower(folder)) {
-            commit(Map.of(id, bytes(forgotten(id, subject, base, base.plusSeconds(10)))));
-            follower.awaitCaughtUp(Duration.ofSeconds(30));
-            commit(Map.of(id, new byte[] {'R', 1, 7, 7, 7}));
-            follower.awaitCaughtUp(Duration.ofSeconds(30));
+            commitAndFollow(follower, Map.of(id, bytes(forgotten(id, subject, base, base.plusSeconds(10)))));
+            commitAndFollow(follower, Map.of(id, new byte[] {'R', 1, 7, 7, 7}));
 
             assertNotNull(follower.get(id));
             assertEquals(List.of(IndexKeys.newestFirst(base.plusSeconds(10), id)),
@@ -379,8 +374,7 @@ class ArchiveFollowerIntegrationTest {
         final String id = UUID.randomUUID().toString();
         final String subject = "sk-" + UUID.randomUUID();
         try (ArchiveFollower follower = follower(folder)) {
-            commit(Map.of(id, bytes(forgotten(id, subject, base, base.plusSeconds(10)))));
-            follower.awaitCaughtUp(Duration.ofSeconds(30));
+            commitAndFollow(follower, Map.of(id, bytes(forgotten(id, subject, base, base.plusSeconds(10)))));
         }
 
         try (ArchiveFollower follower = follower(folder)) {
@@ -537,6 +531,12 @@ class ArchiveFollowerIntegrationTest {
     }
 
     /** Writes every value in one committed transaction, and returns once read_committed readers can see it. */
+    /** Commits {@code values} and waits until {@code follower}'s copy holds them. */
+    private static void commitAndFollow(ArchiveFollower follower, Map<String, byte[]> values) {
+        commit(values);
+        follower.awaitCaughtUp(Duration.ofSeconds(30));
+    }
+
     private static void commit(Map<String, byte[]> values) {
         try (KafkaProducer<byte[], byte[]> producer = transactional()) {
             producer.beginTransaction();
